@@ -1,0 +1,65 @@
+# patchdigest - see README.md.  `make demo` installs what is missing,
+# builds and prints the digest of the bundled sample; `make check` runs
+# every test.
+
+VERSION  := 0.1.0
+CC       ?= cc
+PKGS     := libgit2 gmime-3.0 jansson glib-2.0 sqlite3
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS  = $(CFLAGS) $(WARN) -std=gnu11 -Isrc -DPD_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+
+# Debian packages the build, the tests and mkinbox need.
+DEBS := build-essential pkg-config libgit2-dev libgmime-3.0-dev libjansson-dev \
+        libglib2.0-dev libsqlite3-dev git python3 public-inbox
+
+B        ?= build
+LIB_SRC  := $(wildcard src/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test-*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all deps demo check unit e2e conformance corpus asan clean fuzz bench
+
+all: $(B)/patchdigest
+
+$(B)/%.o: %.c src/patchdigest.h src/pd-private.h $(wildcard src/*-private.h) cli/cli.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libpatchdigest.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/patchdigest: $(CLI_OBJ) $(B)/libpatchdigest.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libpatchdigest.a $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(B)/libpatchdigest.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libpatchdigest.a $(PKG_LIBS)
+
+# Installs the Debian packages that are missing (root, or sudo).
+deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./$(B)/patchdigest sample/kvm-sample.mbox
+
+check: all $(UNIT_BIN)
+	@B=$(B) tests/run-all.sh
+
+asan:
+	$(MAKE) B=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" check
+
+clean:
+	rm -rf build

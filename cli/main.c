@@ -1,0 +1,27 @@
+/*
+ * main.c - patchdigest's command dispatcher.  Each command lives in a file
+ * of its own (cmd-*.c); with no command name, the digest command runs.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "digest", cmd_digest, "print the digest of an archive or a range of it" },
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc >= 2) {
+		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (!strcmp(argv[1], commands[i].name))
+				return commands[i].run(argc - 1, argv + 1);
+	}
+	return cmd_digest(argc, argv);
+}

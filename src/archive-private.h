@@ -1,0 +1,37 @@
+/*
+ * archive-private.h - the iterator every archive kind implements.
+ */
+#ifndef PD_ARCHIVE_PRIVATE_H
+#define PD_ARCHIVE_PRIVATE_H
+
+#include "pd-private.h"
+
+typedef struct pd__reader pd__reader;
+
+/* One archive kind's reader.  next() fills *out (borrowed until the next
+ * call) and returns PD_OK, PD_ITEROVER, or a per-entry error. */
+typedef struct {
+	int (*next)(pd_raw_message *out, pd__reader *reader);
+	void (*free)(pd__reader *reader);
+} pd__reader_ops;
+
+struct pd__reader {
+	const pd__reader_ops *ops;
+	char *from_label, *to_label;   /* owned; NULL for mbox/Maildir */
+};
+
+struct pd_archive {
+	pd_archive_kind kind;
+	char *path;
+	GPtrArray *epochs;             /* v2: paths of git/N.git, in order */
+};
+
+int pd__mbox_reader_new(pd__reader **out, const char *path);
+int pd__maildir_reader_new(pd__reader **out, const char *path);
+int pd__git_reader_new(pd__reader **out, const pd_archive *archive,
+		       const char *range);
+
+/* Is this directory a git repository (bare or not)?  Sets *git_dir. */
+int pd__is_git_repository(const char *path, char **git_dir);
+
+#endif

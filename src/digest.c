@@ -1,0 +1,345 @@
+/*
+ * digest.c - from messages to a report: unique messages in archive order,
+ * series, the two tables, and which series were reported already.
+ */
+#include <string.h>
+#include "archive-private.h"
+
+struct pd_digest {
+	pd_digest_options opts;
+	char *name, *lore_list;
+	GPtrArray *messages;    /* pd_message, owned */
+	GHashTable *ids;        /* Message-IDs seen (borrowed keys) */
+	size_t n_duplicates, n_skipped;
+};
+
+int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
+{
+	pd_digest_options defaults = PD_DIGEST_OPTIONS_INIT;
+	pd_digest *d = g_new0(pd_digest, 1);
+
+	d->opts = opts ? *opts : defaults;
+	d->name = g_strdup(d->opts.name);
+	d->lore_list = g_strdup(d->opts.lore_list);
+	d->opts.name = d->opts.lore_list = NULL;
+	d->messages = g_ptr_array_new_with_free_func((GDestroyNotify)pd_message_free);
+	d->ids = g_hash_table_new(g_str_hash, g_str_equal);
+	*out = d;
+	return PD_OK;
+}
+
+void pd_digest_free(pd_digest *d)
+{
+	if (!d)
+		return;
+	g_hash_table_destroy(d->ids);
+	g_ptr_array_free(d->messages, TRUE);
+	g_free(d->name);
+	g_free(d->lore_list);
+	g_free(d);
+}
+
+static void diag(pd_digest *d, pd_diag_level level, const char *origin, const char *what)
+{
+	if (d->opts.diag)
+		d->opts.diag(level, origin ? origin : "", what, d->opts.diag_payload);
+}
+
+void pd_digest_note_skipped(pd_digest *d, const char *origin, const char *what)
+{
+	d->n_skipped++;
+	diag(d, PD_DIAG_SKIPPED, origin, what);
+}
+
+int pd_digest_add_message(pd_digest *d, pd_message *m)
+{
+	if (m->message_id && g_hash_table_contains(d->ids, m->message_id)) {
+		d->n_duplicates++; /* the same message delivered twice counts once */
+		pd_message_free(m);
+		return PD_OK;
+	}
+	if (m->message_id)
+		g_hash_table_add(d->ids, m->message_id);
+	g_ptr_array_add(d->messages, m);
+	return PD_OK;
+}
+
+int pd_digest_add_raw(pd_digest *d, const pd_raw_message *raw)
+{
+	pd_parse_options po = PD_PARSE_OPTIONS_INIT;
+	pd_message *m = NULL;
+	int error;
+
+	po.keep_all_bodies = d->opts.keep_all_bodies;
+	error = pd_message_parse(&m, raw->data, raw->len, raw->origin, &po);
+	if (error < 0) {
+		pd_digest_note_skipped(d, raw->origin, pd_error_last());
+		return PD_OK;
+	}
+	if (raw->archive_time)
+		m->archive_time = raw->archive_time;
+	if (m->damaged)
+		diag(d, PD_DIAG_WARNING, raw->origin, m->damage);
+	return pd_digest_add_message(d, m);
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+typedef struct {
+	GHashTable *index;  /* key -> position in rows */
+	GArray *rows;       /* pd_tally */
+} tally;
+
+static void tally_add(tally *t, const char *key, const char *display_if_new)
+{
+	gpointer pos;
+
+	if (g_hash_table_lookup_extended(t->index, key, NULL, &pos)) {
+		g_array_index(t->rows, pd_tally, GPOINTER_TO_UINT(pos)).count++;
+		return;
+	}
+	pd_tally row = { 1, g_strdup(key), g_strdup(display_if_new) };
+	g_hash_table_insert(t->index, row.key, GUINT_TO_POINTER(t->rows->len));
+	g_array_append_val(t->rows, row);
+}
+
+/* Count descending; ties keep first-seen order (the sort is stable). */
+static gint by_count(gconstpointer x, gconstpointer y)
+{
+	const pd_tally *a = x, *b = y;
+	return (a->count < b->count) - (a->count > b->count);
+}
+
+static pd_tally *tally_finish(tally *t, size_t *n)
+{
+	g_array_sort(t->rows, by_count);
+	*n = t->rows->len;
+	g_hash_table_destroy(t->index);
+	return (pd_tally *)g_array_free(t->rows, FALSE);
+}
+
+static void build_tables(pd_report *r)
+{
+	tally domains = { g_hash_table_new(g_str_hash, g_str_equal),
+			  g_array_new(FALSE, FALSE, sizeof(pd_tally)) };
+	tally people = { g_hash_table_new(g_str_hash, g_str_equal),
+			 g_array_new(FALSE, FALSE, sizeof(pd_tally)) };
+	size_t i;
+
+	for (i = 0; i < r->n_messages; i++) {
+		const pd_message *m = r->messages[i];
+		char *domain, *key, *display;
+		if (m->kind == PD_KIND_REPLY)
+			continue;
+		domain = pd__address_domain(m->author.address);
+		key = g_ascii_strdown(m->author.address, -1);
+		display = pd__person_display_quoted(&m->author);
+		tally_add(&domains, domain, domain);
+		tally_add(&people, key, display);
+		g_free(domain);
+		g_free(key);
+		g_free(display);
+	}
+	r->domains = tally_finish(&domains, &r->n_domains);
+	r->contributors = tally_finish(&people, &r->n_contributors);
+}
+
+/* ---- already reported --------------------------------------------------- */
+
+static const char *cover_title(const pd_series *s)
+{
+	return s->cover ? s->cover->tags.title : NULL;
+}
+
+static const char *first_title(const pd_series *s)
+{
+	return s->first_patch ? s->first_patch->tags.title : NULL;
+}
+
+static int same_text(const char *a, const char *b)
+{
+	return a && b && !strcmp(a, b);
+}
+
+/* The spec's "already reported": same author and version, and the same
+ * cover-letter title or first-patch title. */
+static int same_series(const pd_series *a, const pd_series *b)
+{
+	return !g_ascii_strcasecmp(a->author->address, b->author->address)
+	    && !strcmp(a->version, b->version)
+	    && (same_text(cover_title(a), cover_title(b))
+		|| same_text(first_title(a), first_title(b)));
+}
+
+static void mark_reported(pd_report *r, pd_reported_cb reported, void *payload)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->n_series; i++) {
+		pd_series *s = &r->series[i];
+		int visible = s->cover || s->first_patch;
+
+		s->status = visible ? PD_SERIES_NEW : PD_SERIES_HIDDEN;
+		for (j = 0; j < i; j++) {
+			if (r->series[j].status == PD_SERIES_NEW && same_series(s, &r->series[j])) {
+				s->status = PD_SERIES_REPORTED;
+				s->reported_as = (long)j;
+				break;
+			}
+		}
+		if (s->status != PD_SERIES_REPORTED && reported
+		    && reported(s->author->address, s->version, cover_title(s), first_title(s), payload)) {
+			s->status = PD_SERIES_REPORTED;
+			s->reported_as = -1;
+		}
+	}
+}
+
+/* ---- the list's name ---------------------------------------------------- */
+
+/* "kvm.vger.kernel.org" -> "kvm"; lists on vger and lists.linux.dev are
+ * on lore under the local part of their address. */
+static void guess_list(pd_report *r)
+{
+	size_t i;
+	char *label = NULL;
+	int known = 0;
+
+	for (i = 0; i < r->n_messages && !label; i++) {
+		const pd_message *m = r->messages[i];
+		if (m->list_id && *m->list_id) {
+			const char *dot = strchr(m->list_id, '.');
+			label = g_strndup(m->list_id, dot ? (size_t)(dot - m->list_id) : strlen(m->list_id));
+			known = 1;
+		}
+	}
+	for (i = 0; i < r->n_messages && !label; i++) {
+		const pd_message *m = r->messages[i];
+		const char *at = m->to_address ? strchr(m->to_address, '@') : NULL;
+		if (at && m->kind != PD_KIND_REPLY) {
+			label = g_strndup(m->to_address, at - m->to_address);
+			known = !g_ascii_strcasecmp(at + 1, "vger.kernel.org")
+			     || !g_ascii_strcasecmp(at + 1, "lists.linux.dev");
+		}
+	}
+	if (!r->name)
+		r->name = label ? g_ascii_strup(label, -1) : g_strdup("Mailing");
+	if (!r->lore_list && label && known)
+		r->lore_list = g_ascii_strdown(label, -1);
+	g_free(label);
+}
+
+int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
+		     const char *to_label, pd_reported_cb reported, void *payload)
+{
+	pd_report *r = g_new0(pd_report, 1);
+	size_t i;
+
+	*out = NULL;
+	r->n_messages = d->messages->len;
+	r->messages = (pd_message **)g_ptr_array_free(d->messages, FALSE);
+	d->messages = g_ptr_array_new();
+	r->n_duplicates = d->n_duplicates;
+	r->n_skipped = d->n_skipped;
+	r->name = d->name;
+	r->lore_list = d->lore_list;
+	d->name = d->lore_list = NULL;
+	pd_digest_free(d);
+
+	for (i = 0; i < r->n_messages; i++) {
+		switch (r->messages[i]->kind) {
+		case PD_KIND_PATCH: r->n_patches++; break;
+		case PD_KIND_COVER: r->n_covers++; break;
+		default: r->n_replies++;
+		}
+	}
+	pd__group_series(&r->series, &r->n_series, r->messages, r->n_messages);
+	build_tables(r);
+	mark_reported(r, reported, payload);
+	guess_list(r);
+	if (from_label)
+		r->from_label = g_strdup(from_label);
+	else
+		r->from_label = r->n_messages ? pd__format_date(r->messages[0]->date) : g_strdup("-");
+	if (to_label)
+		r->to_label = g_strdup(to_label);
+	else
+		r->to_label = r->n_messages ? pd__format_date(r->messages[r->n_messages - 1]->date)
+					    : g_strdup("-");
+	*out = r;
+	return PD_OK;
+}
+
+static void free_tallies(pd_tally *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		g_free(rows[i].key);
+		g_free(rows[i].display);
+	}
+	g_free(rows);
+}
+
+void pd_report_free(pd_report *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	pd__series_array_free(r->series, r->n_series);
+	for (i = 0; i < r->n_messages; i++)
+		pd_message_free(r->messages[i]);
+	g_free(r->messages);
+	free_tallies(r->domains, r->n_domains);
+	free_tallies(r->contributors, r->n_contributors);
+	g_free(r->name);
+	g_free(r->lore_list);
+	g_free(r->from_label);
+	g_free(r->to_label);
+	g_free(r);
+}
+
+int pd_digest_archive(pd_report **out, const char *path, const pd_range_options *range,
+		      const pd_digest_options *opts)
+{
+	pd_archive *archive = NULL;
+	pd_archive_iter *it = NULL;
+	pd_digest *d = NULL;
+	pd_raw_message raw;
+	size_t read = 0, every;
+	int error;
+
+	*out = NULL;
+	if ((error = pd_archive_open(&archive, path)) < 0)
+		goto cleanup;
+	if ((error = pd_archive_iter_new(&it, archive, range)) < 0)
+		goto cleanup;
+	pd_digest_new(&d, opts);
+	every = d->opts.progress_every ? d->opts.progress_every : 1000;
+	for (;;) {
+		raw.origin = NULL;
+		error = pd_archive_iter_next(&raw, it);
+		if (error == PD_ITEROVER)
+			break;
+		if (error < 0) {
+			/* one unreadable entry: report it, read on */
+			pd_digest_note_skipped(d, raw.origin, pd_error_last());
+			continue;
+		}
+		if ((error = pd_digest_add_raw(d, &raw)) < 0)
+			goto cleanup;
+		if (d->opts.progress && ++read % every == 0)
+			d->opts.progress(read, 0, d->opts.progress_payload);
+	}
+	if (d->opts.progress)
+		d->opts.progress(read, 1, d->opts.progress_payload);
+	error = pd_digest_finish(out, d, pd_archive_iter_from_label(it),
+				 pd_archive_iter_to_label(it), NULL, NULL);
+	d = NULL;
+cleanup:
+	pd_digest_free(d);
+	pd_archive_iter_free(it);
+	pd_archive_free(archive);
+	return error;
+}

@@ -1,0 +1,455 @@
+/*
+ * gitarchive.c - messages of public-inbox git archives, read in process
+ * with libgit2: no git process, no checkout.
+ *
+ * v2: each commit of an epoch (git/N.git) adds one message as the blob
+ * "m" or removes one ("d", skipped).  Epochs are read in order, so a range
+ * FROM..TO crosses them: the rest of FROM's epoch, every epoch between,
+ * and TO's epoch up to TO.  v1: each commit adds one file under a fan-out
+ * directory; the message is the blob the commit added.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <git2.h>
+#include "archive-private.h"
+
+typedef struct {
+	git_repository *repo;
+	char *path;
+	git_oid hide, push;   /* walk push ^hide */
+	int has_hide, has_push;
+} epoch_walk;
+
+typedef struct {
+	pd__reader base;
+	GArray *walks;       /* epoch_walk */
+	guint current;
+	git_revwalk *walk;
+	git_blob *blob;
+	int v1;
+	char origin[GIT_OID_HEXSZ + 64];
+	git_oid last;
+	int seen_any;
+} git_reader;
+
+static gsize libgit2_once;
+
+static void init_libgit2(void)
+{
+	if (g_once_init_enter(&libgit2_once)) {
+		git_libgit2_init();
+		g_once_init_leave(&libgit2_once, 1);
+	}
+}
+
+static const char *git_message(void)
+{
+	const git_error *e = git_error_last();
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+int pd__is_git_repository(const char *path, char **git_dir)
+{
+	git_repository *repo = NULL;
+
+	init_libgit2();
+	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		return 0;
+	*git_dir = g_strdup(git_repository_path(repo));
+	git_repository_free(repo);
+	return 1;
+}
+
+/* git's default abbreviation: enough hex digits for the repository's
+ * object count (counted from the pack indexes, as git estimates it),
+ * at least 7, then longer until unique. */
+static unsigned default_abbrev(git_repository *repo)
+{
+	char *pack_dir = g_build_filename(git_repository_path(repo), "objects", "pack", NULL);
+	GDir *dir = g_dir_open(pack_dir, 0, NULL);
+	const char *name;
+	unsigned long count = 0;
+	unsigned bits = 0, len;
+
+	while (dir && (name = g_dir_read_name(dir))) {
+		char *path;
+		FILE *f;
+		unsigned char head[8 + 256 * 4];
+		if (!g_str_has_suffix(name, ".idx"))
+			continue;
+		path = g_build_filename(pack_dir, name, NULL);
+		f = fopen(path, "rb");
+		if (f && fread(head, 1, sizeof(head), f) == sizeof(head)) {
+			/* v2 starts with "\377tOc" and a version; v1 is all fan-out */
+			const unsigned char *fan = memcmp(head, "\377tOc", 4) ? head : head + 8;
+			const unsigned char *last = fan + 255 * 4;
+			count += ((unsigned long)last[0] << 24) | (last[1] << 16) | (last[2] << 8) | last[3];
+		}
+		if (f)
+			fclose(f);
+		g_free(path);
+	}
+	if (dir)
+		g_dir_close(dir);
+	g_free(pack_dir);
+	while (count >> bits)
+		bits++;
+	len = (bits + 1) / 2;
+	return len < 7 ? 7 : len;
+}
+
+static char *abbreviate(git_repository *repo, const git_oid *oid)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	unsigned len = default_abbrev(repo);
+	git_odb *odb = NULL;
+
+	git_oid_tostr(hex, sizeof(hex), oid);
+	if (git_repository_odb(&odb, repo) == 0) {
+		git_oid full;
+		git_oid prefix;
+		for (; len < GIT_OID_HEXSZ; len++) {
+			git_oid_fromstrn(&prefix, hex, len);
+			if (git_odb_exists_prefix(&full, odb, &prefix, len) != GIT_EAMBIGUOUS)
+				break;
+		}
+		git_odb_free(odb);
+	}
+	hex[len] = '\0';
+	return g_strdup(hex);
+}
+
+/* Resolves `spec` to a commit in one of the epochs, newest epoch first
+ * for names like HEAD~3 that resolve everywhere. */
+static int resolve(GArray *walks, const char *spec, const char *which,
+		   guint *epoch, git_oid *oid)
+{
+	guint i;
+
+	for (i = walks->len; i-- > 0;) {
+		epoch_walk *w = &g_array_index(walks, epoch_walk, i);
+		git_object *obj = NULL, *commit = NULL;
+		if (git_revparse_single(&obj, w->repo, spec) < 0)
+			continue;
+		if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0) {
+			git_oid_cpy(oid, git_object_id(commit));
+			*epoch = i;
+			git_object_free(commit);
+			git_object_free(obj);
+			return PD_OK;
+		}
+		git_object_free(obj);
+	}
+	return pd__error(PD_ERR_RANGE,
+			 "%s '%s' does not name a commit in the archive "
+			 "(give a commit id, abbreviated or full, as `git log` shows it)",
+			 which, spec);
+}
+
+static int open_epochs(GArray *walks, const pd_archive *a)
+{
+	guint i, n = a->epochs ? a->epochs->len : 1;
+
+	for (i = 0; i < n; i++) {
+		epoch_walk w = { 0 };
+		w.path = g_strdup(a->epochs ? g_ptr_array_index(a->epochs, i) : a->path);
+		if (git_repository_open_bare(&w.repo, w.path) < 0) {
+			int error = pd__error(PD_ERR_GIT, "%s: cannot open the git repository: %s",
+					      w.path, git_message());
+			g_free(w.path);
+			return error;
+		}
+		g_array_append_val(walks, w);
+	}
+	return PD_OK;
+}
+
+/* An epoch with no commits yet has no HEAD to push. */
+static int epoch_head(epoch_walk *w)
+{
+	git_object *obj = NULL, *commit = NULL;
+
+	if (git_revparse_single(&obj, w->repo, "HEAD") < 0)
+		return 0;
+	if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0) {
+		git_oid_cpy(&w->push, git_object_id(commit));
+		w->has_push = 1;
+		git_object_free(commit);
+	}
+	git_object_free(obj);
+	return w->has_push;
+}
+
+/* Whether the tree of the newest commit looks like public-inbox's. */
+static int check_layout(git_reader *r, epoch_walk *w)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	int ok = 0;
+	size_t i, n;
+
+	if (git_commit_lookup(&commit, w->repo, &w->push) < 0)
+		return pd__error(PD_ERR_GIT, "%s: cannot read commit HEAD: %s", w->path, git_message());
+	if (git_commit_tree(&tree, commit) < 0) {
+		git_commit_free(commit);
+		return pd__error(PD_ERR_GIT, "%s: cannot read the tree of HEAD: %s", w->path, git_message());
+	}
+	n = git_tree_entrycount(tree);
+	if (git_tree_entry_byname(tree, "m") || git_tree_entry_byname(tree, "d")) {
+		ok = 1;
+	} else {
+		/* v1: two-hex-digit fan-out directories only */
+		ok = n > 0;
+		for (i = 0; i < n && ok; i++) {
+			const char *name = git_tree_entry_name(git_tree_entry_byindex(tree, i));
+			ok = strlen(name) == 2 && g_ascii_isxdigit(name[0]) && g_ascii_isxdigit(name[1]);
+		}
+		r->v1 = ok;
+	}
+	git_tree_free(tree);
+	git_commit_free(commit);
+	if (!ok)
+		return pd__error(PD_ERR_NOT_ARCHIVE,
+				 "%s: a git repository, but not a public-inbox archive "
+				 "(its newest commit has no message blob 'm' and no v1 fan-out)",
+				 w->path);
+	return PD_OK;
+}
+
+static int start_walk(git_reader *r)
+{
+	while (r->current < r->walks->len) {
+		epoch_walk *w = &g_array_index(r->walks, epoch_walk, r->current);
+		git_revwalk_free(r->walk);
+		r->walk = NULL;
+		if (!w->has_push) {
+			r->current++;
+			continue;
+		}
+		if (git_revwalk_new(&r->walk, w->repo) < 0
+		    || git_revwalk_sorting(r->walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0
+		    || git_revwalk_push(r->walk, &w->push) < 0
+		    || (w->has_hide && git_revwalk_hide(r->walk, &w->hide) < 0)) {
+			int error = pd__error(PD_ERR_GIT, "%s: cannot walk the history: %s",
+					      w->path, git_message());
+			git_revwalk_free(r->walk);
+			r->walk = NULL;
+			r->current++; /* skip this epoch, not the archive */
+			return error;
+		}
+		return PD_OK;
+	}
+	return PD_ITEROVER;
+}
+
+/* The blob v1 added in `commit`: the one entry its tree has that its
+ * parent's tree lacks. */
+static int v1_added_blob(git_blob **out, git_repository *repo, git_commit *commit)
+{
+	git_tree *tree = NULL, *parent_tree = NULL;
+	git_commit *parent = NULL;
+	git_diff *diff = NULL;
+	int error = GIT_ENOTFOUND;
+	size_t i;
+
+	if (git_commit_tree(&tree, commit) < 0)
+		return -1;
+	if (git_commit_parentcount(commit) > 0
+	    && (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&parent_tree, parent) < 0))
+		goto cleanup;
+	if (git_diff_tree_to_tree(&diff, repo, parent_tree, tree, NULL) < 0)
+		goto cleanup;
+	for (i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		if (d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_MODIFIED) {
+			error = git_blob_lookup(out, repo, &d->new_file.id);
+			break;
+		}
+	}
+cleanup:
+	git_diff_free(diff);
+	git_tree_free(parent_tree);
+	git_commit_free(parent);
+	git_tree_free(tree);
+	return error;
+}
+
+static int git_next(pd_raw_message *out, pd__reader *base)
+{
+	git_reader *r = (git_reader *)base;
+	git_oid oid;
+	int error;
+
+	for (;;) {
+		epoch_walk *w;
+		git_commit *commit = NULL;
+		git_tree *tree = NULL;
+		const git_tree_entry *entry;
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if (!r->walk && (error = start_walk(r)) < 0) {
+			out->origin = NULL;
+			return error;
+		}
+		w = &g_array_index(r->walks, epoch_walk, r->current);
+		error = git_revwalk_next(&oid, r->walk);
+		if (error == GIT_ITEROVER) {
+			git_revwalk_free(r->walk);
+			r->walk = NULL;
+			r->current++;
+			continue;
+		}
+		if (error < 0) {
+			/* the walk cannot go on past a broken commit: give up
+			 * this epoch, say so, and let the caller read on */
+			error = pd__error(PD_ERR_GIT, "%s: history walk failed (the rest of this "
+					  "epoch is not read): %s", w->path, git_message());
+			git_revwalk_free(r->walk);
+			r->walk = NULL;
+			r->current++;
+			return error;
+		}
+
+		git_blob_free(r->blob);
+		r->blob = NULL;
+		git_oid_tostr(hex, sizeof(hex), &oid);
+		g_snprintf(r->origin, sizeof(r->origin), "commit %s", hex);
+		out->origin = r->origin;
+		if (!r->seen_any && !r->base.from_label) /* no FROM: the first commit read */
+			r->base.from_label = abbreviate(w->repo, &oid);
+		git_oid_cpy(&r->last, &oid);
+		r->seen_any = 1;
+
+		if (git_commit_lookup(&commit, w->repo, &oid) < 0)
+			return pd__error(PD_ERR_GIT, "%s: commit %s unreadable: %s", w->path, hex, git_message());
+		out->archive_time = git_commit_time(commit);
+		if (r->v1) {
+			error = v1_added_blob(&r->blob, w->repo, commit);
+			git_commit_free(commit);
+			if (error == GIT_ENOTFOUND)
+				continue; /* a removal */
+		} else {
+			if (git_commit_tree(&tree, commit) < 0) {
+				git_commit_free(commit);
+				return pd__error(PD_ERR_GIT, "%s: tree of commit %s unreadable: %s",
+						 w->path, hex, git_message());
+			}
+			git_commit_free(commit);
+			entry = git_tree_entry_byname(tree, "m");
+			if (!entry) {
+				git_tree_free(tree);
+				continue; /* "d": a message removed, nothing to read */
+			}
+			error = git_blob_lookup(&r->blob, w->repo, git_tree_entry_id(entry));
+			git_tree_free(tree);
+		}
+		if (error < 0)
+			return pd__error(PD_ERR_GIT, "%s: message blob of commit %s unreadable: %s",
+					 w->path, hex, git_message());
+		out->data = git_blob_rawcontent(r->blob);
+		out->len = (size_t)git_blob_rawsize(r->blob);
+		return PD_OK;
+	}
+}
+
+static void git_reader_free(pd__reader *base)
+{
+	git_reader *r = (git_reader *)base;
+	guint i;
+
+	git_blob_free(r->blob);
+	git_revwalk_free(r->walk);
+	for (i = 0; i < r->walks->len; i++) {
+		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
+		git_repository_free(w->repo);
+		g_free(w->path);
+	}
+	g_array_free(r->walks, TRUE);
+	g_free(r);
+}
+
+static const pd__reader_ops git_ops = { git_next, git_reader_free };
+
+int pd__git_reader_new(pd__reader **out, const pd_archive *a, const char *range)
+{
+	git_reader *r;
+	char *from = NULL, *to = NULL;
+	guint from_epoch = 0, to_epoch, i;
+	git_oid from_oid, to_oid;
+	int error, last_with_head = -1;
+
+	*out = NULL;
+	init_libgit2();
+	r = g_new0(git_reader, 1);
+	r->base.ops = &git_ops;
+	r->walks = g_array_new(FALSE, TRUE, sizeof(epoch_walk));
+	if ((error = open_epochs(r->walks, a)) < 0)
+		goto cleanup;
+	for (i = 0; i < r->walks->len; i++)
+		if (epoch_head(&g_array_index(r->walks, epoch_walk, i)))
+			last_with_head = (int)i;
+	if (last_with_head < 0) {
+		error = pd__error(PD_ERR_NOT_ARCHIVE, "%s: the archive has no commits", a->path);
+		goto cleanup;
+	}
+	if ((error = check_layout(r, &g_array_index(r->walks, epoch_walk, last_with_head))) < 0)
+		goto cleanup;
+	to_epoch = (guint)last_with_head;
+
+	if (range && *range) {
+		const char *dots = strstr(range, "..");
+		if (!dots) { /* "X" alone reads as git does: everything up to X */
+			to = g_strdup(range);
+		} else {
+			if (dots > range)
+				from = g_strndup(range, dots - range);
+			if (dots[2] == '.') {
+				error = pd__error(PD_ERR_RANGE, "'%s': symmetric differences (A...B) "
+						  "are not ranges of an archive; use A..B", range);
+				goto cleanup;
+			}
+			if (dots[2])
+				to = g_strdup(dots + 2);
+		}
+	}
+	if (from && (error = resolve(r->walks, from, "the range start", &from_epoch, &from_oid)) < 0)
+		goto cleanup;
+	if (to && (error = resolve(r->walks, to, "the range end", &to_epoch, &to_oid)) < 0)
+		goto cleanup;
+
+	for (i = 0; i < r->walks->len; i++) {
+		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
+		if (i < from_epoch || i > to_epoch) {
+			w->has_push = 0; /* outside the range */
+			continue;
+		}
+		if (i == from_epoch && from) {
+			git_oid_cpy(&w->hide, &from_oid);
+			w->has_hide = 1;
+		}
+		if (i == to_epoch && to) {
+			git_oid_cpy(&w->push, &to_oid);
+			w->has_push = 1;
+		}
+	}
+	if (from)
+		r->base.from_label = abbreviate(g_array_index(r->walks, epoch_walk, from_epoch).repo, &from_oid);
+	if (to)
+		r->base.to_label = abbreviate(g_array_index(r->walks, epoch_walk, to_epoch).repo, &to_oid);
+	else
+		r->base.to_label = abbreviate(g_array_index(r->walks, epoch_walk, to_epoch).repo,
+					      &g_array_index(r->walks, epoch_walk, to_epoch).push);
+	error = PD_OK;
+cleanup:
+	g_free(from);
+	g_free(to);
+	if (error < 0) {
+		g_free(r->base.from_label);
+		g_free(r->base.to_label);
+		git_reader_free(&r->base);
+		return error;
+	}
+	*out = &r->base;
+	return PD_OK;
+}

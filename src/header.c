@@ -1,0 +1,107 @@
+/*
+ * header.c - header values as git mailinfo reads them: unfolded, RFC 2047
+ * decoded (by GMime), blanks folded; and dates.
+ */
+#include <string.h>
+#include <gmime/gmime.h>
+#include "pd-private.h"
+
+char *pd__header_unfold(const char *raw)
+{
+	GString *out = g_string_sized_new(strlen(raw));
+	const char *p = raw;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p) {
+		if (*p == '\r' && p[1] == '\n')
+			p++;
+		if (*p == '\n') {
+			/* git: trim the text so far, the fold's first blank
+			 * becomes a space, the rest of the line stays. */
+			while (out->len && g_ascii_isspace(out->str[out->len - 1]))
+				g_string_truncate(out, out->len - 1);
+			p++;
+			if (*p == ' ' || *p == '\t') {
+				g_string_append_c(out, ' ');
+				p++;
+			}
+			continue;
+		}
+		g_string_append_c(out, *p++);
+	}
+	/* a header value never ends in its line break */
+	while (out->len && (out->str[out->len - 1] == '\n' || out->str[out->len - 1] == '\r'))
+		g_string_truncate(out, out->len - 1);
+	return g_string_free(out, FALSE);
+}
+
+char *pd__header_decode(const char *unfolded, const char *fallback_charset)
+{
+	char *text = NULL;
+	char *decoded;
+	size_t len;
+
+	/* GMime decodes encoded words but takes raw 8-bit text in its own
+	 * fallback charsets; make the raw text UTF-8 first so that a Latin-1
+	 * header and a UTF-8 one both come out right. */
+	if (!g_utf8_validate(unfolded, -1, NULL))
+		text = pd__to_utf8(unfolded, strlen(unfolded),
+				   fallback_charset ? fallback_charset : "ISO-8859-1", &len);
+	decoded = g_mime_utils_header_decode_text(NULL, text ? text : unfolded);
+	g_free(text);
+	if (!decoded)
+		return g_strdup("");
+	if (!g_utf8_validate(decoded, -1, NULL)) {
+		char *valid = g_utf8_make_valid(decoded, -1);
+		g_free(decoded);
+		decoded = valid;
+	}
+	return decoded;
+}
+
+void pd__cleanup_space(GString *s)
+{
+	size_t r, w = 0;
+	int in_space = 0;
+
+	for (r = 0; r < s->len; r++) {
+		char c = s->str[r];
+		if (g_ascii_isspace(c)) {
+			if (!in_space)
+				s->str[w++] = ' ';
+			in_space = 1;
+		} else {
+			s->str[w++] = c;
+			in_space = 0;
+		}
+	}
+	g_string_truncate(s, w);
+}
+
+int pd__parse_date(const char *value, int64_t *when, int *tz_minutes)
+{
+	GDateTime *dt;
+
+	if (!value || !*value)
+		return 0;
+	dt = g_mime_utils_header_decode_date(value);
+	if (!dt)
+		return 0;
+	*when = g_date_time_to_unix(dt);
+	*tz_minutes = (int)(g_date_time_get_utc_offset(dt) / G_TIME_SPAN_MINUTE);
+	g_date_time_unref(dt);
+	return 1;
+}
+
+char *pd__format_date(int64_t when)
+{
+	GDateTime *dt = g_date_time_new_from_unix_utc(when);
+	char *s;
+
+	if (!dt)
+		return g_strdup("unknown-date");
+	s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+	g_date_time_unref(dt);
+	return s;
+}

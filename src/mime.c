@@ -1,0 +1,261 @@
+/*
+ * mime.c - one mail through GMime: its headers as written and its text
+ * parts decoded from base64 or quoted-printable.  GMime owns RFC 5322 and
+ * MIME; this file only picks what the digest reads and notes damage.
+ */
+#include <string.h>
+#include <gmime/gmime.h>
+#include "pd-private.h"
+
+/* MIME nesting deeper than this is not followed: real patches are at most
+ * two levels deep, and hostile mail nests thousands. */
+#define MAX_MIME_DEPTH 16
+
+struct pd__mail {
+	GMimeMessage *message;
+	GArray *parts;       /* pd__text_part, data owned (g_free) */
+	GString *damage;     /* NULL: undamaged */
+	int multipart;
+};
+
+static gsize init_once;
+
+static void init_gmime(void)
+{
+	if (g_once_init_enter(&init_once)) {
+		g_mime_init();
+		g_once_init_leave(&init_once, 1);
+	}
+}
+
+static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
+		       gpointer payload)
+{
+	pd__mail *mail = payload;
+	const char *what;
+
+	switch (code) {
+	case GMIME_WARN_MALFORMED_MULTIPART: what = "multipart without parts"; break;
+	case GMIME_WARN_TRUNCATED_MESSAGE: what = "truncated message"; break;
+	case GMIME_WARN_MALFORMED_MESSAGE: what = "malformed message"; break;
+	case GMIME_WARN_INVALID_CONTENT_TYPE: what = "invalid Content-Type"; break;
+	case GMIME_WARN_PART_WITHOUT_CONTENT: what = "MIME part without content"; break;
+	case GMIME_CRIT_INVALID_HEADER_NAME: what = "invalid header name"; break;
+	case GMIME_CRIT_CONFLICTING_HEADER: what = "conflicting headers"; break;
+	case GMIME_CRIT_CONFLICTING_PARAMETER: what = "conflicting header parameters"; break;
+	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: what = "multipart without boundary"; break;
+	case GMIME_CRIT_NESTING_OVERFLOW: what = "MIME nesting too deep"; break;
+	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: what = "MIME part without headers or content"; break;
+	default: return; /* duplicated headers, raw 8-bit: common and harmless */
+	}
+	if (!mail->damage)
+		mail->damage = g_string_new(NULL);
+	else if (mail->damage->len > 200)
+		return;
+	else
+		g_string_append(mail->damage, "; ");
+	g_string_append_printf(mail->damage, "%s at byte %" G_GINT64_FORMAT, what, offset);
+	if (item && *item && strlen(item) < 80)
+		g_string_append_printf(mail->damage, " (%s)", item);
+}
+
+static int is_patch_attachment(GMimeObject *part)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(part);
+	const char *name;
+
+	if (g_mime_content_type_is_type(ct, "text", "*"))
+		return 1;
+	if (g_mime_content_type_is_type(ct, "application", "x-patch")
+	    || g_mime_content_type_is_type(ct, "application", "x-diff"))
+		return 1;
+	name = GMIME_IS_PART(part) ? g_mime_part_get_filename(GMIME_PART(part)) : NULL;
+	return name && (g_str_has_suffix(name, ".patch") || g_str_has_suffix(name, ".diff"));
+}
+
+static void add_part(pd__mail *mail, GMimeObject *obj)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(obj));
+	GMimeStream *mem;
+	GByteArray *bytes;
+	pd__text_part tp;
+
+	if (!content)
+		return;
+	mem = g_mime_stream_mem_new();
+	if (g_mime_data_wrapper_write_to_stream(content, mem) < 0) {
+		g_object_unref(mem);
+		return;
+	}
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	tp.len = bytes->len;
+	tp.data = g_malloc(bytes->len + 1);
+	memcpy((char *)tp.data, bytes->data, bytes->len);
+	((char *)tp.data)[bytes->len] = '\0';
+	tp.charset = g_strdup(g_mime_object_get_content_type_parameter(obj, "charset"));
+	g_array_append_val(mail->parts, tp);
+	g_object_unref(mem);
+}
+
+static void collect(pd__mail *mail, GMimeObject *obj, int depth, int top)
+{
+	if (depth > MAX_MIME_DEPTH) {
+		on_warning(0, GMIME_CRIT_NESTING_OVERFLOW, NULL, mail);
+		return;
+	}
+	if (GMIME_IS_MULTIPART(obj)) {
+		int i, n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		mail->multipart = 1;
+		for (i = 0; i < n; i++)
+			collect(mail, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i),
+				depth + 1, 0);
+		return;
+	}
+	if (GMIME_IS_PART(obj) && (top || is_patch_attachment(obj)))
+		add_part(mail, obj);
+	/* message/rfc822 parts are forwarded mail, not this patch */
+}
+
+int pd__mail_parse(pd__mail **out, const char *data, size_t len)
+{
+	pd__mail *mail;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeParserOptions *options;
+	GMimeObject *body;
+
+	*out = NULL;
+	init_gmime();
+	/* an mbox "From " line is the separator, not a header */
+	if (len >= 5 && !memcmp(data, "From ", 5)) {
+		const char *nl = memchr(data, '\n', len);
+		size_t skip = nl ? (size_t)(nl + 1 - data) : len;
+		data += skip;
+		len -= skip;
+	}
+	while (len && (*data == '\n' || *data == '\r')) {
+		data++;
+		len--;
+	}
+	if (!len)
+		return pd__error(PD_ERR_MALFORMED, "empty message");
+
+	mail = g_new0(pd__mail, 1);
+	mail->parts = g_array_new(FALSE, FALSE, sizeof(pd__text_part));
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	options = g_mime_parser_options_new();
+	g_mime_parser_options_set_warning_callback(options, on_warning, mail);
+	mail->message = g_mime_parser_construct_message(parser, options);
+	g_mime_parser_options_free(options);
+	g_object_unref(parser);
+	g_object_unref(stream);
+
+	if (!mail->message
+	    || g_mime_header_list_get_count(g_mime_object_get_header_list(GMIME_OBJECT(mail->message))) == 0) {
+		pd__mail_free(mail);
+		return pd__error(PD_ERR_MALFORMED, "no message header found");
+	}
+	body = g_mime_message_get_mime_part(mail->message);
+	if (body)
+		collect(mail, body, 0, 1);
+	*out = mail;
+	return PD_OK;
+}
+
+void pd__mail_free(pd__mail *mail)
+{
+	guint i;
+
+	if (!mail)
+		return;
+	if (mail->message)
+		g_object_unref(mail->message);
+	for (i = 0; i < mail->parts->len; i++) {
+		pd__text_part *tp = &g_array_index(mail->parts, pd__text_part, i);
+		g_free((char *)tp->data);
+		g_free((char *)tp->charset);
+	}
+	g_array_free(mail->parts, TRUE);
+	if (mail->damage)
+		g_string_free(mail->damage, TRUE);
+	g_free(mail);
+}
+
+const char *pd__mail_header(const pd__mail *mail, const char *name)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(mail->message));
+	GMimeHeader *h = g_mime_header_list_get_header(list, name);
+
+	return h ? g_mime_header_get_raw_value(h) : NULL;
+}
+
+const pd__text_part *pd__mail_parts(const pd__mail *mail, size_t *n, int *multipart)
+{
+	*n = mail->parts->len;
+	*multipart = mail->multipart;
+	return (const pd__text_part *)mail->parts->data;
+}
+
+const char *pd__mail_damage(const pd__mail *mail)
+{
+	return mail->damage ? mail->damage->str : NULL;
+}
+
+char *pd__mail_message_id(const pd__mail *mail)
+{
+	const char *id = g_mime_message_get_message_id(mail->message);
+
+	return id && *id ? g_strdup(id) : NULL;
+}
+
+static void add_refs(GPtrArray *out, GHashTable *seen, const char *raw, int newest_first)
+{
+	GMimeReferences *refs;
+	int i, n;
+
+	if (!raw)
+		return;
+	refs = g_mime_references_parse(NULL, raw);
+	if (!refs)
+		return;
+	n = g_mime_references_length(refs);
+	for (i = 0; i < n; i++) {
+		const char *id = g_mime_references_get_message_id(refs, newest_first ? n - 1 - i : i);
+		char *copy;
+		if (!id || !*id || g_hash_table_contains(seen, id))
+			continue;
+		copy = g_strdup(id);
+		g_hash_table_add(seen, copy); /* `out` owns the copy */
+		g_ptr_array_add(out, copy);
+	}
+	g_mime_references_free(refs);
+}
+
+char **pd__mail_references(const pd__mail *mail)
+{
+	GPtrArray *out = g_ptr_array_new();
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	const char *own = g_mime_message_get_message_id(mail->message);
+	char **result;
+	guint i;
+
+	add_refs(out, seen, pd__mail_header(mail, "In-Reply-To"), 0);
+	add_refs(out, seen, pd__mail_header(mail, "References"), 1);
+	g_ptr_array_add(out, NULL);
+	g_hash_table_destroy(seen);
+	result = (char **)g_ptr_array_free(out, FALSE);
+	/* a message referring to itself would thread into a loop */
+	if (own) {
+		guint w = 0;
+		for (i = 0; result[i]; i++) {
+			if (!strcmp(result[i], own))
+				g_free(result[i]);
+			else
+				result[w++] = result[i];
+		}
+		result[w] = NULL;
+	}
+	return result;
+}

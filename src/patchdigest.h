@@ -1,0 +1,334 @@
+/*
+ * patchdigest.h - the one public header of libpatchdigest.
+ *
+ * The library reads mailing-list archives (public-inbox v1/v2 git
+ * repositories, mbox files, Maildirs), parses each message the way `git am`
+ * would attribute it, groups patches into series and builds a digest
+ * report as data.  Renderers turn a report into the classic text or JSON.
+ *
+ * Conventions (after libgit2):
+ *  - functions that can fail return int: 0 (PD_OK) or a negative pd_status;
+ *  - output parameters come first; what comes back through `**out` belongs
+ *    to the caller and is released with the matching NULL-safe *_free();
+ *  - option structs have an _INIT initializer;
+ *  - the library never prints and never exits.  After a failure,
+ *    pd_error_last() describes it (thread-local, valid until the next
+ *    failing call on the same thread).
+ *
+ * Strings are UTF-8 and NUL-terminated unless a length is given.
+ */
+#ifndef PATCHDIGEST_H
+#define PATCHDIGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- status ------------------------------------------------------------ */
+
+typedef enum {
+	PD_OK = 0,
+	PD_ERR_NOMEM = -1,       /* out of memory */
+	PD_ERR_INVALID = -2,     /* invalid argument (a caller's bug or bad option value) */
+	PD_ERR_NOT_FOUND = -3,   /* the path does not exist */
+	PD_ERR_NOT_ARCHIVE = -4, /* the path is not an archive kind we read */
+	PD_ERR_RANGE = -5,       /* a range end does not resolve to a commit */
+	PD_ERR_GIT = -6,         /* a git object is missing or corrupt */
+	PD_ERR_IO = -7,          /* reading or writing failed */
+	PD_ERR_MALFORMED = -8,   /* one message cannot be parsed */
+	PD_ITEROVER = -31        /* iteration finished (not an error) */
+} pd_status;
+
+/* A short, stable description of a status ("range does not resolve"). */
+const char *pd_status_to_string(int status);
+
+/* Details of the last failure on this thread, or "" when there is none. */
+const char *pd_error_last(void);
+
+/* ---- people and messages ----------------------------------------------- */
+
+typedef struct {
+	char *name;    /* decoded display name; "" when none was given */
+	char *address; /* as written; compare case-insensitively */
+} pd_person;
+
+typedef enum {
+	PD_KIND_REPLY = 0, /* anything that is not a patch or cover letter */
+	PD_KIND_PATCH,     /* PATCH-tagged, not a reply, carries a diff */
+	PD_KIND_COVER      /* PATCH-tagged, not a reply, numbered 0/N */
+} pd_kind;
+
+const char *pd_kind_to_string(pd_kind kind);
+
+/* What the leading tags of a subject say. */
+typedef struct {
+	int is_reply;          /* leading Re:/Aw:/Fwd:/Sv: */
+	int is_patch_tagged;   /* a PATCH tag in a leading bracket group */
+	int has_counter;       /* an n/N or "n of N" counter was present */
+	int number;            /* n of n/N; 1 for an uncounted patch */
+	int total;             /* N of n/N; 1 for an uncounted patch */
+	int version_explicit;  /* a vN tag was present */
+	char version[16];      /* "1", "2", "2.1": without the v */
+	int is_rfc;
+	int is_resend;
+	char *title;           /* subject without leading tags and reply prefixes */
+} pd_subject_info;
+
+/* Parses `subject` (decoded, unfolded).  *out is filled; release its
+ * title with pd_subject_info_clear().  Never fails except on NOMEM. */
+int pd_subject_parse(pd_subject_info *out, const char *subject);
+void pd_subject_info_clear(pd_subject_info *info);
+
+typedef struct pd_message {
+	char *message_id;   /* without angle brackets; NULL when absent */
+	char **references;  /* In-Reply-To first, then References newest first,
+	                       unique, without brackets; NULL-terminated */
+	char *subject;      /* decoded, unfolded full subject */
+	pd_subject_info tags;
+	pd_person sender;   /* From: header */
+	pd_person author;   /* who `git am` records: in-body From:, else sender */
+	int64_t date;       /* seconds since the epoch, UTC; 0 when unknown */
+	int date_tz;        /* offset of the Date: header in minutes */
+	char *date_raw;     /* Date: (in-body Date: wins) as written */
+	char *list_id;      /* List-Id without brackets; NULL when absent */
+	char *to_address;   /* first To: address, for guessing the list */
+	pd_kind kind;
+	int has_diff;
+	char *commit_message; /* UTF-8, see pd_message_parse(); NULL if not kept */
+	char *origin;       /* where it came from: commit id or "FILE:offset" */
+	int64_t archive_time; /* commit time for git archives, else date */
+	unsigned damaged;   /* non-zero: the MIME parser recovered from damage */
+	char *damage;       /* what was damaged, when damaged */
+} pd_message;
+
+typedef struct {
+	unsigned int version;
+	int keep_all_bodies;  /* keep commit_message of every patch, not only
+	                         of covers and first patches */
+	int git_compat_body;  /* keep CRs and the raw bytes as git mailinfo does */
+} pd_parse_options;
+#define PD_PARSE_OPTIONS_VERSION 1
+#define PD_PARSE_OPTIONS_INIT { PD_PARSE_OPTIONS_VERSION, 0, 0 }
+
+/* Parses one RFC 5322 message of `len` bytes (not NUL-terminated, may hold
+ * NULs).  `origin` names it in diagnostics (copied; may be NULL).
+ * On success *out is a new message, freed with pd_message_free().
+ * Fails with PD_ERR_MALFORMED when the bytes are not a message at all
+ * (no header); damage the MIME parser recovers from is noted in
+ * (*out)->damaged instead. */
+int pd_message_parse(pd_message **out, const char *data, size_t len,
+		     const char *origin, const pd_parse_options *opts);
+void pd_message_free(pd_message *msg);
+
+/* ---- git mailinfo compatibility ---------------------------------------- */
+
+/* The fields `git mailinfo -u` prints and writes, computed by the same
+ * code the digest uses.  Kept public so tests can hold the library to
+ * git's behaviour byte for byte. */
+typedef struct {
+	char *author;   /* "Author:" */
+	char *email;    /* "Email:" */
+	char *subject;  /* "Subject:" (cleaned title) */
+	char *date;     /* "Date:" as written; NULL when absent */
+	char *msg;      /* the commit message file */
+	size_t msg_len;
+	char *patch;    /* the patch file (raw bytes) */
+	size_t patch_len;
+} pd_mailinfo;
+
+typedef struct {
+	unsigned int version;
+	int no_inbody_headers;
+} pd_mailinfo_options;
+#define PD_MAILINFO_OPTIONS_VERSION 1
+#define PD_MAILINFO_OPTIONS_INIT { PD_MAILINFO_OPTIONS_VERSION, 0 }
+
+int pd_mailinfo_run(pd_mailinfo **out, const char *data, size_t len,
+		    const pd_mailinfo_options *opts);
+void pd_mailinfo_free(pd_mailinfo *info);
+
+/* ---- archives ----------------------------------------------------------- */
+
+typedef enum {
+	PD_ARCHIVE_V2 = 1,   /* public-inbox v2 inbox: git/N.git epochs */
+	PD_ARCHIVE_GIT,      /* one epoch repository or a v1 inbox */
+	PD_ARCHIVE_MBOX,
+	PD_ARCHIVE_MAILDIR
+} pd_archive_kind;
+
+const char *pd_archive_kind_to_string(pd_archive_kind kind);
+
+typedef struct pd_archive pd_archive;
+
+/* Opens the archive at `path`, detecting its kind.  Fails with
+ * PD_ERR_NOT_FOUND or PD_ERR_NOT_ARCHIVE (the error names the kinds it
+ * accepts). */
+int pd_archive_open(pd_archive **out, const char *path);
+void pd_archive_free(pd_archive *archive);
+pd_archive_kind pd_archive_get_kind(const pd_archive *archive);
+
+typedef struct {
+	unsigned int version;
+	const char *range;  /* "FROM..TO", either side optional; NULL: all */
+	int64_t since;      /* keep messages at or after this time; 0: no bound */
+	int64_t until;      /* keep messages before this time; 0: no bound */
+} pd_range_options;
+#define PD_RANGE_OPTIONS_VERSION 1
+#define PD_RANGE_OPTIONS_INIT { PD_RANGE_OPTIONS_VERSION, NULL, 0, 0 }
+
+/* One message's bytes as stored, borrowed from the iterator until the next
+ * call to pd_archive_iter_next(). */
+typedef struct {
+	const char *data;
+	size_t len;
+	const char *origin;    /* commit id, or "FILE:offset", or a path */
+	int64_t archive_time;  /* commit time; 0 for mbox/Maildir */
+} pd_raw_message;
+
+typedef struct pd_archive_iter pd_archive_iter;
+
+/* Starts reading the messages of `range`, oldest first.  Fails with
+ * PD_ERR_RANGE when an end does not resolve (the error says which).
+ * The iterator borrows `archive`, which must outlive it. */
+int pd_archive_iter_new(pd_archive_iter **out, pd_archive *archive,
+			const pd_range_options *range);
+
+/* Reads the next message into *out.  Returns PD_OK, PD_ITEROVER at the
+ * end, or a negative status for this one entry (PD_ERR_GIT for an
+ * unreadable object, PD_ERR_MALFORMED for a truncated mbox entry): the
+ * caller may report it and call again to continue with the next one. */
+int pd_archive_iter_next(pd_raw_message *out, pd_archive_iter *iter);
+
+/* The range's ends as git would abbreviate them, once known (after the
+ * iteration started); NULL for mbox and Maildir. Borrowed. */
+const char *pd_archive_iter_from_label(const pd_archive_iter *iter);
+const char *pd_archive_iter_to_label(const pd_archive_iter *iter);
+void pd_archive_iter_free(pd_archive_iter *iter);
+
+/* ---- digests ------------------------------------------------------------ */
+
+typedef enum {
+	PD_SERIES_NEW = 0,       /* shown in full */
+	PD_SERIES_REPORTED,      /* already reported: Exist/Skip */
+	PD_SERIES_HIDDEN         /* neither cover nor first patch in range */
+} pd_series_status;
+
+const char *pd_series_status_to_string(pd_series_status status);
+
+typedef struct {
+	pd_message *cover;       /* borrowed from the report; NULL if none */
+	pd_message **patches;    /* in patch-number order, then posting order */
+	size_t n_patches;
+	pd_message *first_patch; /* patch 1 (or the lone patch); NULL if absent */
+	const pd_person *author; /* the cover's author, else the first patch's */
+	const pd_person *sender;
+	const char *title;       /* the cover's title, else the first patch's */
+	char version[16];
+	int expected;            /* N of n/N (1 for a lone patch) */
+	int received;            /* distinct patch numbers received, 1..N */
+	int complete;            /* received >= expected */
+	pd_series_status status;
+	long reported_as;        /* for PD_SERIES_REPORTED: the index of the
+	                            earlier series in this report, or -1 when
+	                            it was reported in an earlier digest */
+	int64_t first_date, last_date;
+} pd_series;
+
+typedef struct {
+	unsigned count;
+	char *key;      /* domain, or the lowercased address */
+	char *display;  /* domain, or `Name <address>` quoted as RFC 5322 needs */
+} pd_tally;
+
+typedef struct {
+	char *name;           /* list name for the title line ("KVM") */
+	char *lore_list;      /* lore.kernel.org list name, NULL when unknown */
+	char *from_label;     /* range ends: abbreviated commit ids or dates */
+	char *to_label;
+	pd_tally *domains;    size_t n_domains;   /* all rows, sorted */
+	pd_tally *contributors; size_t n_contributors;
+	pd_series *series;    size_t n_series;    /* in posting order */
+	pd_message **messages; size_t n_messages; /* unique, in archive order */
+	size_t n_patches, n_covers, n_replies, n_duplicates, n_skipped;
+} pd_report;
+
+typedef enum {
+	PD_DIAG_WARNING = 1, /* the message was used, something in it was damaged */
+	PD_DIAG_SKIPPED      /* the message could not be read and was skipped */
+} pd_diag_level;
+
+typedef void (*pd_diag_cb)(pd_diag_level level, const char *origin,
+			   const char *what, void *payload);
+
+/* Called every `progress_every` messages read, and once at the end. */
+typedef void (*pd_progress_cb)(size_t messages_read, int done, void *payload);
+
+typedef struct {
+	unsigned int version;
+	const char *name;       /* list name; NULL: from List-Id or To: */
+	const char *lore_list;  /* NULL: from List-Id or To: */
+	pd_diag_cb diag;        /* NULL: diagnostics are only counted */
+	void *diag_payload;
+	int keep_all_bodies;
+	pd_progress_cb progress;  /* NULL: none */
+	void *progress_payload;
+	size_t progress_every;    /* 0: every 1000 messages */
+} pd_digest_options;
+#define PD_DIGEST_OPTIONS_VERSION 1
+#define PD_DIGEST_OPTIONS_INIT { PD_DIGEST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0 }
+
+typedef struct pd_digest pd_digest;
+
+int pd_digest_new(pd_digest **out, const pd_digest_options *opts);
+void pd_digest_free(pd_digest *digest);
+
+/* Parses and adds one message.  A message that cannot be parsed is
+ * reported through the diag callback, counted, and PD_OK is returned:
+ * one bad message never aborts a digest.  Fails only on NOMEM. */
+int pd_digest_add_raw(pd_digest *digest, const pd_raw_message *raw);
+
+/* Adds a parsed message; the digest takes ownership of `msg`. */
+int pd_digest_add_message(pd_digest *digest, pd_message *msg);
+
+/* Reports a message the caller could not read (for the skip count). */
+void pd_digest_note_skipped(pd_digest *digest, const char *origin,
+			    const char *what);
+
+/* A series reported in an earlier digest, for Exist/Skip across digests. */
+typedef int (*pd_reported_cb)(const char *author_address, const char *version,
+			      const char *cover_title, const char *first_title,
+			      void *payload);
+
+/* Groups the messages into series and builds the report.  `from_label`
+ * and `to_label` are the range's ends (NULL: the first and last message
+ * dates).  `reported` may be NULL.  The digest is consumed: it is freed
+ * whether or not this succeeds. */
+int pd_digest_finish(pd_report **out, pd_digest *digest,
+		     const char *from_label, const char *to_label,
+		     pd_reported_cb reported, void *reported_payload);
+void pd_report_free(pd_report *report);
+
+/* Reads every message of `range` in `path` into a report: the whole
+ * pipeline in one call.  Per-message failures go to opts->diag. */
+int pd_digest_archive(pd_report **out, const char *path,
+		      const pd_range_options *range,
+		      const pd_digest_options *opts);
+
+/* ---- renderers ---------------------------------------------------------- */
+
+/* The classic text digest.  *out is a new NUL-terminated string
+ * (free with pd_free()), *out_len its length. */
+int pd_render_classic(char **out, size_t *out_len, const pd_report *report);
+
+/* The same report as JSON. */
+int pd_render_json(char **out, size_t *out_len, const pd_report *report);
+
+void pd_free(void *ptr);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

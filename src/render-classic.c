@@ -1,0 +1,101 @@
+/*
+ * render-classic.c - the classic text digest, as ../shared/spec/digest.md
+ * defines it.
+ */
+#include <string.h>
+#include "pd-private.h"
+
+#define TOP_ROWS 15
+static const char separator[] =
+	"----------------------------------------------------------------------";
+
+/* A body without its leading and trailing blank lines. */
+static void append_trimmed(GString *out, const char *text)
+{
+	const char *start = text, *end = text + strlen(text);
+	const char *p;
+
+	/* skip whole leading lines that are blank */
+	for (p = start; p < end; p++) {
+		if (*p == '\n')
+			start = p + 1;
+		else if (!g_ascii_isspace(*p))
+			break;
+	}
+	while (end > start && g_ascii_isspace(end[-1]))
+		end--;
+	g_string_append_len(out, start, end - start);
+}
+
+static void new_block(GString *out, const pd_message *m)
+{
+	char *author = pd__person_display_plain(&m->sender);
+
+	g_string_append_printf(out, "New:  %s\n%s\nAuthor: %s\n\n",
+			       m->tags.title, m->subject, author);
+	append_trimmed(out, m->commit_message ? m->commit_message : "");
+	g_string_append_printf(out, "\n\n%s\n\n", separator);
+	g_free(author);
+}
+
+static void patch_list(GString *out, const pd_report *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->n_series; i++) {
+		const pd_series *s = &r->series[i];
+		g_string_append_printf(out, "Series: %s [v%s, %d/%d patches%s%s]\n",
+				       s->title, s->version, s->received, s->expected,
+				       s->complete ? "" : ", incomplete",
+				       s->status == PD_SERIES_REPORTED ? ", already reported" : "");
+		if (s->cover)
+			g_string_append_printf(out, "%s\n", s->cover->subject);
+		for (j = 0; j < s->n_patches; j++)
+			g_string_append_printf(out, "%s\n", s->patches[j]->subject);
+		g_string_append_c(out, '\n');
+	}
+}
+
+static void commit_messages(GString *out, const pd_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_series; i++) {
+		const pd_series *s = &r->series[i];
+		if (s->status == PD_SERIES_NEW) {
+			if (s->cover)
+				new_block(out, s->cover);
+			if (s->first_patch)
+				new_block(out, s->first_patch);
+		} else if (s->status == PD_SERIES_REPORTED && (s->cover || s->first_patch)) {
+			const pd_message *exist = s->first_patch ? s->first_patch : s->cover;
+			const pd_message *skip = s->cover ? s->cover : s->first_patch;
+			g_string_append_printf(out, "Exist: %s\n Skip: %s\n",
+					       exist->subject, skip->subject);
+		}
+	}
+}
+
+int pd_render_classic(char **out, size_t *out_len, const pd_report *r)
+{
+	GString *s = g_string_sized_new(64 * 1024);
+	size_t i;
+
+	g_string_append_printf(s, "From %s to %s\n", r->from_label, r->to_label);
+	g_string_append_printf(s, "%s mailing list update from %s to %s\n\n",
+			       r->name, r->from_label, r->to_label);
+	g_string_append(s, "Top 15 contributor Email domains (Based on Email Body)\n\n");
+	for (i = 0; i < r->n_domains && i < TOP_ROWS; i++)
+		g_string_append_printf(s, "%7u %s\n", r->domains[i].count, r->domains[i].display);
+	g_string_append(s, "\nTop 15 contributors (Based on Email Body)\n\n");
+	for (i = 0; i < r->n_contributors && i < TOP_ROWS; i++)
+		g_string_append_printf(s, "%7u  %s\n", r->contributors[i].count,
+				       r->contributors[i].display);
+	g_string_append(s, "\n===== Patch list in this time period =====\n\n");
+	patch_list(s, r);
+	g_string_append(s, "\n===== Patch Commit Messages ====\n\n");
+	commit_messages(s, r);
+	*out_len = s->len;
+	*out = g_string_free(s, FALSE);
+	return PD_OK;
+}

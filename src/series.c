@@ -1,0 +1,273 @@
+/*
+ * series.c - patches and cover letters into series.
+ *
+ * Threading first: a message joins the series that owns the first
+ * Message-ID it can reach: its own (patches that arrived before their
+ * cover named it), then In-Reply-To and References newest first, walking
+ * up through replies in between.  It joins only if it fits: a cover joins
+ * a series without a cover; a patch needs a counter, a number the series
+ * lacks and the same total; an explicit version must equal the series'
+ * (so v3 posted inside the v2 thread starts its own series, while
+ * unversioned patches under a "v3" cover stay with it).
+ *
+ * Unthreaded patches (no reachable series) join the newest series of the
+ * same author, version and total whose last message is within an hour
+ * and that lacks their number.  Cover letters never join that way: a
+ * cover starts its series, and a cover posted after patches that do not
+ * refer to it is another posting.
+ */
+#include <string.h>
+#include <stdlib.h>
+#include "pd-private.h"
+
+/* Reply chains deeper than this are not followed for threading. */
+#define MAX_THREAD_WALK 256
+#define MARKER_WINDOW_SECONDS 3600
+
+typedef struct {
+	pd_message *cover;
+	GPtrArray *members;     /* patches, posting order */
+	GHashTable *numbers;    /* patch numbers held */
+	char version[16];
+	int version_explicit;
+	int total;
+	int64_t last_date;
+	char *marker_key;
+} builder;
+
+typedef struct {
+	GPtrArray *builders;
+	GHashTable *by_id;      /* Message-ID -> pd_message (first of each) */
+	GHashTable *owner;      /* Message-ID -> builder */
+	GHashTable *by_marker;  /* "author\nversion\ntotal" -> GPtrArray of builder */
+} grouping;
+
+static void builder_free(gpointer p)
+{
+	builder *b = p;
+
+	g_ptr_array_free(b->members, TRUE);
+	g_hash_table_destroy(b->numbers);
+	g_free(b->marker_key);
+	g_free(b);
+}
+
+static char *marker_key(const pd_message *m, const char *version)
+{
+	char *addr = g_ascii_strdown(m->author.address, -1);
+	char *key = g_strdup_printf("%s\n%s\n%d", addr, version, m->tags.total);
+
+	g_free(addr);
+	return key;
+}
+
+static int fits(const builder *b, const pd_message *m)
+{
+	if (m->tags.version_explicit && strcmp(m->tags.version, b->version))
+		return 0;
+	if (m->tags.total != b->total)
+		return 0;
+	if (m->kind == PD_KIND_COVER)
+		return b->cover == NULL;
+	if (!m->tags.has_counter)
+		return 0; /* an uncounted patch is a series of its own */
+	return !g_hash_table_contains(b->numbers, GINT_TO_POINTER(m->tags.number));
+}
+
+/* The series owning the first Message-ID reachable from `m`, or NULL. */
+static builder *find_by_thread(grouping *g, const pd_message *m)
+{
+	GQueue todo = G_QUEUE_INIT;
+	GHashTable *visited = g_hash_table_new(g_str_hash, g_str_equal);
+	builder *found = NULL;
+	int steps = 0;
+	size_t i;
+
+	if (m->message_id && (found = g_hash_table_lookup(g->owner, m->message_id)))
+		goto out;
+	for (i = 0; m->references[i]; i++)
+		g_queue_push_tail(&todo, m->references[i]);
+	while (!g_queue_is_empty(&todo) && steps++ < MAX_THREAD_WALK) {
+		const char *id = g_queue_pop_head(&todo);
+		const pd_message *parent;
+		if (!g_hash_table_add(visited, (char *)id))
+			continue; /* a References loop */
+		if ((found = g_hash_table_lookup(g->owner, id)))
+			break;
+		/* a reply in between: its own references lead on */
+		parent = g_hash_table_lookup(g->by_id, id);
+		if (parent && parent->kind == PD_KIND_REPLY)
+			for (i = 0; parent->references[i]; i++)
+				g_queue_push_tail(&todo, parent->references[i]);
+	}
+out:
+	g_queue_clear(&todo);
+	g_hash_table_destroy(visited);
+	return found;
+}
+
+static builder *find_by_markers(grouping *g, const pd_message *m)
+{
+	char *key = marker_key(m, m->tags.version);
+	GPtrArray *list = g_hash_table_lookup(g->by_marker, key);
+	guint i;
+
+	g_free(key);
+	for (i = list ? list->len : 0; i-- > 0;) {
+		builder *b = g_ptr_array_index(list, i);
+		int64_t gap = m->date - b->last_date;
+		if (gap < -MARKER_WINDOW_SECONDS || gap > MARKER_WINDOW_SECONDS)
+			continue;
+		if (fits(b, m))
+			return b;
+	}
+	return NULL;
+}
+
+static builder *new_builder(grouping *g, const pd_message *m)
+{
+	builder *b = g_new0(builder, 1);
+	GPtrArray *list;
+
+	b->members = g_ptr_array_new();
+	b->numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_strlcpy(b->version, m->tags.version, sizeof(b->version));
+	b->version_explicit = m->tags.version_explicit;
+	b->total = m->tags.total;
+	b->marker_key = marker_key(m, b->version);
+	list = g_hash_table_lookup(g->by_marker, b->marker_key);
+	if (!list) {
+		list = g_ptr_array_new();
+		g_hash_table_insert(g->by_marker, g_strdup(b->marker_key), list);
+	}
+	g_ptr_array_add(list, b);
+	g_ptr_array_add(g->builders, b);
+	return b;
+}
+
+static void join(grouping *g, builder *b, pd_message *m)
+{
+	size_t i;
+
+	if (m->kind == PD_KIND_COVER)
+		b->cover = m;
+	else {
+		g_ptr_array_add(b->members, m);
+		g_hash_table_add(b->numbers, GINT_TO_POINTER(m->tags.number));
+	}
+	if (m->tags.version_explicit && !b->version_explicit) {
+		g_strlcpy(b->version, m->tags.version, sizeof(b->version));
+		b->version_explicit = 1;
+	}
+	if (m->date > b->last_date)
+		b->last_date = m->date;
+	/* its own id is its series' for sure; what it refers to, only if
+	 * nobody claimed it yet (patches arriving before their cover) */
+	if (m->message_id)
+		g_hash_table_insert(g->owner, m->message_id, b);
+	for (i = 0; m->references[i]; i++)
+		if (!g_hash_table_contains(g->owner, m->references[i]))
+			g_hash_table_insert(g->owner, m->references[i], b);
+}
+
+static gint by_number(gconstpointer x, gconstpointer y)
+{
+	const pd_message *a = *(pd_message *const *)x, *b = *(pd_message *const *)y;
+
+	return (a->tags.number > b->tags.number) - (a->tags.number < b->tags.number);
+}
+
+static void fill_series(pd_series *s, builder *b)
+{
+	guint i;
+	GHashTable *counted = g_hash_table_new(g_direct_hash, g_direct_equal);
+	const pd_message *lead;
+
+	memset(s, 0, sizeof(*s));
+	s->cover = b->cover;
+	/* stable sort keeps posting order among equal numbers */
+	g_ptr_array_sort(b->members, by_number);
+	s->n_patches = b->members->len;
+	s->patches = g_new0(pd_message *, s->n_patches + 1);
+	for (i = 0; i < b->members->len; i++) {
+		pd_message *m = g_ptr_array_index(b->members, i);
+		s->patches[i] = m;
+		if (!s->first_patch && m->tags.number == 1)
+			s->first_patch = m;
+		if (m->tags.number >= 1 && m->tags.number <= b->total)
+			g_hash_table_add(counted, GINT_TO_POINTER(m->tags.number));
+	}
+	lead = s->cover ? s->cover : s->first_patch ? s->first_patch : s->patches[0];
+	s->author = &lead->author;
+	s->sender = &lead->sender;
+	s->title = lead->tags.title;
+	g_strlcpy(s->version, b->version, sizeof(s->version));
+	s->expected = b->total;
+	s->received = (int)g_hash_table_size(counted);
+	s->complete = s->received >= s->expected;
+	s->reported_as = -1;
+	s->first_date = s->last_date = lead->date;
+	if (s->cover && s->cover->date < s->first_date)
+		s->first_date = s->cover->date;
+	for (i = 0; i < s->n_patches; i++) {
+		if (s->patches[i]->date < s->first_date)
+			s->first_date = s->patches[i]->date;
+		if (s->patches[i]->date > s->last_date)
+			s->last_date = s->patches[i]->date;
+	}
+	g_hash_table_destroy(counted);
+}
+
+int pd__group_series(pd_series **out, size_t *n_out, pd_message **msgs, size_t n)
+{
+	grouping g;
+	size_t i;
+	pd_series *series;
+
+	g.builders = g_ptr_array_new_with_free_func(builder_free);
+	g.by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	g.owner = g_hash_table_new(g_str_hash, g_str_equal);
+	g.by_marker = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					    (GDestroyNotify)g_ptr_array_unref);
+	for (i = 0; i < n; i++)
+		if (msgs[i]->message_id && !g_hash_table_contains(g.by_id, msgs[i]->message_id))
+			g_hash_table_insert(g.by_id, msgs[i]->message_id, msgs[i]);
+
+	for (i = 0; i < n; i++) {
+		pd_message *m = msgs[i];
+		builder *b;
+		if (m->kind == PD_KIND_REPLY)
+			continue;
+		b = find_by_thread(&g, m);
+		if (b && !fits(b, m))
+			b = NULL;
+		if (!b && m->kind == PD_KIND_PATCH && m->tags.has_counter)
+			b = find_by_markers(&g, m);
+		if (!b)
+			b = new_builder(&g, m);
+		join(&g, b, m);
+	}
+
+	series = g_new0(pd_series, g.builders->len + 1);
+	for (i = 0; i < g.builders->len; i++)
+		fill_series(&series[i], g_ptr_array_index(g.builders, i));
+	*n_out = g.builders->len;
+	*out = series;
+
+	g_hash_table_destroy(g.by_marker);
+	g_hash_table_destroy(g.owner);
+	g_hash_table_destroy(g.by_id);
+	g_ptr_array_free(g.builders, TRUE);
+	return PD_OK;
+}
+
+void pd__series_array_free(pd_series *series, size_t n)
+{
+	size_t i;
+
+	if (!series)
+		return;
+	for (i = 0; i < n; i++)
+		g_free(series[i].patches);
+	g_free(series);
+}
