@@ -36,6 +36,63 @@ char *pd__header_unfold(const char *raw)
 	return g_string_free(out, FALSE);
 }
 
+/* Length of the RFC 2047 encoded word at `p` ("=?cs?B?...?="), or 0. */
+static size_t encoded_word_len(const char *p)
+{
+	const char *q;
+
+	if (p[0] != '=' || p[1] != '?')
+		return 0;
+	q = p + 2;
+	while (*q && *q != '?' && !g_ascii_isspace(*q))
+		q++; /* charset */
+	if (*q != '?' || q == p + 2 || !strchr("BbQq", q[1]) || q[2] != '?')
+		return 0;
+	q += 3;
+	while (*q && *q != '?' && !g_ascii_isspace(*q))
+		q++; /* encoded text */
+	if (q[0] != '?' || q[1] != '=')
+		return 0;
+	return q + 2 - p;
+}
+
+/* Decodes each encoded word on its own (GMime 3.2 merges adjacent base64
+ * words before decoding and stops at the first word's '=' padding, which
+ * loses the rest of long non-Latin subjects); blanks between two encoded
+ * words vanish, as RFC 2047 says. */
+static char *decode_words(const char *text)
+{
+	GString *out = g_string_sized_new(strlen(text));
+	const char *p = text;
+	int after_word = 0;
+
+	while (*p) {
+		size_t n = encoded_word_len(p);
+		if (n) {
+			char *word = g_strndup(p, n);
+			char *dec = g_mime_utils_header_decode_text(NULL, word);
+			g_string_append(out, dec ? dec : word);
+			g_free(dec);
+			g_free(word);
+			p += n;
+			after_word = 1;
+			continue;
+		}
+		if (after_word && g_ascii_isspace(*p)) {
+			const char *q = p;
+			while (g_ascii_isspace(*q))
+				q++;
+			if (encoded_word_len(q)) {
+				p = q; /* blanks between encoded words */
+				continue;
+			}
+		}
+		after_word = 0;
+		g_string_append_c(out, *p++);
+	}
+	return g_string_free(out, FALSE);
+}
+
 char *pd__header_decode(const char *unfolded, const char *fallback_charset)
 {
 	char *text = NULL;
@@ -48,7 +105,7 @@ char *pd__header_decode(const char *unfolded, const char *fallback_charset)
 	if (!g_utf8_validate(unfolded, -1, NULL))
 		text = pd__to_utf8(unfolded, strlen(unfolded),
 				   fallback_charset ? fallback_charset : "ISO-8859-1", &len);
-	decoded = g_mime_utils_header_decode_text(NULL, text ? text : unfolded);
+	decoded = decode_words(text ? text : unfolded);
 	g_free(text);
 	if (!decoded)
 		return g_strdup("");

@@ -21,14 +21,19 @@ static char *header_text(const pd__mail *mail, const char *name, const char *cha
 	return decoded;
 }
 
-/* A value git took from an in-body line, decoded as git does. */
+/* A value git took from an in-body line, decoded as git does.  git keeps
+ * the line's newline in the value, which its blank folding prints as a
+ * trailing space ("Date: bogus " in git's tests). */
 static char *inbody_text(const GString *value, const char *charset)
 {
 	char *unfolded = pd__header_unfold(value->str);
 	char *decoded = pd__header_decode(unfolded, charset);
+	int had_newline = value->len && value->str[value->len - 1] == '\n';
+	char *result = had_newline ? g_strconcat(decoded, "\n", NULL) : g_strdup(decoded);
 
 	g_free(unfolded);
-	return decoded;
+	g_free(decoded);
+	return result;
 }
 
 static void split_person(pd_person *p, const char *from)

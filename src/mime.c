@@ -73,8 +73,9 @@ static int is_patch_attachment(GMimeObject *part)
 	return name && (g_str_has_suffix(name, ".patch") || g_str_has_suffix(name, ".diff"));
 }
 
-static void add_part(pd__mail *mail, GMimeObject *obj)
+static void add_part(pd__mail *mail, GMimeObject *obj, int mail_in_multipart)
 {
+	int restore_break;
 	GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(obj));
 	GMimeStream *mem;
 	GByteArray *bytes;
@@ -88,10 +89,17 @@ static void add_part(pd__mail *mail, GMimeObject *obj)
 		return;
 	}
 	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	tp.len = bytes->len;
-	tp.data = g_malloc(bytes->len + 1);
+	/* Inside a multipart GMime gives a part without the line break before
+	 * the next boundary; git keeps it (base64 aside, where the break is
+	 * not content).  Put it back so both read the same lines. */
+	restore_break = mail_in_multipart
+		&& g_mime_part_get_content_encoding(GMIME_PART(obj)) != GMIME_CONTENT_ENCODING_BASE64;
+	tp.len = bytes->len + (restore_break ? 1 : 0);
+	tp.data = g_malloc(tp.len + 1);
 	memcpy((char *)tp.data, bytes->data, bytes->len);
-	((char *)tp.data)[bytes->len] = '\0';
+	if (restore_break)
+		((char *)tp.data)[bytes->len] = '\n';
+	((char *)tp.data)[tp.len] = '\0';
 	tp.charset = g_strdup(g_mime_object_get_content_type_parameter(obj, "charset"));
 	g_array_append_val(mail->parts, tp);
 	g_object_unref(mem);
@@ -112,7 +120,7 @@ static void collect(pd__mail *mail, GMimeObject *obj, int depth, int top)
 		return;
 	}
 	if (GMIME_IS_PART(obj) && (top || is_patch_attachment(obj)))
-		add_part(mail, obj);
+		add_part(mail, obj, !top);
 	/* message/rfc822 parts are forwarded mail, not this patch */
 }
 
@@ -133,10 +141,6 @@ int pd__mail_parse(pd__mail **out, const char *data, size_t len)
 		data += skip;
 		len -= skip;
 	}
-	while (len && (*data == '\n' || *data == '\r')) {
-		data++;
-		len--;
-	}
 	if (!len)
 		return pd__error(PD_ERR_MALFORMED, "empty message");
 
@@ -152,10 +156,11 @@ int pd__mail_parse(pd__mail **out, const char *data, size_t len)
 	g_object_unref(parser);
 	g_object_unref(stream);
 
-	if (!mail->message
-	    || g_mime_header_list_get_count(g_mime_object_get_header_list(GMIME_OBJECT(mail->message))) == 0) {
+	/* a message may have no header at all (git accepts it); only what
+	 * GMime cannot read as a message is malformed */
+	if (!mail->message) {
 		pd__mail_free(mail);
-		return pd__error(PD_ERR_MALFORMED, "no message header found");
+		return pd__error(PD_ERR_MALFORMED, "not a mail message");
 	}
 	body = g_mime_message_get_mime_part(mail->message);
 	if (body)

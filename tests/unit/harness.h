@@ -1,0 +1,41 @@
+/*
+ * harness.h - a tiny test harness.  Each check prints "ok - NAME" or
+ * "not ok - NAME" with the difference; "skip - NAME (why)" for a case that
+ * cannot run here.  tests/run-all.sh counts the lines.
+ */
+#ifndef PD_HARNESS_H
+#define PD_HARNESS_H
+
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+
+static int harness_failed;
+
+#define CHECK(name, cond) do { \
+	if (cond) printf("ok - %s\n", name); \
+	else { printf("not ok - %s (%s:%d: %s)\n", name, __FILE__, __LINE__, #cond); harness_failed++; } \
+} while (0)
+
+#define CHECK_STR(name, got, want) do { \
+	const char *g_ = (got), *w_ = (want); \
+	if (g_ && w_ && !strcmp(g_, w_)) printf("ok - %s\n", name); \
+	else { printf("not ok - %s: got \"%s\", want \"%s\"\n", name, g_ ? g_ : "(null)", w_ ? w_ : "(null)"); harness_failed++; } \
+} while (0)
+
+#define CHECK_INT(name, got, want) do { \
+	long g_ = (long)(got), w_ = (long)(want); \
+	if (g_ == w_) printf("ok - %s\n", name); \
+	else { printf("not ok - %s: got %ld, want %ld\n", name, g_, w_); harness_failed++; } \
+} while (0)
+
+#define SKIP(name, why) printf("skip - %s (%s)\n", name, why)
+
+/* The shared material, when the project sits beside it. */
+static inline const char *shared_dir(void)
+{
+	const char *env = getenv("PD_SHARED");
+	return env ? env : "../shared";
+}
+
+#endif
