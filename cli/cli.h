@@ -8,7 +8,7 @@
 
 enum {
 	EXIT_DIGEST_OK = 0,    /* digest written, every message read */
-	EXIT_PARTIAL = 1,      /* digest written, some messages skipped */
+	EXIT_PARTIAL = 1,      /* digest written, some messages skipped or damaged */
 	EXIT_USAGE = 2,        /* bad command line */
 	EXIT_INPUT = 3,        /* no such path, not an archive, bad range */
 	EXIT_ARCHIVE = 4,      /* the archive could not be read at all */

@@ -36,7 +36,7 @@ static const char usage[] =
 "  -V, --version          the version\n"
 "\n"
 "Exit codes: 0 digest written; 1 digest written but some messages could\n"
-"not be read (each is named on stderr); 2 bad command line; 3 no such\n"
+"not be read or were damaged (each is named on stderr); 2 bad command line; 3 no such\n"
 "path, not an archive, or a range that does not resolve; 4 the archive\n"
 "could not be read; 5 the digest could not be written; 70 internal error.\n";
 
@@ -194,10 +194,10 @@ int cmd_digest(int argc, char **argv)
 		return cli_exit_code(error);
 	}
 	error = cli_write_output(output, text, len) < 0 ? EXIT_OUTPUT
-		: report->n_skipped ? EXIT_PARTIAL : EXIT_DIGEST_OK;
+		: report->n_skipped || report->n_damaged ? EXIT_PARTIAL : EXIT_DIGEST_OK;
 	if (error == EXIT_PARTIAL && !st.quiet)
-		fprintf(stderr, "patchdigest: %zu message(s) could not be read and were left out\n",
-			report->n_skipped);
+		fprintf(stderr, "patchdigest: %zu message(s) could not be read and were left out, "
+			"%zu were damaged and read in part\n", report->n_skipped, report->n_damaged);
 	pd_free(text);
 	pd_report_free(report);
 	return error;

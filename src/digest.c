@@ -10,7 +10,7 @@ struct pd_digest {
 	char *name, *lore_list;
 	GPtrArray *messages;    /* pd_message, owned */
 	GHashTable *ids;        /* Message-IDs seen (borrowed keys) */
-	size_t n_duplicates, n_skipped;
+	size_t n_duplicates, n_skipped, n_damaged;
 };
 
 int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
@@ -78,8 +78,10 @@ int pd_digest_add_raw(pd_digest *d, const pd_raw_message *raw)
 	}
 	if (raw->archive_time)
 		m->archive_time = raw->archive_time;
-	if (m->damaged)
+	if (m->damaged) {
+		d->n_damaged++;
 		diag(d, PD_DIAG_WARNING, raw->origin, m->damage);
+	}
 	return pd_digest_add_message(d, m);
 }
 
@@ -241,6 +243,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	d->messages = g_ptr_array_new();
 	r->n_duplicates = d->n_duplicates;
 	r->n_skipped = d->n_skipped;
+	r->n_damaged = d->n_damaged;
 	r->name = d->name;
 	r->lore_list = d->lore_list;
 	d->name = d->lore_list = NULL;

@@ -253,6 +253,7 @@ typedef struct {
 	pd_series *series;    size_t n_series;    /* in posting order */
 	pd_message **messages; size_t n_messages; /* unique, in archive order */
 	size_t n_patches, n_covers, n_replies, n_duplicates, n_skipped;
+	size_t n_damaged;     /* read, but the MIME parser recovered from damage */
 } pd_report;
 
 typedef enum {

@@ -143,13 +143,14 @@ int pd_render_json(char **out, size_t *out_len, const pd_report *r)
 	json_object_set_new(root, "range", json_pack("{s:s, s:s}", "from", r->from_label,
 						     "to", r->to_label));
 	json_object_set_new(root, "counts",
-			    json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+			    json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
 				      "messages", (json_int_t)r->n_messages,
 				      "patches", (json_int_t)r->n_patches,
 				      "covers", (json_int_t)r->n_covers,
 				      "replies", (json_int_t)r->n_replies,
 				      "duplicates", (json_int_t)r->n_duplicates,
 				      "skipped", (json_int_t)r->n_skipped,
+				      "damaged", (json_int_t)r->n_damaged,
 				      "series", (json_int_t)r->n_series));
 	json_object_set_new(root, "domains", tallies(r->domains, r->n_domains, "domain"));
 	json_object_set_new(root, "contributors",

@@ -1,0 +1,127 @@
+#!/bin/sh
+# End-to-end tests of the patchdigest binary: golden outputs of the bundled
+# sample (byte for byte), the seed fixtures through mbox and through real
+# public-inbox v2 inboxes built with mkinbox, and bad input.
+# Prints "ok - ...", "not ok - ...", "skip - ... (why)" lines.
+set -u
+PD=${PATCHDIGEST:-build/patchdigest}
+SHARED=${PD_SHARED:-../shared}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail=0
+ok() { echo "ok - $1"; }
+nok() { echo "not ok - $1"; fail=1; }
+skip() { echo "skip - $1 ($2)"; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else nok "$1: got '$2', want '$3'"; fi; }
+
+# --- golden files: the bundled sample, classic and JSON ------------------
+for fmt in classic json; do
+	"$PD" -f $fmt sample/kvm-sample.mbox >"$tmp/out.$fmt" 2>"$tmp/err"
+	check "sample ($fmt): exit code" $? 0
+	if cmp -s "$tmp/out.$fmt" "tests/golden/kvm-sample.$fmt"; then ok "sample ($fmt): output equals tests/golden/kvm-sample.$fmt"
+	else nok "sample ($fmt): output differs from the golden file"; diff "tests/golden/kvm-sample.$fmt" "$tmp/out.$fmt" | head -20 | sed 's/^/#   /'; fi
+done
+python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/out.json" && ok "json output parses" || nok "json output parses"
+
+# --- options ------------------------------------------------------------
+"$PD" --help >"$tmp/help"; check "--help exits 0" $? 0
+grep -q "Exit codes" "$tmp/help" && ok "--help documents exit codes" || nok "--help documents exit codes"
+"$PD" --bogus sample/kvm-sample.mbox 2>/dev/null; check "unknown option exits 2" $? 2
+"$PD" -f yaml sample/kvm-sample.mbox 2>/dev/null; check "unknown format exits 2" $? 2
+"$PD" 2>/dev/null; check "no archive exits 2" $? 2
+"$PD" -o "$tmp/o.txt" sample/kvm-sample.mbox && cmp -s "$tmp/o.txt" tests/golden/kvm-sample.classic \
+	&& ok "-o writes the digest to a file" || nok "-o writes the digest to a file"
+"$PD" -n EXAMPLE sample/kvm-sample.mbox | sed -n 2p | grep -q "^EXAMPLE mailing list update" \
+	&& ok "--name sets the title" || nok "--name sets the title"
+"$PD" -o "$tmp/no/such/dir/o.txt" sample/kvm-sample.mbox 2>"$tmp/err"; check "unwritable output exits 5" $? 5
+"$PD" --since 2025-08-26 --until @1756202000 -f json sample/kvm-sample.mbox >"$tmp/since.json"
+n=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['counts']['messages'])" "$tmp/since.json")
+check "--since/--until select by Date (09:37:41 to 09:53:20 UTC)" "$n" 16
+
+# --- seed fixtures: mbox and v2 inbox ------------------------------------
+if [ ! -x "$SHARED/tools/check-digest" ]; then
+	skip "seed fixtures" "$SHARED/tools is not here"
+else
+	have_mkinbox=1
+	command -v public-inbox-mda >/dev/null || have_mkinbox=0
+	for d in "$SHARED"/fixtures/seeds/*/; do
+		n=$(basename "$d")
+		"$PD" "$d/input.mbox" >"$tmp/$n.txt"
+		if "$SHARED/tools/check-digest" "$d/expected.json" "$tmp/$n.txt" >"$tmp/chk"; then ok "seed $n (mbox): check-digest"
+		else nok "seed $n (mbox): check-digest"; sed 's/^/#   /' "$tmp/chk"; fi
+		if [ $have_mkinbox = 0 ]; then skip "seed $n (inbox)" "public-inbox is not installed"; continue; fi
+		if ! "$SHARED/tools/mkinbox" "$d/input.mbox" "$tmp/inbox-$n" >"$tmp/commits" 2>"$tmp/mkerr"; then
+			nok "seed $n: mkinbox failed"; sed 's/^/#   /' "$tmp/mkerr" | tail -3; continue
+		fi
+		first=$(head -1 "$tmp/commits" | cut -d' ' -f1); last=$(tail -1 "$tmp/commits" | cut -d' ' -f1)
+		full=$(git --git-dir="$tmp/inbox-$n/git/0.git" rev-parse "$last")
+		for range in "" "..$last" "$full" "..$full"; do
+			"$PD" "$tmp/inbox-$n" $range >"$tmp/$n-inbox.txt"
+			if "$SHARED/tools/check-digest" "$d/expected.json" "$tmp/$n-inbox.txt" >"$tmp/chk"; then
+				ok "seed $n (v2 inbox${range:+, range $range}): check-digest"
+			else nok "seed $n (v2 inbox${range:+, range $range}): check-digest"; sed 's/^/#   /' "$tmp/chk"; fi
+		done
+		check "seed $n (v2 inbox): header names the range's commits" \
+			"$(head -1 "$tmp/$n-inbox.txt")" "From $first to $last"
+		total=$(wc -l <"$tmp/commits")
+		got=$("$PD" -f json "$tmp/inbox-$n" "$first..$last" | python3 -c "import json,sys; print(json.load(sys.stdin)['counts']['messages'])")
+		check "seed $n (v2 inbox): FROM..TO excludes FROM" "$got" $((total - 1))
+	done
+fi
+
+# --- bad input -----------------------------------------------------------
+"$PD" "$tmp/does-not-exist" 2>"$tmp/err"; check "missing path exits 3" $? 3
+grep -q "does-not-exist: No such file" "$tmp/err" && ok "missing path: the error names it" || nok "missing path: the error names it"
+echo "just some text" >"$tmp/notes.txt"
+"$PD" "$tmp/notes.txt" 2>"$tmp/err"; check "a text file exits 3" $? 3
+grep -q "not an mbox" "$tmp/err" && grep -q "Maildir" "$tmp/err" && ok "not an archive: the error names the kinds accepted" \
+	|| nok "not an archive: the error names the kinds accepted"
+mkdir "$tmp/emptydir"
+"$PD" "$tmp/emptydir" 2>"$tmp/err"; check "an empty directory exits 3" $? 3
+git init -q "$tmp/plain-repo" && git -C "$tmp/plain-repo" -c user.name=t -c user.email=t@t commit -q --allow-empty -m x
+echo readme >"$tmp/plain-repo/README" && git -C "$tmp/plain-repo" add README && git -C "$tmp/plain-repo" -c user.name=t -c user.email=t@t commit -q -m readme
+"$PD" "$tmp/plain-repo" 2>"$tmp/err"; check "a git repository that is no archive exits 3" $? 3
+grep -q "not a public-inbox archive" "$tmp/err" && ok "no archive: the error says why" || nok "no archive: the error says why"
+"$PD" sample/kvm-sample.mbox abc..def 2>"$tmp/err"; check "a range on an mbox exits 3" $? 3
+
+# truncated mbox: the last message is cut; the rest is digested
+size=$(wc -c <sample/kvm-sample.mbox)
+head -c $((size - 300)) sample/kvm-sample.mbox >"$tmp/truncated.mbox"
+"$PD" "$tmp/truncated.mbox" >"$tmp/out" 2>"$tmp/err"; check "truncated mbox exits 1" $? 1
+grep -q "message 27 .*truncated" "$tmp/err" && ok "truncated mbox: stderr names the message" || nok "truncated mbox: stderr names the message"
+grep -q "^New:  KVM: SVM: Sync TPR" "$tmp/out" && ok "truncated mbox: the rest is still digested" || nok "truncated mbox: the rest is still digested"
+
+# broken MIME: a multipart without a boundary, among good messages
+cp sample/kvm-sample.mbox "$tmp/broken.mbox"
+cat >>"$tmp/broken.mbox" <<'MAIL'
+From mboxrd@z Thu Jan  1 00:00:00 1970
+From: Broken Mime <broken@example.com>
+Subject: [PATCH] x86: a patch in broken MIME
+Date: Tue, 26 Aug 2025 10:10:00 -0000
+Message-ID: <broken-mime@example.com>
+MIME-Version: 1.0
+Content-Type: multipart/mixed
+
+This has no boundary at all.
+---
+diff --git a/x b/x
+--- a/x
++++ b/x
+
+MAIL
+"$PD" "$tmp/broken.mbox" >"$tmp/out" 2>"$tmp/err"; check "broken MIME exits 1" $? 1
+grep -q "broken-mime\|message 28" "$tmp/err" && grep -q "boundary" "$tmp/err" \
+	&& ok "broken MIME: stderr names the message and the damage" || nok "broken MIME: stderr names the message and the damage"
+grep -q "^New:  KVM: Speed up MMIO registrations" "$tmp/out" && ok "broken MIME: the rest is still digested" \
+	|| nok "broken MIME: the rest is still digested"
+
+# a Maildir
+mkdir -p "$tmp/md/cur" "$tmp/md/new" "$tmp/md/tmp"
+python3 - "$tmp/md/cur" sample/kvm-sample.mbox <<'PY'
+import sys, mailbox
+for i, m in enumerate(mailbox.mbox(sys.argv[2])):
+    open(f"{sys.argv[1]}/{1700000000 + i}.{i}.host:2,S", "wb").write(m.as_bytes())
+PY
+"$PD" -f json "$tmp/md" >"$tmp/md.json"; check "a Maildir is read" $? 0
+n=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['counts']['messages'], d['counts']['series'])" "$tmp/md.json")
+check "a Maildir gives the mbox's messages and series" "$n" "27 10"
+exit $fail

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Runs every test: the unit and conformance programs in $B/tests, the
+# end-to-end suite and the corpus suite; counts their "ok"/"not ok"/"skip"
+# lines and ends with "N passed, N failed, N skipped".
+B=${B:-build}
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+status=0
+run() {
+	name=$1; shift
+	echo "== $name"
+	if ! "$@" >"$log.out" 2>&1; then status=1; fi
+	grep -E '^(not ok|skip|#)' "$log.out"
+	cat "$log.out" >>"$log"
+	rm -f "$log.out"
+}
+for t in "$B"/tests/test-*; do
+	[ -x "$t" ] && run "$(basename "$t")" "$t"
+done
+run e2e env PATCHDIGEST="$B/patchdigest" tests/e2e.sh
+run corpus env PATCHDIGEST="$B/patchdigest" tests/corpus.sh
+passed=$(grep -c '^ok' "$log"); failed=$(grep -c '^not ok' "$log"); skipped=$(grep -c '^skip' "$log")
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
