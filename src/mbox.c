@@ -121,8 +121,7 @@ static int mbox_next(pd_raw_message *out, pd__reader *base)
 	p = r->data + start;
 	if (stop == r->len && r->len && r->data[r->len - 1] != '\n')
 		return pd__error(PD_ERR_MALFORMED,
-				 "%s: the file ends inside this message (truncated mbox?)",
-				 r->origin);
+				 "the file ends inside this message (a truncated mbox?)");
 	if (r->mboxrd && needs_unescape(p, stop - start)) {
 		unescape(r->buf, p, stop - start);
 		out->data = r->buf->str;
