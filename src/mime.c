@@ -96,7 +96,8 @@ static void add_part(pd__mail *mail, GMimeObject *obj, int mail_in_multipart)
 		&& g_mime_part_get_content_encoding(GMIME_PART(obj)) != GMIME_CONTENT_ENCODING_BASE64;
 	tp.len = bytes->len + (restore_break ? 1 : 0);
 	tp.data = g_malloc(tp.len + 1);
-	memcpy((char *)tp.data, bytes->data, bytes->len);
+	if (bytes->len) /* an empty part has no buffer at all */
+		memcpy((char *)tp.data, bytes->data, bytes->len);
 	if (restore_break)
 		((char *)tp.data)[bytes->len] = '\n';
 	((char *)tp.data)[tp.len] = '\0';
