@@ -23,7 +23,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps demo check unit e2e conformance corpus asan clean fuzz bench
+.PHONY: all deps demo check run-tests asan clean
 
 all: $(B)/patchdigest
 
@@ -54,12 +54,18 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	./$(B)/patchdigest sample/kvm-sample.mbox
 
-check: all $(UNIT_BIN)
+# deps first, then a fresh make: pkg-config's flags are read when make
+# starts, so a machine that just got the -dev packages needs a new run.
+check: deps
+	@$(MAKE) --no-print-directory run-tests
+
+run-tests: all $(UNIT_BIN)
 	@B=$(B) tests/run-all.sh
 
-asan:
-	$(MAKE) B=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	  LDFLAGS="-fsanitize=address,undefined" check
+asan: deps
+	$(MAKE) --no-print-directory B=build/asan \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  LDFLAGS="-fsanitize=address,undefined" run-tests
 
 clean:
 	rm -rf build
