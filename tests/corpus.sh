@@ -6,12 +6,7 @@
 # headers only when the mail has a patch, so it ignores an in-body From:
 # in a cover letter with no "---" line, where the spec counts it.
 set -u
-PD=${PATCHDIGEST:-build/patchdigest}
-SHARED=${PD_SHARED:-../shared}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1"; fail=1; }
+. "$(dirname "$0")/lib.sh"
 
 if [ ! -d "$SHARED/corpus/kvm-ppc" ]; then
 	echo "skip - real archives ($SHARED/corpus is not here)"

@@ -4,14 +4,7 @@
 # public-inbox v2 inboxes built with mkinbox, and bad input.
 # Prints "ok - ...", "not ok - ...", "skip - ... (why)" lines.
 set -u
-PD=${PATCHDIGEST:-build/patchdigest}
-SHARED=${PD_SHARED:-../shared}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fail=0
-ok() { echo "ok - $1"; }
-nok() { echo "not ok - $1"; fail=1; }
-skip() { echo "skip - $1 ($2)"; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else nok "$1: got '$2', want '$3'"; fi; }
+. "$(dirname "$0")/lib.sh"
 
 # --- golden files: the bundled sample, classic and JSON ------------------
 for fmt in classic json; do

@@ -1,0 +1,11 @@
+# tests/lib.sh - what the shell test suites share: the binary, the shared
+# folder, a scratch directory, and the "ok"/"not ok"/"skip" lines that
+# tests/run-all.sh counts.
+PD=${PATCHDIGEST:-build/patchdigest}
+SHARED=${PD_SHARED:-../shared}
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail=0
+ok() { echo "ok - $1"; }
+nok() { echo "not ok - $1"; fail=1; }
+skip() { echo "skip - $1 ($2)"; }
+check() { if [ "$2" = "$3" ]; then ok "$1"; else nok "$1: got '$2', want '$3'"; fi; }
