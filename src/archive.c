@@ -160,31 +160,16 @@ int pd_archive_iter_new(pd_archive_iter **out, pd_archive *a,
 	return PD_OK;
 }
 
-/* The time a message counts as posted at for --since/--until. */
-static int64_t message_time(const pd_raw_message *raw)
-{
-	pd_message *m = NULL;
-	int64_t t;
-
-	if (raw->archive_time)
-		return raw->archive_time;
-	/* mbox and Maildir: the Date: header says */
-	if (pd_message_parse(&m, raw->data, raw->len, raw->origin, NULL) < 0)
-		return 0;
-	t = m->date;
-	pd_message_free(m);
-	return t;
-}
-
 int pd_archive_iter_next(pd_raw_message *out, pd_archive_iter *it)
 {
 	for (;;) {
 		int error = it->reader->ops->next(out, it->reader);
-		int64_t t;
+		int64_t t = out->archive_time;
 
-		if (error < 0 || (!it->since && !it->until))
+		/* no archive time (mbox, Maildir): the Date: header decides,
+		 * and the digest reads it when it parses the message */
+		if (error < 0 || !t)
 			return error;
-		t = message_time(out);
 		if (it->since && t < it->since)
 			continue;
 		if (it->until && t >= it->until)

@@ -78,6 +78,11 @@ int pd_digest_add_raw(pd_digest *d, const pd_raw_message *raw)
 	}
 	if (raw->archive_time)
 		m->archive_time = raw->archive_time;
+	else if ((d->opts.since && m->date < d->opts.since)
+		 || (d->opts.until && m->date >= d->opts.until)) {
+		pd_message_free(m); /* outside --since/--until */
+		return PD_OK;
+	}
 	if (m->damaged) {
 		d->n_damaged++;
 		diag(d, PD_DIAG_WARNING, raw->origin, m->damage);
@@ -319,6 +324,10 @@ int pd_digest_archive(pd_report **out, const char *path, const pd_range_options 
 	if ((error = pd_archive_iter_new(&it, archive, range)) < 0)
 		goto cleanup;
 	pd_digest_new(&d, opts);
+	if (range) {
+		d->opts.since = range->since;
+		d->opts.until = range->until;
+	}
 	every = d->opts.progress_every ? d->opts.progress_every : 1000;
 	for (;;) {
 		raw.origin = NULL;

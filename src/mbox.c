@@ -93,9 +93,9 @@ static void unescape(GString *out, const char *p, size_t len)
 		while (i < n && p[i] == '>')
 			i++;
 		if (i && n - i >= 5 && !memcmp(p + i, "From ", 5))
-			g_string_append_len(out, p + 1, MIN(n, (size_t)(end - p)) - 1);
+			g_string_append_len(out, p + 1, n - 1);
 		else
-			g_string_append_len(out, p, MIN(n, (size_t)(end - p)));
+			g_string_append_len(out, p, n);
 		if (p + n < end)
 			g_string_append_c(out, '\n');
 		p += n + 1;

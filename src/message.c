@@ -45,15 +45,6 @@ static void split_person(pd_person *p, const char *from)
 	g_string_free(s, TRUE);
 }
 
-static const char *first_charset(const pd__mail *mail)
-{
-	size_t n;
-	int multipart;
-	const pd__text_part *parts = pd__mail_parts(mail, &n, &multipart);
-
-	return n ? parts[0].charset : NULL;
-}
-
 /* The first address of To:, for guessing the list when no List-Id says. */
 static char *first_to_address(const pd__mail *mail)
 {
@@ -108,7 +99,7 @@ int pd_message_parse(pd_message **out, const char *data, size_t len,
 
 	m = g_new0(pd_message, 1);
 	m->origin = g_strdup(origin ? origin : "");
-	charset = first_charset(mail);
+	charset = pd__mail_charset(mail);
 	m->message_id = pd__mail_message_id(mail);
 	m->references = pd__mail_references(mail);
 	m->subject = header_text(mail, "Subject", charset);
@@ -116,7 +107,6 @@ int pd_message_parse(pd_message **out, const char *data, size_t len,
 		m->subject = g_strdup("");
 	pd_subject_parse(&m->tags, m->subject);
 	m->list_id = list_id(mail);
-	m->to_address = first_to_address(mail);
 
 	from = header_text(mail, "From", charset);
 	split_person(&m->sender, from ? from : "");
@@ -171,6 +161,10 @@ int pd_message_parse(pd_message **out, const char *data, size_t len,
 		}
 		pd__body_clear(&body);
 	}
+	/* the list is guessed from where patches went; a reply's long To:
+	 * and Cc: lists are not worth decoding */
+	if (m->kind != PD_KIND_REPLY)
+		m->to_address = first_to_address(mail);
 	if (!m->author.address) {
 		m->author.name = g_strdup(m->sender.name);
 		m->author.address = g_strdup(m->sender.address);
@@ -230,7 +224,7 @@ int pd_mailinfo_run(pd_mailinfo **out, const char *data, size_t len,
 	if ((error = pd__mail_parse(&mail, data, len)) < 0)
 		return error;
 	parts = pd__mail_parts(mail, &n, &multipart);
-	charset = n ? parts[0].charset : NULL;
+	charset = pd__mail_charset(mail);
 	bo.keep_git = 1;
 	bo.no_inbody_headers = opts->no_inbody_headers;
 	pd__body_split(&body, parts, n, multipart, &bo);

@@ -13,7 +13,11 @@
 
 struct pd__mail {
 	GMimeMessage *message;
-	GArray *parts;       /* pd__text_part, data owned (g_free) */
+	GArray *parts;       /* pd__text_part, data owned (g_free); decoded on
+	                        first use: most mail is replies, never read */
+	int parts_decoded;
+	char *first_charset; /* of the first text part, known without decoding */
+	int found_first;
 	GString *damage;     /* NULL: undamaged */
 	int multipart;
 };
@@ -33,6 +37,7 @@ static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item
 {
 	pd__mail *mail = payload;
 	const char *what;
+
 
 	switch (code) {
 	case GMIME_WARN_MALFORMED_MULTIPART: what = "multipart without parts"; break;
@@ -106,10 +111,14 @@ static void add_part(pd__mail *mail, GMimeObject *obj, int mail_in_multipart)
 	g_object_unref(mem);
 }
 
-static void collect(pd__mail *mail, GMimeObject *obj, int depth, int top)
+/* Walks the MIME tree for the parts the digest reads.  The first walk
+ * (decode = 0) only notes the first part's charset, whether the mail is
+ * multipart, and nesting that is too deep; the second decodes. */
+static void collect(pd__mail *mail, GMimeObject *obj, int depth, int top, int decode)
 {
 	if (depth > MAX_MIME_DEPTH) {
-		on_warning(0, GMIME_CRIT_NESTING_OVERFLOW, NULL, mail);
+		if (!decode)
+			on_warning(0, GMIME_CRIT_NESTING_OVERFLOW, NULL, mail);
 		return;
 	}
 	if (GMIME_IS_MULTIPART(obj)) {
@@ -117,12 +126,18 @@ static void collect(pd__mail *mail, GMimeObject *obj, int depth, int top)
 		mail->multipart = 1;
 		for (i = 0; i < n; i++)
 			collect(mail, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i),
-				depth + 1, 0);
+				depth + 1, 0, decode);
 		return;
 	}
-	if (GMIME_IS_PART(obj) && (top || is_patch_attachment(obj)))
-		add_part(mail, obj, !top);
 	/* message/rfc822 parts are forwarded mail, not this patch */
+	if (!GMIME_IS_PART(obj) || !(top || is_patch_attachment(obj)))
+		return;
+	if (decode) {
+		add_part(mail, obj, !top);
+	} else if (!mail->found_first) {
+		mail->first_charset = g_strdup(g_mime_object_get_content_type_parameter(obj, "charset"));
+		mail->found_first = 1;
+	}
 }
 
 int pd__mail_parse(pd__mail **out, const char *data, size_t len)
@@ -165,7 +180,7 @@ int pd__mail_parse(pd__mail **out, const char *data, size_t len)
 	}
 	body = g_mime_message_get_mime_part(mail->message);
 	if (body)
-		collect(mail, body, 0, 1);
+		collect(mail, body, 0, 1, 0);
 	*out = mail;
 	return PD_OK;
 }
@@ -184,6 +199,7 @@ void pd__mail_free(pd__mail *mail)
 		g_free((char *)tp->charset);
 	}
 	g_array_free(mail->parts, TRUE);
+	g_free(mail->first_charset);
 	if (mail->damage)
 		g_string_free(mail->damage, TRUE);
 	g_free(mail);
@@ -197,11 +213,24 @@ const char *pd__mail_header(const pd__mail *mail, const char *name)
 	return h ? g_mime_header_get_raw_value(h) : NULL;
 }
 
-const pd__text_part *pd__mail_parts(const pd__mail *mail, size_t *n, int *multipart)
+const pd__text_part *pd__mail_parts(pd__mail *mail, size_t *n, int *multipart)
 {
+	GMimeObject *body;
+
+	if (!mail->parts_decoded) {
+		mail->parts_decoded = 1;
+		body = g_mime_message_get_mime_part(mail->message);
+		if (body)
+			collect(mail, body, 0, 1, 1);
+	}
 	*n = mail->parts->len;
 	*multipart = mail->multipart;
 	return (const pd__text_part *)mail->parts->data;
+}
+
+const char *pd__mail_charset(const pd__mail *mail)
+{
+	return mail->first_charset;
 }
 
 const char *pd__mail_damage(const pd__mail *mail)

@@ -94,7 +94,8 @@ typedef struct pd_message {
 	int date_tz;        /* offset of the Date: header in minutes */
 	char *date_raw;     /* Date: (in-body Date: wins) as written */
 	char *list_id;      /* List-Id without brackets; NULL when absent */
-	char *to_address;   /* first To: address, for guessing the list */
+	char *to_address;   /* first To: address of a patch or cover, for
+	                       guessing the list; NULL for replies */
 	pd_kind kind;
 	int has_diff;
 	char *commit_message; /* UTF-8, see pd_message_parse(); NULL if not kept */
@@ -174,7 +175,11 @@ typedef struct {
 	unsigned int version;
 	const char *range;  /* "FROM..TO", either side optional; NULL: all */
 	int64_t since;      /* keep messages at or after this time; 0: no bound */
-	int64_t until;      /* keep messages before this time; 0: no bound */
+	int64_t until;      /* keep messages before this time; 0: no bound.
+	                       The iterator applies both to git archives (commit
+	                       time); for mbox and Maildir only the Date: header
+	                       says, so pd_digest_archive() applies them there,
+	                       once the message is parsed anyway. */
 } pd_range_options;
 #define PD_RANGE_OPTIONS_VERSION 1
 #define PD_RANGE_OPTIONS_INIT { PD_RANGE_OPTIONS_VERSION, NULL, 0, 0 }
@@ -277,9 +282,12 @@ typedef struct {
 	pd_progress_cb progress;  /* NULL: none */
 	void *progress_payload;
 	size_t progress_every;    /* 0: every 1000 messages */
+	int64_t since, until;     /* drop messages whose Date: is outside
+	                             [since, until) when they have no archive
+	                             time; 0: no bound */
 } pd_digest_options;
 #define PD_DIGEST_OPTIONS_VERSION 1
-#define PD_DIGEST_OPTIONS_INIT { PD_DIGEST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0 }
+#define PD_DIGEST_OPTIONS_INIT { PD_DIGEST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0 }
 
 typedef struct pd_digest pd_digest;
 

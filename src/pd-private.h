@@ -108,7 +108,11 @@ int pd__mail_parse(pd__mail **out, const char *data, size_t len);
 void pd__mail_free(pd__mail *mail);
 /* The raw value of the first header called `name`, or NULL. Borrowed. */
 const char *pd__mail_header(const pd__mail *mail, const char *name);
-const pd__text_part *pd__mail_parts(const pd__mail *mail, size_t *n, int *multipart);
+/* The text parts, decoded from their transfer encoding on the first call
+ * (a reply's body is never decoded). */
+const pd__text_part *pd__mail_parts(pd__mail *mail, size_t *n, int *multipart);
+/* The declared charset of the first text part, or NULL; no decoding. */
+const char *pd__mail_charset(const pd__mail *mail);
 /* A description of the damage GMime recovered from, or NULL. Borrowed. */
 const char *pd__mail_damage(const pd__mail *mail);
 /* Message-IDs of In-Reply-To and References as pd_message wants them. */
