@@ -32,12 +32,30 @@ static void init_gmime(void)
 	}
 }
 
+/* The headers the digest reads: a conflict in one of them can change what
+ * it reports.  Others (a second To:, as real list mail has) cannot. */
+static int header_is_read(const char *name)
+{
+	static const char *const read[] = {
+		"From", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
+		"List-Id", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", NULL
+	};
+	int i;
+
+	for (i = 0; name && read[i]; i++)
+		if (!g_ascii_strcasecmp(name, read[i]))
+			return 1;
+	return 0;
+}
+
 static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
 		       gpointer payload)
 {
 	pd__mail *mail = payload;
 	const char *what;
 
+	if (code == GMIME_CRIT_CONFLICTING_HEADER && !header_is_read(item))
+		return;
 
 	switch (code) {
 	case GMIME_WARN_MALFORMED_MULTIPART: what = "multipart without parts"; break;

@@ -107,6 +107,21 @@ grep -q "broken-mime\|message 28" "$tmp/err" && grep -q "boundary" "$tmp/err" \
 grep -q "^New:  KVM: Speed up MMIO registrations" "$tmp/out" && ok "broken MIME: the rest is still digested" \
 	|| nok "broken MIME: the rest is still digested"
 
+# a header repeated that the digest does not read (two To: lines, as in
+# real kvmarm mail) damages nothing; two Subject: lines do
+dup_mbox() { # FILE HEADER
+	cp sample/kvm-sample.mbox "$1"
+	printf '%s\n' "From mboxrd@z Thu Jan  1 00:00:00 1970" "From: Dup <dup@example.com>" \
+		"To: kvm@vger.kernel.org" "$2" "Subject: [PATCH] dup: headers" \
+		"Date: Tue, 26 Aug 2025 10:20:00 -0000" "Message-ID: <dup-$$@example.com>" "" \
+		"text" "---" "diff --git a/x b/x" "--- a/x" "+++ b/x" "" >>"$1"
+}
+dup_mbox "$tmp/dup-to.mbox" "To: other@example.com"
+"$PD" "$tmp/dup-to.mbox" >/dev/null 2>"$tmp/err"; check "a second To: header is no damage (exit 0)" $? 0
+dup_mbox "$tmp/dup-subject.mbox" "Subject: [PATCH] another subject"
+"$PD" "$tmp/dup-subject.mbox" >/dev/null 2>"$tmp/err"; check "a second Subject: header is damage (exit 1)" $? 1
+grep -q "conflicting headers.*Subject" "$tmp/err" && ok "a second Subject: header is named" || nok "a second Subject: header is named"
+
 # a Maildir
 mkdir -p "$tmp/md/cur" "$tmp/md/new" "$tmp/md/tmp"
 python3 - "$tmp/md/cur" sample/kvm-sample.mbox <<'PY'
