@@ -13,10 +13,45 @@ enum {
 	EXIT_INPUT = 3,        /* no such path, not an archive, bad range */
 	EXIT_ARCHIVE = 4,      /* the archive could not be read at all */
 	EXIT_OUTPUT = 5,       /* the digest could not be written */
+	EXIT_STATE = 6,        /* the state database is unusable or busy */
 	EXIT_INTERNAL = 70     /* out of memory or a bug */
 };
 
+#include <stdint.h>
+#include "patchdigest.h"
+
 int cmd_digest(int argc, char **argv);
+int cmd_next(int argc, char **argv);
+int cmd_state(int argc, char **argv);
+
+/* One digest-making run, as the command line asked for it. */
+typedef struct {
+	const char *path;
+	pd_range_options range;
+	pd_digest_options opts;
+	const char *format;      /* "classic" or "json" */
+	const char *output;      /* NULL: standard output */
+	const char *state_path;  /* NULL: the default */
+	int use_state;           /* read the state (Exist/Skip across digests) */
+	int record;              /* and record this digest in it */
+	int next;                /* start where the last recorded digest ended */
+	int wait_seconds;        /* for another run's lock */
+	int quiet, show_progress, progress_shown;
+} cli_run;
+
+void cli_run_init(cli_run *run);
+
+/* Reads, prints, records; returns the exit code, having said why on
+ * stderr when it is not 0. */
+int cli_run_digest(cli_run *run);
+
+/* The options digest and next share (see their long option tables):
+ * 1 when `c` was one and is applied, 0 when it is not one of them, -1
+ * when its value is bad (said on stderr). */
+int cli_run_option(cli_run *run, int c, const char *arg);
+
+/* YYYY-MM-DD (UTC midnight), an ISO 8601 date-time, or @SECONDS. */
+int cli_parse_date(const char *arg, int64_t *out);
 
 /* Writes `len` bytes to `path` ("-" or NULL: standard output) completely or
  * not at all: a file is written beside its target and renamed into place.

@@ -1,14 +1,11 @@
 /*
  * cmd-digest.c - `patchdigest [digest] ARCHIVE [RANGE]`: prints the digest
- * of an archive, or of a range of it, in the classic text or as JSON.
+ * of an archive, or of a range of it, in the classic text or as JSON; with
+ * --record, remembers it in the state for later digests.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <getopt.h>
-#include <glib.h>
-#include "patchdigest.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -30,79 +27,25 @@ static const char usage[] =
 "  -o, --output FILE      write the digest to FILE (written whole or not at all)\n"
 "  -n, --name NAME        the list's name in the title (default: from List-Id)\n"
 "      --lore-list NAME   the list's name on lore.kernel.org, for links\n"
+"      --state FILE       use this state database (default: under\n"
+"                         $XDG_STATE_HOME/patchdigest): series earlier\n"
+"                         digests reported become Exist/Skip\n"
+"      --record           record this digest in the state (its series and,\n"
+"                         for git archives, its end as the next start)\n"
+"      --wait SECONDS     wait this long for another recording run (30)\n"
 "  -q, --quiet            do not report skipped or damaged messages\n"
 "      --no-progress      no progress line, even on a terminal\n"
 "  -h, --help             this text\n"
 "  -V, --version          the version\n"
 "\n"
+"Other commands: `patchdigest next` makes the digest that follows the last\n"
+"one recorded; `patchdigest state` shows or forgets what was recorded.\n"
+"\n"
 "Exit codes: 0 digest written; 1 digest written but some messages could\n"
-"not be read or were damaged (each is named on stderr); 2 bad command line; 3 no such\n"
-"path, not an archive, or a range that does not resolve; 4 the archive\n"
-"could not be read; 5 the digest could not be written; 70 internal error.\n";
-
-typedef struct {
-	int quiet;
-	size_t warnings;
-	int progress_shown;
-} run_state;
-
-static void on_diag(pd_diag_level level, const char *origin, const char *what, void *payload)
-{
-	run_state *st = payload;
-
-	st->warnings++;
-	if (st->quiet)
-		return;
-	if (st->progress_shown) {
-		fputs("\r\033[K", stderr);
-		st->progress_shown = 0;
-	}
-	fprintf(stderr, "patchdigest: %s: %s%s\n", origin && *origin ? origin : "(unknown)",
-		level == PD_DIAG_SKIPPED ? "skipped: " : "damaged, read what could be: ", what);
-}
-
-static void on_progress(size_t n, int done, void *payload)
-{
-	run_state *st = payload;
-
-	if (done) {
-		if (st->progress_shown)
-			fputs("\r\033[K", stderr);
-		st->progress_shown = 0;
-		return;
-	}
-	fprintf(stderr, "\rpatchdigest: %zu messages read", n);
-	st->progress_shown = 1;
-}
-
-/* YYYY-MM-DD (UTC midnight), an ISO 8601 date-time, or @SECONDS. */
-static int parse_date_arg(const char *arg, int64_t *out)
-{
-	GTimeZone *utc = g_time_zone_new_utc();
-	GDateTime *dt = NULL;
-	int y, m, d;
-	char extra;
-
-	if (arg[0] == '@') {
-		char *end;
-		long long v = strtoll(arg + 1, &end, 10);
-		g_time_zone_unref(utc);
-		if (*end || end == arg + 1)
-			return -1;
-		*out = v;
-		return 0;
-	}
-	if (sscanf(arg, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3)
-		dt = g_date_time_new(utc, y, m, d, 0, 0, 0);
-	else
-		dt = g_date_time_new_from_iso8601(arg, utc);
-	g_time_zone_unref(utc);
-	if (!dt)
-		return -1;
-	*out = g_date_time_to_unix(dt);
-	g_date_time_unref(dt);
-	return 0;
-}
+"not be read or were damaged (each is named on stderr); 2 bad command line;\n"
+"3 no such path, not an archive, or a range that does not resolve; 4 the\n"
+"archive could not be read; 5 the digest could not be written; 6 the state\n"
+"database is unusable or busy; 70 internal error.\n";
 
 int cmd_digest(int argc, char **argv)
 {
@@ -114,39 +57,28 @@ int cmd_digest(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "lore-list", required_argument, NULL, 'L' },
+		{ "state", required_argument, NULL, 'T' },
+		{ "record", no_argument, NULL, 'R' },
+		{ "wait", required_argument, NULL, 'W' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	pd_range_options range = PD_RANGE_OPTIONS_INIT;
-	pd_digest_options opts = PD_DIGEST_OPTIONS_INIT;
-	run_state st = { 0 };
-	const char *format = "classic", *output = NULL, *path;
-	int c, error, show_progress = isatty(STDERR_FILENO);
-	pd_report *report = NULL;
-	char *text = NULL;
-	size_t len = 0;
+	cli_run run;
+	int c, applied;
 
+	cli_run_init(&run);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:f:o:n:qhV", longopts, NULL)) != -1) {
+		if ((applied = cli_run_option(&run, c, optarg)) < 0)
+			return EXIT_USAGE;
+		if (applied)
+			continue;
 		switch (c) {
-		case 'r': range.range = optarg; break;
-		case 'S':
-		case 'U':
-			if (parse_date_arg(optarg, c == 'S' ? &range.since : &range.until) < 0) {
-				fprintf(stderr, "patchdigest: '%s' is not a date; give YYYY-MM-DD, "
-					"an ISO 8601 date-time, or @SECONDS\n", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'f': format = optarg; break;
-		case 'o': output = optarg; break;
-		case 'n': opts.name = optarg; break;
-		case 'L': opts.lore_list = optarg; break;
-		case 'q': st.quiet = 1; break;
-		case 'P': show_progress = 0; break;
+		case 'r': run.range.range = optarg; break;
+		case 'R': run.record = run.use_state = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_DIGEST_OK;
 		case 'V': printf("patchdigest %s\n", PD_VERSION); return EXIT_DIGEST_OK;
 		default:
@@ -154,51 +86,18 @@ int cmd_digest(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (strcmp(format, "classic") && strcmp(format, "json")) {
-		fprintf(stderr, "patchdigest: unknown format '%s'; use classic or json\n", format);
-		return EXIT_USAGE;
-	}
 	if (optind >= argc) {
 		fputs("patchdigest: no archive given\n", stderr);
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	path = argv[optind++];
-	if (optind < argc && !range.range)
-		range.range = argv[optind++];
+	run.path = argv[optind++];
+	if (optind < argc && !run.range.range)
+		run.range.range = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "patchdigest: unexpected argument '%s'\nTry 'patchdigest --help'.\n",
 			argv[optind]);
 		return EXIT_USAGE;
 	}
-
-	opts.diag = on_diag;
-	opts.diag_payload = &st;
-	if (show_progress) {
-		opts.progress = on_progress;
-		opts.progress_payload = &st;
-	}
-	error = pd_digest_archive(&report, path, &range, &opts);
-	if (error < 0) {
-		if (st.progress_shown)
-			fputs("\r\033[K", stderr);
-		fprintf(stderr, "patchdigest: %s\n", *pd_error_last() ? pd_error_last()
-					: pd_status_to_string(error));
-		return cli_exit_code(error);
-	}
-	error = strcmp(format, "json") ? pd_render_classic(&text, &len, report)
-				       : pd_render_json(&text, &len, report);
-	if (error < 0) {
-		fprintf(stderr, "patchdigest: %s\n", pd_error_last());
-		pd_report_free(report);
-		return cli_exit_code(error);
-	}
-	error = cli_write_output(output, text, len) < 0 ? EXIT_OUTPUT
-		: report->n_skipped || report->n_damaged ? EXIT_PARTIAL : EXIT_DIGEST_OK;
-	if (error == EXIT_PARTIAL && !st.quiet)
-		fprintf(stderr, "patchdigest: %zu message(s) could not be read and were left out, "
-			"%zu were damaged and read in part\n", report->n_skipped, report->n_damaged);
-	pd_free(text);
-	pd_report_free(report);
-	return error;
+	return cli_run_digest(&run);
 }

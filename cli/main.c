@@ -12,6 +12,8 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "digest", cmd_digest, "print the digest of an archive or a range of it" },
+	{ "next", cmd_next, "print the digest that follows the last one recorded, and record it" },
+	{ "state", cmd_state, "show what the state database holds, or forget an archive" },
 };
 
 int main(int argc, char **argv)

@@ -41,6 +41,8 @@ int cli_exit_code(int status)
 	case PD_ERR_GIT:
 	case PD_ERR_IO:
 	case PD_ERR_MALFORMED: return EXIT_ARCHIVE;
+	case PD_ERR_STATE:
+	case PD_ERR_BUSY: return EXIT_STATE;
 	default: return EXIT_INTERNAL;
 	}
 }

@@ -13,6 +13,8 @@ typedef struct pd__reader pd__reader;
 typedef struct {
 	int (*next)(pd_raw_message *out, pd__reader *reader);
 	void (*free)(pd__reader *reader);
+	/* where the reading got to; NULL for kinds without positions */
+	int (*position)(pd_position **out, const pd__reader *reader);
 } pd__reader_ops;
 
 struct pd__reader {
@@ -29,7 +31,7 @@ struct pd_archive {
 int pd__mbox_reader_new(pd__reader **out, const char *path);
 int pd__maildir_reader_new(pd__reader **out, const char *path);
 int pd__git_reader_new(pd__reader **out, const pd_archive *archive,
-		       const char *range);
+		       const pd_range_options *range);
 
 /* Is this directory a git repository (bare or not)?  Sets *git_dir. */
 int pd__is_git_repository(const char *path, char **git_dir);

@@ -139,6 +139,10 @@ int pd_archive_iter_new(pd_archive_iter **out, pd_archive *a,
 	switch (a->kind) {
 	case PD_ARCHIVE_MBOX:
 	case PD_ARCHIVE_MAILDIR:
+		if (range->start)
+			return pd__error(PD_ERR_INVALID, "%s is a %s: only git archives have "
+					 "positions to continue from", a->path,
+					 pd_archive_kind_to_string(a->kind));
 		if (range->range)
 			return pd__error(PD_ERR_RANGE,
 					 "a commit range needs a git archive; %s is a %s "
@@ -148,7 +152,7 @@ int pd_archive_iter_new(pd_archive_iter **out, pd_archive *a,
 						   : pd__maildir_reader_new(&reader, a->path);
 		break;
 	default:
-		error = pd__git_reader_new(&reader, a, range->range);
+		error = pd__git_reader_new(&reader, a, range);
 	}
 	if (error < 0)
 		return error;
@@ -186,6 +190,14 @@ const char *pd_archive_iter_from_label(const pd_archive_iter *it)
 const char *pd_archive_iter_to_label(const pd_archive_iter *it)
 {
 	return it->reader->to_label;
+}
+
+int pd_archive_iter_position(pd_position **out, const pd_archive_iter *it)
+{
+	*out = NULL;
+	if (!it->reader->ops->position)
+		return PD_OK;
+	return it->reader->ops->position(out, it->reader);
 }
 
 void pd_archive_iter_free(pd_archive_iter *it)

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 #include "archive-private.h"
+#include "state-private.h"
 
 struct pd_digest {
 	pd_digest_options opts;
@@ -151,16 +152,42 @@ static void build_tables(pd_report *r)
 	r->contributors = tally_finish(&people, &r->n_contributors);
 }
 
-/* ---- already reported --------------------------------------------------- */
+/* ---- what earlier digests reported -------------------------------------- */
 
+/* The state as grouping and marking see it: one archive's series. */
+typedef struct {
+	pd_state *state;
+	int64_t archive_id;   /* 0: the state knows nothing of this archive */
+} earlier_lookup;
+
+static int lookup_by_message(pd_earlier **out, const char *id, void *self)
+{
+	earlier_lookup *l = self;
+	int found = pd__state_by_message(out, l->state, l->archive_id, id);
+	return found < 0 ? found : PD_OK;
+}
+
+static int lookup_by_markers(GPtrArray **out, const pd_message *m, int64_t window, void *self)
+{
+	earlier_lookup *l = self;
+	char *author = g_ascii_strdown(m->author.address, -1);
+	int error = pd__state_by_markers(out, l->state, l->archive_id, author,
+					 m->tags.version, m->tags.total, m->date, window);
+	g_free(author);
+	return error;
+}
+
+/* A series' identity titles; a series continued from an earlier digest
+ * has what that one had as well. */
 static const char *cover_title(const pd_series *s)
 {
-	return s->cover ? s->cover->tags.title : NULL;
+	return s->cover ? s->cover->tags.title : s->continues ? s->continues->cover_title : NULL;
 }
 
 static const char *first_title(const pd_series *s)
 {
-	return s->first_patch ? s->first_patch->tags.title : NULL;
+	return s->first_patch ? s->first_patch->tags.title
+	     : s->continues ? s->continues->first_title : NULL;
 }
 
 static int same_text(const char *a, const char *b)
@@ -168,38 +195,117 @@ static int same_text(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
-/* The spec's "already reported": same author and version, and the same
- * cover-letter title or first-patch title. */
-static int same_series(const pd_series *a, const pd_series *b)
+/* The spec's "already reported": same author, and the same cover-letter
+ * title or first-patch title; same_version says whether the versions must
+ * match (a repeat) or differ (another version of it). */
+static int same_series(const pd_series *a, const pd_series *b, int same_version)
 {
 	return !g_ascii_strcasecmp(a->author->address, b->author->address)
-	    && !strcmp(a->version, b->version)
+	    && (strcmp(a->version, b->version) == 0) == same_version
 	    && (same_text(cover_title(a), cover_title(b))
 		|| same_text(first_title(a), first_title(b)));
 }
 
-static void mark_reported(pd_report *r, pd_reported_cb reported, void *payload)
+/* Asks the state about series s: *out a new pd_earlier or NULL. */
+static int ask_state(pd_earlier **out, earlier_lookup *l, const pd_series *s, int same_version)
+{
+	char *author = g_ascii_strdown(s->author->address, -1);
+	int found = same_version
+		? pd__state_same_series(out, l->state, l->archive_id, author, s->version,
+					cover_title(s), first_title(s),
+					s->continues ? s->continues->id : INT64_MAX)
+		: pd__state_other_version(out, l->state, l->archive_id, author, s->version,
+					  cover_title(s), first_title(s));
+	g_free(author);
+	return found < 0 ? found : PD_OK;
+}
+
+/* A patch or cover an earlier digest reported, delivered again with the
+ * same Message-ID, is the same message: it counts once, as within one
+ * digest. */
+static int drop_reported(pd_report *r, earlier_lookup *l)
+{
+	size_t i, kept = 0;
+	int error = PD_OK, seen;
+
+	for (i = 0; i < r->n_messages; i++) {
+		pd_message *m = r->messages[i];
+		seen = 0;
+		if (error == PD_OK && m->kind != PD_KIND_REPLY && m->message_id)
+			error = pd__state_reported_message(&seen, l->state, l->archive_id, m->message_id);
+		if (seen) {
+			r->n_duplicates++;
+			pd_message_free(m);
+			continue;
+		}
+		r->messages[kept++] = m;
+	}
+	r->n_messages = kept;
+	return error;
+}
+
+/* Sets each series' status: continued (grouping found it in the state),
+ * already reported (here or earlier), hidden, or new; and for new ones
+ * the other version reported before, if any. */
+static int mark_reported(pd_report *r, earlier_lookup *l, GPtrArray *keep)
 {
 	size_t i, j;
+	int error;
 
 	for (i = 0; i < r->n_series; i++) {
 		pd_series *s = &r->series[i];
-		int visible = s->cover || s->first_patch;
+		pd_earlier *e = NULL;
 
-		s->status = visible ? PD_SERIES_NEW : PD_SERIES_HIDDEN;
-		for (j = 0; j < i; j++) {
-			if (r->series[j].status == PD_SERIES_NEW && same_series(s, &r->series[j])) {
+		if (s->continues) {
+			/* the rest of an earlier series; a repeat, though, when
+			 * its first patch arriving now shows it repeats an older
+			 * one (the cover could not tell) */
+			s->status = PD_SERIES_CONTINUED;
+			if (s->first_patch && !s->continues->first_title) {
+				if ((error = ask_state(&e, l, s, 1)) < 0)
+					return error;
+				if (e) {
+					g_ptr_array_add(keep, e);
+					s->status = PD_SERIES_REPORTED;
+					s->reported_as = -1;
+					s->earlier = e;
+				}
+			}
+			continue;
+		}
+		s->status = s->cover || s->first_patch ? PD_SERIES_NEW : PD_SERIES_HIDDEN;
+		for (j = 0; j < i && s->status != PD_SERIES_REPORTED; j++) {
+			if (r->series[j].status == PD_SERIES_NEW && same_series(s, &r->series[j], 1)) {
 				s->status = PD_SERIES_REPORTED;
 				s->reported_as = (long)j;
-				break;
 			}
 		}
-		if (s->status != PD_SERIES_REPORTED && reported
-		    && reported(s->author->address, s->version, cover_title(s), first_title(s), payload)) {
-			s->status = PD_SERIES_REPORTED;
-			s->reported_as = -1;
+		if (s->status != PD_SERIES_REPORTED && l) {
+			if ((error = ask_state(&e, l, s, 1)) < 0)
+				return error;
+			if (e) {
+				g_ptr_array_add(keep, e);
+				s->status = PD_SERIES_REPORTED;
+				s->reported_as = -1;
+				s->earlier = e;
+			}
+		}
+		if (s->status != PD_SERIES_NEW)
+			continue;
+		/* a new version: name the newest other version shown before */
+		for (j = i; j-- > 0 && s->previous_as < 0;)
+			if (r->series[j].status == PD_SERIES_NEW && same_series(s, &r->series[j], 0))
+				s->previous_as = (long)j;
+		if (s->previous_as < 0 && l) {
+			if ((error = ask_state(&e, l, s, 0)) < 0)
+				return error;
+			if (e) {
+				g_ptr_array_add(keep, e);
+				s->previous = e;
+			}
 		}
 	}
+	return PD_OK;
 }
 
 /* ---- the list's name ---------------------------------------------------- */
@@ -237,9 +343,13 @@ static void guess_list(pd_report *r)
 }
 
 int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
-		     const char *to_label, pd_reported_cb reported, void *payload)
+		     const char *to_label, pd_state *state, const char *archive_key)
 {
 	pd_report *r = g_new0(pd_report, 1);
+	GPtrArray *keep = g_ptr_array_new_with_free_func((GDestroyNotify)pd_earlier_free);
+	earlier_lookup lookup = { state, 0 };
+	pd__earlier_source source = { lookup_by_message, lookup_by_markers, &lookup };
+	int error = PD_OK, use_state = 0;
 	size_t i;
 
 	*out = NULL;
@@ -254,6 +364,12 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	d->name = d->lore_list = NULL;
 	pd_digest_free(d);
 
+	if (state && archive_key) {
+		error = pd__state_archive_id(&lookup.archive_id, state, archive_key);
+		use_state = error == PD_OK && lookup.archive_id != 0;
+	}
+	if (use_state && (error = drop_reported(r, &lookup)) < 0)
+		goto fail;
 	for (i = 0; i < r->n_messages; i++) {
 		switch (r->messages[i]->kind) {
 		case PD_KIND_PATCH: r->n_patches++; break;
@@ -261,9 +377,19 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 		default: r->n_replies++;
 		}
 	}
-	pd__group_series(&r->series, &r->n_series, r->messages, r->n_messages);
+	if (error == PD_OK)
+		error = pd__group_series(&r->series, &r->n_series, r->messages, r->n_messages,
+					 use_state ? &source : NULL, keep);
+	if (error == PD_OK)
+		error = mark_reported(r, use_state ? &lookup : NULL, keep);
+fail:
+	r->n_earlier = keep->len;
+	r->earlier = (pd_earlier **)g_ptr_array_free(keep, FALSE);
+	if (error < 0) {
+		pd_report_free(r);
+		return error;
+	}
 	build_tables(r);
-	mark_reported(r, reported, payload);
 	guess_list(r);
 	if (from_label)
 		r->from_label = g_strdup(from_label);
@@ -305,13 +431,16 @@ void pd_report_free(pd_report *r)
 	g_free(r->lore_list);
 	g_free(r->from_label);
 	g_free(r->to_label);
+	for (i = 0; i < r->n_earlier; i++)
+		pd_earlier_free(r->earlier[i]);
+	g_free(r->earlier);
 	g_free(r);
 }
 
-int pd_digest_archive(pd_report **out, const char *path, const pd_range_options *range,
-		      const pd_digest_options *opts)
+int pd_digest_read(pd_report **out, pd_position **position, pd_archive *archive,
+		   const pd_range_options *range, const pd_digest_options *opts,
+		   pd_state *state, const char *archive_key)
 {
-	pd_archive *archive = NULL;
 	pd_archive_iter *it = NULL;
 	pd_digest *d = NULL;
 	pd_raw_message raw;
@@ -319,8 +448,8 @@ int pd_digest_archive(pd_report **out, const char *path, const pd_range_options 
 	int error;
 
 	*out = NULL;
-	if ((error = pd_archive_open(&archive, path)) < 0)
-		goto cleanup;
+	if (position)
+		*position = NULL;
 	if ((error = pd_archive_iter_new(&it, archive, range)) < 0)
 		goto cleanup;
 	pd_digest_new(&d, opts);
@@ -346,12 +475,31 @@ int pd_digest_archive(pd_report **out, const char *path, const pd_range_options 
 	}
 	if (d->opts.progress)
 		d->opts.progress(read, 1, d->opts.progress_payload);
+	if (position && (error = pd_archive_iter_position(position, it)) < 0)
+		goto cleanup;
 	error = pd_digest_finish(out, d, pd_archive_iter_from_label(it),
-				 pd_archive_iter_to_label(it), NULL, NULL);
+				 pd_archive_iter_to_label(it), state, archive_key);
 	d = NULL;
 cleanup:
+	if (error < 0 && position) {
+		pd_position_free(*position);
+		*position = NULL;
+	}
 	pd_digest_free(d);
 	pd_archive_iter_free(it);
+	return error;
+}
+
+int pd_digest_archive(pd_report **out, const char *path, const pd_range_options *range,
+		      const pd_digest_options *opts)
+{
+	pd_archive *archive = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = pd_archive_open(&archive, path)) < 0)
+		return error;
+	error = pd_digest_read(out, NULL, archive, range, opts, NULL, NULL);
 	pd_archive_free(archive);
 	return error;
 }

@@ -19,6 +19,10 @@ typedef struct {
 	char *path;
 	git_oid hide, push;   /* walk push ^hide */
 	int has_hide, has_push;
+	git_oid reached;      /* the last commit read */
+	int has_reached;
+	int finished;         /* read up to push */
+	int before_range;     /* wholly before the range: counts as read */
 } epoch_walk;
 
 typedef struct {
@@ -31,6 +35,7 @@ typedef struct {
 	char origin[GIT_OID_HEXSZ + 64];
 	git_oid last;
 	int seen_any;
+	int64_t until;       /* stop at the first commit at or after this */
 } git_reader;
 
 static gsize libgit2_once;
@@ -275,6 +280,33 @@ cleanup:
 	return error;
 }
 
+/* Commit `oid` of epoch `w` has been read (or found unreadable). */
+static void consume(git_reader *r, epoch_walk *w, const git_oid *oid)
+{
+	if (!r->seen_any && !r->base.from_label) /* no FROM: the first commit read */
+		r->base.from_label = abbreviate(w->repo, oid);
+	git_oid_cpy(&r->last, oid);
+	git_oid_cpy(&w->reached, oid);
+	w->has_reached = 1;
+	r->seen_any = 1;
+}
+
+/* Ends the reading at an --until bound: the range now ends at the last
+ * commit read. */
+static void stop_at_until(git_reader *r)
+{
+	epoch_walk *w = &g_array_index(r->walks, epoch_walk, r->current);
+
+	git_revwalk_free(r->walk);
+	r->walk = NULL;
+	r->current = r->walks->len;
+	g_free(r->base.to_label);
+	r->base.to_label = r->seen_any ? abbreviate(w->repo, &r->last)
+			 : g_strdup(r->base.from_label ? r->base.from_label : "-");
+	if (!r->base.from_label)
+		r->base.from_label = g_strdup(r->base.to_label);
+}
+
 static int git_next(pd_raw_message *out, pd__reader *base)
 {
 	git_reader *r = (git_reader *)base;
@@ -295,6 +327,7 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 		w = &g_array_index(r->walks, epoch_walk, r->current);
 		error = git_revwalk_next(&oid, r->walk);
 		if (error == GIT_ITEROVER) {
+			w->finished = 1;
 			git_revwalk_free(r->walk);
 			r->walk = NULL;
 			r->current++;
@@ -316,13 +349,19 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 		git_oid_tostr(hex, sizeof(hex), &oid);
 		g_snprintf(r->origin, sizeof(r->origin), "commit %s", hex);
 		out->origin = r->origin;
-		if (!r->seen_any && !r->base.from_label) /* no FROM: the first commit read */
-			r->base.from_label = abbreviate(w->repo, &oid);
-		git_oid_cpy(&r->last, &oid);
-		r->seen_any = 1;
-
-		if (git_commit_lookup(&commit, w->repo, &oid) < 0)
+		if (git_commit_lookup(&commit, w->repo, &oid) < 0) {
+			consume(r, w, &oid);
 			return pd__error(PD_ERR_GIT, "%s: commit %s unreadable: %s", w->path, hex, git_message());
+		}
+		if (r->until && git_commit_time(commit) >= r->until) {
+			/* commits are in time order: nothing after this is wanted,
+			 * and the position stays at the last commit read */
+			git_commit_free(commit);
+			stop_at_until(r);
+			out->origin = NULL;
+			return PD_ITEROVER;
+		}
+		consume(r, w, &oid);
 		out->archive_time = git_commit_time(commit);
 		if (r->v1) {
 			error = v1_added_blob(&r->blob, w->repo, commit);
@@ -369,10 +408,73 @@ static void git_reader_free(pd__reader *base)
 	g_free(r);
 }
 
-static const pd__reader_ops git_ops = { git_next, git_reader_free };
+static int git_position(pd_position **out, const pd__reader *base);
+static const pd__reader_ops git_ops = { git_next, git_reader_free, git_position };
 
-int pd__git_reader_new(pd__reader **out, const pd_archive *a, const char *range)
+/* Sets each epoch's start from a recorded position; a commit the epoch
+ * does not hold means the archive is not the one the position came from. */
+static int apply_start(git_reader *r, const pd_archive *a, const pd_position *start)
 {
+	size_t i;
+
+	for (i = 0; i < start->n_epochs; i++) {
+		const pd_epoch_position *p = &start->epochs[i];
+		git_commit *commit = NULL;
+		epoch_walk *w;
+		if (p->epoch >= r->walks->len)
+			return pd__error(PD_ERR_RANGE, "%s: the recorded position names epoch %u, "
+					 "which the archive no longer has; if it was replaced, "
+					 "`patchdigest state forget %s` starts over", a->path,
+					 p->epoch, a->path);
+		w = &g_array_index(r->walks, epoch_walk, p->epoch);
+		if (git_oid_fromstr(&w->hide, p->commit) < 0
+		    || git_commit_lookup(&commit, w->repo, &w->hide) < 0)
+			return pd__error(PD_ERR_RANGE, "%s: the recorded position of epoch %u, commit "
+					 "%s, is not in the archive: it was replaced or its history "
+					 "rewritten; `patchdigest state forget %s` starts over",
+					 w->path, p->epoch, p->commit, a->path);
+		git_commit_free(commit);
+		w->has_hide = 1;
+	}
+	/* FROM is the position in the first epoch with anything new */
+	for (i = 0; i < r->walks->len; i++) {
+		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
+		if (!w->has_push || (w->has_hide && git_oid_equal(&w->hide, &w->push)))
+			continue;
+		if (w->has_hide)
+			r->base.from_label = abbreviate(w->repo, &w->hide);
+		return PD_OK;
+	}
+	return PD_OK;
+}
+
+static int git_position(pd_position **out, const pd__reader *base)
+{
+	const git_reader *r = (const git_reader *)base;
+	GArray *epochs = g_array_new(FALSE, TRUE, sizeof(pd_epoch_position));
+	guint i;
+
+	for (i = 0; i < r->walks->len; i++) {
+		const epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
+		const git_oid *at = w->before_range || (w->finished && w->has_push) ? &w->push
+				  : w->has_reached ? &w->reached
+				  : w->has_hide ? &w->hide : NULL;
+		pd_epoch_position p = { 0 };
+		if (!at)
+			continue;
+		p.epoch = i;
+		git_oid_tostr(p.commit, sizeof(p.commit), at);
+		g_array_append_val(epochs, p);
+	}
+	*out = g_new0(pd_position, 1);
+	(*out)->n_epochs = epochs->len;
+	(*out)->epochs = (pd_epoch_position *)g_array_free(epochs, FALSE);
+	return PD_OK;
+}
+
+int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_options *opts)
+{
+	const char *range = opts->range;
 	git_reader *r;
 	char *from = NULL, *to = NULL;
 	guint from_epoch = 0, to_epoch, i;
@@ -396,8 +498,16 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const char *range)
 	if ((error = check_layout(r, &g_array_index(r->walks, epoch_walk, last_with_head))) < 0)
 		goto cleanup;
 	to_epoch = (guint)last_with_head;
+	r->until = opts->until;
 
-	if (range && *range) {
+	if (opts->start) {
+		if (range && *range) {
+			error = pd__error(PD_ERR_INVALID, "a range and a start position exclude each other");
+			goto cleanup;
+		}
+		if ((error = apply_start(r, a, opts->start)) < 0)
+			goto cleanup;
+	} else if (range && *range) {
 		const char *dots = strstr(range, "..");
 		if (!dots) { /* "X" alone reads as git does: everything up to X */
 			to = g_strdup(range);
@@ -421,6 +531,7 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const char *range)
 	for (i = 0; i < r->walks->len; i++) {
 		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
 		if (i < from_epoch || i > to_epoch) {
+			w->before_range = i < from_epoch && w->has_push;
 			w->has_push = 0; /* outside the range */
 			continue;
 		}
@@ -440,6 +551,17 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const char *range)
 	else
 		r->base.to_label = abbreviate(g_array_index(r->walks, epoch_walk, to_epoch).repo,
 					      &g_array_index(r->walks, epoch_walk, to_epoch).push);
+	if (opts->start && !r->base.from_label) {
+		/* nothing new anywhere, or only whole new epochs: the label of the
+		 * first commit read is set when it is read; nothing read keeps TO */
+		int anything = 0;
+		for (i = 0; i < r->walks->len; i++) {
+			epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
+			anything |= w->has_push && !(w->has_hide && git_oid_equal(&w->hide, &w->push));
+		}
+		if (!anything)
+			r->base.from_label = g_strdup(r->base.to_label);
+	}
 	error = PD_OK;
 cleanup:
 	g_free(from);

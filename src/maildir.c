@@ -71,7 +71,7 @@ static void maildir_free(pd__reader *base)
 	g_free(r);
 }
 
-static const pd__reader_ops maildir_ops = { maildir_next, maildir_free };
+static const pd__reader_ops maildir_ops = { maildir_next, maildir_free, NULL };
 
 int pd__maildir_reader_new(pd__reader **out, const char *path)
 {

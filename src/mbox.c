@@ -145,7 +145,7 @@ static void mbox_free(pd__reader *base)
 	g_free(r);
 }
 
-static const pd__reader_ops mbox_ops = { mbox_next, mbox_free };
+static const pd__reader_ops mbox_ops = { mbox_next, mbox_free, NULL };
 
 int pd__mbox_reader_new(pd__reader **out, const char *path)
 {

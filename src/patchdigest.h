@@ -39,6 +39,9 @@ typedef enum {
 	PD_ERR_GIT = -6,         /* a git object is missing or corrupt */
 	PD_ERR_IO = -7,          /* reading or writing failed */
 	PD_ERR_MALFORMED = -8,   /* one message cannot be parsed */
+	PD_ERR_STATE = -9,       /* the state database is unusable: not one of
+	                            ours, damaged, read-only, or full */
+	PD_ERR_BUSY = -10,       /* another run holds the state database */
 	PD_ITEROVER = -31        /* iteration finished (not an error) */
 } pd_status;
 
@@ -171,6 +174,20 @@ int pd_archive_open(pd_archive **out, const char *path);
 void pd_archive_free(pd_archive *archive);
 pd_archive_kind pd_archive_get_kind(const pd_archive *archive);
 
+/* Where reading an archive stopped: per git epoch, the last commit read.
+ * An epoch that is not listed has not been read at all. */
+typedef struct {
+	unsigned int epoch;              /* N of git/N.git; 0 for one repository */
+	char commit[41];                 /* full hex id */
+} pd_epoch_position;
+
+typedef struct {
+	pd_epoch_position *epochs;       /* sorted by epoch */
+	size_t n_epochs;
+} pd_position;
+
+void pd_position_free(pd_position *position);
+
 typedef struct {
 	unsigned int version;
 	const char *range;  /* "FROM..TO", either side optional; NULL: all */
@@ -179,10 +196,16 @@ typedef struct {
 	                       The iterator applies both to git archives (commit
 	                       time); for mbox and Maildir only the Date: header
 	                       says, so pd_digest_archive() applies them there,
-	                       once the message is parsed anyway. */
+	                       once the message is parsed anyway.  A git
+	                       archive stops at the first commit at or after
+	                       `until`, so the position it reached is exact. */
+	const pd_position *start; /* git archives: read each epoch after the
+	                             commit given here, and every epoch not
+	                             listed from its first commit, up to the
+	                             newest.  Excludes `range`. */
 } pd_range_options;
 #define PD_RANGE_OPTIONS_VERSION 1
-#define PD_RANGE_OPTIONS_INIT { PD_RANGE_OPTIONS_VERSION, NULL, 0, 0 }
+#define PD_RANGE_OPTIONS_INIT { PD_RANGE_OPTIONS_VERSION, NULL, 0, 0, NULL }
 
 /* One message's bytes as stored, borrowed from the iterator until the next
  * call to pd_archive_iter_next(). */
@@ -211,6 +234,13 @@ int pd_archive_iter_next(pd_raw_message *out, pd_archive_iter *iter);
  * iteration started); NULL for mbox and Maildir. Borrowed. */
 const char *pd_archive_iter_from_label(const pd_archive_iter *iter);
 const char *pd_archive_iter_to_label(const pd_archive_iter *iter);
+
+/* Where the iteration got to, for the next digest to start from: each
+ * epoch read to its end, the last commit read in an epoch that stopped
+ * early (an --until bound, a broken history), the start of an epoch not
+ * reached, and, for a range starting in a later epoch, the newest commit
+ * of each epoch before it.  *out is NULL for mbox and Maildir. */
+int pd_archive_iter_position(pd_position **out, const pd_archive_iter *iter);
 void pd_archive_iter_free(pd_archive_iter *iter);
 
 /* ---- digests ------------------------------------------------------------ */
@@ -218,8 +248,31 @@ void pd_archive_iter_free(pd_archive_iter *iter);
 typedef enum {
 	PD_SERIES_NEW = 0,       /* shown in full */
 	PD_SERIES_REPORTED,      /* already reported: Exist/Skip */
-	PD_SERIES_HIDDEN         /* neither cover nor first patch in range */
+	PD_SERIES_HIDDEN,        /* neither cover nor first patch in range */
+	PD_SERIES_CONTINUED      /* more messages of a series an earlier digest
+	                            reported: listed, and its cover or first
+	                            patch shown when they arrive only now */
 } pd_series_status;
+
+/* A series recorded in the state database by an earlier digest. */
+typedef struct {
+	int64_t id;              /* the state's number for the series */
+	int64_t digest_id;       /* the digest that reported it */
+	int64_t digest_made;     /* when that digest was recorded */
+	int64_t digest_end;      /* the date of its newest message */
+	char *digest_range;      /* "FROM..TO" as its header named it */
+	char *author;            /* lowercased address */
+	char version[16];
+	char *title;
+	char *cover_title, *first_title; /* NULL when it had none */
+	int expected;
+	int has_cover;
+	int *numbers;            /* patch numbers received, n_numbers of them */
+	size_t n_numbers;
+	int64_t last_date;
+} pd_earlier;
+
+void pd_earlier_free(pd_earlier *earlier);
 
 const char *pd_series_status_to_string(pd_series_status status);
 
@@ -239,6 +292,16 @@ typedef struct {
 	long reported_as;        /* for PD_SERIES_REPORTED: the index of the
 	                            earlier series in this report, or -1 when
 	                            it was reported in an earlier digest */
+	const pd_earlier *earlier; /* REPORTED by an earlier digest: that
+	                            series (borrowed from the report); or NULL */
+	const pd_earlier *continues; /* the earlier digest's series these
+	                            messages belong to (CONTINUED, or REPORTED
+	                            when its first patch, arriving now, shows
+	                            it repeats an older series); or NULL */
+	long previous_as;        /* another version of this series earlier in
+	                            this report (its index), or -1 */
+	const pd_earlier *previous; /* else another version reported by an
+	                            earlier digest, the newest; else NULL */
 	int64_t first_date, last_date;
 } pd_series;
 
@@ -259,6 +322,7 @@ typedef struct {
 	pd_message **messages; size_t n_messages; /* unique, in archive order */
 	size_t n_patches, n_covers, n_replies, n_duplicates, n_skipped;
 	size_t n_damaged;     /* read, but the MIME parser recovered from damage */
+	pd_earlier **earlier; size_t n_earlier;   /* what the series refer to */
 } pd_report;
 
 typedef enum {
@@ -306,25 +370,118 @@ int pd_digest_add_message(pd_digest *digest, pd_message *msg);
 void pd_digest_note_skipped(pd_digest *digest, const char *origin,
 			    const char *what);
 
-/* A series reported in an earlier digest, for Exist/Skip across digests. */
-typedef int (*pd_reported_cb)(const char *author_address, const char *version,
-			      const char *cover_title, const char *first_title,
-			      void *payload);
+typedef struct pd_state pd_state;
 
 /* Groups the messages into series and builds the report.  `from_label`
  * and `to_label` are the range's ends (NULL: the first and last message
- * dates).  `reported` may be NULL.  The digest is consumed: it is freed
- * whether or not this succeeds. */
+ * dates).  `state` (may be NULL) with `archive_key` supplies the series
+ * earlier digests reported: later parts of them join them, repeats become
+ * Exist/Skip, new versions name the version reported before.  The digest
+ * is consumed: it is freed whether or not this succeeds.  Fails with
+ * PD_ERR_STATE when the state database cannot be read. */
 int pd_digest_finish(pd_report **out, pd_digest *digest,
 		     const char *from_label, const char *to_label,
-		     pd_reported_cb reported, void *reported_payload);
+		     pd_state *state, const char *archive_key);
 void pd_report_free(pd_report *report);
 
-/* Reads every message of `range` in `path` into a report: the whole
- * pipeline in one call.  Per-message failures go to opts->diag. */
+/* Reads every message of `range` in `archive` into a report: the whole
+ * pipeline in one call.  Per-message failures go to opts->diag.  With
+ * `position` non-NULL, *position receives where the reading got to
+ * (pd_archive_iter_position()).  `state` and `archive_key` as for
+ * pd_digest_finish(). */
+int pd_digest_read(pd_report **out, pd_position **position,
+		   pd_archive *archive, const pd_range_options *range,
+		   const pd_digest_options *opts, pd_state *state,
+		   const char *archive_key);
+
+/* pd_digest_read() on the archive at `path`, without state. */
 int pd_digest_archive(pd_report **out, const char *path,
 		      const pd_range_options *range,
 		      const pd_digest_options *opts);
+
+/* ---- state: memory across digests --------------------------------------- */
+
+typedef struct {
+	unsigned int version;
+	int read_only;        /* never write; a missing file reads as empty */
+	int wait_ms;          /* how long to wait for another run's lock;
+	                         0: fail at once with PD_ERR_BUSY */
+} pd_state_options;
+#define PD_STATE_OPTIONS_VERSION 1
+#define PD_STATE_OPTIONS_INIT { PD_STATE_OPTIONS_VERSION, 0, 30000 }
+
+/* The default state file: $XDG_STATE_HOME/patchdigest/state.sqlite3
+ * (~/.local/state/... when unset).  New string (pd_free()). */
+char *pd_state_default_path(void);
+
+/* Opens (creating it and its directory unless read_only) the state
+ * database at `path`.  Fails with PD_ERR_STATE, naming the file, when it
+ * is not a patchdigest state database, is damaged, is from a newer
+ * version, or cannot be created.  Nothing is written until
+ * pd_state_begin(). */
+int pd_state_open(pd_state **out, const char *path, const pd_state_options *opts);
+
+/* Rolls back a transaction still open. NULL-safe. */
+void pd_state_free(pd_state *state);
+
+/* The key an archive is known by: its absolute, resolved path.  New
+ * string; a path that no longer exists is made absolute as given. */
+char *pd_state_archive_key(const char *path);
+
+/* Starts the transaction of a recording run: takes the database's write
+ * lock (waiting up to wait_ms for another run to finish: PD_ERR_BUSY when
+ * it does not) so that two runs never report the same series.  Everything
+ * read and written until pd_state_commit() sees one consistent state. */
+int pd_state_begin(pd_state *state);
+
+/* Ends the transaction: writes it durably, or on failure (disk full) rolls
+ * it back so the state is as it was before pd_state_begin(). */
+int pd_state_commit(pd_state *state);
+void pd_state_rollback(pd_state *state);
+
+/* The position the last recorded digest of `archive_key` reached; *out is
+ * NULL when none was recorded. */
+int pd_state_position(pd_position **out, pd_state *state, const char *archive_key);
+
+/* Records the digest `report` of the archive: the digest, its new series
+ * and the messages of every series (so later parts join them), and, when
+ * `position` is non-NULL, the position it reached (epochs it does not
+ * list keep theirs).  Must be inside pd_state_begin()/pd_state_commit(). */
+int pd_state_record(pd_state *state, const char *archive_key,
+		    pd_archive_kind kind, const pd_report *report,
+		    const pd_position *position);
+
+/* Only the position, when a run read nothing to report. */
+int pd_state_record_position(pd_state *state, const char *archive_key,
+			     pd_archive_kind kind, const pd_position *position);
+
+typedef struct {
+	int64_t id;
+	int64_t made;            /* when it was recorded */
+	char *range;             /* "FROM..TO" */
+	int64_t n_messages, n_new, n_reported, n_continued;
+} pd_state_digest;
+
+typedef struct {
+	char *key;               /* the archive's path */
+	char *kind;
+	pd_position *position;   /* NULL when none recorded */
+	int64_t n_series, n_digests;
+	pd_state_digest *last;   /* the newest digests, newest first */
+	size_t n_last;
+} pd_state_archive;
+
+/* What the state holds: every archive, with up to `last_digests` of its
+ * newest digests.  *out is a new array of *n_out entries; free it with
+ * pd_state_archives_free(). */
+int pd_state_list(pd_state_archive **out, size_t *n_out, pd_state *state,
+		  size_t last_digests);
+void pd_state_archives_free(pd_state_archive *archives, size_t n);
+
+/* Forgets an archive: its position, digests and series, in one
+ * transaction.  *n_series_out (may be NULL) gets how many series went.
+ * PD_ERR_NOT_FOUND when the state does not know `archive_key`. */
+int pd_state_forget(pd_state *state, const char *archive_key, int64_t *n_series_out);
 
 /* ---- renderers ---------------------------------------------------------- */
 

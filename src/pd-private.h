@@ -128,11 +128,27 @@ char *pd__format_date(int64_t when);
 
 /* ---- series.c ----------------------------------------------------------- */
 
+/* Where grouping finds the series earlier digests reported.  Each lookup
+ * returns 0 (with *out a new object, or NULL when there is none) or a
+ * negative status. */
+typedef struct {
+	/* the earlier series holding the message `message_id` */
+	int (*by_message)(pd_earlier **out, const char *message_id, void *self);
+	/* earlier series of m's author, version and total whose newest
+	 * message is within `window` seconds of m: pd_earlier, newest first */
+	int (*by_markers)(GPtrArray **out, const pd_message *m, int64_t window, void *self);
+	void *self;
+} pd__earlier_source;
+
 /* Groups the patches and covers of `msgs` (unique, posting order) into
  * series.  *out is a new array of n_out series whose message pointers are
- * borrowed from `msgs`; free each series' patches array and the array. */
+ * borrowed from `msgs`; free each series' patches array and the array.
+ * With `source` (may be NULL), series may continue earlier ones; the
+ * pd_earlier they point to are added to `keep`, which must outlive them.
+ * Fails only when `source` does. */
 int pd__group_series(pd_series **out, size_t *n_out, pd_message **msgs,
-		     size_t n_msgs);
+		     size_t n_msgs, const pd__earlier_source *source,
+		     GPtrArray *keep);
 void pd__series_array_free(pd_series *series, size_t n);
 
 #endif

@@ -38,16 +38,50 @@ static void new_block(GString *out, const pd_message *m)
 	g_free(author);
 }
 
+/* A day, for saying when an earlier digest reported something. */
+static char *day_of(int64_t when)
+{
+	char *iso = pd__format_date(when);
+
+	if (strlen(iso) > 10)
+		iso[10] = '\0';
+	return iso;
+}
+
+/* What earlier digests (or earlier series here) say about series s. */
+static void history_note(GString *out, const pd_report *r, const pd_series *s)
+{
+	char *day = NULL;
+
+	if (s->status == PD_SERIES_REPORTED && s->earlier) {
+		day = day_of(s->earlier->digest_end);
+		g_string_append_printf(out, ", already reported %s", day);
+	} else if (s->status == PD_SERIES_REPORTED) {
+		g_string_append(out, ", already reported");
+	} else if (s->status == PD_SERIES_CONTINUED) {
+		day = day_of(s->continues->digest_end);
+		g_string_append_printf(out, ", continues the series reported %s", day);
+	} else if (s->previous_as >= 0) {
+		g_string_append_printf(out, "; v%s earlier in this digest",
+				       r->series[s->previous_as].version);
+	} else if (s->previous) {
+		day = day_of(s->previous->digest_end);
+		g_string_append_printf(out, "; v%s reported %s", s->previous->version, day);
+	}
+	g_free(day);
+}
+
 static void patch_list(GString *out, const pd_report *r)
 {
 	size_t i, j;
 
 	for (i = 0; i < r->n_series; i++) {
 		const pd_series *s = &r->series[i];
-		g_string_append_printf(out, "Series: %s [v%s, %d/%d patches%s%s]\n",
+		g_string_append_printf(out, "Series: %s [v%s, %d/%d patches%s",
 				       s->title, s->version, s->received, s->expected,
-				       s->complete ? "" : ", incomplete",
-				       s->status == PD_SERIES_REPORTED ? ", already reported" : "");
+				       s->complete ? "" : ", incomplete");
+		history_note(out, r, s);
+		g_string_append(out, "]\n");
 		if (s->cover)
 			g_string_append_printf(out, "%s\n", s->cover->subject);
 		for (j = 0; j < s->n_patches; j++)
@@ -62,7 +96,9 @@ static void commit_messages(GString *out, const pd_report *r)
 
 	for (i = 0; i < r->n_series; i++) {
 		const pd_series *s = &r->series[i];
-		if (s->status == PD_SERIES_NEW) {
+		if (s->status == PD_SERIES_NEW || s->status == PD_SERIES_CONTINUED) {
+			/* a continued series shows what it had not shown yet:
+			 * grouping never adds a cover or patch 1 it had */
 			if (s->cover)
 				new_block(out, s->cover);
 			if (s->first_patch)

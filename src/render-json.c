@@ -95,11 +95,38 @@ static json_t *tallies(const pd_tally *rows, size_t n, const char *key_name)
 	return a;
 }
 
+/* An earlier digest's series: which version, which digest, when. */
+static json_t *earlier_digest(const pd_earlier *e)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "where", json_string("an earlier digest"));
+	json_object_set_new(o, "version", json_string(e->version));
+	json_object_set_new(o, "title", jstr(e->title));
+	json_object_set_new(o, "digest", json_integer(e->digest_id));
+	json_object_set_new(o, "digest_range", jstr(e->digest_range));
+	json_object_set_new(o, "digest_end", date_or_null(e->digest_end));
+	json_object_set_new(o, "recorded", date_or_null(e->digest_made));
+	return o;
+}
+
+static json_t *earlier_here(const pd_report *r, long index)
+{
+	const pd_series *e = &r->series[index];
+	json_t *o = json_object();
+
+	json_object_set_new(o, "where", json_string("this digest"));
+	json_object_set_new(o, "version", json_string(e->version));
+	json_object_set_new(o, "title", jstr(e->title));
+	json_object_set_new(o, "index", json_integer(index));
+	return o;
+}
+
 static json_t *series(const pd_report *r, const pd_series *s)
 {
 	json_t *o = json_object(), *patches = json_array();
 	size_t i;
-	int shown = s->status == PD_SERIES_NEW;
+	int shown = s->status == PD_SERIES_NEW || s->status == PD_SERIES_CONTINUED;
 
 	json_object_set_new(o, "title", jstr(s->title));
 	json_object_set_new(o, "version", json_string(s->version));
@@ -111,18 +138,15 @@ static json_t *series(const pd_report *r, const pd_series *s)
 	json_object_set_new(o, "sender", person(s->sender));
 	json_object_set_new(o, "first_date", date_or_null(s->first_date));
 	json_object_set_new(o, "last_date", date_or_null(s->last_date));
-	if (s->status == PD_SERIES_REPORTED) {
-		json_t *earlier = json_object();
-		if (s->reported_as >= 0) {
-			const pd_series *e = &r->series[s->reported_as];
-			json_object_set_new(earlier, "where", json_string("this digest"));
-			json_object_set_new(earlier, "index", json_integer(s->reported_as));
-			json_object_set_new(earlier, "title", jstr(e->title));
-		} else {
-			json_object_set_new(earlier, "where", json_string("an earlier digest"));
-		}
-		json_object_set_new(o, "reported", earlier);
-	}
+	if (s->status == PD_SERIES_REPORTED)
+		json_object_set_new(o, "reported", s->reported_as >= 0 ? earlier_here(r, s->reported_as)
+							       : earlier_digest(s->earlier));
+	if (s->continues)
+		json_object_set_new(o, "continues", earlier_digest(s->continues));
+	if (s->previous_as >= 0)
+		json_object_set_new(o, "previous_version", earlier_here(r, s->previous_as));
+	else if (s->previous)
+		json_object_set_new(o, "previous_version", earlier_digest(s->previous));
 	json_object_set_new(o, "cover", s->cover ? message(r, s->cover, shown) : json_null());
 	for (i = 0; i < s->n_patches; i++)
 		json_array_append_new(patches, message(r, s->patches[i],

@@ -15,6 +15,12 @@
  * and that lacks their number.  Cover letters never join that way: a
  * cover starts its series, and a cover posted after patches that do not
  * refer to it is another posting.
+ *
+ * With an earlier-digest source, a message whose thread leads to no series
+ * of this digest may lead to one an earlier digest reported (its Message-
+ * IDs are in the state): it then continues that series, under the same
+ * rules, with the patch numbers and cover it already had counting as
+ * held.  Unthreaded patches look for an earlier series by the markers too.
  */
 #include <string.h>
 #include <stdlib.h>
@@ -33,9 +39,14 @@ typedef struct {
 	int total;
 	int64_t last_date;
 	char *marker_key;
+	pd_earlier *earlier;    /* the earlier series this continues, or NULL */
+	int earlier_cover;      /* that series had its cover already */
 } builder;
 
 typedef struct {
+	const pd__earlier_source *source;  /* NULL: no earlier digests */
+	GHashTable *continuing; /* earlier series id -> builder */
+	GPtrArray *keep;        /* pd_earlier the builders refer to (owned) */
 	GPtrArray *builders;
 	GHashTable *by_id;      /* Message-ID -> pd_message (first of each) */
 	GHashTable *owner;      /* Message-ID -> builder */
@@ -68,7 +79,7 @@ static int fits(const builder *b, const pd_message *m)
 	if (m->tags.total != b->total)
 		return 0;
 	if (m->kind == PD_KIND_COVER)
-		return b->cover == NULL;
+		return b->cover == NULL && !b->earlier_cover;
 	if (!m->tags.has_counter)
 		return 0; /* an uncounted patch is a series of its own */
 	return !g_hash_table_contains(b->numbers, GINT_TO_POINTER(m->tags.number));
@@ -124,17 +135,18 @@ static builder *find_by_markers(grouping *g, const pd_message *m)
 	return NULL;
 }
 
-static builder *new_builder(grouping *g, const pd_message *m)
+static builder *new_builder_for(grouping *g, const char *version, int version_explicit,
+				int total, char *key)
 {
 	builder *b = g_new0(builder, 1);
 	GPtrArray *list;
 
 	b->members = g_ptr_array_new();
 	b->numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
-	g_strlcpy(b->version, m->tags.version, sizeof(b->version));
-	b->version_explicit = m->tags.version_explicit;
-	b->total = m->tags.total;
-	b->marker_key = marker_key(m, b->version);
+	g_strlcpy(b->version, version, sizeof(b->version));
+	b->version_explicit = version_explicit;
+	b->total = total;
+	b->marker_key = key;
 	list = g_hash_table_lookup(g->by_marker, b->marker_key);
 	if (!list) {
 		list = g_ptr_array_new();
@@ -143,6 +155,79 @@ static builder *new_builder(grouping *g, const pd_message *m)
 	g_ptr_array_add(list, b);
 	g_ptr_array_add(g->builders, b);
 	return b;
+}
+
+static builder *new_builder(grouping *g, const pd_message *m)
+{
+	return new_builder_for(g, m->tags.version, m->tags.version_explicit,
+			       m->tags.total, marker_key(m, m->tags.version));
+}
+
+/* The builder continuing earlier series `e` (taking it), made on first use
+ * with what that series already held. */
+static builder *continuing(grouping *g, pd_earlier *e)
+{
+	builder *b = g_hash_table_lookup(g->continuing, &e->id);
+	size_t i;
+
+	if (b) {
+		pd_earlier_free(e);
+		return b;
+	}
+	g_ptr_array_add(g->keep, e);
+	b = new_builder_for(g, e->version, 1, e->expected,
+			    g_strdup_printf("%s\n%s\n%d", e->author, e->version, e->expected));
+	b->earlier = e;
+	b->earlier_cover = e->has_cover;
+	b->last_date = e->last_date;
+	for (i = 0; i < e->n_numbers; i++)
+		g_hash_table_add(b->numbers, GINT_TO_POINTER(e->numbers[i]));
+	g_hash_table_insert(g->continuing, &e->id, b);
+	return b;
+}
+
+/* The earlier series `m` continues through its thread (its own Message-ID
+ * or one it refers to), if it fits; NULL otherwise or on a state error
+ * (*error set). */
+static builder *find_earlier_by_thread(grouping *g, const pd_message *m, int *error)
+{
+	size_t i;
+
+	for (i = 0; ; i++) {
+		const char *id = i == 0 ? m->message_id : m->references[i - 1];
+		pd_earlier *e = NULL;
+		builder *b;
+		if (i > 0 && !id)
+			return NULL;
+		if (!id)
+			continue;
+		if ((*error = g->source->by_message(&e, id, g->source->self)) < 0)
+			return NULL;
+		if (!e)
+			continue;
+		b = continuing(g, e);
+		return fits(b, m) ? b : NULL;
+	}
+}
+
+static builder *find_earlier_by_markers(grouping *g, const pd_message *m, int *error)
+{
+	GPtrArray *found = NULL;
+	builder *match = NULL;
+	guint i;
+
+	if ((*error = g->source->by_markers(&found, m, MARKER_WINDOW_SECONDS, g->source->self)) < 0)
+		return NULL;
+	/* the builders take the candidates; the array keeps none */
+	for (i = 0; found && i < found->len; i++) {
+		builder *b = continuing(g, g_ptr_array_index(found, i));
+		g_ptr_array_index(found, i) = NULL;
+		if (!match && fits(b, m))
+			match = b;
+	}
+	if (found)
+		g_ptr_array_unref(found);
+	return match;
 }
 
 static void join(grouping *g, builder *b, pd_message *m)
@@ -197,10 +282,17 @@ static void fill_series(pd_series *s, builder *b)
 		if (m->tags.number >= 1 && m->tags.number <= b->total)
 			g_hash_table_add(counted, GINT_TO_POINTER(m->tags.number));
 	}
+	for (i = 0; b->earlier && i < b->earlier->n_numbers; i++) {
+		int n = b->earlier->numbers[i];
+		if (n >= 1 && n <= b->total)
+			g_hash_table_add(counted, GINT_TO_POINTER(n));
+	}
 	lead = s->cover ? s->cover : s->first_patch ? s->first_patch : s->patches[0];
 	s->author = &lead->author;
 	s->sender = &lead->sender;
-	s->title = lead->tags.title;
+	s->title = b->earlier ? b->earlier->title : lead->tags.title;
+	s->continues = b->earlier;
+	s->previous_as = -1;
 	g_strlcpy(s->version, b->version, sizeof(s->version));
 	s->expected = b->total;
 	s->received = (int)g_hash_table_size(counted);
@@ -218,12 +310,19 @@ static void fill_series(pd_series *s, builder *b)
 	g_hash_table_destroy(counted);
 }
 
-int pd__group_series(pd_series **out, size_t *n_out, pd_message **msgs, size_t n)
+int pd__group_series(pd_series **out, size_t *n_out, pd_message **msgs, size_t n,
+		     const pd__earlier_source *source, GPtrArray *keep)
 {
 	grouping g;
 	size_t i;
 	pd_series *series;
+	int error = PD_OK;
 
+	*out = NULL;
+	*n_out = 0;
+	g.source = source;
+	g.keep = keep;
+	g.continuing = g_hash_table_new(g_int64_hash, g_int64_equal);
 	g.builders = g_ptr_array_new_with_free_func(builder_free);
 	g.by_id = g_hash_table_new(g_str_hash, g_str_equal);
 	g.owner = g_hash_table_new(g_str_hash, g_str_equal);
@@ -241,24 +340,33 @@ int pd__group_series(pd_series **out, size_t *n_out, pd_message **msgs, size_t n
 		b = find_by_thread(&g, m);
 		if (b && !fits(b, m))
 			b = NULL;
-		if (!b && m->kind == PD_KIND_PATCH && m->tags.has_counter)
+		if (!b && source && !(b = find_earlier_by_thread(&g, m, &error)) && error < 0)
+			goto cleanup;
+		if (!b && m->kind == PD_KIND_PATCH && m->tags.has_counter) {
 			b = find_by_markers(&g, m);
+			if (!b && source && !(b = find_earlier_by_markers(&g, m, &error)) && error < 0)
+				goto cleanup;
+		}
 		if (!b)
 			b = new_builder(&g, m);
 		join(&g, b, m);
 	}
 
 	series = g_new0(pd_series, g.builders->len + 1);
-	for (i = 0; i < g.builders->len; i++)
-		fill_series(&series[i], g_ptr_array_index(g.builders, i));
-	*n_out = g.builders->len;
+	for (i = 0; i < g.builders->len; i++) {
+		builder *b = g_ptr_array_index(g.builders, i);
+		if (b->members->len || b->cover)
+			fill_series(&series[(*n_out)++], b);
+	}
 	*out = series;
-
+	error = PD_OK;
+cleanup:
+	g_hash_table_destroy(g.continuing);
 	g_hash_table_destroy(g.by_marker);
 	g_hash_table_destroy(g.owner);
 	g_hash_table_destroy(g.by_id);
 	g_ptr_array_free(g.builders, TRUE);
-	return PD_OK;
+	return error;
 }
 
 void pd__series_array_free(pd_series *series, size_t n)

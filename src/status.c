@@ -19,6 +19,8 @@ const char *pd_status_to_string(int status)
 	case PD_ERR_GIT: return "git object missing or corrupt";
 	case PD_ERR_IO: return "input/output error";
 	case PD_ERR_MALFORMED: return "malformed message";
+	case PD_ERR_STATE: return "state database unusable";
+	case PD_ERR_BUSY: return "state database in use";
 	case PD_ITEROVER: return "end of iteration";
 	}
 	return "unknown status";
@@ -71,6 +73,7 @@ const char *pd_series_status_to_string(pd_series_status status)
 	case PD_SERIES_NEW: return "new";
 	case PD_SERIES_REPORTED: return "already-reported";
 	case PD_SERIES_HIDDEN: return "not-shown";
+	case PD_SERIES_CONTINUED: return "continued";
 	}
 	return "unknown";
 }

@@ -19,6 +19,7 @@ for t in "$B"/tests/test-*; do
 	[ -x "$t" ] && run "$(basename "$t")" "$t"
 done
 run e2e env PATCHDIGEST="$B/patchdigest" tests/e2e.sh
+run state env PATCHDIGEST="$B/patchdigest" tests/state.sh
 run corpus env PATCHDIGEST="$B/patchdigest" tests/corpus.sh
 passed=$(grep -c '^ok' "$log"); failed=$(grep -c '^not ok' "$log"); skipped=$(grep -c '^skip' "$log")
 [ "$failed" -eq 0 ] || status=1

@@ -1,0 +1,88 @@
+/*
+ * cmd-next.c - `patchdigest next ARCHIVE`: the digest that follows the last
+ * one recorded for ARCHIVE, printed, then recorded.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <getopt.h>
+#include "cli.h"
+
+static const char usage[] =
+"usage: patchdigest next [OPTIONS] ARCHIVE\n"
+"\n"
+"Prints the digest of what ARCHIVE (a public-inbox git archive) received\n"
+"since the last digest recorded for it, then records this one: where it\n"
+"ended (the commit of each epoch, so new epochs are read from their first\n"
+"message) and the series it reported, so that the next digest shows them\n"
+"as Exist/Skip when they are posted again.  The state changes only after\n"
+"the digest was written in full, in one transaction; a run that is killed\n"
+"or fails changes nothing, and running it again prints the same digest.\n"
+"The first digest of an archive starts at its first message (or --since).\n"
+"\n"
+"Options:\n"
+"      --dry-run          print the next digest, record nothing\n"
+"      --until DATE       end the digest before DATE (the next one starts there)\n"
+"      --since DATE       leave out messages before DATE\n"
+"      --state FILE       the state database (default:\n"
+"                         $XDG_STATE_HOME/patchdigest/state.sqlite3)\n"
+"      --wait SECONDS     wait this long for another run on the same state\n"
+"                         (default 30; 0: stop at once)\n"
+"  -f, --format FORMAT    classic (default) or json\n"
+"  -o, --output FILE      write the digest to FILE (written whole or not at all)\n"
+"  -n, --name NAME        the list's name in the title (default: from List-Id)\n"
+"      --lore-list NAME   the list's name on lore.kernel.org, for links\n"
+"  -q, --quiet            do not report skipped or damaged messages\n"
+"      --no-progress      no progress line, even on a terminal\n"
+"  -h, --help             this text\n"
+"\n"
+"When nothing arrived since the last digest, nothing is printed (a note\n"
+"goes to stderr) and the exit code is 0.  Exit codes as for `patchdigest\n"
+"--help`; 6: the state database is unusable or another run held it longer\n"
+"than --wait.\n";
+
+int cmd_next(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dry-run", no_argument, NULL, 'D' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
+		{ "state", required_argument, NULL, 'T' },
+		{ "wait", required_argument, NULL, 'W' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "lore-list", required_argument, NULL, 'L' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-progress", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	cli_run run;
+	int c, applied, dry_run = 0;
+
+	cli_run_init(&run);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:o:n:qh", longopts, NULL)) != -1) {
+		if ((applied = cli_run_option(&run, c, optarg)) < 0)
+			return EXIT_USAGE;
+		if (applied)
+			continue;
+		switch (c) {
+		case 'D': dry_run = 1; break;
+		case 'h': fputs(usage, stdout); return EXIT_DIGEST_OK;
+		default:
+			fputs("Try 'patchdigest next --help'.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(optind >= argc ? "patchdigest: no archive given\n"
+				     : "patchdigest: next takes one archive\n", stderr);
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	run.path = argv[optind];
+	run.next = run.use_state = 1;
+	run.record = !dry_run;
+	return cli_run_digest(&run);
+}

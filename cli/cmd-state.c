@@ -1,0 +1,165 @@
+/*
+ * cmd-state.c - `patchdigest state [list]` shows what the state database
+ * holds; `patchdigest state forget ARCHIVE` drops one archive from it.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <getopt.h>
+#include <glib.h>
+#include "cli.h"
+
+static const char usage[] =
+"usage: patchdigest state [--state FILE] [--last N] [list]\n"
+"       patchdigest state [--state FILE] forget ARCHIVE\n"
+"\n"
+"`list` (the default) shows each archive the state knows: the position its\n"
+"last digest reached (the commit of each epoch), how many series and\n"
+"digests were recorded, and the newest N digests (default 5).\n"
+"`forget` drops an archive's position, digests and series, so that its\n"
+"next digest starts over; ARCHIVE is its path (as `list` shows it).\n"
+"\n"
+"Options:\n"
+"      --state FILE   the state database (default:\n"
+"                     $XDG_STATE_HOME/patchdigest/state.sqlite3)\n"
+"      --last N       how many recent digests to list per archive\n"
+"      --wait SECONDS wait this long for a run holding the state (30)\n"
+"  -h, --help         this text\n"
+"\n"
+"Exit codes: 0 done; 2 bad command line; 3 forget: the state does not know\n"
+"the archive; 6 the state database is unusable or busy.\n";
+
+static char *when(int64_t t)
+{
+	GDateTime *dt = g_date_time_new_from_unix_utc(t);
+	char *s = dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M") : g_strdup("?");
+
+	if (dt)
+		g_date_time_unref(dt);
+	return s;
+}
+
+static void print_archive(const pd_state_archive *a)
+{
+	size_t i;
+
+	printf("archive: %s (%s)\n", a->key, a->kind);
+	if (a->position) {
+		printf("  position:");
+		for (i = 0; i < a->position->n_epochs; i++)
+			printf("%s epoch %u at %s", i ? "," : "", a->position->epochs[i].epoch,
+			       a->position->epochs[i].commit);
+		putchar('\n');
+	} else {
+		printf("  position: none (the next digest starts at the first message)\n");
+	}
+	printf("  series reported: %lld, in %lld digest(s)\n",
+	       (long long)a->n_series, (long long)a->n_digests);
+	if (a->n_last)
+		printf("  last digests:\n");
+	for (i = 0; i < a->n_last; i++) {
+		const pd_state_digest *d = &a->last[i];
+		char *t = when(d->made);
+		printf("    #%lld %s UTC  %s  %lld messages, %lld new, %lld already reported, "
+		       "%lld continued\n", (long long)d->id, t, d->range, (long long)d->n_messages,
+		       (long long)d->n_new, (long long)d->n_reported, (long long)d->n_continued);
+		g_free(t);
+	}
+}
+
+int cmd_state(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "state", required_argument, NULL, 'T' },
+		{ "last", required_argument, NULL, 'N' },
+		{ "wait", required_argument, NULL, 'W' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	pd_state_options so = PD_STATE_OPTIONS_INIT;
+	const char *state_arg = NULL, *action = "list";
+	pd_state *state = NULL;
+	pd_state_archive *list = NULL;
+	char *path = NULL, *end;
+	size_t n = 0, i;
+	long last = 5;
+	int c, error, code = EXIT_DIGEST_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'T': state_arg = optarg; break;
+		case 'N':
+			last = strtol(optarg, &end, 10);
+			if (*end || end == optarg || last < 0) {
+				fprintf(stderr, "patchdigest: --last takes a count, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'W':
+			so.wait_ms = (int)strtol(optarg, &end, 10) * 1000;
+			if (*end || end == optarg || so.wait_ms < 0) {
+				fprintf(stderr, "patchdigest: --wait takes seconds, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h': fputs(usage, stdout); return EXIT_DIGEST_OK;
+		default:
+			fputs("Try 'patchdigest state --help'.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		action = argv[optind++];
+	if (strcmp(action, "list") && strcmp(action, "forget")) {
+		fprintf(stderr, "patchdigest: state: unknown action '%s'; use list or forget\n", action);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(action, "forget") ? optind != argc - 1 : optind != argc) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	path = state_arg ? g_strdup(state_arg) : pd_state_default_path();
+	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+		printf("no state at %s: nothing recorded yet\n", path);
+		code = strcmp(action, "forget") ? EXIT_DIGEST_OK : EXIT_INPUT;
+		goto cleanup;
+	}
+	so.read_only = !strcmp(action, "list");
+	if ((error = pd_state_open(&state, path, &so)) < 0) {
+		fprintf(stderr, "patchdigest: %s\n", pd_error_last());
+		code = cli_exit_code(error);
+		goto cleanup;
+	}
+	if (!strcmp(action, "forget")) {
+		char *key = pd_state_archive_key(argv[optind]);
+		int64_t gone = 0;
+		error = pd_state_forget(state, key, &gone);
+		/* an archive that moved is known by the path it had */
+		if (error == PD_ERR_NOT_FOUND && strcmp(key, argv[optind]))
+			error = pd_state_forget(state, argv[optind], &gone);
+		if (error < 0) {
+			fprintf(stderr, "patchdigest: %s\n", pd_error_last());
+			code = error == PD_ERR_NOT_FOUND ? EXIT_INPUT : cli_exit_code(error);
+		} else {
+			printf("forgot %s: its position and %lld series\n", key, (long long)gone);
+		}
+		g_free(key);
+		goto cleanup;
+	}
+	if ((error = pd_state_list(&list, &n, state, (size_t)last)) < 0) {
+		fprintf(stderr, "patchdigest: %s\n", pd_error_last());
+		code = cli_exit_code(error);
+		goto cleanup;
+	}
+	printf("state: %s\n", path);
+	if (!n)
+		printf("no archives recorded yet\n");
+	for (i = 0; i < n; i++)
+		print_archive(&list[i]);
+cleanup:
+	pd_state_archives_free(list, n);
+	pd_state_free(state);
+	g_free(path);
+	return code;
+}

@@ -1,0 +1,257 @@
+/*
+ * common.c - what the digest-making commands share: reporting diagnostics
+ * and progress on stderr, reading dates, and the run itself: read the
+ * archive, print the digest, and record it in the state when asked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib.h>
+#include "patchdigest.h"
+#include "cli.h"
+
+static void on_diag(pd_diag_level level, const char *origin, const char *what, void *payload)
+{
+	cli_run *run = payload;
+
+	if (run->quiet)
+		return;
+	if (run->progress_shown) {
+		fputs("\r\033[K", stderr);
+		run->progress_shown = 0;
+	}
+	fprintf(stderr, "patchdigest: %s: %s%s\n", origin && *origin ? origin : "(unknown)",
+		level == PD_DIAG_SKIPPED ? "skipped: " : "damaged, read what could be: ", what);
+}
+
+static void on_progress(size_t n, int done, void *payload)
+{
+	cli_run *run = payload;
+
+	if (done) {
+		if (run->progress_shown)
+			fputs("\r\033[K", stderr);
+		run->progress_shown = 0;
+		return;
+	}
+	fprintf(stderr, "\rpatchdigest: %zu messages read", n);
+	run->progress_shown = 1;
+}
+
+int cli_parse_date(const char *arg, int64_t *out)
+{
+	GTimeZone *utc = g_time_zone_new_utc();
+	GDateTime *dt = NULL;
+	int y, m, d;
+	char extra;
+
+	if (arg[0] == '@') {
+		char *end;
+		long long v = strtoll(arg + 1, &end, 10);
+		g_time_zone_unref(utc);
+		if (*end || end == arg + 1)
+			return -1;
+		*out = v;
+		return 0;
+	}
+	if (sscanf(arg, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3)
+		dt = g_date_time_new(utc, y, m, d, 0, 0, 0);
+	else
+		dt = g_date_time_new_from_iso8601(arg, utc);
+	g_time_zone_unref(utc);
+	if (!dt)
+		return -1;
+	*out = g_date_time_to_unix(dt);
+	g_date_time_unref(dt);
+	return 0;
+}
+
+void cli_run_init(cli_run *run)
+{
+	pd_range_options range = PD_RANGE_OPTIONS_INIT;
+	pd_digest_options opts = PD_DIGEST_OPTIONS_INIT;
+
+	memset(run, 0, sizeof(*run));
+	run->range = range;
+	run->opts = opts;
+	run->format = "classic";
+	run->show_progress = isatty(STDERR_FILENO);
+	run->wait_seconds = 30;
+}
+
+static int fail(cli_run *run, int status)
+{
+	if (run->progress_shown)
+		fputs("\r\033[K", stderr);
+	run->progress_shown = 0;
+	fprintf(stderr, "patchdigest: %s\n", *pd_error_last() ? pd_error_last()
+						: pd_status_to_string(status));
+	return cli_exit_code(status);
+}
+
+/* Opens the state the run asked for, and starts its transaction: the
+ * write lock for a recording run, a consistent snapshot for a reading one. */
+static int open_state(pd_state **out, cli_run *run)
+{
+	pd_state_options so = PD_STATE_OPTIONS_INIT;
+	char *path = run->state_path ? g_strdup(run->state_path) : pd_state_default_path();
+	int error;
+
+	so.read_only = !run->record;
+	so.wait_ms = run->wait_seconds * 1000;
+	error = pd_state_open(out, path, &so);
+	if (error == PD_OK && (error = pd_state_begin(*out)) < 0) {
+		pd_state_free(*out);
+		*out = NULL;
+	}
+	g_free(path);
+	return error;
+}
+
+static int positions_equal(const pd_position *a, const pd_position *b)
+{
+	size_t i;
+
+	if (!a || !b)
+		return a == b;
+	if (a->n_epochs != b->n_epochs)
+		return 0;
+	for (i = 0; i < a->n_epochs; i++)
+		if (a->epochs[i].epoch != b->epochs[i].epoch
+		    || strcmp(a->epochs[i].commit, b->epochs[i].commit))
+			return 0;
+	return 1;
+}
+
+int cli_run_digest(cli_run *run)
+{
+	pd_archive *archive = NULL;
+	pd_state *state = NULL;
+	pd_position *start = NULL, *reached = NULL;
+	pd_report *report = NULL;
+	char *key = NULL, *text = NULL;
+	size_t len = 0;
+	int error, code;
+
+	run->opts.diag = on_diag;
+	run->opts.diag_payload = run;
+	if (run->show_progress) {
+		run->opts.progress = on_progress;
+		run->opts.progress_payload = run;
+	}
+	/* the archive first: a wrong path must not create a state file */
+	if ((error = pd_archive_open(&archive, run->path)) < 0) {
+		code = fail(run, error);
+		goto cleanup;
+	}
+	if (run->next && pd_archive_get_kind(archive) != PD_ARCHIVE_V2
+	    && pd_archive_get_kind(archive) != PD_ARCHIVE_GIT) {
+		fprintf(stderr, "patchdigest: %s is a %s; `next` continues from a commit, so it "
+			"needs a git archive (use `digest --record` with --since/--until)\n",
+			run->path, pd_archive_kind_to_string(pd_archive_get_kind(archive)));
+		code = EXIT_USAGE;
+		goto cleanup;
+	}
+	key = pd_state_archive_key(run->path);
+	if (run->use_state && (error = open_state(&state, run)) < 0) {
+		code = fail(run, error);
+		goto cleanup;
+	}
+	if (run->next) {
+		if ((error = pd_state_position(&start, state, key)) < 0) {
+			code = fail(run, error);
+			goto cleanup;
+		}
+		if (!start && !run->quiet && !run->range.since)
+			fprintf(stderr, "patchdigest: no digest of %s recorded yet; this one starts at "
+				"its first message (--since DATE starts later)\n", key);
+		run->range.start = start;
+	}
+	error = pd_digest_read(&report, &reached, archive, &run->range, &run->opts, state, key);
+	if (error < 0) {
+		code = fail(run, error);
+		goto cleanup;
+	}
+	if (run->next && report->n_messages == 0 && !report->n_skipped) {
+		if (!run->quiet)
+			fprintf(stderr, "patchdigest: nothing new in %s since the last digest "
+				"(it ended at %s)\n", key, report->to_label);
+		code = EXIT_DIGEST_OK;
+		if (run->record && !positions_equal(start, reached)
+		    && ((error = pd_state_record_position(state, key, pd_archive_get_kind(archive), reached)) < 0
+			|| (error = pd_state_commit(state)) < 0))
+			code = fail(run, error);
+		goto cleanup;
+	}
+	error = strcmp(run->format, "json") ? pd_render_classic(&text, &len, report)
+					    : pd_render_json(&text, &len, report);
+	if (error < 0) {
+		code = fail(run, error);
+		goto cleanup;
+	}
+	if (cli_write_output(run->output, text, len) < 0) {
+		if (run->record && !run->quiet)
+			fputs("patchdigest: nothing was recorded\n", stderr);
+		code = EXIT_OUTPUT;
+		goto cleanup;
+	}
+	code = report->n_skipped || report->n_damaged ? EXIT_PARTIAL : EXIT_DIGEST_OK;
+	if (code == EXIT_PARTIAL && !run->quiet)
+		fprintf(stderr, "patchdigest: %zu message(s) could not be read and were left out, "
+			"%zu were damaged and read in part\n", report->n_skipped, report->n_damaged);
+	/* the digest is out in full: only now does the state learn of it */
+	if (run->record
+	    && ((error = pd_state_record(state, key, pd_archive_get_kind(archive), report, reached)) < 0
+		|| (error = pd_state_commit(state)) < 0)) {
+		code = fail(run, error);
+		fputs("patchdigest: the digest was written but not recorded: the next run "
+		      "will report these series again\n", stderr);
+	}
+cleanup:
+	pd_free(text);
+	pd_report_free(report);
+	pd_position_free(start);
+	pd_position_free(reached);
+	pd_state_free(state); /* rolls back what was not committed */
+	pd_archive_free(archive);
+	g_free(key);
+	return code;
+}
+
+int cli_run_option(cli_run *run, int c, const char *arg)
+{
+	char *end;
+
+	switch (c) {
+	case 'S':
+	case 'U':
+		if (cli_parse_date(arg, c == 'S' ? &run->range.since : &run->range.until) < 0) {
+			fprintf(stderr, "patchdigest: '%s' is not a date; give YYYY-MM-DD, "
+				"an ISO 8601 date-time, or @SECONDS\n", arg);
+			return -1;
+		}
+		return 1;
+	case 'f':
+		if (strcmp(arg, "classic") && strcmp(arg, "json")) {
+			fprintf(stderr, "patchdigest: unknown format '%s'; use classic or json\n", arg);
+			return -1;
+		}
+		run->format = arg;
+		return 1;
+	case 'o': run->output = arg; return 1;
+	case 'n': run->opts.name = arg; return 1;
+	case 'L': run->opts.lore_list = arg; return 1;
+	case 'q': run->quiet = 1; return 1;
+	case 'P': run->show_progress = 0; return 1;
+	case 'T': run->state_path = arg; run->use_state = 1; return 1;
+	case 'W':
+		run->wait_seconds = (int)strtol(arg, &end, 10);
+		if (*end || end == arg || run->wait_seconds < 0 || run->wait_seconds > 86400) {
+			fprintf(stderr, "patchdigest: --wait takes seconds (0 to 86400), not '%s'\n", arg);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}

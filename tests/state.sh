@@ -1,0 +1,134 @@
+#!/bin/sh
+# Memory across digests: `next`, `digest --record`, `state`, with real
+# public-inbox v2 inboxes made by public-inbox's own delivery agent.
+# The oracle is the digest of the whole range: digests of its parts,
+# recorded one after another, must report the same facts (New blocks,
+# Exist/Skip pairs, patch-list subjects, author counts; see
+# tests/tools/digest-facts.py), each exactly once.
+set -u
+. "$(dirname "$0")/lib.sh"
+tools=$(dirname "$0")/tools
+facts() { python3 "$tools/digest-facts.py" "$@"; }
+same_facts() { python3 "$tools/compare-facts.py" "$1" "$2"; }
+count_json() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))$2)" "$1"; }
+
+if ! command -v public-inbox-mda >/dev/null; then
+	skip "state tests" "public-inbox is not installed (make deps)"; exit 0
+fi
+
+# --- the bundled sample as an inbox: the commands and their contracts ----
+"$tools/deliver.sh" "$tmp/sample" sample/kvm-sample.mbox >/dev/null 2>&1 || nok "deliver.sh makes an inbox"
+inbox=$tmp/sample st=$tmp/sample.db
+commits=$(git --git-dir="$inbox/git/0.git" rev-list --reverse HEAD)
+c13=$(echo "$commits" | sed -n 13p)
+
+"$PD" -f json "$inbox" >"$tmp/whole.json"
+check "a digest without --record creates no state file" "$(ls "$st" 2>/dev/null)" ""
+"$PD" --state "$st" -f json "$inbox" ..$c13 >/dev/null
+check "--state without --record records nothing" "$(ls "$st" 2>/dev/null)" ""
+
+"$PD" next --dry-run --state "$st" "$inbox" >"$tmp/dry1" 2>/dev/null; check "next --dry-run exits 0" $? 0
+"$PD" next --dry-run --state "$st" "$inbox" >"$tmp/dry2" 2>/dev/null
+cmp -s "$tmp/dry1" "$tmp/dry2" && ok "next --dry-run twice prints the same digest" || nok "next --dry-run twice prints the same digest"
+check "next --dry-run records nothing" "$(ls "$st" 2>/dev/null)" ""
+
+"$PD" digest --record --state "$st" -f json "$inbox" ..$c13 >"$tmp/p1.json"; check "digest --record exits 0" $? 0
+"$PD" state --state "$st" >"$tmp/list"
+grep -q "epoch 0 at $c13" "$tmp/list" && ok "digest --record FROM..TO records TO as the position" \
+	|| { nok "digest --record FROM..TO records TO as the position"; sed 's/^/#   /' "$tmp/list"; }
+"$PD" next --state "$st" -f json "$inbox" >"$tmp/p2.json"; check "next exits 0" $? 0
+facts "$tmp/whole.json" >"$tmp/f.whole"; facts "$tmp/p1.json" "$tmp/p2.json" >"$tmp/f.parts"
+same_facts "$tmp/f.whole" "$tmp/f.parts" >"$tmp/cmp" && ok "sample: two recorded digests report what one digest of all reports" \
+	|| { nok "sample: two recorded digests report what one digest of all reports"; head "$tmp/cmp" | sed 's/^/#   /'; }
+check "next continues after the recorded position" "$(count_json "$tmp/p2.json" "['range']['from']")" "$(echo $c13 | cut -c1-7)"
+"$PD" next --state "$st" "$inbox" >"$tmp/none" 2>"$tmp/err"; check "next with nothing new exits 0" $? 0
+check "next with nothing new prints nothing" "$(wc -c <"$tmp/none")" 0
+grep -q "nothing new" "$tmp/err" && ok "next with nothing new says so on stderr" || nok "next with nothing new says so on stderr"
+grep -q "series reported: 9, in 2 digest" "$tmp/list" 2>/dev/null; "$PD" state --state "$st" >"$tmp/list"
+grep -q "in 2 digest(s)" "$tmp/list" && ok "state lists the digests" || { nok "state lists the digests"; sed 's/^/#   /' "$tmp/list"; }
+"$PD" state --state "$st" forget "$inbox" >/dev/null; check "state forget exits 0" $? 0
+"$PD" state --state "$st" >"$tmp/list"
+grep -q "no archives recorded" "$tmp/list" && ok "state forget drops the archive" || nok "state forget drops the archive"
+"$PD" state --state "$st" forget "$tmp/nowhere" 2>/dev/null; check "forget of an unknown archive exits 3" $? 3
+"$PD" next --state "$st" sample/kvm-sample.mbox 2>/dev/null; check "next on an mbox exits 2 (it needs commits)" $? 2
+
+# every split point of the sample, by ranges of one inbox
+n=$(echo "$commits" | wc -l); bad=0
+for k in $(seq 1 $((n - 1))); do
+	ck=$(echo "$commits" | sed -n ${k}p); rm -f "$tmp/k.db"
+	"$PD" digest --record --state "$tmp/k.db" -f json "$inbox" ..$ck >"$tmp/k1.json" 2>/dev/null
+	"$PD" next --state "$tmp/k.db" -f json "$inbox" >"$tmp/k2.json" 2>/dev/null
+	facts "$tmp/k1.json" "$tmp/k2.json" >"$tmp/f.k"
+	same_facts "$tmp/f.whole" "$tmp/f.k" >"$tmp/cmp" || { bad=$((bad + 1)); echo "# split after commit $k:"; sed 's/^/#   /' "$tmp/cmp"; }
+	grep -q "^#" "$tmp/cmp" && echo "# split after commit $k: $(cat "$tmp/cmp")"
+done
+check "sample: all $((n - 1)) split points report each series once, in full" $bad 0
+
+# --- state files that are not ours, or not usable -------------------------
+head -c 8192 /dev/urandom >"$tmp/random.db"; cp "$tmp/random.db" "$tmp/random.orig"
+"$PD" next --state "$tmp/random.db" "$inbox" >/dev/null 2>"$tmp/err"; check "a state file of random bytes: exit 6" $? 6
+grep -q "random.db" "$tmp/err" && ok "the error names the state file" || nok "the error names the state file"
+cmp -s "$tmp/random.db" "$tmp/random.orig" && ok "a foreign state file is left untouched" || nok "a foreign state file is left untouched"
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.commit()" "$tmp/other.db"
+cp "$tmp/other.db" "$tmp/other.orig"
+"$PD" next --state "$tmp/other.db" "$inbox" >/dev/null 2>"$tmp/err"; check "another program's SQLite database: exit 6" $? 6
+grep -q "not a patchdigest state database" "$tmp/err" && ok "the error says it is not ours" || nok "the error says it is not ours"
+cmp -s "$tmp/other.db" "$tmp/other.orig" && ok "another program's database is left untouched" || nok "another program's database is left untouched"
+rm -f "$tmp/dmg.db"; "$PD" next --state "$tmp/dmg.db" "$inbox" >/dev/null 2>&1
+python3 - "$tmp/dmg.db" <<'PY'
+import sys
+p = sys.argv[1]; b = bytearray(open(p, "rb").read())
+for i in range(4096 + 100, len(b), 997):  # every page after the header
+    b[i] ^= 0x5a
+open(p, "wb").write(b)
+PY
+cp "$tmp/dmg.db" "$tmp/dmg.orig"
+"$PD" next --state "$tmp/dmg.db" "$inbox" >/dev/null 2>"$tmp/err"; check "a damaged state database: exit 6" $? 6
+grep -q "damaged" "$tmp/err" && ok "the error says it is damaged" || { nok "the error says it is damaged"; sed 's/^/#   /' "$tmp/err"; }
+cmp -s "$tmp/dmg.db" "$tmp/dmg.orig" && ok "a damaged database is left untouched" || nok "a damaged database is left untouched"
+"$PD" next --state /proc/patchdigest/state.db "$inbox" >/dev/null 2>"$tmp/err"; check "a state under a read-only place: exit 6" $? 6
+grep -q "cannot create" "$tmp/err" && ok "the error says the place cannot be written" || { nok "the error says the place cannot be written"; sed 's/^/#   /' "$tmp/err"; }
+"$PD" next --state "$tmp" "$inbox" >/dev/null 2>&1; check "a directory as the state file: exit 6" $? 6
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	mkdir -p "$tmp/ro"; "$PD" next --dry-run --state "$tmp/ro/s.db" "$inbox" >/dev/null 2>&1
+	"$PD" digest --record --state "$tmp/ro/s.db" "$inbox" ..$c13 >/dev/null 2>&1
+	cp -r "$inbox" "$tmp/ro/inbox"; chmod -R a+rX "$tmp" 2>/dev/null; chmod a+r "$tmp/ro/s.db"
+	# the record above was made for $inbox; a read-only copy of the state is opened by nobody
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$PD" next --state "$tmp/ro/s.db" "$inbox" \
+		>/dev/null 2>"$tmp/err"
+	check "a read-only state file: exit 6" $? 6
+	grep -q "readonly\|read-only\|writable" "$tmp/err" && ok "the error says the state is read-only" \
+		|| { nok "the error says the state is read-only"; sed 's/^/#   /' "$tmp/err"; }
+else
+	skip "a read-only state file" "needs root and setpriv to drop to an unprivileged user"
+fi
+
+# --- versions: a new version names the one reported before ---------------
+python3 - "$tmp" <<'PY'
+import sys
+t = sys.argv[1]
+def msg(mid, subj, date, refs=""):
+    return ("From x@y Mon Jan  1 00:00:00 2024\nFrom: Ann Dev <ann@example.org>\n"
+            "To: kvm@vger.kernel.org\nSubject: %s\nDate: %s\nMessage-ID: <%s>\n%s\n"
+            "Body of %s\n---\n f | 1 +\ndiff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1,2 @@\n a\n+b\n\n"
+            % (subj, date, mid, ("In-Reply-To: <%s>\n" % refs) if refs else "", subj))
+open(t + "/v1.mbox", "w").write(msg("v1@x", "[PATCH] kvm: make it faster", "Mon, 1 Jan 2024 10:00:00 +0000"))
+open(t + "/v2.mbox", "w").write(msg("v2@x", "[PATCH v2] kvm: make it faster", "Mon, 8 Jan 2024 10:00:00 +0000")
+    + msg("v1r@x", "[RESEND PATCH] kvm: make it faster", "Mon, 8 Jan 2024 11:00:00 +0000"))
+PY
+cp "$tmp/v1.mbox" "$tmp/list.mbox"
+"$PD" digest --record --state "$tmp/v.db" "$tmp/list.mbox" >/dev/null
+cp "$tmp/v2.mbox" "$tmp/list.mbox"
+"$PD" --state "$tmp/v.db" -f json "$tmp/list.mbox" >"$tmp/v2.json"
+"$PD" digest --record --state "$tmp/v.db" "$tmp/list.mbox" >"$tmp/v2.txt"
+grep -q "^Series: kvm: make it faster \[v2, 1/1 patches; v1 reported 2024-01-01\]" "$tmp/v2.txt" \
+	&& ok "the patch list names the version reported before, and when" \
+	|| { nok "the patch list names the version reported before, and when"; grep Series "$tmp/v2.txt" | sed 's/^/#   /'; }
+grep -q "^Exist: \[RESEND PATCH\] kvm: make it faster" "$tmp/v2.txt" \
+	&& ok "a resend of a series an earlier digest reported is Exist/Skip" || nok "a resend of a series an earlier digest reported is Exist/Skip"
+grep -q "already reported 2024-01-01" "$tmp/v2.txt" \
+	&& ok "the patch list says when the repeat was reported" || nok "the patch list says when the repeat was reported"
+check "JSON: previous_version of the new version" \
+	"$(count_json "$tmp/v2.json" "['series'][0]['previous_version']['version']")" 1
+check "JSON: when the repeat was reported" \
+	"$(count_json "$tmp/v2.json" "['series'][1]['reported']['digest_end']")" 2024-01-01T10:00:00Z
