@@ -182,6 +182,19 @@ char *pd_state_archive_key(const char *path)
 	return g_canonicalize_filename(path, NULL);
 }
 
+/* A reader of a state with nothing recorded reads an empty one in memory. */
+static int open_empty(pd_state *s)
+{
+	int rc;
+
+	sqlite3_close(s->db);
+	s->db = NULL;
+	rc = sqlite3_open_v2(":memory:", &s->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, schema, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? PD_OK : pd__state_fail(s, rc, "opening");
+}
+
 /* Makes a new, empty file ours; a file with tables but not our id is
  * another program's.  Runs in its own write transaction so that two first
  * runs do not both create the schema. */
@@ -208,7 +221,7 @@ static int adopt_or_refuse(pd_state *s)
 				 "database (application_id %#llx); it was left untouched: give "
 				 "another --state", s->path, (unsigned long long)app_id);
 	if (s->read_only)
-		return pd__error(PD_ERR_STATE, "%s: empty, and opened read-only", s->path);
+		return open_empty(s); /* created, but nothing recorded yet */
 	if ((error = exec(s, "BEGIN IMMEDIATE", "creating the schema")) < 0)
 		return error;
 	/* another first run may have won the race */
@@ -274,11 +287,7 @@ int pd_state_open(pd_state **out, const char *path, const pd_state_options *opts
 		goto cleanup;
 	}
 	if (s->read_only && !exists) {
-		/* nothing recorded yet: an empty state in memory reads the same */
-		rc = sqlite3_open_v2(":memory:", &s->db, SQLITE_OPEN_READWRITE, NULL);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_exec(s->db, schema, NULL, NULL, NULL);
-		error = rc == SQLITE_OK ? PD_OK : pd__state_fail(s, rc, "opening");
+		error = open_empty(s);
 		goto cleanup;
 	}
 	if (!s->read_only && !exists) {
@@ -293,7 +302,13 @@ int pd_state_open(pd_state **out, const char *path, const pd_state_options *opts
 		if (failed)
 			goto cleanup;
 	}
-	flags = s->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* A reader opens a writable file read-write all the same, with
+	 * query_only set: after a crash, SQLite must roll the hot journal
+	 * back before anyone can read, and only a writable handle may. */
+	if (!s->read_only)
+		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	else
+		flags = access(path, W_OK) == 0 ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
 	rc = sqlite3_open_v2(path, &s->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		error = pd__state_fail(s, rc, "opening");
@@ -302,6 +317,8 @@ int pd_state_open(pd_state **out, const char *path, const pd_state_options *opts
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, opts->wait_ms > 0 ? opts->wait_ms : 0);
 	if ((error = exec(s, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", "opening")) < 0)
+		goto cleanup;
+	if (s->read_only && (error = exec(s, "PRAGMA query_only = ON", "opening")) < 0)
 		goto cleanup;
 	if ((error = adopt_or_refuse(s)) < 0)
 		goto cleanup;

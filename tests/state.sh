@@ -132,3 +132,99 @@ check "JSON: previous_version of the new version" \
 	"$(count_json "$tmp/v2.json" "['series'][0]['previous_version']['version']")" 1
 check "JSON: when the repeat was reported" \
 	"$(count_json "$tmp/v2.json" "['series'][1]['reported']['digest_end']")" 2024-01-01T10:00:00Z
+
+# --- runs killed with SIGKILL at many points -------------------------------
+# The state must be as before (no digest) or as after (the digest), never
+# between, and the run after must print the digest a clean run prints.
+"$PD" next --dry-run --state "$tmp/kill-ref.db" "$inbox" >"$tmp/kill-ref.txt" 2>/dev/null
+bad=0; before=0; after=0
+for delay in 0.001 0.003 0.005 0.008 0.01 0.012 0.015 0.018 0.02 0.025 0.03 0.035 0.04 0.05 0.06 0.08 0.1 0.15; do
+	rm -f "$tmp/kill.db" "$tmp/kill.db-journal"
+	timeout -s KILL $delay "$PD" next --state "$tmp/kill.db" -o "$tmp/kill.out" "$inbox" 2>/dev/null
+	"$PD" state --state "$tmp/kill.db" >"$tmp/kill.state" 2>&1; rc=$?
+	if grep -q "in 1 digest" "$tmp/kill.state"; then
+		after=$((after + 1))
+		cmp -s "$tmp/kill.out" "$tmp/kill-ref.txt" || { bad=$((bad + 1)); echo "# killed after $delay s: recorded, but the output is not whole"; }
+	elif [ $rc = 0 ] && ! grep -q "digest(s)" "$tmp/kill.state"; then
+		before=$((before + 1))
+		"$PD" next --state "$tmp/kill.db" "$inbox" >"$tmp/kill.rerun" 2>/dev/null
+		cmp -s "$tmp/kill.rerun" "$tmp/kill-ref.txt" || { bad=$((bad + 1)); echo "# killed after $delay s: the rerun prints another digest"; }
+	else
+		bad=$((bad + 1)); echo "# killed after $delay s: state is neither before nor after"; sed 's/^/#   /' "$tmp/kill.state"
+	fi
+done
+echo "# SIGKILL: $before runs left the state as before, $after as after"
+check "SIGKILL at 18 points: state before or after, rerun prints the same digest" $bad 0
+
+# --- two runs at once on the same state -----------------------------------
+rm -f "$tmp/two.db"
+"$PD" next --state "$tmp/two.db" -f json "$inbox" >"$tmp/two-a.json" 2>"$tmp/two-a.err" &
+"$PD" next --state "$tmp/two.db" -f json "$inbox" >"$tmp/two-b.json" 2>"$tmp/two-b.err" &
+wait
+sizes="$(wc -c <"$tmp/two-a.json" | tr -d ' ') $(wc -c <"$tmp/two-b.json" | tr -d ' ')"
+case "$sizes" in
+0\ [1-9]*|[1-9]*\ 0) ok "two runs at once: one prints the digest, the other waits and finds nothing new" ;;
+*) nok "two runs at once: outputs of $sizes bytes"; cat "$tmp/two-a.err" "$tmp/two-b.err" | sed 's/^/#   /' ;;
+esac
+"$PD" state --state "$tmp/two.db" | grep -q "in 1 digest(s)" && ok "two runs at once: one digest recorded" \
+	|| nok "two runs at once: one digest recorded"
+# a run that finds the state held by another writer (here a process holding
+# SQLite's write lock): --wait 0 stops at once with a clear message, a
+# longer wait gets through once the holder lets go
+rm -f "$tmp/two.db"; "$PD" digest --record --state "$tmp/two.db" "$inbox" ..$c13 >/dev/null 2>&1
+hold() { python3 -c "import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(float(sys.argv[2])); c.execute('ROLLBACK')" "$tmp/two.db" "$1"; }
+hold 3 >"$tmp/held" & holder=$!
+while ! grep -q held "$tmp/held" 2>/dev/null; do sleep 0.05; done
+"$PD" next --wait 0 --state "$tmp/two.db" "$inbox" >"$tmp/busy.out" 2>"$tmp/busy.err"; rc=$?
+check "--wait 0 while another run holds the state: exit 6" $rc 6
+grep -q "another patchdigest run" "$tmp/busy.err" && ok "the message says another run holds the state" \
+	|| { nok "the message says another run holds the state"; sed 's/^/#   /' "$tmp/busy.err"; }
+check "a run that could not get the state prints nothing" "$(wc -c <"$tmp/busy.out" | tr -d ' ')" 0
+wait $holder
+hold 1 >"$tmp/held2" & holder=$!
+while ! grep -q held "$tmp/held2" 2>/dev/null; do sleep 0.05; done
+"$PD" next --wait 20 --state "$tmp/two.db" "$inbox" >"$tmp/waited.out" 2>/dev/null; rc=$?
+wait $holder
+check "a run that waits for the holder to finish then makes its digest" "$rc $(test -s "$tmp/waited.out" && echo printed)" "0 printed"
+
+# --- the seed fixtures: an inbox made from the first half, the rest delivered later
+if [ ! -x "$SHARED/tools/mkinbox" ]; then
+	skip "seed fixtures split in two" "$SHARED/tools is not here"
+else
+	for d in "$SHARED"/fixtures/seeds/*/; do
+		n=$(basename "$d"); w=$tmp/seed-$n; mkdir -p "$w"
+		total=$(python3 "$tools/mbox-split.py" "$d/input.mbox" 0 /dev/null /dev/null)
+		half=$((total / 2))
+		python3 "$tools/mbox-split.py" "$d/input.mbox" $half "$w/first.mbox" "$w/rest.mbox" >/dev/null
+		"$SHARED/tools/mkinbox" "$w/first.mbox" "$w/inbox" >/dev/null 2>&1 || { nok "seed $n: mkinbox"; continue; }
+		"$PD" next --state "$w/s.db" -f json "$w/inbox" >"$w/d1.json" 2>/dev/null
+		"$tools/deliver.sh" "$w/inbox" "$w/rest.mbox" >/dev/null 2>&1 || { nok "seed $n: delivering the rest"; continue; }
+		"$PD" next --state "$w/s.db" -f json "$w/inbox" >"$w/d2.json" 2>/dev/null
+		"$PD" next --dry-run --state "$w/s2.db" -f json "$w/inbox" >"$w/whole.json" 2>/dev/null
+		facts "$w/whole.json" >"$w/f.whole"; facts "$w/d1.json" "$w/d2.json" >"$w/f.parts"
+		same_facts "$w/f.whole" "$w/f.parts" >"$w/cmp" \
+			&& ok "seed $n split at message $half of $total: each series reported once, in full" \
+			|| { nok "seed $n split at message $half of $total"; head "$w/cmp" | sed 's/^/#   /'; }
+		grep "^#" "$w/cmp"
+		e=$(grep -c "^EXIST" "$w/f.whole"); e2=$(facts "$w/d2.json" | grep -c "^EXIST")
+		echo "# seed $n: $e Exist/Skip pair(s) in all, $e2 in the second digest"
+		"$PD" --state "$w/s.db" "$w/inbox" >"$w/again.txt" 2>/dev/null
+		check "seed $n: a third digest of everything shows every series as Exist/Skip or continued" \
+			"$(grep -c '^New:' "$w/again.txt")" 0
+	done
+fi
+
+# --- a new epoch appearing after a digest -----------------------------------
+python3 "$tools/mbox-split.py" sample/kvm-sample.mbox 13 "$tmp/e-first.mbox" "$tmp/e-rest.mbox" >/dev/null
+"$tools/deliver.sh" "$tmp/epochs" "$tmp/e-first.mbox" >/dev/null 2>&1
+"$tools/deliver.sh" "$tmp/epoch1" "$tmp/e-rest.mbox" >/dev/null 2>&1
+"$PD" next --state "$tmp/e.db" -f json "$tmp/epochs" >"$tmp/e1.json" 2>/dev/null
+mv "$tmp/epoch1/git/0.git" "$tmp/epochs/git/1.git"   # what public-inbox does when an epoch is full
+"$PD" next --state "$tmp/e.db" -f json "$tmp/epochs" >"$tmp/e2.json" 2>/dev/null
+check "a new epoch git/1.git is read from its first message" "$(count_json "$tmp/e2.json" "['counts']['messages']")" 14
+"$PD" -f json "$tmp/epochs" >"$tmp/e-whole.json"
+facts "$tmp/e-whole.json" >"$tmp/f.ew"; facts "$tmp/e1.json" "$tmp/e2.json" >"$tmp/f.ep"
+same_facts "$tmp/f.ew" "$tmp/f.ep" >"$tmp/cmp" && ok "across the new epoch each series is reported once" \
+	|| { nok "across the new epoch each series is reported once"; head "$tmp/cmp" | sed 's/^/#   /'; }
+"$PD" state --state "$tmp/e.db" | grep -q "epoch 0 at .*, epoch 1 at" && ok "the position holds a commit per epoch" \
+	|| nok "the position holds a commit per epoch"
