@@ -21,6 +21,7 @@ done
 run e2e env PATCHDIGEST="$B/patchdigest" tests/e2e.sh
 run state env PATCHDIGEST="$B/patchdigest" tests/state.sh
 run corpus env PATCHDIGEST="$B/patchdigest" tests/corpus.sh
+run corpus-state env PATCHDIGEST="$B/patchdigest" tests/corpus-state.sh
 passed=$(grep -c '^ok' "$log"); failed=$(grep -c '^not ok' "$log"); skipped=$(grep -c '^skip' "$log")
 [ "$failed" -eq 0 ] || status=1
 echo "$passed passed, $failed failed, $skipped skipped"
