@@ -228,3 +228,14 @@ same_facts "$tmp/f.ew" "$tmp/f.ep" >"$tmp/cmp" && ok "across the new epoch each 
 	|| { nok "across the new epoch each series is reported once"; head "$tmp/cmp" | sed 's/^/#   /'; }
 "$PD" state --state "$tmp/e.db" | grep -q "epoch 0 at .*, epoch 1 at" && ok "the position holds a commit per epoch" \
 	|| nok "the position holds a commit per epoch"
+
+# --- help and usage ----------------------------------------------------------
+"$PD" next --help | grep -q "dry-run" && ok "next --help documents --dry-run" || nok "next --help documents --dry-run"
+"$PD" state --help | grep -q "forget" && ok "state --help documents forget" || nok "state --help documents forget"
+"$PD" next 2>/dev/null; check "next without an archive exits 2" $? 2
+"$PD" state bogus 2>/dev/null; check "state with an unknown action exits 2" $? 2
+"$PD" state --state "$tmp/none.db" | grep -q "nothing recorded yet" && ok "state of a missing file says nothing was recorded" \
+	|| nok "state of a missing file says nothing was recorded"
+check "state of a missing file creates nothing" "$(ls "$tmp/none.db" 2>/dev/null)" ""
+"$PD" next --state "$tmp/nw.db" "$tmp/nowhere" 2>/dev/null; check "next on a missing path exits 3" $? 3
+check "next on a missing path creates no state" "$(ls "$tmp/nw.db" 2>/dev/null)" ""
