@@ -36,6 +36,7 @@ typedef struct {
 	git_oid last;
 	int seen_any;
 	int64_t until;       /* stop at the first commit at or after this */
+	int64_t since;       /* commits before this are passed over unread */
 } git_reader;
 
 static gsize libgit2_once;
@@ -362,6 +363,11 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 			return PD_ITEROVER;
 		}
 		consume(r, w, &oid);
+		if (r->since && git_commit_time(commit) < r->since) {
+			/* before --since: no need to read its message */
+			git_commit_free(commit);
+			continue;
+		}
 		out->archive_time = git_commit_time(commit);
 		if (r->v1) {
 			error = v1_added_blob(&r->blob, w->repo, commit);
@@ -499,6 +505,7 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_opt
 		goto cleanup;
 	to_epoch = (guint)last_with_head;
 	r->until = opts->until;
+	r->since = opts->since;
 
 	if (opts->start) {
 		if (range && *range) {

@@ -52,6 +52,14 @@ grep -q "no archives recorded" "$tmp/list" && ok "state forget drops the archive
 "$PD" state --state "$st" forget "$tmp/nowhere" 2>/dev/null; check "forget of an unknown archive exits 3" $? 3
 "$PD" next --state "$st" sample/kvm-sample.mbox 2>/dev/null; check "next on an mbox exits 2 (it needs commits)" $? 2
 
+# the default place, and the archive is only read
+sum_inbox() { (cd "$inbox" && find . -type f -exec md5sum {} + | sort); }
+sum_inbox >"$tmp/inbox.before"
+XDG_STATE_HOME="$tmp/xdg" "$PD" next "$inbox" >/dev/null 2>&1
+test -f "$tmp/xdg/patchdigest/state.sqlite3" && ok "the default state is \$XDG_STATE_HOME/patchdigest/state.sqlite3" \
+	|| nok "the default state is \$XDG_STATE_HOME/patchdigest/state.sqlite3"
+sum_inbox | cmp -s - "$tmp/inbox.before" && ok "recording leaves the archive untouched" || nok "recording leaves the archive untouched"
+
 # every split point of the sample, by ranges of one inbox
 n=$(echo "$commits" | wc -l); bad=0
 for k in $(seq 1 $((n - 1))); do
