@@ -75,6 +75,8 @@ int main(void)
 	cases = json_load_file(cases_path, 0, &jerr);
 	if (!cases) {
 		SKIP("git mailinfo conformance", "../shared/conformance/git-mailinfo is not here");
+		g_free(cases_path);
+		g_free(base);
 		return 0;
 	}
 	for (i = 0; i < json_array_size(cases); i++) {

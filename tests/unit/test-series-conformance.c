@@ -157,6 +157,8 @@ int main(void)
 	cases = json_load_file(cases_path, 0, NULL);
 	if (!cases) {
 		SKIP("patchwork series conformance", "../shared/conformance/patchwork-series is not here");
+		g_free(cases_path);
+		g_free(base);
 		return 0;
 	}
 	for (i = 0; i < json_array_size(cases); i++) {
