@@ -1,6 +1,8 @@
 /*
  * archive.c - which kind of archive a path is, and the iterator over its
- * messages with the --since/--until filter applied on top.
+ * messages.  --since/--until are the git reader's (it stops at `until` and
+ * passes over commits before `since` unread); mbox and Maildir messages
+ * have only their Date:, which the digest reads when it parses them.
  */
 #include <string.h>
 #include <stdlib.h>
@@ -10,7 +12,6 @@
 
 struct pd_archive_iter {
 	pd__reader *reader;
-	int64_t since, until;
 };
 
 static const char accepted[] =
@@ -158,28 +159,13 @@ int pd_archive_iter_new(pd_archive_iter **out, pd_archive *a,
 		return error;
 	it = g_new0(pd_archive_iter, 1);
 	it->reader = reader;
-	it->since = range->since;
-	it->until = range->until;
 	*out = it;
 	return PD_OK;
 }
 
 int pd_archive_iter_next(pd_raw_message *out, pd_archive_iter *it)
 {
-	for (;;) {
-		int error = it->reader->ops->next(out, it->reader);
-		int64_t t = out->archive_time;
-
-		/* no archive time (mbox, Maildir): the Date: header decides,
-		 * and the digest reads it when it parses the message */
-		if (error < 0 || !t)
-			return error;
-		if (it->since && t < it->since)
-			continue;
-		if (it->until && t >= it->until)
-			continue;
-		return PD_OK;
-	}
+	return it->reader->ops->next(out, it->reader);
 }
 
 const char *pd_archive_iter_from_label(const pd_archive_iter *it)
