@@ -220,6 +220,22 @@ static int ask_state(pd_earlier **out, earlier_lookup *l, const pd_series *s, in
 	return found < 0 ? found : PD_OK;
 }
 
+/* Marks s already reported when an earlier digest reported its identity;
+ * the report keeps that series (`keep`). */
+static int repeat_in_state(pd_series *s, earlier_lookup *l, GPtrArray *keep)
+{
+	pd_earlier *e = NULL;
+	int error = ask_state(&e, l, s, 1);
+
+	if (error < 0 || !e)
+		return error;
+	g_ptr_array_add(keep, e);
+	s->status = PD_SERIES_REPORTED;
+	s->reported_as = -1;
+	s->earlier = e;
+	return PD_OK;
+}
+
 /* A patch or cover an earlier digest reported, delivered again with the
  * same Message-ID, is the same message: it counts once, as within one
  * digest. */
@@ -254,23 +270,15 @@ static int mark_reported(pd_report *r, earlier_lookup *l, GPtrArray *keep)
 
 	for (i = 0; i < r->n_series; i++) {
 		pd_series *s = &r->series[i];
-		pd_earlier *e = NULL;
 
 		if (s->continues) {
 			/* the rest of an earlier series; a repeat, though, when
 			 * its first patch arriving now shows it repeats an older
 			 * one (the cover could not tell) */
 			s->status = PD_SERIES_CONTINUED;
-			if (s->first_patch && !s->continues->first_title) {
-				if ((error = ask_state(&e, l, s, 1)) < 0)
-					return error;
-				if (e) {
-					g_ptr_array_add(keep, e);
-					s->status = PD_SERIES_REPORTED;
-					s->reported_as = -1;
-					s->earlier = e;
-				}
-			}
+			if (s->first_patch && !s->continues->first_title
+			    && (error = repeat_in_state(s, l, keep)) < 0)
+				return error;
 			continue;
 		}
 		s->status = s->cover || s->first_patch ? PD_SERIES_NEW : PD_SERIES_HIDDEN;
@@ -280,16 +288,8 @@ static int mark_reported(pd_report *r, earlier_lookup *l, GPtrArray *keep)
 				s->reported_as = (long)j;
 			}
 		}
-		if (s->status != PD_SERIES_REPORTED && l) {
-			if ((error = ask_state(&e, l, s, 1)) < 0)
-				return error;
-			if (e) {
-				g_ptr_array_add(keep, e);
-				s->status = PD_SERIES_REPORTED;
-				s->reported_as = -1;
-				s->earlier = e;
-			}
-		}
+		if (s->status != PD_SERIES_REPORTED && l && (error = repeat_in_state(s, l, keep)) < 0)
+			return error;
 		if (s->status != PD_SERIES_NEW)
 			continue;
 		/* a new version: name the newest other version shown before */
@@ -297,6 +297,7 @@ static int mark_reported(pd_report *r, earlier_lookup *l, GPtrArray *keep)
 			if (r->series[j].status == PD_SERIES_NEW && same_series(s, &r->series[j], 0))
 				s->previous_as = (long)j;
 		if (s->previous_as < 0 && l) {
+			pd_earlier *e = NULL;
 			if ((error = ask_state(&e, l, s, 0)) < 0)
 				return error;
 			if (e) {

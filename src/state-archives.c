@@ -61,21 +61,7 @@ int pd_state_position(pd_position **out, pd_state *s, const char *key)
 	return read_position(out, s, archive_id);
 }
 
-static int count(int64_t *out, pd_state *s, const char *sql, int64_t archive_id)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-
-	*out = 0;
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, archive_id);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			*out = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? PD_OK : pd__state_fail(s, rc, "reading the state");
-}
+static const char count_series[] = "SELECT count(*) FROM series WHERE archive_id = ?1";
 
 static int last_digests(pd_state_archive *a, pd_state *s, int64_t archive_id, size_t limit)
 {
@@ -133,8 +119,10 @@ int pd_state_list(pd_state_archive **out, size_t *n_out, pd_state *s, size_t n_l
 		pd_state_archive *a = &g_array_index(list, pd_state_archive, i);
 		int64_t id = g_array_index(ids, int64_t, i);
 		if ((error = read_position(&a->position, s, id)) < 0
-		    || (error = count(&a->n_series, s, "SELECT count(*) FROM series WHERE archive_id = ?1", id)) < 0
-		    || (error = count(&a->n_digests, s, "SELECT count(*) FROM digest WHERE archive_id = ?1", id)) < 0)
+		    || (error = pd__state_query_int(&a->n_series, s, count_series, id,
+						    "reading the state")) < 0
+		    || (error = pd__state_query_int(&a->n_digests, s, "SELECT count(*) FROM digest"
+						    " WHERE archive_id = ?1", id, "reading the state")) < 0)
 			break;
 		error = last_digests(a, s, id, n_last);
 	}
@@ -185,7 +173,8 @@ int pd_state_forget(pd_state *s, const char *key, int64_t *n_series_out)
 				  "(`patchdigest state` lists them)", key, s->path);
 		goto cleanup;
 	}
-	if ((error = count(&n_series, s, "SELECT count(*) FROM series WHERE archive_id = ?1", archive_id)) < 0)
+	if ((error = pd__state_query_int(&n_series, s, count_series, archive_id,
+					 "reading the state")) < 0)
 		goto cleanup;
 	/* positions, digests, series and their messages go by ON DELETE CASCADE */
 	rc = sqlite3_prepare_v2(s->db, "DELETE FROM archive WHERE id = ?1", -1, &st, NULL);

@@ -34,6 +34,11 @@ struct pd_state {
  * file, what was being done and what the user can do.  Always negative. */
 int pd__state_fail(pd_state *state, int rc, const char *doing);
 
+/* One integer from `sql` (its first column of its first row), binding
+ * `param` to ?1 when the query has a parameter. */
+int pd__state_query_int(int64_t *out, pd_state *state, const char *sql,
+			int64_t param, const char *doing);
+
 /* The statement for `q`, reset and unbound, prepared on first use. */
 int pd__state_stmt(sqlite3_stmt **out, pd_state *state, pd__query q);
 

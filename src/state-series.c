@@ -188,11 +188,9 @@ static int by_titles(pd_earlier **out, pd_state *s, pd__query q, int64_t archive
 	sqlite3_bind_int64(st, 1, archive_id);
 	sqlite3_bind_text(st, 2, author, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, version, -1, SQLITE_STATIC);
-	/* an unbound parameter is NULL, and NULL = x is never true */
-	if (cover_title)
-		sqlite3_bind_text(st, 4, cover_title, -1, SQLITE_STATIC);
-	if (first_title)
-		sqlite3_bind_text(st, 5, first_title, -1, SQLITE_STATIC);
+	/* a NULL title binds NULL, and NULL = x is never true */
+	sqlite3_bind_text(st, 4, cover_title, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, first_title, -1, SQLITE_STATIC);
 	if (q == Q_SAME_SERIES)
 		sqlite3_bind_int64(st, 6, before);
 	return load_first(out, s, st);
@@ -314,6 +312,12 @@ static int record_messages(recorder *rec, int64_t series_id, const pd_series *se
 	return error;
 }
 
+/* A message's title, or NULL (which sqlite3_bind_text binds as NULL). */
+static const char *title_of(const pd_message *m)
+{
+	return m ? m->tags.title : NULL;
+}
+
 static int record_series(recorder *rec, const pd_series *ser, int64_t *id_out)
 {
 	char *author = g_ascii_strdown(ser->author->address, -1);
@@ -324,14 +328,8 @@ static int record_series(recorder *rec, const pd_series *ser, int64_t *id_out)
 	sqlite3_bind_text(rec->series, 3, author, -1, g_free);
 	sqlite3_bind_text(rec->series, 4, ser->version, -1, SQLITE_STATIC);
 	sqlite3_bind_text(rec->series, 5, ser->title ? ser->title : "", -1, SQLITE_STATIC);
-	if (ser->cover)
-		sqlite3_bind_text(rec->series, 6, ser->cover->tags.title, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(rec->series, 6);
-	if (ser->first_patch)
-		sqlite3_bind_text(rec->series, 7, ser->first_patch->tags.title, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(rec->series, 7);
+	sqlite3_bind_text(rec->series, 6, title_of(ser->cover), -1, SQLITE_STATIC);
+	sqlite3_bind_text(rec->series, 7, title_of(ser->first_patch), -1, SQLITE_STATIC);
 	sqlite3_bind_int(rec->series, 8, ser->expected);
 	sqlite3_bind_int(rec->series, 9, ser->cover != NULL);
 	sqlite3_bind_int64(rec->series, 10, ser->last_date);
@@ -346,14 +344,8 @@ static int touch_series(recorder *rec, const pd_series *ser, int64_t id)
 	sqlite3_bind_int64(rec->touch, 1, id);
 	sqlite3_bind_int(rec->touch, 2, ser->cover != NULL);
 	sqlite3_bind_int64(rec->touch, 3, ser->last_date);
-	if (ser->first_patch)
-		sqlite3_bind_text(rec->touch, 4, ser->first_patch->tags.title, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(rec->touch, 4);
-	if (ser->cover)
-		sqlite3_bind_text(rec->touch, 5, ser->cover->tags.title, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(rec->touch, 5);
+	sqlite3_bind_text(rec->touch, 4, title_of(ser->first_patch), -1, SQLITE_STATIC);
+	sqlite3_bind_text(rec->touch, 5, title_of(ser->cover), -1, SQLITE_STATIC);
 	return step_done(rec->s, rec->touch, "recording a series");
 }
 

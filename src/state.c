@@ -89,12 +89,15 @@ static int exec(pd_state *s, const char *sql, const char *doing)
 	return rc == SQLITE_OK ? PD_OK : pd__state_fail(s, rc, doing);
 }
 
-/* One integer from a query with no parameters. */
-static int query_int(int64_t *out, pd_state *s, const char *sql, const char *doing)
+int pd__state_query_int(int64_t *out, pd_state *s, const char *sql, int64_t param,
+			const char *doing)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 
+	*out = 0;
+	if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, param);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*out = sqlite3_column_int64(st, 0);
 		rc = SQLITE_OK;
@@ -203,9 +206,10 @@ static int adopt_or_refuse(pd_state *s)
 	int64_t app_id = 0, version = 0, tables = 0;
 	int error;
 
-	if ((error = query_int(&app_id, s, "PRAGMA application_id", "reading the file header")) < 0)
-		return error;
-	if ((error = query_int(&version, s, "PRAGMA user_version", "reading the file header")) < 0)
+	if ((error = pd__state_query_int(&app_id, s, "PRAGMA application_id", 0,
+					 "reading the file header")) < 0
+	    || (error = pd__state_query_int(&version, s, "PRAGMA user_version", 0,
+					    "reading the file header")) < 0)
 		return error;
 	if (app_id == STATE_APPLICATION_ID) {
 		if (version > STATE_SCHEMA_VERSION)
@@ -214,7 +218,8 @@ static int adopt_or_refuse(pd_state *s)
 					 s->path, (long long)version, STATE_SCHEMA_VERSION);
 		return PD_OK;
 	}
-	if ((error = query_int(&tables, s, "SELECT count(*) FROM sqlite_master", "reading the schema")) < 0)
+	if ((error = pd__state_query_int(&tables, s, "SELECT count(*) FROM sqlite_master", 0,
+					 "reading the schema")) < 0)
 		return error;
 	if (app_id != 0 || tables != 0)
 		return pd__error(PD_ERR_STATE, "%s: an SQLite database, but not a patchdigest state "
@@ -225,7 +230,8 @@ static int adopt_or_refuse(pd_state *s)
 	if ((error = exec(s, "BEGIN IMMEDIATE", "creating the schema")) < 0)
 		return error;
 	/* another first run may have won the race */
-	error = query_int(&tables, s, "SELECT count(*) FROM sqlite_master", "reading the schema");
+	error = pd__state_query_int(&tables, s, "SELECT count(*) FROM sqlite_master", 0,
+				    "reading the schema");
 	if (error == PD_OK && tables == 0) {
 		char *sql = g_strdup_printf("%s PRAGMA application_id = %d; PRAGMA user_version = %d;",
 					    schema, STATE_APPLICATION_ID, STATE_SCHEMA_VERSION);
