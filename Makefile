@@ -22,8 +22,13 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC := $(wildcard fuzz/fuzz-*.c)
+# each fuzz target as a plain program replaying files (for the tests) ...
+FUZZ_RUN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
+# ... and linked with libFuzzer (make fuzz: clang)
+FUZZ_LIBFUZZER := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%-libfuzzer)
 
-.PHONY: all deps demo check run-tests asan clean
+.PHONY: all deps demo check run-tests asan fuzz fuzz-targets clean
 
 all: $(B)/patchdigest
 
@@ -40,6 +45,15 @@ $(B)/patchdigest: $(CLI_OBJ) $(B)/libpatchdigest.a
 $(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(B)/libpatchdigest.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libpatchdigest.a $(PKG_LIBS)
+
+$(B)/fuzz/%: fuzz/%.c fuzz/runner.c fuzz/fuzz-common.h $(B)/libpatchdigest.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ifuzz $(LDFLAGS) -o $@ $< fuzz/runner.c $(B)/libpatchdigest.a $(PKG_LIBS)
+
+$(B)/fuzz/%-libfuzzer: fuzz/%.c fuzz/fuzz-common.h $(B)/libpatchdigest.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ifuzz -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  $(B)/libpatchdigest.a $(PKG_LIBS)
 
 # Installs the Debian packages that are missing (root, or sudo).
 deps:
@@ -59,13 +73,24 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory run-tests
 
-run-tests: all $(UNIT_BIN)
+run-tests: all $(UNIT_BIN) $(FUZZ_RUN)
 	@B=$(B) tests/run-all.sh
 
 asan: deps
 	$(MAKE) --no-print-directory B=build/asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" run-tests
+
+# The fuzz targets with libFuzzer, ASan and UBSan (clang); fuzz/run.sh
+# runs them.  See fuzz/README.md.
+fuzz:
+	@command -v clang >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq clang >/dev/null; }
+	$(MAKE) --no-print-directory B=build/fuzz CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  fuzz-targets
+
+fuzz-targets: $(FUZZ_LIBFUZZER)
 
 clean:
 	rm -rf build

@@ -29,6 +29,11 @@ struct pd_archive {
 };
 
 int pd__mbox_reader_new(pd__reader **out, const char *path);
+/* The same reader over `len` bytes the caller keeps alive and unchanged
+ * while the reader lives; `name` stands for the path in origins.  For the
+ * fuzz targets, which have the bytes in memory. */
+int pd__mbox_reader_from_memory(pd__reader **out, const char *data, size_t len,
+				const char *name);
 int pd__maildir_reader_new(pd__reader **out, const char *path);
 int pd__git_reader_new(pd__reader **out, const pd_archive *archive,
 		       const pd_range_options *range);

@@ -46,7 +46,8 @@ static size_t encoded_word_len(const char *p)
 	q = p + 2;
 	while (*q && *q != '?' && !g_ascii_isspace(*q))
 		q++; /* charset */
-	if (*q != '?' || q == p + 2 || !strchr("BbQq", q[1]) || q[2] != '?')
+	/* q[1] first: strchr() finds the terminator of "BbQq" too */
+	if (*q != '?' || q == p + 2 || !q[1] || !strchr("BbQq", q[1]) || q[2] != '?')
 		return 0;
 	q += 3;
 	while (*q && *q != '?' && !g_ascii_isspace(*q))
@@ -66,6 +67,7 @@ static char *decode_words(const char *text)
 	const char *p = text;
 	int after_word = 0;
 
+	pd__gmime_init();
 	while (*p) {
 		size_t n = encoded_word_len(p);
 		if (n) {
@@ -142,6 +144,7 @@ int pd__parse_date(const char *value, int64_t *when, int *tz_minutes)
 
 	if (!value || !*value)
 		return 0;
+	pd__gmime_init();
 	dt = g_mime_utils_header_decode_date(value);
 	if (!dt)
 		return 0;

@@ -147,20 +147,41 @@ static void mbox_free(pd__reader *base)
 
 static const pd__reader_ops mbox_ops = { mbox_next, mbox_free, NULL };
 
+/* Checks the first separator and the mboxrd marker of r->data. */
+static int mbox_start(mbox_reader *r, const char *path)
+{
+	size_t first = r->len ? find_separator(r, 0, 1) : 0;
+
+	if (r->len && first != 0)
+		return pd__error(PD_ERR_NOT_ARCHIVE,
+				 "%s: not an mbox (it does not start with a \"From \" line); "
+				 "patchdigest reads a public-inbox v2 inbox, a git epoch or v1 "
+				 "repository, an mbox file, or a Maildir", path);
+	r->mboxrd = r->len >= 13 && !memcmp(r->data, "From mboxrd@z", 13);
+	return PD_OK;
+}
+
+static mbox_reader *mbox_reader_alloc(const char *path)
+{
+	mbox_reader *r = g_new0(mbox_reader, 1);
+
+	r->base.ops = &mbox_ops;
+	r->buf = g_string_new(NULL);
+	r->path = g_strdup(path);
+	return r;
+}
+
 int pd__mbox_reader_new(pd__reader **out, const char *path)
 {
 	GError *gerr = NULL;
 	mbox_reader *r;
-	size_t first;
+	int error;
 
 	*out = NULL;
-	r = g_new0(mbox_reader, 1);
-	r->base.ops = &mbox_ops;
-	r->buf = g_string_new(NULL);
-	r->path = g_strdup(path);
+	r = mbox_reader_alloc(path);
 	r->file = g_mapped_file_new(path, FALSE, &gerr);
 	if (!r->file) {
-		int error = pd__error(PD_ERR_IO, "%s: %s", path, gerr->message);
+		error = pd__error(PD_ERR_IO, "%s: %s", path, gerr->message);
 		g_error_free(gerr);
 		mbox_free(&r->base);
 		return error;
@@ -169,16 +190,28 @@ int pd__mbox_reader_new(pd__reader **out, const char *path)
 	r->len = g_mapped_file_get_length(r->file);
 	if (!r->data) /* an empty file maps to NULL: no messages */
 		r->data = "";
-	first = r->len ? find_separator(r, 0, 1) : 0;
-	if (r->len && first != 0) {
-		int error = pd__error(PD_ERR_NOT_ARCHIVE,
-				      "%s: not an mbox (it does not start with a \"From \" line); "
-				      "patchdigest reads a public-inbox v2 inbox, a git epoch or v1 "
-				      "repository, an mbox file, or a Maildir", path);
+	if ((error = mbox_start(r, path)) < 0) {
 		mbox_free(&r->base);
 		return error;
 	}
-	r->mboxrd = r->len >= 13 && !memcmp(r->data, "From mboxrd@z", 13);
+	*out = &r->base;
+	return PD_OK;
+}
+
+int pd__mbox_reader_from_memory(pd__reader **out, const char *data, size_t len,
+				const char *name)
+{
+	mbox_reader *r;
+	int error;
+
+	*out = NULL;
+	r = mbox_reader_alloc(name);
+	r->data = len ? data : "";
+	r->len = len;
+	if ((error = mbox_start(r, name)) < 0) {
+		mbox_free(&r->base);
+		return error;
+	}
 	*out = &r->base;
 	return PD_OK;
 }

@@ -24,7 +24,7 @@ struct pd__mail {
 
 static gsize init_once;
 
-static void init_gmime(void)
+void pd__gmime_init(void)
 {
 	if (g_once_init_enter(&init_once)) {
 		g_mime_init();
@@ -167,7 +167,7 @@ int pd__mail_parse(pd__mail **out, const char *data, size_t len)
 	GMimeObject *body;
 
 	*out = NULL;
-	init_gmime();
+	pd__gmime_init();
 	/* an mbox "From " line is the separator, not a header */
 	if (len >= 5 && !memcmp(data, "From ", 5)) {
 		const char *nl = memchr(data, '\n', len);
@@ -256,11 +256,28 @@ const char *pd__mail_damage(const pd__mail *mail)
 	return mail->damage ? mail->damage->str : NULL;
 }
 
+/* The Message-ID the way replies quote it.  GMime keeps a value it
+ * cannot parse as written ("!<a@b>"); the first <...> in it is what
+ * In-Reply-To and References name, read with the same parser as those,
+ * so the message threads. New string or NULL. */
 char *pd__mail_message_id(const pd__mail *mail)
 {
+	const char *raw = pd__mail_header(mail, "Message-ID");
 	const char *id = g_mime_message_get_message_id(mail->message);
+	GMimeReferences *refs;
+	char *result = NULL;
 
-	return id && *id ? g_strdup(id) : NULL;
+	if (raw && strchr(raw, '<') && (refs = g_mime_references_parse(NULL, raw))) {
+		if (g_mime_references_length(refs) > 0) {
+			const char *first = g_mime_references_get_message_id(refs, 0);
+			if (first && *first)
+				result = g_strdup(first);
+		}
+		g_mime_references_free(refs);
+		if (result)
+			return result;
+	}
+	return id && *id && !strchr(id, '<') ? g_strdup(id) : NULL;
 }
 
 static void add_refs(GPtrArray *out, GHashTable *seen, const char *raw, int newest_first)
@@ -290,7 +307,7 @@ char **pd__mail_references(const pd__mail *mail)
 {
 	GPtrArray *out = g_ptr_array_new();
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
-	const char *own = g_mime_message_get_message_id(mail->message);
+	char *own = pd__mail_message_id(mail);
 	char **result;
 	guint i;
 
@@ -309,6 +326,7 @@ char **pd__mail_references(const pd__mail *mail)
 				result[w++] = result[i];
 		}
 		result[w] = NULL;
+		g_free(own);
 	}
 	return result;
 }

@@ -100,6 +100,11 @@ void pd__strip_signature(GString *text);
 
 typedef struct pd__mail pd__mail;
 
+/* Initializes GMime once per process (thread-safe).  Every entry point
+ * into GMime calls it first: header decoding and dates may be reached
+ * without a message ever being parsed. */
+void pd__gmime_init(void);
+
 /* Parses `data` with GMime into a mail: its header values (raw, as git
  * reads them) and its text parts decoded from their transfer encoding.
  * A leading mbox "From " line is skipped.  Fails with PD_ERR_MALFORMED

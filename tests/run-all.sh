@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs every test: the unit and conformance programs in $B/tests, the
-# end-to-end suite and the corpus suite; counts their "ok"/"not ok"/"skip"
+# end-to-end suite, the fuzz corpora and the corpus suite; counts their "ok"/"not ok"/"skip"
 # lines and ends with "N passed, N failed, N skipped".
 B=${B:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +21,7 @@ done
 run e2e env PATCHDIGEST="$B/patchdigest" tests/e2e.sh
 run state env PATCHDIGEST="$B/patchdigest" tests/state.sh
 run corpus env PATCHDIGEST="$B/patchdigest" tests/corpus.sh
+run fuzz-corpus env B="$B" tests/fuzz-corpus.sh
 run corpus-state env PATCHDIGEST="$B/patchdigest" tests/corpus-state.sh
 passed=$(grep -c '^ok' "$log"); failed=$(grep -c '^not ok' "$log"); skipped=$(grep -c '^skip' "$log")
 [ "$failed" -eq 0 ] || status=1

@@ -1,0 +1,50 @@
+/*
+ * fuzz-message.c - one mail through the whole parser: GMime's MIME tree,
+ * transfer encodings, charsets, encoded words, subject tags, in-body
+ * From:/Subject:/Date: lines, and git mailinfo's message/patch split.
+ * The input is one raw message (an mbox "From " line is allowed).
+ */
+#include "fuzz-common.h"
+#include "patchdigest.h"
+
+static void check_message(const pd_message *m)
+{
+	fuzz_assert_utf8("the subject", m->subject);
+	fuzz_assert_utf8("the sender's name", m->sender.name);
+	fuzz_assert_utf8("the author's name", m->author.name);
+	fuzz_assert_utf8("the author's address", m->author.address);
+	fuzz_assert_utf8("the commit message", m->commit_message);
+	fuzz_assert_utf8("the title", m->tags.title);
+	fuzz_assert(m->author.address != NULL, "every message has an author");
+	fuzz_assert(!m->message_id || (*m->message_id && !strchr(m->message_id, '<')),
+		    "a Message-ID is non-empty and has no brackets");
+	for (char **r = m->references; r && *r; r++)
+		fuzz_assert(**r != '\0', "no empty reference");
+	fuzz_assert(m->kind == PD_KIND_REPLY
+		    || (m->tags.is_patch_tagged && !m->tags.is_reply),
+		    "only a PATCH-tagged first post is a patch or cover");
+	fuzz_assert(m->kind != PD_KIND_PATCH || m->has_diff, "a patch has a diff");
+	fuzz_assert(!m->damaged || m->damage, "damage is described");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	pd_parse_options opts = PD_PARSE_OPTIONS_INIT;
+	pd_mailinfo_options mo = PD_MAILINFO_OPTIONS_INIT;
+	pd_message *m = NULL;
+	pd_mailinfo *info = NULL;
+
+	opts.keep_all_bodies = 1;
+	if (pd_message_parse(&m, (const char *)data, size, "fuzz", &opts) == 0) {
+		check_message(m);
+		pd_message_free(m);
+	}
+	if (pd_mailinfo_run(&info, (const char *)data, size, &mo) == 0) {
+		fuzz_assert_utf8("mailinfo's author", info->author);
+		fuzz_assert_utf8("mailinfo's email", info->email);
+		fuzz_assert_utf8("mailinfo's subject", info->subject);
+		fuzz_assert(info->msg && info->patch, "mailinfo fills both files");
+		pd_mailinfo_free(info);
+	}
+	return 0;
+}
