@@ -256,6 +256,27 @@ const char *pd__mail_damage(const pd__mail *mail)
 	return mail->damage ? mail->damage->str : NULL;
 }
 
+/* An ID as GMime's reference parser gave it, with what a broken header
+ * leaves in it cut: "175620 <a@b" (a '<' inside the brackets) is "a@b".
+ * Message-ID and References go through here alike, so they still match.
+ * New string, or NULL when nothing is left. */
+static char *clean_id(const char *id)
+{
+	const char *lt = id ? strrchr(id, '<') : NULL;
+	char *copy;
+
+	if (lt)
+		id = lt + 1;
+	if (!id)
+		return NULL;
+	copy = g_strstrip(g_strdelimit(g_strdup(id), ">", ' '));
+	if (!*copy) {
+		g_free(copy);
+		return NULL;
+	}
+	return copy;
+}
+
 /* The Message-ID the way replies quote it.  GMime keeps a value it
  * cannot parse as written ("!<a@b>"); the first <...> in it is what
  * In-Reply-To and References name, read with the same parser as those,
@@ -269,9 +290,7 @@ char *pd__mail_message_id(const pd__mail *mail)
 
 	if (raw && strchr(raw, '<') && (refs = g_mime_references_parse(NULL, raw))) {
 		if (g_mime_references_length(refs) > 0) {
-			const char *first = g_mime_references_get_message_id(refs, 0);
-			if (first && *first)
-				result = g_strdup(first);
+			result = clean_id(g_mime_references_get_message_id(refs, 0));
 		}
 		g_mime_references_free(refs);
 		if (result)
@@ -292,11 +311,11 @@ static void add_refs(GPtrArray *out, GHashTable *seen, const char *raw, int newe
 		return;
 	n = g_mime_references_length(refs);
 	for (i = 0; i < n; i++) {
-		const char *id = g_mime_references_get_message_id(refs, newest_first ? n - 1 - i : i);
-		char *copy;
-		if (!id || !*id || g_hash_table_contains(seen, id))
+		char *copy = clean_id(g_mime_references_get_message_id(refs, newest_first ? n - 1 - i : i));
+		if (!copy || g_hash_table_contains(seen, copy)) {
+			g_free(copy);
 			continue;
-		copy = g_strdup(id);
+		}
 		g_hash_table_add(seen, copy); /* `out` owns the copy */
 		g_ptr_array_add(out, copy);
 	}

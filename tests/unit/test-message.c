@@ -26,6 +26,11 @@ static void message_ids(void)
 		CHECK("  and nothing else is left", m->references[1] == NULL);
 	}
 	pd_message_free(m);
+	m = parse("Message-ID: <123 <a@b>\nReferences: <c@d> <123 <a@b>\nSubject: x\n\nbody\n", 0);
+	CHECK_STR("a '<' inside the brackets: the ID after it", m ? m->message_id : NULL, "a@b");
+	CHECK_STR("  and References read the same way (its own ID dropped)",
+		  m ? m->references[0] : NULL, "c@d");
+	pd_message_free(m);
 	m = parse("Message-ID: bare@id\nSubject: x\n\nbody\n", 0);
 	CHECK_STR("a bare ID without brackets is kept", m ? m->message_id : NULL, "bare@id");
 	pd_message_free(m);
