@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <git2.h>
 #include "archive-private.h"
+#include "git-private.h"
 
 typedef struct {
 	git_repository *repo;
@@ -30,6 +31,8 @@ typedef struct {
 	GArray *walks;       /* epoch_walk */
 	guint current;
 	git_revwalk *walk;
+	GArray *chain;       /* git_oid: a broken epoch's salvaged commits */
+	guint chain_pos;
 	git_blob *blob;
 	int v1;
 	char origin[GIT_OID_HEXSZ + 64];
@@ -49,7 +52,7 @@ static void init_libgit2(void)
 	}
 }
 
-static const char *git_message(void)
+const char *pd__git_message(void)
 {
 	const git_error *e = git_error_last();
 	return e && e->message ? e->message : "unknown libgit2 error";
@@ -162,7 +165,7 @@ static int open_epochs(GArray *walks, const pd_archive *a)
 		w.path = g_strdup(a->epochs ? g_ptr_array_index(a->epochs, i) : a->path);
 		if (git_repository_open_bare(&w.repo, w.path) < 0) {
 			int error = pd__error(PD_ERR_GIT, "%s: cannot open the git repository: %s",
-					      w.path, git_message());
+					      w.path, pd__git_message());
 			g_free(w.path);
 			return error;
 		}
@@ -171,64 +174,30 @@ static int open_epochs(GArray *walks, const pd_archive *a)
 	return PD_OK;
 }
 
-/* An epoch with no commits yet has no HEAD to push. */
+/* An epoch with no commits yet has no HEAD to push.  HEAD is resolved
+ * without reading the commit, so that a damaged tip (a truncated pack)
+ * is reported as damage, not as an empty archive. */
 static int epoch_head(epoch_walk *w)
 {
-	git_object *obj = NULL, *commit = NULL;
-
-	if (git_revparse_single(&obj, w->repo, "HEAD") < 0)
+	if (git_reference_name_to_id(&w->push, w->repo, "HEAD") < 0)
 		return 0;
-	if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0) {
-		git_oid_cpy(&w->push, git_object_id(commit));
-		w->has_push = 1;
-		git_object_free(commit);
-	}
-	git_object_free(obj);
-	return w->has_push;
+	w->has_push = 1;
+	return 1;
 }
 
-/* Whether the tree of the newest commit looks like public-inbox's. */
-static int check_layout(git_reader *r, epoch_walk *w)
-{
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	int ok = 0;
-	size_t i, n;
+static int salvage(pd_raw_message *out, git_reader *r, epoch_walk *w);
 
-	if (git_commit_lookup(&commit, w->repo, &w->push) < 0)
-		return pd__error(PD_ERR_GIT, "%s: cannot read commit HEAD: %s", w->path, git_message());
-	if (git_commit_tree(&tree, commit) < 0) {
-		git_commit_free(commit);
-		return pd__error(PD_ERR_GIT, "%s: cannot read the tree of HEAD: %s", w->path, git_message());
-	}
-	n = git_tree_entrycount(tree);
-	if (git_tree_entry_byname(tree, "m") || git_tree_entry_byname(tree, "d")) {
-		ok = 1;
-	} else {
-		/* v1: two-hex-digit fan-out directories only */
-		ok = n > 0;
-		for (i = 0; i < n && ok; i++) {
-			const char *name = git_tree_entry_name(git_tree_entry_byindex(tree, i));
-			ok = strlen(name) == 2 && g_ascii_isxdigit(name[0]) && g_ascii_isxdigit(name[1]);
-		}
-		r->v1 = ok;
-	}
-	git_tree_free(tree);
-	git_commit_free(commit);
-	if (!ok)
-		return pd__error(PD_ERR_NOT_ARCHIVE,
-				 "%s: a git repository, but not a public-inbox archive "
-				 "(its newest commit has no message blob 'm' and no v1 fan-out)",
-				 w->path);
-	return PD_OK;
-}
-
-static int start_walk(git_reader *r)
+/* Starts the walk of the next epoch with commits; one whose walk cannot
+ * even start (its tip unreadable) goes to salvage() as a broken one. */
+static int start_walk(pd_raw_message *out, git_reader *r)
 {
 	while (r->current < r->walks->len) {
 		epoch_walk *w = &g_array_index(r->walks, epoch_walk, r->current);
 		git_revwalk_free(r->walk);
 		r->walk = NULL;
+		if (r->chain)
+			g_array_free(r->chain, TRUE);
+		r->chain = NULL;
 		if (!w->has_push) {
 			r->current++;
 			continue;
@@ -237,48 +206,11 @@ static int start_walk(git_reader *r)
 		    || git_revwalk_sorting(r->walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0
 		    || git_revwalk_push(r->walk, &w->push) < 0
 		    || (w->has_hide && git_revwalk_hide(r->walk, &w->hide) < 0)) {
-			int error = pd__error(PD_ERR_GIT, "%s: cannot walk the history: %s",
-					      w->path, git_message());
-			git_revwalk_free(r->walk);
-			r->walk = NULL;
-			r->current++; /* skip this epoch, not the archive */
-			return error;
+			return salvage(out, r, w); /* skips this epoch, not the archive */
 		}
 		return PD_OK;
 	}
 	return PD_ITEROVER;
-}
-
-/* The blob v1 added in `commit`: the one entry its tree has that its
- * parent's tree lacks. */
-static int v1_added_blob(git_blob **out, git_repository *repo, git_commit *commit)
-{
-	git_tree *tree = NULL, *parent_tree = NULL;
-	git_commit *parent = NULL;
-	git_diff *diff = NULL;
-	int error = GIT_ENOTFOUND;
-	size_t i;
-
-	if (git_commit_tree(&tree, commit) < 0)
-		return -1;
-	if (git_commit_parentcount(commit) > 0
-	    && (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&parent_tree, parent) < 0))
-		goto cleanup;
-	if (git_diff_tree_to_tree(&diff, repo, parent_tree, tree, NULL) < 0)
-		goto cleanup;
-	for (i = 0; i < git_diff_num_deltas(diff); i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		if (d->status == GIT_DELTA_ADDED || d->status == GIT_DELTA_MODIFIED) {
-			error = git_blob_lookup(out, repo, &d->new_file.id);
-			break;
-		}
-	}
-cleanup:
-	git_diff_free(diff);
-	git_tree_free(parent_tree);
-	git_commit_free(parent);
-	git_tree_free(tree);
-	return error;
 }
 
 /* Commit `oid` of epoch `w` has been read (or found unreadable). */
@@ -308,6 +240,38 @@ static void stop_at_until(git_reader *r)
 		r->base.from_label = g_strdup(r->base.to_label);
 }
 
+/* The revision walk of epoch `w` failed on a commit it cannot read: goes
+ * on with the commits after the break, found by first parents, and
+ * reports the break (its origin the broken commit). */
+static int salvage(pd_raw_message *out, git_reader *r, epoch_walk *w)
+{
+	char *why = g_strdup(pd__git_message());
+	char hex[GIT_OID_HEXSZ + 1] = "";
+	git_oid broken;
+	int has_broken, error;
+
+	git_revwalk_free(r->walk);
+	r->walk = NULL;
+	r->chain_pos = 0;
+	pd__git_first_parent_chain(&r->chain, &broken, &has_broken, w->repo, &w->push,
+				   w->has_hide ? &w->hide : NULL);
+	if (has_broken) {
+		git_oid_tostr(hex, sizeof(hex), &broken);
+		g_snprintf(r->origin, sizeof(r->origin), "commit %s", hex);
+		out->origin = r->origin;
+		error = pd__error(PD_ERR_GIT, "%s: history broken: commit %s cannot be read (%s); "
+				  "the %u commits after it are read, the ones before it cannot "
+				  "be reached ('git fsck' shows the damage)",
+				  w->path, hex, why, r->chain->len);
+	} else {
+		out->origin = NULL;
+		error = pd__error(PD_ERR_GIT, "%s: the history walk failed (%s); the %u commits "
+				  "found by first parents are read", w->path, why, r->chain->len);
+	}
+	g_free(why);
+	return error;
+}
+
 static int git_next(pd_raw_message *out, pd__reader *base)
 {
 	git_reader *r = (git_reader *)base;
@@ -321,30 +285,28 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 		const git_tree_entry *entry;
 		char hex[GIT_OID_HEXSZ + 1];
 
-		if (!r->walk && (error = start_walk(r)) < 0) {
-			out->origin = NULL;
+		if (!r->walk && !r->chain && (error = start_walk(out, r)) < 0)
 			return error;
-		}
 		w = &g_array_index(r->walks, epoch_walk, r->current);
-		error = git_revwalk_next(&oid, r->walk);
+		if (r->chain) {
+			error = r->chain_pos < r->chain->len ? 0 : GIT_ITEROVER;
+			if (!error)
+				oid = g_array_index(r->chain, git_oid, r->chain_pos++);
+		} else {
+			error = git_revwalk_next(&oid, r->walk);
+		}
 		if (error == GIT_ITEROVER) {
 			w->finished = 1;
 			git_revwalk_free(r->walk);
 			r->walk = NULL;
+			if (r->chain)
+				g_array_free(r->chain, TRUE);
+			r->chain = NULL;
 			r->current++;
 			continue;
 		}
-		if (error < 0) {
-			/* the walk cannot go on past a broken commit: give up
-			 * this epoch, say so, and let the caller read on */
-			error = pd__error(PD_ERR_GIT, "%s: history walk failed (the rest of this "
-					  "epoch is not read): %s", w->path, git_message());
-			git_revwalk_free(r->walk);
-			r->walk = NULL;
-			r->current++;
-			return error;
-		}
-
+		if (error < 0)
+			return salvage(out, r, w);
 		git_blob_free(r->blob);
 		r->blob = NULL;
 		git_oid_tostr(hex, sizeof(hex), &oid);
@@ -352,7 +314,8 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 		out->origin = r->origin;
 		if (git_commit_lookup(&commit, w->repo, &oid) < 0) {
 			consume(r, w, &oid);
-			return pd__error(PD_ERR_GIT, "%s: commit %s unreadable: %s", w->path, hex, git_message());
+			return pd__error(PD_ERR_GIT, "%s: commit %s cannot be read (a missing or "
+					 "corrupt object; libgit2: %s)", w->path, hex, pd__git_message());
 		}
 		if (r->until && git_commit_time(commit) >= r->until) {
 			/* commits are in time order: nothing after this is wanted,
@@ -370,15 +333,16 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 		}
 		out->archive_time = git_commit_time(commit);
 		if (r->v1) {
-			error = v1_added_blob(&r->blob, w->repo, commit);
+			error = pd__git_v1_added_blob(&r->blob, w->repo, commit);
 			git_commit_free(commit);
 			if (error == GIT_ENOTFOUND)
 				continue; /* a removal */
 		} else {
 			if (git_commit_tree(&tree, commit) < 0) {
 				git_commit_free(commit);
-				return pd__error(PD_ERR_GIT, "%s: tree of commit %s unreadable: %s",
-						 w->path, hex, git_message());
+				return pd__error(PD_ERR_GIT, "%s: the tree of commit %s cannot be read "
+						 "(a missing or corrupt object; libgit2: %s)",
+						 w->path, hex, pd__git_message());
 			}
 			git_commit_free(commit);
 			entry = git_tree_entry_byname(tree, "m");
@@ -390,8 +354,9 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 			git_tree_free(tree);
 		}
 		if (error < 0)
-			return pd__error(PD_ERR_GIT, "%s: message blob of commit %s unreadable: %s",
-					 w->path, hex, git_message());
+			return pd__error(PD_ERR_GIT, "%s: the message blob of commit %s cannot be "
+					 "read (a missing or corrupt object; libgit2: %s)",
+					 w->path, hex, pd__git_message());
 		out->data = git_blob_rawcontent(r->blob);
 		out->len = (size_t)git_blob_rawsize(r->blob);
 		return PD_OK;
@@ -405,6 +370,8 @@ static void git_reader_free(pd__reader *base)
 
 	git_blob_free(r->blob);
 	git_revwalk_free(r->walk);
+	if (r->chain)
+		g_array_free(r->chain, TRUE);
 	for (i = 0; i < r->walks->len; i++) {
 		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
 		git_repository_free(w->repo);
@@ -501,7 +468,9 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_opt
 		error = pd__error(PD_ERR_NOT_ARCHIVE, "%s: the archive has no commits", a->path);
 		goto cleanup;
 	}
-	if ((error = check_layout(r, &g_array_index(r->walks, epoch_walk, last_with_head))) < 0)
+	if ((error = pd__git_check_layout(&r->v1, g_array_index(r->walks, epoch_walk, last_with_head).repo,
+					 &g_array_index(r->walks, epoch_walk, last_with_head).push,
+					 g_array_index(r->walks, epoch_walk, last_with_head).path)) < 0)
 		goto cleanup;
 	to_epoch = (guint)last_with_head;
 	r->until = opts->until;

@@ -57,6 +57,53 @@ static size_t encoded_word_len(const char *p)
 	return q + 2 - p;
 }
 
+static int hex_value(char c)
+{
+	return g_ascii_isxdigit(c) ? g_ascii_xdigit_value(c) : -1;
+}
+
+/* Decodes the encoded word of `n` bytes at `p` (encoded_word_len() said it
+ * is one) to UTF-8.  The payload is decoded here and converted with
+ * pd__to_utf8(), as a body is: GMime would print '?' for each byte that
+ * does not convert, where a word that says UTF-8 but holds Latin-1 (a
+ * lying charset) should read as the Latin-1 it is.  New string. */
+static char *decode_word(const char *p, size_t n)
+{
+	const char *cs = p + 2, *q1 = memchr(cs, '?', n - 2);
+	const char *payload = q1 + 3, *end = p + n - 2;
+	char *charset = g_strndup(cs, q1 - cs), *star = strchr(charset, '*');
+	GString *bytes = g_string_sized_new(end - payload);
+	char *result;
+	size_t len;
+
+	if (star) /* RFC 2231 language: "utf-8*en" */
+		*star = '\0';
+	if (q1[1] == 'B' || q1[1] == 'b') {
+		int state = 0;
+		guint32 save = 0;
+		g_string_set_size(bytes, (end - payload) / 4 * 3 + 3);
+		g_string_set_size(bytes, g_mime_encoding_base64_decode_step(
+			(const unsigned char *)payload, end - payload,
+			(unsigned char *)bytes->str, &state, &save));
+	} else {
+		for (const char *c = payload; c < end; c++) {
+			if (*c == '_')
+				g_string_append_c(bytes, ' ');
+			else if (*c == '=' && c + 2 < end && hex_value(c[1]) >= 0
+				 && hex_value(c[2]) >= 0) {
+				g_string_append_c(bytes, (char)(hex_value(c[1]) * 16 + hex_value(c[2])));
+				c += 2;
+			} else {
+				g_string_append_c(bytes, *c);
+			}
+		}
+	}
+	result = pd__to_utf8(bytes->str, bytes->len, charset, &len);
+	g_string_free(bytes, TRUE);
+	g_free(charset);
+	return result;
+}
+
 /* Decodes each encoded word on its own (GMime 3.2 merges adjacent base64
  * words before decoding and stops at the first word's '=' padding, which
  * loses the rest of long non-Latin subjects); blanks between two encoded
@@ -71,11 +118,9 @@ static char *decode_words(const char *text)
 	while (*p) {
 		size_t n = encoded_word_len(p);
 		if (n) {
-			char *word = g_strndup(p, n);
-			char *dec = g_mime_utils_header_decode_text(NULL, word);
-			g_string_append(out, dec ? dec : word);
+			char *dec = decode_word(p, n);
+			g_string_append(out, dec);
 			g_free(dec);
-			g_free(word);
 			p += n;
 			after_word = 1;
 			continue;

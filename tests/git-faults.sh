@@ -1,0 +1,85 @@
+#!/bin/sh
+# tests/git-faults.sh - a damaged archive: a missing or corrupt message
+# blob, a missing commit in the middle of the history, a truncated pack
+# (alone, and in the older of two epochs).  Each must give a clear error
+# naming the commit or path, and the digest of what can still be read,
+# checked against a digest of the intact archive.
+. "$(dirname "$0")/lib.sh"
+tools=$(dirname "$0")/tools
+if ! command -v public-inbox-mda >/dev/null; then
+	skip "archive faults" "public-inbox is not installed (make deps)"; exit 0
+fi
+"$tools/deliver.sh" "$tmp/inbox" sample/kvm-sample.mbox >/dev/null 2>&1 || { nok "deliver.sh makes an inbox"; exit 1; }
+git_dir=git/0.git
+commits=$(git --git-dir="$tmp/inbox/$git_dir" rev-list --reverse HEAD)
+nth() { echo "$commits" | sed -n "${1}p"; }
+loose() { echo "$1/objects/$(echo "$2" | cut -c1-2)/$(echo "$2" | cut -c3-)"; }
+series() { grep '^Series:' "$1" | sort; }
+damaged() { rm -rf "$tmp/$1"; cp -r "$tmp/inbox" "$tmp/$1"; chmod -R u+w "$tmp/$1"; }
+
+# the oracle: the sample without its 5th message, as an mbox
+python3 "$tools/mbox-split.py" sample/kvm-sample.mbox 4 "$tmp/1-4.mbox" "$tmp/5-.mbox" >/dev/null
+python3 "$tools/mbox-split.py" "$tmp/5-.mbox" 1 /dev/null "$tmp/6-.mbox" >/dev/null
+cat "$tmp/1-4.mbox" "$tmp/6-.mbox" >"$tmp/without5.mbox"
+"$PD" "$tmp/without5.mbox" >"$tmp/without5"; series "$tmp/without5" >"$tmp/want"
+
+# --- a missing message blob ------------------------------------------------
+damaged missing
+c=$(nth 5); blob=$(git --git-dir="$tmp/inbox/$git_dir" rev-parse "$c:m")
+rm -f "$(loose "$tmp/missing/$git_dir" "$blob")"
+"$PD" "$tmp/missing" >"$tmp/out" 2>"$tmp/err"; check "missing blob: exits 1" $? 1
+grep -q "commit $c: skipped: .*the message blob of commit $c cannot be read (a missing or corrupt object" "$tmp/err" \
+	&& ok "missing blob: stderr names the commit" || nok "missing blob: stderr names the commit: $(cat "$tmp/err")"
+check "missing blob: the digest of the rest" "$(series "$tmp/out" | sort | cmp - "$tmp/want" && echo same)" same
+
+# --- a corrupt message blob ------------------------------------------------
+damaged corrupt
+f=$(loose "$tmp/corrupt/$git_dir" "$blob")
+head -c 100 /dev/urandom >"$f"
+"$PD" "$tmp/corrupt" >"$tmp/out" 2>"$tmp/err"; check "corrupt blob: exits 1" $? 1
+grep -q "commit $c: skipped: .*cannot be read (a missing or corrupt object" "$tmp/err" \
+	&& ok "corrupt blob: stderr names the commit" || nok "corrupt blob: stderr names the commit: $(cat "$tmp/err")"
+check "corrupt blob: the digest of the rest" "$(series "$tmp/out" | sort | cmp - "$tmp/want" && echo same)" same
+
+# --- a commit missing in the middle of the history --------------------------
+damaged nocommit
+c20=$(nth 20)
+rm -f "$(loose "$tmp/nocommit/$git_dir" "$c20")"
+"$PD" "$tmp/inbox" "$c20.." >"$tmp/after20"
+"$PD" "$tmp/nocommit" >"$tmp/out" 2>"$tmp/err"; check "missing commit: exits 1" $? 1
+grep -q "history broken: commit $c20 cannot be read .*the 7 commits after it are read" "$tmp/err" \
+	&& ok "missing commit: stderr names it and what is still read" \
+	|| nok "missing commit: stderr names it and what is still read: $(cat "$tmp/err")"
+series "$tmp/after20" >"$tmp/want20"
+check "missing commit: the commits after it are digested" \
+	"$(series "$tmp/out" | cmp - "$tmp/want20" && echo same)" same
+
+# --- a truncated pack ------------------------------------------------------
+damaged trunc
+git --git-dir="$tmp/trunc/$git_dir" repack -adq
+pack=$(ls "$tmp/trunc/$git_dir"/objects/pack/*.pack)
+truncate -s $(($(stat -c %s "$pack") / 2)) "$pack"
+head=$(nth 27)
+"$PD" "$tmp/trunc" >"$tmp/out" 2>"$tmp/err"; check "truncated pack: exits 4" $? 4
+grep -q "git/0.git: cannot read the newest commit $head (HEAD).*truncated pack" "$tmp/err" \
+	&& ok "truncated pack: stderr names the epoch and its newest commit" \
+	|| nok "truncated pack: stderr names the epoch and its newest commit: $(cat "$tmp/err")"
+check "truncated pack: nothing on stdout" "$(wc -c <"$tmp/out")" 0
+
+# --- a truncated pack in the older of two epochs ---------------------------
+python3 "$tools/mbox-split.py" sample/kvm-sample.mbox 13 "$tmp/first.mbox" "$tmp/rest.mbox" >/dev/null
+"$tools/deliver.sh" "$tmp/two" "$tmp/first.mbox" >/dev/null 2>&1
+"$tools/deliver.sh" "$tmp/second" "$tmp/rest.mbox" >/dev/null 2>&1
+mv "$tmp/second/git/0.git" "$tmp/two/git/1.git"
+"$PD" "$tmp/rest.mbox" >"$tmp/rest.out"
+git --git-dir="$tmp/two/git/0.git" repack -adq
+pack=$(ls "$tmp/two/git/0.git"/objects/pack/*.pack)
+truncate -s $(($(stat -c %s "$pack") / 2)) "$pack"
+"$PD" "$tmp/two" >"$tmp/out" 2>"$tmp/err"; check "truncated older epoch: exits 1" $? 1
+grep -q "commit [0-9a-f]*: skipped: .*two/git/0.git: history broken: commit [0-9a-f]* cannot be read" "$tmp/err" \
+	&& ok "truncated older epoch: stderr names the epoch" \
+	|| nok "truncated older epoch: stderr names the epoch: $(cat "$tmp/err")"
+series "$tmp/rest.out" >"$tmp/want-rest"
+check "truncated older epoch: the newer epoch is digested" \
+	"$(series "$tmp/out" | cmp - "$tmp/want-rest" && echo same)" same
+exit $fail
