@@ -6,6 +6,7 @@
  */
 #include "fuzz-common.h"
 #include "patchdigest.h"
+#include "message-compare.h"
 
 static void check_message(const pd_message *m)
 {
@@ -34,11 +35,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pd_message *m = NULL;
 	pd_mailinfo *info = NULL;
 
-	opts.keep_all_bodies = 1;
-	if (pd_message_parse(&m, (const char *)data, size, "fuzz", &opts) == 0) {
+	pd_parse_options full = PD_PARSE_OPTIONS_INIT;
+	pd_message *g = NULL;
+	int error, gmime_error;
+
+	opts.keep_all_bodies = full.keep_all_bodies = 1;
+	full.full_mime = 1;
+	error = pd_message_parse(&m, (const char *)data, size, "fuzz", &opts);
+	/* differential: GMime's full parser must read the same message */
+	gmime_error = pd_message_parse(&g, (const char *)data, size, "fuzz", &full);
+	fuzz_assert(error == gmime_error, "the scanner and GMime agree the message parses");
+	if (error == 0) {
+		const char *what = pd_message_first_difference(m, g);
+		if (what) {
+			fprintf(stderr, "fuzz: the scanner and GMime differ in %s\n", what);
+			abort();
+		}
 		check_message(m);
-		pd_message_free(m);
 	}
+	pd_message_free(m);
+	pd_message_free(g);
 	if (pd_mailinfo_run(&info, (const char *)data, size, &mo) == 0) {
 		fuzz_assert_utf8("mailinfo's author", info->author);
 		fuzz_assert_utf8("mailinfo's email", info->email);

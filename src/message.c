@@ -94,7 +94,7 @@ int pd_message_parse(pd_message **out, const char *data, size_t len,
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
-	if ((error = pd__mail_parse(&mail, data, len)) < 0)
+	if ((error = pd__mail_parse(&mail, data, len, opts->full_mime)) < 0)
 		return error;
 
 	m = g_new0(pd_message, 1);
@@ -221,7 +221,7 @@ int pd_mailinfo_run(pd_mailinfo **out, const char *data, size_t len,
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
-	if ((error = pd__mail_parse(&mail, data, len)) < 0)
+	if ((error = pd__mail_parse(&mail, data, len, 0)) < 0)
 		return error;
 	parts = pd__mail_parts(mail, &n, &multipart);
 	charset = pd__mail_charset(mail);

@@ -6,13 +6,17 @@
 #include <string.h>
 #include <gmime/gmime.h>
 #include "pd-private.h"
+#include "mail-headers.h"
 
 /* MIME nesting deeper than this is not followed: real patches are at most
  * two levels deep, and hostile mail nests thousands. */
 #define MAX_MIME_DEPTH 16
 
 struct pd__mail {
-	GMimeMessage *message;
+	GMimeMessage *message; /* NULL when read by the header scanner */
+	char *values[PD__H_COUNT]; /* scanner: raw header values */
+	const char *body;    /* scanner: the body, borrowed */
+	size_t body_len;
 	GArray *parts;       /* pd__text_part, data owned (g_free); decoded on
 	                        first use: most mail is replies, never read */
 	int parts_decoded;
@@ -77,7 +81,9 @@ static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item
 		return;
 	else
 		g_string_append(mail->damage, "; ");
-	g_string_append_printf(mail->damage, "%s at byte %" G_GINT64_FORMAT, what, offset);
+	g_string_append(mail->damage, what);
+	if (offset >= 0) /* a header parsed on its own has no offset */
+		g_string_append_printf(mail->damage, " at byte %" G_GINT64_FORMAT, offset);
 	if (item && *item && strlen(item) < 80)
 		g_string_append_printf(mail->damage, " (%s)", item);
 }
@@ -158,8 +164,62 @@ static void collect(pd__mail *mail, GMimeObject *obj, int depth, int top, int de
 	}
 }
 
-int pd__mail_parse(pd__mail **out, const char *data, size_t len)
+/* The charset parameter of a single part's Content-Type, as GMime reads
+ * it, with the same warnings (a parameter given twice is damage). */
+static char *scanned_charset(pd__mail *mail, const char *content_type)
 {
+	GMimeParserOptions *options;
+	GMimeContentType *ct;
+	char *charset = NULL;
+
+	if (!content_type)
+		return NULL;
+	options = g_mime_parser_options_new();
+	g_mime_parser_options_set_warning_callback(options, on_warning, mail);
+	ct = g_mime_content_type_parse(options, content_type);
+	g_mime_parser_options_free(options);
+	if (ct) {
+		charset = g_strdup(g_mime_content_type_get_parameter(ct, "charset"));
+		g_object_unref(ct);
+	}
+	return charset;
+}
+
+/* The scanner's one text part: the body decoded from its transfer
+ * encoding with GMime's own decoders. */
+static void scanned_part(pd__mail *mail)
+{
+	char *cte = mail->values[PD__H_CTE] ? g_strstrip(g_strdup(mail->values[PD__H_CTE])) : NULL;
+	GMimeContentEncoding enc = cte ? g_mime_content_encoding_from_string(cte)
+				       : GMIME_CONTENT_ENCODING_DEFAULT;
+	pd__text_part tp;
+	char *buf;
+	size_t n;
+	int state = 0;
+	guint32 save = 0;
+
+	g_free(cte);
+	buf = g_malloc(mail->body_len + 4);
+	if (enc == GMIME_CONTENT_ENCODING_BASE64) {
+		n = g_mime_encoding_base64_decode_step((const unsigned char *)mail->body, mail->body_len,
+						       (unsigned char *)buf, &state, &save);
+	} else if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		n = g_mime_encoding_quoted_decode_step((const unsigned char *)mail->body, mail->body_len,
+						       (unsigned char *)buf, &state, &save);
+	} else {
+		n = mail->body_len;
+		memcpy(buf, mail->body, n);
+	}
+	buf[n] = '\0';
+	tp.data = buf;
+	tp.len = n;
+	tp.charset = g_strdup(mail->first_charset);
+	g_array_append_val(mail->parts, tp);
+}
+
+int pd__mail_parse(pd__mail **out, const char *data, size_t len, int full_mime)
+{
+	pd__scanned_headers scanned;
 	pd__mail *mail;
 	GMimeStream *stream;
 	GMimeParser *parser;
@@ -180,6 +240,17 @@ int pd__mail_parse(pd__mail **out, const char *data, size_t len)
 
 	mail = g_new0(pd__mail, 1);
 	mail->parts = g_array_new(FALSE, FALSE, sizeof(pd__text_part));
+	if (!full_mime && pd__scan_headers(&scanned, data, len)) {
+		for (int i = 0; i < PD__H_COUNT; i++)
+			if (scanned.value[i])
+				mail->values[i] = g_strndup(scanned.value[i], scanned.value_len[i]);
+		mail->body = scanned.body;
+		mail->body_len = scanned.body_len;
+		mail->first_charset = scanned_charset(mail, mail->values[PD__H_CONTENT_TYPE]);
+		mail->found_first = 1;
+		*out = mail;
+		return PD_OK;
+	}
 	stream = g_mime_stream_mem_new_with_buffer(data, len);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
@@ -218,6 +289,8 @@ void pd__mail_free(pd__mail *mail)
 	}
 	g_array_free(mail->parts, TRUE);
 	g_free(mail->first_charset);
+	for (i = 0; i < PD__H_COUNT; i++)
+		g_free(mail->values[i]);
 	if (mail->damage)
 		g_string_free(mail->damage, TRUE);
 	g_free(mail);
@@ -225,8 +298,17 @@ void pd__mail_free(pd__mail *mail)
 
 const char *pd__mail_header(const pd__mail *mail, const char *name)
 {
-	GMimeHeaderList *list = g_mime_object_get_header_list(GMIME_OBJECT(mail->message));
-	GMimeHeader *h = g_mime_header_list_get_header(list, name);
+	GMimeHeaderList *list;
+	GMimeHeader *h;
+
+	if (!mail->message) {
+		for (int i = 0; i < PD__H_COUNT; i++)
+			if (!g_ascii_strcasecmp(name, pd__scanned_header_names[i]))
+				return mail->values[i];
+		return NULL;
+	}
+	list = g_mime_object_get_header_list(GMIME_OBJECT(mail->message));
+	h = g_mime_header_list_get_header(list, name);
 
 	return h ? g_mime_header_get_raw_value(h) : NULL;
 }
@@ -235,6 +317,10 @@ const pd__text_part *pd__mail_parts(pd__mail *mail, size_t *n, int *multipart)
 {
 	GMimeObject *body;
 
+	if (!mail->parts_decoded && !mail->message) {
+		mail->parts_decoded = 1;
+		scanned_part(mail);
+	}
 	if (!mail->parts_decoded) {
 		mail->parts_decoded = 1;
 		body = g_mime_message_get_mime_part(mail->message);
@@ -284,7 +370,8 @@ static char *clean_id(const char *id)
 char *pd__mail_message_id(const pd__mail *mail)
 {
 	const char *raw = pd__mail_header(mail, "Message-ID");
-	const char *id = g_mime_message_get_message_id(mail->message);
+	char *decoded = mail->message ? NULL : (raw ? g_mime_utils_decode_message_id(raw) : NULL);
+	const char *id = mail->message ? g_mime_message_get_message_id(mail->message) : decoded;
 	GMimeReferences *refs;
 	char *result = NULL;
 
@@ -293,10 +380,11 @@ char *pd__mail_message_id(const pd__mail *mail)
 			result = clean_id(g_mime_references_get_message_id(refs, 0));
 		}
 		g_mime_references_free(refs);
-		if (result)
-			return result;
 	}
-	return id && *id && !strchr(id, '<') ? g_strdup(id) : NULL;
+	if (!result && id && *id && !strchr(id, '<'))
+		result = g_strdup(id);
+	g_free(decoded);
+	return result;
 }
 
 static void add_refs(GPtrArray *out, GHashTable *seen, const char *raw, int newest_first)

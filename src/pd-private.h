@@ -105,13 +105,17 @@ typedef struct pd__mail pd__mail;
  * without a message ever being parsed. */
 void pd__gmime_init(void);
 
-/* Parses `data` with GMime into a mail: its header values (raw, as git
- * reads them) and its text parts decoded from their transfer encoding.
- * A leading mbox "From " line is skipped.  Fails with PD_ERR_MALFORMED
- * when there is no header at all. */
-int pd__mail_parse(pd__mail **out, const char *data, size_t len);
+/* Parses `data` into a mail: its header values (raw, as git reads them)
+ * and its text parts decoded from their transfer encoding.  A plain
+ * message (mail-headers.c says which) is read by the header scanner and
+ * borrows `data`, which must outlive the mail; any other, or every one
+ * with `full_mime`, is read by GMime.  A leading mbox "From " line is
+ * skipped.  Fails with PD_ERR_MALFORMED when there is no header at all. */
+int pd__mail_parse(pd__mail **out, const char *data, size_t len, int full_mime);
 void pd__mail_free(pd__mail *mail);
-/* The raw value of the first header called `name`, or NULL. Borrowed. */
+/* The raw value of the first header called `name`, or NULL. Borrowed.
+ * A scanned mail knows only the headers the digest reads
+ * (pd__scanned_header_names). */
 const char *pd__mail_header(const pd__mail *mail, const char *name);
 /* The text parts, decoded from their transfer encoding on the first call
  * (a reply's body is never decoded). */
