@@ -35,6 +35,7 @@ static const char usage[] =
 "      --wait SECONDS     wait this long for another recording run (30)\n"
 "  -q, --quiet            do not report skipped or damaged messages\n"
 "      --no-progress      no progress line, even on a terminal\n"
+"  -j, --jobs N           threads parsing messages (default: one per core)\n"
 "  -h, --help             this text\n"
 "  -V, --version          the version\n"
 "\n"
@@ -62,6 +63,7 @@ int cmd_digest(int argc, char **argv)
 		{ "wait", required_argument, NULL, 'W' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-progress", no_argument, NULL, 'P' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -71,7 +73,7 @@ int cmd_digest(int argc, char **argv)
 
 	cli_run_init(&run);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:f:o:n:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:f:o:n:j:qhV", longopts, NULL)) != -1) {
 		if ((applied = cli_run_option(&run, c, optarg)) < 0)
 			return EXIT_USAGE;
 		if (applied)

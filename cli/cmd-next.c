@@ -33,6 +33,7 @@ static const char usage[] =
 "      --lore-list NAME   the list's name on lore.kernel.org, for links\n"
 "  -q, --quiet            do not report skipped or damaged messages\n"
 "      --no-progress      no progress line, even on a terminal\n"
+"  -j, --jobs N           threads parsing messages (default: one per core)\n"
 "  -h, --help             this text\n"
 "\n"
 "When nothing arrived since the last digest, nothing is printed (a note\n"
@@ -54,6 +55,7 @@ int cmd_next(int argc, char **argv)
 		{ "lore-list", required_argument, NULL, 'L' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-progress", no_argument, NULL, 'P' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -62,7 +64,7 @@ int cmd_next(int argc, char **argv)
 
 	cli_run_init(&run);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:n:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:n:j:qh", longopts, NULL)) != -1) {
 		if ((applied = cli_run_option(&run, c, optarg)) < 0)
 			return EXIT_USAGE;
 		if (applied)

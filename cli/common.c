@@ -244,6 +244,14 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 	case 'L': run->opts.lore_list = arg; return 1;
 	case 'q': run->quiet = 1; return 1;
 	case 'P': run->show_progress = 0; return 1;
+	case 'j':
+		run->opts.threads = (unsigned)strtoul(arg, &end, 10);
+		if (*end || end == arg || run->opts.threads < 1 || run->opts.threads > 256) {
+			fprintf(stderr, "patchdigest: --jobs takes a number of threads (1 to 256), "
+				"not '%s'\n", arg);
+			return -1;
+		}
+		return 1;
 	case 'T': run->state_path = arg; run->use_state = 1; return 1;
 	case 'W':
 		run->wait_seconds = (int)strtol(arg, &end, 10);

@@ -5,14 +5,8 @@
 #include <string.h>
 #include "archive-private.h"
 #include "state-private.h"
+#include "digest-private.h"
 
-struct pd_digest {
-	pd_digest_options opts;
-	char *name, *lore_list;
-	GPtrArray *messages;    /* pd_message, owned */
-	GHashTable *ids;        /* Message-IDs seen (borrowed keys) */
-	size_t n_duplicates, n_skipped, n_damaged;
-};
 
 int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
 {
@@ -65,20 +59,10 @@ int pd_digest_add_message(pd_digest *d, pd_message *m)
 	return PD_OK;
 }
 
-int pd_digest_add_raw(pd_digest *d, const pd_raw_message *raw)
+int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t archive_time)
 {
-	pd_parse_options po = PD_PARSE_OPTIONS_INIT;
-	pd_message *m = NULL;
-	int error;
-
-	po.keep_all_bodies = d->opts.keep_all_bodies;
-	error = pd_message_parse(&m, raw->data, raw->len, raw->origin, &po);
-	if (error < 0) {
-		pd_digest_note_skipped(d, raw->origin, pd_error_last());
-		return PD_OK;
-	}
-	if (raw->archive_time)
-		m->archive_time = raw->archive_time;
+	if (archive_time)
+		m->archive_time = archive_time;
 	else if ((d->opts.since && m->date < d->opts.since)
 		 || (d->opts.until && m->date >= d->opts.until)) {
 		pd_message_free(m); /* outside --since/--until */
@@ -86,9 +70,22 @@ int pd_digest_add_raw(pd_digest *d, const pd_raw_message *raw)
 	}
 	if (m->damaged) {
 		d->n_damaged++;
-		diag(d, PD_DIAG_WARNING, raw->origin, m->damage);
+		diag(d, PD_DIAG_WARNING, origin, m->damage);
 	}
 	return pd_digest_add_message(d, m);
+}
+
+int pd_digest_add_raw(pd_digest *d, const pd_raw_message *raw)
+{
+	pd_parse_options po = PD_PARSE_OPTIONS_INIT;
+	pd_message *m = NULL;
+
+	po.keep_all_bodies = d->opts.keep_all_bodies;
+	if (pd_message_parse(&m, raw->data, raw->len, raw->origin, &po) < 0) {
+		pd_digest_note_skipped(d, raw->origin, pd_error_last());
+		return PD_OK;
+	}
+	return pd__digest_take(d, m, raw->origin, raw->archive_time);
 }
 
 /* ---- tables ------------------------------------------------------------- */
@@ -438,69 +435,3 @@ void pd_report_free(pd_report *r)
 	g_free(r);
 }
 
-int pd_digest_read(pd_report **out, pd_position **position, pd_archive *archive,
-		   const pd_range_options *range, const pd_digest_options *opts,
-		   pd_state *state, const char *archive_key)
-{
-	pd_archive_iter *it = NULL;
-	pd_digest *d = NULL;
-	pd_raw_message raw;
-	size_t read = 0, every;
-	int error;
-
-	*out = NULL;
-	if (position)
-		*position = NULL;
-	if ((error = pd_archive_iter_new(&it, archive, range)) < 0)
-		goto cleanup;
-	pd_digest_new(&d, opts);
-	if (range) {
-		d->opts.since = range->since;
-		d->opts.until = range->until;
-	}
-	every = d->opts.progress_every ? d->opts.progress_every : 1000;
-	for (;;) {
-		raw.origin = NULL;
-		error = pd_archive_iter_next(&raw, it);
-		if (error == PD_ITEROVER)
-			break;
-		if (error < 0) {
-			/* one unreadable entry: report it, read on */
-			pd_digest_note_skipped(d, raw.origin, pd_error_last());
-			continue;
-		}
-		if ((error = pd_digest_add_raw(d, &raw)) < 0)
-			goto cleanup;
-		if (d->opts.progress && ++read % every == 0)
-			d->opts.progress(read, 0, d->opts.progress_payload);
-	}
-	if (d->opts.progress)
-		d->opts.progress(read, 1, d->opts.progress_payload);
-	if (position && (error = pd_archive_iter_position(position, it)) < 0)
-		goto cleanup;
-	error = pd_digest_finish(out, d, pd_archive_iter_from_label(it),
-				 pd_archive_iter_to_label(it), state, archive_key);
-	d = NULL;
-cleanup:
-	if (error < 0 && position) {
-		pd_position_free(*position);
-		*position = NULL;
-	}
-	pd_digest_free(d);
-	pd_archive_iter_free(it);
-	return error;
-}
-
-int pd_digest_archive(pd_report **out, const char *path, const pd_range_options *range,
-		      const pd_digest_options *opts)
-{
-	pd_archive *archive = NULL;
-	int error;
-
-	*out = NULL;
-	if ((error = pd_archive_open(&archive, path)) < 0)
-		return error;
-	error = pd_digest_read(out, NULL, archive, range, opts, NULL, NULL);
-	pd_archive_free(archive);
-	return error;
-}

@@ -48,6 +48,12 @@ static void init_libgit2(void)
 {
 	if (g_once_init_enter(&libgit2_once)) {
 		git_libgit2_init();
+		/* libgit2 maps up to 8 GB of pack windows and caches 256 MB
+		 * of objects by default: on an archive of many GB that is
+		 * the whole RSS.  Every blob is read once, in order, so small
+		 * windows and a small cache lose nothing. */
+		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)64 << 20);
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)16 << 20);
 		g_once_init_leave(&libgit2_once, 1);
 	}
 }

@@ -352,9 +352,11 @@ typedef struct {
 	int64_t since, until;     /* drop messages whose Date: is outside
 	                             [since, until) when they have no archive
 	                             time; 0: no bound */
+	unsigned threads;         /* pd_digest_read(): threads parsing while
+	                             the caller's reads; 0: one per core */
 } pd_digest_options;
 #define PD_DIGEST_OPTIONS_VERSION 1
-#define PD_DIGEST_OPTIONS_INIT { PD_DIGEST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0 }
+#define PD_DIGEST_OPTIONS_INIT { PD_DIGEST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0, 0 }
 
 typedef struct pd_digest pd_digest;
 

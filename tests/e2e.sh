@@ -132,4 +132,21 @@ PY
 "$PD" -f json "$tmp/md" >"$tmp/md.json"; check "a Maildir is read" $? 0
 n=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['counts']['messages'], d['counts']['series'])" "$tmp/md.json")
 check "a Maildir gives the mbox's messages and series" "$n" "27 10"
+
+# --jobs: the same digest on any number of threads (reading order is kept)
+"$PD" -j 1 -f json sample/kvm-sample.mbox >"$tmp/j1.json"
+"$PD" -j 7 -f json sample/kvm-sample.mbox >"$tmp/j7.json"
+cmp -s "$tmp/j1.json" "$tmp/j7.json" && ok "--jobs 1 and --jobs 7 give the same digest" \
+	|| nok "--jobs 1 and --jobs 7 give the same digest"
+if [ -d "$SHARED/corpus/kvm-ppc" ]; then
+	"$PD" -j 1 -f json "$SHARED/corpus/kvm-ppc" >"$tmp/p1.json" 2>/dev/null
+	"$PD" -j 3 -f json "$SHARED/corpus/kvm-ppc" >"$tmp/p3.json" 2>/dev/null
+	cmp -s "$tmp/p1.json" "$tmp/p3.json" && ok "kvm-ppc: --jobs 1 and --jobs 3 give the same digest" \
+		|| nok "kvm-ppc: --jobs 1 and --jobs 3 give the same digest"
+else
+	skip "kvm-ppc with --jobs" "needs ../shared"
+fi
+"$PD" -j 0 sample/kvm-sample.mbox >/dev/null 2>"$tmp/err"; check "--jobs 0 is a usage error (exit 2)" $? 2
+grep -q "jobs takes a number of threads" "$tmp/err" && ok "--jobs 0: the error says what it takes" \
+	|| nok "--jobs 0: the error says what it takes"
 exit $fail

@@ -1,0 +1,213 @@
+/*
+ * digest-read.c - reading an archive into a digest on every core.
+ *
+ * The calling thread reads the archive (libgit2 inflates each blob, in
+ * order) and copies the messages into batches; a pool of threads parses
+ * the batches; the calling thread takes the parsed messages back batch by
+ * batch in reading order, so the digest -- first Message-ID wins, posting
+ * order, the diagnostics -- is the same as a one-thread read, and every
+ * callback runs on the calling thread.  At most MAX_BATCHES_PER_THREAD
+ * batches per thread are in flight: memory stays flat however large the
+ * archive.
+ */
+#include <string.h>
+#include "digest-private.h"
+
+#define BATCH_SIZE 32
+#define MAX_BATCHES_PER_THREAD 4
+
+typedef struct {
+	char *data;          /* the message's bytes (freed once parsed) */
+	size_t len;
+	char *origin;
+	int64_t archive_time;
+	int unreadable;      /* the archive could not give it: `why` says */
+	pd_message *msg;     /* parsed; NULL when it could not be */
+	char *why;
+} entry;
+
+typedef struct {
+	entry entries[BATCH_SIZE];
+	size_t n;
+	int parsed;          /* under pool->lock */
+} batch;
+
+typedef struct {
+	GMutex lock;
+	GCond parsed;
+	pd_parse_options parse;
+} pool;
+
+/* Runs on a pool thread (or the caller's, with one thread). */
+static void parse_batch(gpointer data, gpointer user)
+{
+	batch *b = data;
+	pool *p = user;
+
+	for (size_t i = 0; i < b->n; i++) {
+		entry *e = &b->entries[i];
+		if (e->unreadable)
+			continue;
+		if (pd_message_parse(&e->msg, e->data, e->len, e->origin, &p->parse) < 0)
+			e->why = g_strdup(pd_error_last());
+		g_free(e->data);
+		e->data = NULL;
+	}
+	g_mutex_lock(&p->lock);
+	b->parsed = 1;
+	g_cond_broadcast(&p->parsed);
+	g_mutex_unlock(&p->lock);
+}
+
+static void batch_free(batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		entry *e = &b->entries[i];
+		g_free(e->data);
+		g_free(e->origin);
+		g_free(e->why);
+		pd_message_free(e->msg);
+	}
+	g_free(b);
+}
+
+/* Waits for the oldest batch and adds its messages in order. */
+static int take_oldest(pd_digest *d, GQueue *in_flight, pool *p, size_t *taken)
+{
+	batch *b = g_queue_pop_head(in_flight);
+	size_t every = d->opts.progress_every ? d->opts.progress_every : 1000;
+	int error = PD_OK;
+
+	g_mutex_lock(&p->lock);
+	while (!b->parsed)
+		g_cond_wait(&p->parsed, &p->lock);
+	g_mutex_unlock(&p->lock);
+	for (size_t i = 0; i < b->n && error == PD_OK; i++) {
+		entry *e = &b->entries[i];
+		if (e->unreadable || !e->msg) {
+			pd_digest_note_skipped(d, e->origin, e->why);
+			continue;
+		}
+		error = pd__digest_take(d, e->msg, e->origin, e->archive_time);
+		e->msg = NULL;
+		if (d->opts.progress && ++*taken % every == 0)
+			d->opts.progress(*taken, 0, d->opts.progress_payload);
+	}
+	batch_free(b);
+	return error;
+}
+
+/* Reads every entry of `it` into `d`; see the file comment. */
+static int read_all(pd_digest *d, pd_archive_iter *it)
+{
+	unsigned threads = d->opts.threads ? d->opts.threads : g_get_num_processors();
+	GThreadPool *workers = NULL;
+	GQueue in_flight = G_QUEUE_INIT;
+	pool p;
+	batch *b = NULL;
+	size_t taken = 0;
+	int error = PD_OK, done = 0;
+
+	memset(&p, 0, sizeof(p));
+	g_mutex_init(&p.lock);
+	g_cond_init(&p.parsed);
+	p.parse = (pd_parse_options)PD_PARSE_OPTIONS_INIT;
+	p.parse.keep_all_bodies = d->opts.keep_all_bodies;
+	pd__gmime_init(); /* once, before any thread needs it */
+	if (threads > 1)
+		workers = g_thread_pool_new(parse_batch, &p, threads, FALSE, NULL);
+	while (!done && error == PD_OK) {
+		pd_raw_message raw;
+		int status;
+		entry *e;
+
+		raw.origin = NULL;
+		status = pd_archive_iter_next(&raw, it);
+		done = status == PD_ITEROVER;
+		if (!done) {
+			if (!b)
+				b = g_new0(batch, 1);
+			e = &b->entries[b->n++];
+			e->origin = g_strdup(raw.origin);
+			e->archive_time = raw.archive_time;
+			if (status < 0) {
+				e->unreadable = 1; /* report it in its place, read on */
+				e->why = g_strdup(pd_error_last());
+			} else {
+				e->data = g_memdup2(raw.data, raw.len);
+				e->len = raw.len;
+			}
+		}
+		if (b && (b->n == BATCH_SIZE || done)) {
+			g_queue_push_tail(&in_flight, b);
+			if (workers)
+				g_thread_pool_push(workers, b, NULL);
+			else
+				parse_batch(b, &p);
+			b = NULL;
+		}
+		while (error == PD_OK && in_flight.length
+		       && (done || in_flight.length >= threads * MAX_BATCHES_PER_THREAD))
+			error = take_oldest(d, &in_flight, &p, &taken);
+	}
+	if (workers)
+		g_thread_pool_free(workers, FALSE, TRUE); /* waits for the rest */
+	while (in_flight.length)
+		batch_free(g_queue_pop_head(&in_flight));
+	if (b)
+		batch_free(b);
+	g_mutex_clear(&p.lock);
+	g_cond_clear(&p.parsed);
+	if (error == PD_OK && d->opts.progress)
+		d->opts.progress(taken, 1, d->opts.progress_payload);
+	return error;
+}
+
+int pd_digest_read(pd_report **out, pd_position **position, pd_archive *archive,
+		   const pd_range_options *range, const pd_digest_options *opts,
+		   pd_state *state, const char *archive_key)
+{
+	pd_archive_iter *it = NULL;
+	pd_digest *d = NULL;
+	int error;
+
+	*out = NULL;
+	if (position)
+		*position = NULL;
+	if ((error = pd_archive_iter_new(&it, archive, range)) < 0)
+		goto cleanup;
+	pd_digest_new(&d, opts);
+	if (range) {
+		d->opts.since = range->since;
+		d->opts.until = range->until;
+	}
+	if ((error = read_all(d, it)) < 0)
+		goto cleanup;
+	if (position && (error = pd_archive_iter_position(position, it)) < 0)
+		goto cleanup;
+	error = pd_digest_finish(out, d, pd_archive_iter_from_label(it),
+				 pd_archive_iter_to_label(it), state, archive_key);
+	d = NULL;
+cleanup:
+	if (error < 0 && position) {
+		pd_position_free(*position);
+		*position = NULL;
+	}
+	pd_digest_free(d);
+	pd_archive_iter_free(it);
+	return error;
+}
+
+int pd_digest_archive(pd_report **out, const char *path, const pd_range_options *range,
+		      const pd_digest_options *opts)
+{
+	pd_archive *archive = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = pd_archive_open(&archive, path)) < 0)
+		return error;
+	error = pd_digest_read(out, NULL, archive, range, opts, NULL, NULL);
+	pd_archive_free(archive);
+	return error;
+}
