@@ -28,7 +28,7 @@ FUZZ_RUN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 # ... and linked with libFuzzer (make fuzz: clang)
 FUZZ_LIBFUZZER := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%-libfuzzer)
 
-.PHONY: all deps demo check run-tests asan fuzz fuzz-targets clean
+.PHONY: all deps demo check run-tests asan fuzz fuzz-targets bench clean
 
 all: $(B)/patchdigest
 
@@ -42,15 +42,15 @@ $(B)/libpatchdigest.a: $(LIB_OBJ)
 $(B)/patchdigest: $(CLI_OBJ) $(B)/libpatchdigest.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libpatchdigest.a $(PKG_LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/harness.h $(B)/libpatchdigest.a
+$(B)/tests/%: tests/unit/%.c tests/unit/harness.h fuzz/message-compare.h $(B)/libpatchdigest.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libpatchdigest.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Ifuzz $(LDFLAGS) -o $@ $< $(B)/libpatchdigest.a $(PKG_LIBS)
 
-$(B)/fuzz/%: fuzz/%.c fuzz/runner.c fuzz/fuzz-common.h $(B)/libpatchdigest.a
+$(B)/fuzz/%: fuzz/%.c fuzz/runner.c fuzz/fuzz-common.h fuzz/message-compare.h $(B)/libpatchdigest.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Ifuzz $(LDFLAGS) -o $@ $< fuzz/runner.c $(B)/libpatchdigest.a $(PKG_LIBS)
 
-$(B)/fuzz/%-libfuzzer: fuzz/%.c fuzz/fuzz-common.h $(B)/libpatchdigest.a
+$(B)/fuzz/%-libfuzzer: fuzz/%.c fuzz/fuzz-common.h fuzz/message-compare.h $(B)/libpatchdigest.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Ifuzz -fsanitize=fuzzer,address,undefined -o $@ $< \
 	  $(B)/libpatchdigest.a $(PKG_LIBS)
@@ -91,6 +91,10 @@ fuzz:
 	  fuzz-targets
 
 fuzz-targets: $(FUZZ_LIBFUZZER)
+
+# Times patchdigest against `git cat-file --batch` (bench/README.md).
+bench: all
+	python3 bench/bench.py
 
 clean:
 	rm -rf build

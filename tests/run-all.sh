@@ -24,6 +24,7 @@ run corpus env PATCHDIGEST="$B/patchdigest" tests/corpus.sh
 run fuzz-corpus env B="$B" tests/fuzz-corpus.sh
 run git-faults env PATCHDIGEST="$B/patchdigest" tests/git-faults.sh
 run hostile env PATCHDIGEST="$B/patchdigest" tests/hostile.sh
+run bench-gen env PATCHDIGEST="$B/patchdigest" tests/bench-gen.sh
 run corpus-state env PATCHDIGEST="$B/patchdigest" tests/corpus-state.sh
 passed=$(grep -c '^ok' "$log"); failed=$(grep -c '^not ok' "$log"); skipped=$(grep -c '^skip' "$log")
 [ "$failed" -eq 0 ] || status=1

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""bench.py [--runs N] [--sizes 10000,100000,1000000] [--only NAME,...]
+
+Times, in one invocation and on the same machine state, the floor any
+tool reading these archives has -- `git cat-file --batch` reading every
+message blob of the archive, one epoch after another, single-threaded --
+and patchdigest making the full digest of the same archive.  Each is run
+N times, alternating; the report gives the medians, their ratio
+(patchdigest / cat-file: under 1.0 is faster than reading with git),
+messages per second, and patchdigest's peak RSS.
+
+Archives: ../shared/corpus/kvmarm and kvm-ppc when present, and synthetic
+archives of the given sizes made by gen-archive.py (cached in
+bench/archives/, keyed by size and seed).  Also times a one-week digest
+of kvmarm (--since/--until).  Prints a Markdown table."""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+PD = os.environ.get("PATCHDIGEST", os.path.join(TOP, "build", "patchdigest"))
+SHARED = os.environ.get("PD_SHARED", os.path.join(TOP, "..", "shared"))
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--runs", type=int, default=5)
+ap.add_argument("--sizes", default="10000,100000,1000000")
+ap.add_argument("--only", default="")
+ap.add_argument("--seed", type=int, default=1)
+args = ap.parse_args()
+
+
+def epochs(archive):
+    g = os.path.join(archive, "git")
+    names = sorted((n for n in os.listdir(g) if n.endswith(".git") and n[:-4].isdigit()),
+                   key=lambda n: int(n[:-4]))
+    return [os.path.join(g, n) for n in names]
+
+
+def blob_list(epoch, cache):
+    """The message blob of every commit, oldest first (git log --raw)."""
+    if os.path.exists(cache):
+        return cache
+    out = subprocess.run(["git", "--git-dir=" + epoch, "log", "--reverse", "--raw",
+                          "--no-abbrev", "--format=", "--no-renames"],
+                         check=True, capture_output=True).stdout
+    # ":000000 100644 0000... BLOB A\tm"; a deletion ("D") has no blob to read
+    ids = [line.split()[3] for line in out.decode().splitlines()
+           if line.startswith(":") and line.endswith("\tm") and line.split()[4].startswith(("A", "M"))]
+    with open(cache, "w") as f:
+        f.write("\n".join(ids) + "\n")
+    return cache
+
+
+def run_timed(argv, stdin=None):
+    """Wall seconds and exit code."""
+    t0 = time.perf_counter()
+    with open(stdin, "rb") if stdin else open(os.devnull, "rb") as i, open(os.devnull, "wb") as o:
+        rc = subprocess.run(argv, stdin=i, stdout=o, stderr=subprocess.DEVNULL).returncode
+    return time.perf_counter() - t0, rc
+
+
+def peak_rss_mb(argv):
+    """Runs argv under /usr/bin/time for its own peak RSS."""
+    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + argv, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
+    return int(r.stderr.decode().strip().splitlines()[-1]) / 1024
+
+
+def catfile_argv(archive, workdir):
+    lists = [(e, blob_list(e, os.path.join(workdir, "blobs-%d" % i))) for i, e in enumerate(epochs(archive))]
+    script = " ; ".join("git --git-dir=%s cat-file --batch < %s > /dev/null" % (e, l) for e, l in lists)
+    return ["sh", "-c", script], sum(1 for e, l in lists for _ in open(l))
+
+
+def bench(name, archive, extra=()):
+    work = os.path.join(HERE, "archives", ".lists", name)
+    os.makedirs(work, exist_ok=True)
+    cat_argv, n = catfile_argv(archive, work)
+    pd_argv = [PD] + list(extra) + [archive]
+    cat_t, pd_t = [], []
+    for _ in range(args.runs):
+        cat_t.append(run_timed(cat_argv)[0])
+        w, rc = run_timed(pd_argv)
+        if rc not in (0, 1):
+            sys.exit("%s: patchdigest exited %d" % (name, rc))
+        pd_t.append(w)
+    rss = peak_rss_mb(pd_argv)
+    c, p = statistics.median(cat_t), statistics.median(pd_t)
+    print("| %s | %d | %.2f | %.2f | **%.2fx** | %.0f | %.0f |" % (name, n, c, p, p / c, n / p, rss),
+          flush=True)
+
+
+def synthetic(size):
+    path = os.path.join(HERE, "archives", "synthetic-%d-seed%d" % (size, args.seed))
+    if not os.path.isdir(path):
+        epoch = 40000 if size <= 100000 else 100000
+        subprocess.run([sys.executable, os.path.join(HERE, "gen-archive.py"), "--messages", str(size),
+                        "--seed", str(args.seed), "--epoch-messages", str(epoch), path + ".tmp"],
+                       check=True)
+        os.rename(path + ".tmp", path)
+    return path
+
+
+def main():
+    only = set(filter(None, args.only.split(",")))
+    want = lambda n: not only or n in only
+    print("machine: %d cores; %d runs each, medians; patchdigest %s" % (
+        os.cpu_count(), args.runs, subprocess.run([PD, "--version"], capture_output=True,
+                                                   text=True).stdout.strip()))
+    print()
+    print("| archive | messages | cat-file s | patchdigest s | ratio | msgs/s | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name in ("kvmarm", "kvm-ppc"):
+        path = os.path.join(SHARED, "corpus", name)
+        if want(name):
+            if os.path.isdir(path):
+                bench(name, path)
+            else:
+                print("| %s | skipped: %s is not here | | | | | |" % (name, path))
+    for size in (int(s) for s in args.sizes.split(",") if s):
+        name = "synthetic-%dk" % (size // 1000)
+        if want(name):
+            bench(name, synthetic(size))
+    path = os.path.join(SHARED, "corpus", "kvmarm")
+    if want("kvmarm-week") and os.path.isdir(path):
+        argv = [PD, "--since", "2022-06-06", "--until", "2022-06-13", path]
+        times = [run_timed(argv)[0] for _ in range(args.runs)]
+        print()
+        print("one-week digest of kvmarm (--since 2022-06-06 --until 2022-06-13): "
+              "median %.3f s, peak RSS %.0f MB" % (statistics.median(times), peak_rss_mb(argv)))
+
+
+main()

@@ -1,0 +1,26 @@
+#!/bin/sh
+# tests/bench-gen.sh - the benchmark's archive generator: the same archive
+# for the same seed, the epochs asked for, a real public-inbox v2 layout
+# patchdigest reads with exit 0, and the shape it promises.
+. "$(dirname "$0")/lib.sh"
+gen() { python3 bench/gen-archive.py --messages 600 --seed "$1" --epoch-messages 250 "$2" 2>/dev/null; }
+gen 7 "$tmp/a" && gen 7 "$tmp/b" && gen 8 "$tmp/c" || { nok "gen-archive.py runs"; exit 1; }
+heads() { for e in 0 1 2; do git --git-dir="$1/git/$e.git" rev-parse HEAD; done; }
+check "the same seed gives the same commits" "$(heads "$tmp/a")" "$(heads "$tmp/b")"
+[ "$(heads "$tmp/a")" != "$(heads "$tmp/c")" ] && ok "another seed gives another archive" \
+	|| nok "another seed gives another archive"
+check "600 messages in epochs of 250: three epochs" "$(ls "$tmp/a/git" | tr '\n' ' ')" "0.git 1.git 2.git "
+n=0; for e in 0 1 2; do n=$((n + $(git --git-dir="$tmp/a/git/$e.git" rev-list --count HEAD))); done
+check "one commit per message" "$n" 600
+"$PD" -f json "$tmp/a" >"$tmp/a.json"; check "patchdigest reads it (exit 0)" $? 0
+python3 - "$tmp/a.json" <<'PY' >"$tmp/shape"
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["counts"]
+print("replies about half:", 0.35 < c["replies"] / c["messages"] < 0.65)
+print("series:", c["series"] > 50)
+print("unthreaded or multi-patch series:", any(s["expected"] > 1 for s in d["series"]))
+print("non-ASCII authors:", any(ord(ch) > 127 for s in d["series"] for ch in json.dumps(s["author"], ensure_ascii=False)))
+PY
+check "the shape: replies, series, non-ASCII names" "$(grep -c True "$tmp/shape")" 4
+exit $fail
