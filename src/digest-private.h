@@ -13,11 +13,13 @@ struct pd_digest {
 	GPtrArray *messages;    /* pd_message, owned */
 	GHashTable *ids;        /* Message-IDs seen (borrowed keys) */
 	size_t n_duplicates, n_skipped, n_damaged;
+	int have_list_id;       /* a message kept so far has a List-Id */
 };
 
 /* Adds a message parsed from the entry `origin` of the archive: applies
  * --since/--until when the archive has no time for it (archive_time 0),
- * reports its damage, drops a repeated Message-ID.  Takes `m`. */
+ * reports its damage, keeps of a reply only what the digest reads,
+ * drops a repeated Message-ID.  Takes `m`. */
 int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t archive_time);
 
 #endif

@@ -59,8 +59,31 @@ int pd_digest_add_message(pd_digest *d, pd_message *m)
 	return PD_OK;
 }
 
+/* A reply counts, threads and dates the range; nothing else of it is
+ * read again.  Half of an archive's messages are replies: keeping only
+ * what is read keeps a digest of millions of messages in memory.  The
+ * first List-Id stays, for guessing the list's name. */
+static void slim_reply(pd_digest *d, pd_message *m)
+{
+	char **strings[] = { &m->subject, &m->tags.title, &m->sender.name, &m->sender.address,
+			     &m->author.name, &m->author.address, &m->date_raw, &m->origin,
+			     &m->damage, &m->to_address, &m->commit_message };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(strings); i++) {
+		g_free(*strings[i]);
+		*strings[i] = NULL;
+	}
+	if (m->list_id && d->have_list_id) {
+		g_free(m->list_id);
+		m->list_id = NULL;
+	}
+	d->have_list_id |= m->list_id && *m->list_id;
+}
+
 int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t archive_time)
 {
+	if (m->kind != PD_KIND_REPLY)
+		d->have_list_id |= m->list_id && *m->list_id;
 	if (archive_time)
 		m->archive_time = archive_time;
 	else if ((d->opts.since && m->date < d->opts.since)
@@ -72,6 +95,8 @@ int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t arc
 		d->n_damaged++;
 		diag(d, PD_DIAG_WARNING, origin, m->damage);
 	}
+	if (m->kind == PD_KIND_REPLY)
+		slim_reply(d, m);
 	return pd_digest_add_message(d, m);
 }
 

@@ -322,7 +322,10 @@ typedef struct {
 	pd_tally *domains;    size_t n_domains;   /* all rows, sorted */
 	pd_tally *contributors; size_t n_contributors;
 	pd_series *series;    size_t n_series;    /* in posting order */
-	pd_message **messages; size_t n_messages; /* unique, in archive order */
+	pd_message **messages; size_t n_messages; /* unique, in archive order;
+	                      a reply keeps only message_id, references,
+	                      kind, dates, damaged (and the first List-Id):
+	                      its other strings are NULL, to keep memory flat */
 	size_t n_patches, n_covers, n_replies, n_duplicates, n_skipped;
 	size_t n_damaged;     /* read, but the MIME parser recovered from damage */
 	pd_earlier **earlier; size_t n_earlier;   /* what the series refer to */
