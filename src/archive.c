@@ -163,6 +163,11 @@ int pd_archive_iter_new(pd_archive_iter **out, pd_archive *a,
 	return PD_OK;
 }
 
+void pd__archive_iter_defer(pd_archive_iter *it, pd__blob_ref *ref)
+{
+	it->reader->deferred = ref;
+}
+
 int pd_archive_iter_next(pd_raw_message *out, pd_archive_iter *it)
 {
 	return it->reader->ops->next(out, it->reader);

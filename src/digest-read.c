@@ -1,9 +1,10 @@
 /*
  * digest-read.c - reading an archive into a digest on every core.
  *
- * The calling thread reads the archive (libgit2 inflates each blob, in
- * order) and copies the messages into batches; a pool of threads parses
- * the batches; the calling thread takes the parsed messages back batch by
+ * The calling thread walks the archive and puts the messages into
+ * batches: for a git archive, as references to their blobs (inflating the
+ * blobs is most of the reading, so the pool does it); for mbox and
+ * Maildir, as copies.  A pool of threads reads and parses the batches; the calling thread takes the parsed messages back batch by
  * batch in reading order, so the digest -- first Message-ID wins, posting
  * order, the diagnostics -- is the same as a one-thread read, and every
  * callback runs on the calling thread.  At most MAX_BATCHES_PER_THREAD
@@ -12,12 +13,14 @@
  */
 #include <string.h>
 #include "digest-private.h"
+#include "archive-private.h"
 
 #define BATCH_SIZE 32
 #define MAX_BATCHES_PER_THREAD 4
 
 typedef struct {
-	char *data;          /* the message's bytes (freed once parsed) */
+	pd__blob_ref ref;    /* a git message not read yet (ref.git_dir set) */
+	char *data;          /* or the message's bytes (freed once parsed) */
 	size_t len;
 	char *origin;
 	int64_t archive_time;
@@ -36,24 +39,56 @@ typedef struct {
 	GMutex lock;
 	GCond parsed;
 	pd_parse_options parse;
+	GPtrArray *readers;  /* pd__blob_reader not in use, under lock */
+	GPtrArray *all_readers;
 } pool;
+
+/* A blob reader for this batch: one per thread at a time at most. */
+static pd__blob_reader *check_out_reader(pool *p)
+{
+	pd__blob_reader *br;
+
+	g_mutex_lock(&p->lock);
+	if (p->readers->len) {
+		br = g_ptr_array_steal_index_fast(p->readers, p->readers->len - 1);
+	} else {
+		br = pd__blob_reader_new();
+		g_ptr_array_add(p->all_readers, br);
+	}
+	g_mutex_unlock(&p->lock);
+	return br;
+}
 
 /* Runs on a pool thread (or the caller's, with one thread). */
 static void parse_batch(gpointer data, gpointer user)
 {
 	batch *b = data;
 	pool *p = user;
+	pd__blob_reader *br = NULL;
 
 	for (size_t i = 0; i < b->n; i++) {
 		entry *e = &b->entries[i];
+		const char *bytes = e->data;
+		size_t len = e->len;
 		if (e->unreadable)
 			continue;
-		if (pd_message_parse(&e->msg, e->data, e->len, e->origin, &p->parse) < 0)
+		if (e->ref.git_dir) {
+			if (!br)
+				br = check_out_reader(p);
+			if (pd__blob_reader_read(&bytes, &len, br, &e->ref, e->origin) < 0) {
+				e->unreadable = 1;
+				e->why = g_strdup(pd_error_last());
+				continue;
+			}
+		}
+		if (pd_message_parse(&e->msg, bytes, len, e->origin, &p->parse) < 0)
 			e->why = g_strdup(pd_error_last());
 		g_free(e->data);
 		e->data = NULL;
 	}
 	g_mutex_lock(&p->lock);
+	if (br)
+		g_ptr_array_add(p->readers, br);
 	b->parsed = 1;
 	g_cond_broadcast(&p->parsed);
 	g_mutex_unlock(&p->lock);
@@ -103,6 +138,7 @@ static int read_all(pd_digest *d, pd_archive_iter *it)
 	unsigned threads = d->opts.threads ? d->opts.threads : g_get_num_processors();
 	GThreadPool *workers = NULL;
 	GQueue in_flight = G_QUEUE_INIT;
+	pd__blob_ref ref;
 	pool p;
 	batch *b = NULL;
 	size_t taken = 0;
@@ -113,9 +149,14 @@ static int read_all(pd_digest *d, pd_archive_iter *it)
 	g_cond_init(&p.parsed);
 	p.parse = (pd_parse_options)PD_PARSE_OPTIONS_INIT;
 	p.parse.keep_all_bodies = d->opts.keep_all_bodies;
+	p.readers = g_ptr_array_new();
+	p.all_readers = g_ptr_array_new_with_free_func((GDestroyNotify)pd__blob_reader_free);
 	pd__gmime_init(); /* once, before any thread needs it */
-	if (threads > 1)
+	if (threads > 1) {
 		workers = g_thread_pool_new(parse_batch, &p, threads, FALSE, NULL);
+		memset(&ref, 0, sizeof(ref));
+		pd__archive_iter_defer(it, &ref);
+	}
 	while (!done && error == PD_OK) {
 		pd_raw_message raw;
 		int status;
@@ -133,6 +174,8 @@ static int read_all(pd_digest *d, pd_archive_iter *it)
 			if (status < 0) {
 				e->unreadable = 1; /* report it in its place, read on */
 				e->why = g_strdup(pd_error_last());
+			} else if (!raw.data && ref.git_dir) {
+				e->ref = ref;
 			} else {
 				e->data = g_memdup2(raw.data, raw.len);
 				e->len = raw.len;
@@ -156,6 +199,9 @@ static int read_all(pd_digest *d, pd_archive_iter *it)
 		batch_free(g_queue_pop_head(&in_flight));
 	if (b)
 		batch_free(b);
+	pd__archive_iter_defer(it, NULL);
+	g_ptr_array_free(p.readers, TRUE);
+	g_ptr_array_free(p.all_readers, TRUE);
 	g_mutex_clear(&p.lock);
 	g_cond_clear(&p.parsed);
 	if (error == PD_OK && d->opts.progress)

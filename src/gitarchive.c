@@ -63,6 +63,56 @@ static void init_libgit2(void)
 	}
 }
 
+/* ---- blobs read on other threads (digest-read.c) ---------------------- */
+
+struct pd__blob_reader {
+	GHashTable *repos;   /* git_dir -> git_repository */
+	git_blob *blob;      /* the last blob read */
+};
+
+pd__blob_reader *pd__blob_reader_new(void)
+{
+	pd__blob_reader *br = g_new0(pd__blob_reader, 1);
+
+	br->repos = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					  (GDestroyNotify)git_repository_free);
+	return br;
+}
+
+void pd__blob_reader_free(pd__blob_reader *br)
+{
+	if (!br)
+		return;
+	git_blob_free(br->blob);
+	g_hash_table_destroy(br->repos);
+	g_free(br);
+}
+
+int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *br,
+			 const pd__blob_ref *ref, const char *commit_origin)
+{
+	git_repository *repo;
+	git_oid oid;
+
+	git_blob_free(br->blob);
+	br->blob = NULL;
+	repo = g_hash_table_lookup(br->repos, ref->git_dir);
+	if (!repo) {
+		if (git_repository_open_bare(&repo, ref->git_dir) < 0)
+			return pd__error(PD_ERR_GIT, "%s: cannot open: %s", ref->git_dir,
+					 pd__git_message());
+		g_hash_table_insert(br->repos, g_strdup(ref->git_dir), repo);
+	}
+	git_oid_fromraw(&oid, ref->blob);
+	if (git_blob_lookup(&br->blob, repo, &oid) < 0)
+		return pd__error(PD_ERR_GIT, "%s: the message blob of %s cannot be read (a missing "
+				 "or corrupt object; libgit2: %s)", ref->git_dir, commit_origin,
+				 pd__git_message());
+	*data = git_blob_rawcontent(br->blob);
+	*len = (size_t)git_blob_rawsize(br->blob);
+	return PD_OK;
+}
+
 const char *pd__git_message(void)
 {
 	const git_error *e = git_error_last();
@@ -320,6 +370,8 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 			return salvage(out, r, w);
 		git_blob_free(r->blob);
 		r->blob = NULL;
+		if (r->base.deferred)
+			r->base.deferred->git_dir = NULL;
 		git_oid_tostr(hex, sizeof(hex), &oid);
 		g_snprintf(r->origin, sizeof(r->origin), "commit %s", hex);
 		out->origin = r->origin;
@@ -360,6 +412,15 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 			if (!entry) {
 				git_tree_free(tree);
 				continue; /* "d": a message removed, nothing to read */
+			}
+			if (r->base.deferred) {
+				/* another thread reads it (digest-read.c) */
+				r->base.deferred->git_dir = w->path;
+				memcpy(r->base.deferred->blob, git_tree_entry_id(entry)->id, 20);
+				git_tree_free(tree);
+				out->data = NULL;
+				out->len = 0;
+				return PD_OK;
 			}
 			error = git_blob_lookup(&r->blob, w->repo, git_tree_entry_id(entry));
 			git_tree_free(tree);
