@@ -149,4 +149,24 @@ fi
 "$PD" -j 0 sample/kvm-sample.mbox >/dev/null 2>"$tmp/err"; check "--jobs 0 is a usage error (exit 2)" $? 2
 grep -q "jobs takes a number of threads" "$tmp/err" && ok "--jobs 0: the error says what it takes" \
 	|| nok "--jobs 0: the error says what it takes"
+
+# progress: on stderr only when it is a terminal, every 1000 messages
+python3 - "$tmp/many.mbox" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(2500):
+        f.write("From x@y Mon Jan  1 10:00:00 2024\nFrom: P <p@x.org>\nMessage-ID: <m%d@x>\n"
+                "Subject: Re: [PATCH] t\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nbody\n\n" % i)
+PY
+if command -v script >/dev/null; then
+	script -qec "$PD -j 2 $tmp/many.mbox >/dev/null" /dev/null >"$tmp/tty" 2>&1
+	grep -q "patchdigest: 2000 messages read" "$tmp/tty" && ok "a terminal shows progress" \
+		|| nok "a terminal shows progress: $(head -c 200 "$tmp/tty")"
+	script -qec "$PD --no-progress $tmp/many.mbox >/dev/null" /dev/null >"$tmp/tty" 2>&1
+	check "--no-progress shows none on a terminal" "$(grep -c 'messages read' "$tmp/tty")" 0
+else
+	skip "progress on a terminal" "script(1) is not installed"
+fi
+"$PD" "$tmp/many.mbox" >/dev/null 2>"$tmp/err"
+check "no progress when stderr is not a terminal" "$(cat "$tmp/err")" ""
 exit $fail
