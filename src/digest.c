@@ -287,48 +287,73 @@ static int drop_reported(pd_report *r, earlier_lookup *l)
  * the other version reported before, if any. */
 static int mark_reported(pd_report *r, earlier_lookup *l, GPtrArray *keep)
 {
-	size_t i, j;
-	int error;
+	/* new series by author (lowercased address -> GArray of indices,
+	 * ascending): a repeat or another version has the same author, so
+	 * only those are compared -- all pairs would be quadratic, hours at
+	 * a million messages */
+	GHashTable *by_author = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+						      (GDestroyNotify)g_array_unref);
+	size_t i, k;
+	int error = PD_OK;
 
-	for (i = 0; i < r->n_series; i++) {
+	for (i = 0; i < r->n_series && error == PD_OK; i++) {
 		pd_series *s = &r->series[i];
+		char *author;
+		GArray *same_author;
 
 		if (s->continues) {
 			/* the rest of an earlier series; a repeat, though, when
 			 * its first patch arriving now shows it repeats an older
 			 * one (the cover could not tell) */
 			s->status = PD_SERIES_CONTINUED;
-			if (s->first_patch && !s->continues->first_title
-			    && (error = repeat_in_state(s, l, keep)) < 0)
-				return error;
+			if (s->first_patch && !s->continues->first_title)
+				error = repeat_in_state(s, l, keep);
 			continue;
 		}
+		author = g_ascii_strdown(s->author->address, -1);
+		same_author = g_hash_table_lookup(by_author, author);
 		s->status = s->cover || s->first_patch ? PD_SERIES_NEW : PD_SERIES_HIDDEN;
-		for (j = 0; j < i && s->status != PD_SERIES_REPORTED; j++) {
-			if (r->series[j].status == PD_SERIES_NEW && same_series(s, &r->series[j], 1)) {
+		for (k = 0; same_author && k < same_author->len && s->status != PD_SERIES_REPORTED; k++) {
+			guint j = g_array_index(same_author, guint, k);
+			if (same_series(s, &r->series[j], 1)) {
 				s->status = PD_SERIES_REPORTED;
 				s->reported_as = (long)j;
 			}
 		}
-		if (s->status != PD_SERIES_REPORTED && l && (error = repeat_in_state(s, l, keep)) < 0)
-			return error;
-		if (s->status != PD_SERIES_NEW)
+		if (s->status != PD_SERIES_REPORTED && l && (error = repeat_in_state(s, l, keep)) < 0) {
+			g_free(author);
+			break;
+		}
+		if (s->status != PD_SERIES_NEW) {
+			g_free(author);
 			continue;
+		}
 		/* a new version: name the newest other version shown before */
-		for (j = i; j-- > 0 && s->previous_as < 0;)
-			if (r->series[j].status == PD_SERIES_NEW && same_series(s, &r->series[j], 0))
+		for (k = same_author ? same_author->len : 0; k-- > 0 && s->previous_as < 0;) {
+			guint j = g_array_index(same_author, guint, k);
+			if (same_series(s, &r->series[j], 0))
 				s->previous_as = (long)j;
+		}
 		if (s->previous_as < 0 && l) {
 			pd_earlier *e = NULL;
-			if ((error = ask_state(&e, l, s, 0)) < 0)
-				return error;
+			if ((error = ask_state(&e, l, s, 0)) < 0) {
+				g_free(author);
+				break;
+			}
 			if (e) {
 				g_ptr_array_add(keep, e);
 				s->previous = e;
 			}
 		}
+		if (!same_author) {
+			same_author = g_array_new(FALSE, FALSE, sizeof(guint));
+			g_hash_table_insert(by_author, g_strdup(author), same_author);
+		}
+		g_array_append_val(same_author, (guint){ (guint)i });
+		g_free(author);
 	}
-	return PD_OK;
+	g_hash_table_destroy(by_author);
+	return error;
 }
 
 /* ---- the list's name ---------------------------------------------------- */
