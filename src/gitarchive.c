@@ -63,56 +63,6 @@ static void init_libgit2(void)
 	}
 }
 
-/* ---- blobs read on other threads (digest-read.c) ---------------------- */
-
-struct pd__blob_reader {
-	GHashTable *repos;   /* git_dir -> git_repository */
-	git_blob *blob;      /* the last blob read */
-};
-
-pd__blob_reader *pd__blob_reader_new(void)
-{
-	pd__blob_reader *br = g_new0(pd__blob_reader, 1);
-
-	br->repos = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-					  (GDestroyNotify)git_repository_free);
-	return br;
-}
-
-void pd__blob_reader_free(pd__blob_reader *br)
-{
-	if (!br)
-		return;
-	git_blob_free(br->blob);
-	g_hash_table_destroy(br->repos);
-	g_free(br);
-}
-
-int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *br,
-			 const pd__blob_ref *ref, const char *commit_origin)
-{
-	git_repository *repo;
-	git_oid oid;
-
-	git_blob_free(br->blob);
-	br->blob = NULL;
-	repo = g_hash_table_lookup(br->repos, ref->git_dir);
-	if (!repo) {
-		if (git_repository_open_bare(&repo, ref->git_dir) < 0)
-			return pd__error(PD_ERR_GIT, "%s: cannot open: %s", ref->git_dir,
-					 pd__git_message());
-		g_hash_table_insert(br->repos, g_strdup(ref->git_dir), repo);
-	}
-	git_oid_fromraw(&oid, ref->blob);
-	if (git_blob_lookup(&br->blob, repo, &oid) < 0)
-		return pd__error(PD_ERR_GIT, "%s: the message blob of %s cannot be read (a missing "
-				 "or corrupt object; libgit2: %s)", ref->git_dir, commit_origin,
-				 pd__git_message());
-	*data = git_blob_rawcontent(br->blob);
-	*len = (size_t)git_blob_rawsize(br->blob);
-	return PD_OK;
-}
-
 const char *pd__git_message(void)
 {
 	const git_error *e = git_error_last();
