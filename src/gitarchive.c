@@ -198,17 +198,23 @@ static int epoch_head(epoch_walk *w)
 
 static int salvage(pd_raw_message *out, git_reader *r, epoch_walk *w);
 
+/* Ends the current epoch's walk, a revision walk or a salvaged chain. */
+static void end_walk(git_reader *r)
+{
+	git_revwalk_free(r->walk);
+	r->walk = NULL;
+	if (r->chain)
+		g_array_free(r->chain, TRUE);
+	r->chain = NULL;
+}
+
 /* Starts the walk of the next epoch with commits; one whose walk cannot
  * even start (its tip unreadable) goes to salvage() as a broken one. */
 static int start_walk(pd_raw_message *out, git_reader *r)
 {
 	while (r->current < r->walks->len) {
 		epoch_walk *w = &g_array_index(r->walks, epoch_walk, r->current);
-		git_revwalk_free(r->walk);
-		r->walk = NULL;
-		if (r->chain)
-			g_array_free(r->chain, TRUE);
-		r->chain = NULL;
+		end_walk(r);
 		if (!w->has_push) {
 			r->current++;
 			continue;
@@ -241,8 +247,7 @@ static void stop_at_until(git_reader *r)
 {
 	epoch_walk *w = &g_array_index(r->walks, epoch_walk, r->current);
 
-	git_revwalk_free(r->walk);
-	r->walk = NULL;
+	end_walk(r); /* a salvaged chain too: nothing after --until is read */
 	r->current = r->walks->len;
 	g_free(r->base.to_label);
 	r->base.to_label = r->seen_any ? abbreviate(w->repo, &r->last)
@@ -261,8 +266,7 @@ static int salvage(pd_raw_message *out, git_reader *r, epoch_walk *w)
 	git_oid broken;
 	int has_broken, error;
 
-	git_revwalk_free(r->walk);
-	r->walk = NULL;
+	end_walk(r);
 	r->chain_pos = 0;
 	pd__git_first_parent_chain(&r->chain, &broken, &has_broken, w->repo, &w->push,
 				   w->has_hide ? &w->hide : NULL);
@@ -308,11 +312,7 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 		}
 		if (error == GIT_ITEROVER) {
 			w->finished = 1;
-			git_revwalk_free(r->walk);
-			r->walk = NULL;
-			if (r->chain)
-				g_array_free(r->chain, TRUE);
-			r->chain = NULL;
+			end_walk(r);
 			r->current++;
 			continue;
 		}
@@ -391,9 +391,7 @@ static void git_reader_free(pd__reader *base)
 	guint i;
 
 	git_blob_free(r->blob);
-	git_revwalk_free(r->walk);
-	if (r->chain)
-		g_array_free(r->chain, TRUE);
+	end_walk(r);
 	for (i = 0; i < r->walks->len; i++) {
 		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
 		git_repository_free(w->repo);
