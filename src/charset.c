@@ -37,6 +37,15 @@ static char *convert(const char *data, size_t len, const char *charset,
 		}
 	}
 	g_mime_iconv_close(cd);
+	/* iconv is not a validator: glibc's UTF-8 decoder passes the old
+	 * five- and six-byte forms through (seen with a charset GMime maps
+	 * to the locale's), so what it wrote is checked */
+	if (!g_utf8_validate_len(out->str, out->len, NULL)) {
+		char *valid = g_utf8_make_valid(out->str, out->len);
+		g_string_free(out, TRUE);
+		*out_len = strlen(valid);
+		return valid;
+	}
 	*out_len = out->len;
 	return g_string_free(out, FALSE);
 }
@@ -106,15 +115,5 @@ char *pd__to_utf8(const char *data, size_t len, const char *charset,
 		out = g_utf8_make_valid(data, len);
 		*out_len = strlen(out);
 	}
-	out = replace_nuls(out, out_len);
-	/* iconv is not a validator: glibc's UTF-8 decoder passes the old
-	 * five- and six-byte forms through (seen with a charset GMime maps
-	 * to the locale's), so what it wrote is checked too */
-	if (!g_utf8_validate_len(out, *out_len, NULL)) {
-		char *valid = g_utf8_make_valid(out, *out_len);
-		g_free(out);
-		out = valid;
-		*out_len = strlen(out);
-	}
-	return out;
+	return replace_nuls(out, out_len);
 }

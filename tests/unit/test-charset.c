@@ -27,6 +27,8 @@ int main(void)
 		 "a\0\xe9", 3, "iso-8859-1", "a\xef\xbf\xbd\xc3\xa9");
 	converts("UTF-16 (whose NULs are characters) converts",
 		 "a\0b\0", 4, "UTF-16LE", "ab");
+	converts("a NUL character in UTF-16 becomes U+FFFD, the text after it stays",
+		 "a\0\0\0b\0", 6, "UTF-16LE", "a\xef\xbf\xbd" "b");
 	converts("invalid UTF-8, no charset: Latin-1", "\xe9t\xe9", 3, NULL, "\xc3\xa9t\xc3\xa9");
 	converts("an unknown charset: UTF-8 when valid", "\xc3\xa9", 2, "x-no-such", "\xc3\xa9");
 	converts("a lying charset (says UTF-8, is Latin-1)", "\xe9", 1, "utf-8", "\xc3\xa9");
