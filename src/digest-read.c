@@ -151,7 +151,6 @@ static int read_all(pd_digest *d, pd_archive_iter *it)
 	p.parse.keep_all_bodies = d->opts.keep_all_bodies;
 	p.readers = g_ptr_array_new();
 	p.all_readers = g_ptr_array_new_with_free_func((GDestroyNotify)pd__blob_reader_free);
-	pd__gmime_init(); /* once, before any thread needs it */
 	if (threads > 1) {
 		workers = g_thread_pool_new(parse_batch, &p, threads, FALSE, NULL);
 		memset(&ref, 0, sizeof(ref));

@@ -370,18 +370,24 @@ static char *clean_id(const char *id)
 char *pd__mail_message_id(const pd__mail *mail)
 {
 	const char *raw = pd__mail_header(mail, "Message-ID");
-	char *decoded = mail->message ? NULL : (raw ? g_mime_utils_decode_message_id(raw) : NULL);
-	const char *id = mail->message ? g_mime_message_get_message_id(mail->message) : decoded;
 	GMimeReferences *refs;
-	char *result = NULL;
+	char *result = NULL, *decoded = NULL;
+	const char *id;
 
 	if (raw && strchr(raw, '<') && (refs = g_mime_references_parse(NULL, raw))) {
-		if (g_mime_references_length(refs) > 0) {
+		if (g_mime_references_length(refs) > 0)
 			result = clean_id(g_mime_references_get_message_id(refs, 0));
-		}
 		g_mime_references_free(refs);
 	}
-	if (!result && id && *id && !strchr(id, '<'))
+	if (result)
+		return result;
+	/* no <id>: what GMime makes of the value (a scanned mail always
+	 * has one, so this is decoded here only in theory) */
+	if (mail->message)
+		id = g_mime_message_get_message_id(mail->message);
+	else
+		id = decoded = raw ? g_mime_utils_decode_message_id(raw) : NULL;
+	if (id && *id && !strchr(id, '<'))
 		result = g_strdup(id);
 	g_free(decoded);
 	return result;
