@@ -16,6 +16,12 @@ nth() { echo "$commits" | sed -n "${1}p"; }
 loose() { echo "$1/objects/$(echo "$2" | cut -c1-2)/$(echo "$2" | cut -c3-)"; }
 series() { grep '^Series:' "$1" | sort; }
 damaged() { rm -rf "$tmp/$1"; cp -r "$tmp/inbox" "$tmp/$1"; chmod -R u+w "$tmp/$1"; }
+# packs the epoch GIT_DIR into one pack and cuts that pack in half
+truncate_pack() {
+	git --git-dir="$1" repack -adq
+	set -- "$(ls "$1"/objects/pack/*.pack)"
+	truncate -s $(($(stat -c %s "$1") / 2)) "$1"
+}
 
 # the oracle: the sample without its 5th message, as an mbox
 python3 "$tools/mbox-split.py" sample/kvm-sample.mbox 4 "$tmp/1-4.mbox" "$tmp/5-.mbox" >/dev/null
@@ -72,9 +78,7 @@ check "missing commit: the commits after it are digested" \
 
 # --- a truncated pack ------------------------------------------------------
 damaged trunc
-git --git-dir="$tmp/trunc/$git_dir" repack -adq
-pack=$(ls "$tmp/trunc/$git_dir"/objects/pack/*.pack)
-truncate -s $(($(stat -c %s "$pack") / 2)) "$pack"
+truncate_pack "$tmp/trunc/$git_dir"
 head=$(nth 27)
 "$PD" "$tmp/trunc" >"$tmp/out" 2>"$tmp/err"; check "truncated pack: exits 4" $? 4
 grep -q "git/0.git: cannot read the newest commit $head (HEAD).*truncated pack" "$tmp/err" \
@@ -88,9 +92,7 @@ python3 "$tools/mbox-split.py" sample/kvm-sample.mbox 13 "$tmp/first.mbox" "$tmp
 "$tools/deliver.sh" "$tmp/second" "$tmp/rest.mbox" >/dev/null 2>&1
 mv "$tmp/second/git/0.git" "$tmp/two/git/1.git"
 "$PD" "$tmp/rest.mbox" >"$tmp/rest.out"
-git --git-dir="$tmp/two/git/0.git" repack -adq
-pack=$(ls "$tmp/two/git/0.git"/objects/pack/*.pack)
-truncate -s $(($(stat -c %s "$pack") / 2)) "$pack"
+truncate_pack "$tmp/two/git/0.git"
 "$PD" "$tmp/two" >"$tmp/out" 2>"$tmp/err"; check "truncated older epoch: exits 1" $? 1
 grep -q "commit [0-9a-f]*: skipped: .*two/git/0.git: history broken: commit [0-9a-f]* cannot be read" "$tmp/err" \
 	&& ok "truncated older epoch: stderr names the epoch" \
