@@ -88,23 +88,36 @@ cleanup:
 	return error;
 }
 
-int pd__git_first_parent_chain(GArray **out, git_oid *broken, int *has_broken,
-			       git_repository *repo, const git_oid *tip, const git_oid *hide)
+int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
+		  const git_oid *tip, const git_oid *hide, int64_t since)
 {
-	GArray *chain = g_array_new(FALSE, FALSE, sizeof(git_oid));
+	GArray *chain = g_array_new(FALSE, FALSE, sizeof(pd__chain_link));
 	git_oid at = *tip;
 
-	*has_broken = 0;
+	memset(end, 0, sizeof(*end));
 	for (;;) {
 		git_commit *commit = NULL;
+		pd__chain_link link;
 		if (hide && git_oid_equal(&at, hide))
 			break;
 		if (git_commit_lookup(&commit, repo, &at) < 0) {
-			git_oid_cpy(broken, &at);
-			*has_broken = 1;
+			git_oid_cpy(&end->broken, &at);
+			end->has_broken = 1;
 			break;
 		}
-		g_array_append_val(chain, at);
+		link.time = git_commit_time(commit);
+		if (since && link.time < since) {
+			/* commits are in time order: this one and every one
+			 * before it are older than --since */
+			git_oid_cpy(&end->passed_over, &at);
+			end->has_passed_over = 1;
+			git_commit_free(commit);
+			break;
+		}
+		git_oid_cpy(&link.commit, &at);
+		git_oid_cpy(&link.tree, git_commit_tree_id(commit));
+		g_array_append_val(chain, link);
+		end->merges += git_commit_parentcount(commit) > 1;
 		if (git_commit_parentcount(commit) == 0) {
 			git_commit_free(commit);
 			break;
@@ -112,11 +125,11 @@ int pd__git_first_parent_chain(GArray **out, git_oid *broken, int *has_broken,
 		git_oid_cpy(&at, git_commit_parent_id(commit, 0));
 		git_commit_free(commit);
 	}
-	/* oldest first, as the revision walk gives them */
+	/* oldest first, the order of reading */
 	for (guint i = 0, j = chain->len ? chain->len - 1 : 0; i < j; i++, j--) {
-		git_oid t = g_array_index(chain, git_oid, i);
-		g_array_index(chain, git_oid, i) = g_array_index(chain, git_oid, j);
-		g_array_index(chain, git_oid, j) = t;
+		pd__chain_link t = g_array_index(chain, pd__chain_link, i);
+		g_array_index(chain, pd__chain_link, i) = g_array_index(chain, pd__chain_link, j);
+		g_array_index(chain, pd__chain_link, j) = t;
 	}
 	*out = chain;
 	return PD_OK;

@@ -21,11 +21,30 @@ int pd__git_check_layout(int *is_v1, git_repository *repo, const git_oid *head, 
  * lacks.  GIT_ENOTFOUND for a commit that only removed one. */
 int pd__git_v1_added_blob(git_blob **out, git_repository *repo, git_commit *commit);
 
+/* One commit of an epoch's line of first parents, with what reading its
+ * message needs, so that it is inflated once. */
+typedef struct {
+	git_oid commit, tree;
+	int64_t time;          /* commit time */
+} pd__chain_link;
+
+/* Why a chain stopped before the root. */
+typedef struct {
+	git_oid broken;        /* the first commit that cannot be read */
+	int has_broken;
+	git_oid passed_over;   /* the newest commit older than `since` */
+	int has_passed_over;
+	unsigned merges;       /* commits on the chain with more than one parent */
+} pd__chain_end;
+
 /* Follows first parents from `tip` back to the root, or to `hide` (not
- * included; may be NULL), or to the first commit that cannot be read,
- * whose id goes to *broken with *has_broken set.  *out is a new array of
- * git_oid, oldest first (g_array_free() it).  Returns PD_OK. */
-int pd__git_first_parent_chain(GArray **out, git_oid *broken, int *has_broken,
-			       git_repository *repo, const git_oid *tip, const git_oid *hide);
+ * included; may be NULL), or to the first commit older than `since` (0:
+ * no bound; commit times are taken to grow along the line, as
+ * public-inbox writes them), or to the first commit that cannot be read.
+ * *end says which, and counts merges: a chain with merges is not the
+ * whole history.  *out is a new array of pd__chain_link, oldest first
+ * (g_array_free() it).  Returns PD_OK. */
+int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
+		  const git_oid *tip, const git_oid *hide, int64_t since);
 
 #endif

@@ -31,7 +31,7 @@ typedef struct {
 	GArray *walks;       /* epoch_walk */
 	guint current;
 	git_revwalk *walk;
-	GArray *chain;       /* git_oid: a broken epoch's salvaged commits */
+	GArray *chain;       /* pd__chain_link: the epoch's line of first parents */
 	guint chain_pos;
 	git_blob *blob;
 	int v1;
@@ -40,6 +40,7 @@ typedef struct {
 	int seen_any;
 	int64_t until;       /* stop at the first commit at or after this */
 	int64_t since;       /* commits before this are passed over unread */
+	int from_passed;     /* from_label names a passed-over commit */
 } git_reader;
 
 static gsize libgit2_once;
@@ -197,8 +198,10 @@ static int epoch_head(epoch_walk *w)
 }
 
 static int salvage(pd_raw_message *out, git_reader *r, epoch_walk *w);
+static void consume(git_reader *r, epoch_walk *w, const git_oid *oid);
+static void pass_over(git_reader *r, epoch_walk *w, const git_oid *oid);
 
-/* Ends the current epoch's walk, a revision walk or a salvaged chain. */
+/* Ends the current epoch's walk, a revision walk or a chain. */
 static void end_walk(git_reader *r)
 {
 	git_revwalk_free(r->walk);
@@ -208,17 +211,55 @@ static void end_walk(git_reader *r)
 	r->chain = NULL;
 }
 
-/* Starts the walk of the next epoch with commits; one whose walk cannot
- * even start (its tip unreadable) goes to salvage() as a broken one. */
+/* The error for an epoch whose chain of first parents stopped at a
+ * commit that cannot be read (`end`), or whose revision walk failed: the
+ * commits in r->chain, after the break, are read next.  `why` is
+ * libgit2's message. */
+static int broken_history(pd_raw_message *out, git_reader *r, const epoch_walk *w,
+			  const pd__chain_end *end, const char *why)
+{
+	char hex[GIT_OID_HEXSZ + 1] = "";
+
+	if (!end->has_broken) {
+		out->origin = NULL;
+		return pd__error(PD_ERR_GIT, "%s: the history walk failed (%s); the %u commits "
+				 "found by first parents are read", w->path, why, r->chain->len);
+	}
+	git_oid_tostr(hex, sizeof(hex), &end->broken);
+	g_snprintf(r->origin, sizeof(r->origin), "commit %s", hex);
+	out->origin = r->origin;
+	return pd__error(PD_ERR_GIT, "%s: history broken: commit %s cannot be read (%s); "
+			 "the %u commits after it are read, the ones before it cannot "
+			 "be reached ('git fsck' shows the damage)",
+			 w->path, hex, why, r->chain->len);
+}
+
+/* Starts the walk of the next epoch with commits.  public-inbox writes
+ * each epoch as one line of first parents, so the walk goes back from
+ * the tip along that line once, keeping each commit's tree and time,
+ * and stops at --since: a week's digest reads only the commits after
+ * it, and no commit is inflated twice.  An epoch with merges (not
+ * public-inbox's) is read with libgit2's revision walk instead. */
 static int start_walk(pd_raw_message *out, git_reader *r)
 {
 	while (r->current < r->walks->len) {
 		epoch_walk *w = &g_array_index(r->walks, epoch_walk, r->current);
+		pd__chain_end end;
 		end_walk(r);
 		if (!w->has_push) {
 			r->current++;
 			continue;
 		}
+		r->chain_pos = 0;
+		pd__git_chain(&r->chain, &end, w->repo, &w->push, w->has_hide ? &w->hide : NULL,
+			      r->since);
+		if (end.has_passed_over)
+			pass_over(r, w, &end.passed_over);
+		if (end.has_broken)
+			return broken_history(out, r, w, &end, pd__git_message());
+		if (!end.merges)
+			return PD_OK;
+		end_walk(r);
 		if (git_revwalk_new(&r->walk, w->repo) < 0
 		    || git_revwalk_sorting(r->walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0
 		    || git_revwalk_push(r->walk, &w->push) < 0
@@ -235,10 +276,25 @@ static void consume(git_reader *r, epoch_walk *w, const git_oid *oid)
 {
 	if (!r->seen_any && !r->base.from_label) /* no FROM: the first commit read */
 		r->base.from_label = abbreviate(w->repo, oid);
+	r->from_passed = 0;
 	git_oid_cpy(&r->last, oid);
 	git_oid_cpy(&w->reached, oid);
 	w->has_reached = 1;
 	r->seen_any = 1;
+}
+
+/* Commit `oid` of epoch `w` and the ones before it are older than
+ * --since: they count as read, and until a commit is read the newest of
+ * them is FROM, so that FROM..TO names the digest's range. */
+static void pass_over(git_reader *r, epoch_walk *w, const git_oid *oid)
+{
+	if (r->from_passed || (!r->seen_any && !r->base.from_label)) {
+		g_free(r->base.from_label);
+		r->base.from_label = abbreviate(w->repo, oid);
+		r->from_passed = 1;
+	}
+	git_oid_cpy(&w->reached, oid);
+	w->has_reached = 1;
 }
 
 /* Ends the reading at an --until bound: the range now ends at the last
@@ -247,7 +303,7 @@ static void stop_at_until(git_reader *r)
 {
 	epoch_walk *w = &g_array_index(r->walks, epoch_walk, r->current);
 
-	end_walk(r); /* a salvaged chain too: nothing after --until is read */
+	end_walk(r); /* nothing after --until is read */
 	r->current = r->walks->len;
 	g_free(r->base.to_label);
 	r->base.to_label = r->seen_any ? abbreviate(w->repo, &r->last)
@@ -257,45 +313,61 @@ static void stop_at_until(git_reader *r)
 }
 
 /* The revision walk of epoch `w` failed on a commit it cannot read: goes
- * on with the commits after the break, found by first parents, and
- * reports the break (its origin the broken commit). */
+ * on with the commits after the break, found by first parents. */
 static int salvage(pd_raw_message *out, git_reader *r, epoch_walk *w)
 {
 	char *why = g_strdup(pd__git_message());
-	char hex[GIT_OID_HEXSZ + 1] = "";
-	git_oid broken;
-	int has_broken, error;
+	pd__chain_end end;
+	int error;
 
 	end_walk(r);
 	r->chain_pos = 0;
-	pd__git_first_parent_chain(&r->chain, &broken, &has_broken, w->repo, &w->push,
-				   w->has_hide ? &w->hide : NULL);
-	if (has_broken) {
-		git_oid_tostr(hex, sizeof(hex), &broken);
-		g_snprintf(r->origin, sizeof(r->origin), "commit %s", hex);
-		out->origin = r->origin;
-		error = pd__error(PD_ERR_GIT, "%s: history broken: commit %s cannot be read (%s); "
-				  "the %u commits after it are read, the ones before it cannot "
-				  "be reached ('git fsck' shows the damage)",
-				  w->path, hex, why, r->chain->len);
-	} else {
-		out->origin = NULL;
-		error = pd__error(PD_ERR_GIT, "%s: the history walk failed (%s); the %u commits "
-				  "found by first parents are read", w->path, why, r->chain->len);
-	}
+	pd__git_chain(&r->chain, &end, w->repo, &w->push, w->has_hide ? &w->hide : NULL, 0);
+	error = broken_history(out, r, w, &end, why);
 	g_free(why);
 	return error;
+}
+
+/* The next commit of the current epoch's walk into *link: its tree and
+ * time come with it from a chain; a revision walk's commit is read here.
+ * GIT_ITEROVER at the epoch's end; PD_ERR_GIT (origin set) for a commit
+ * that cannot be read; another negative value when the walk failed. */
+static int next_commit(pd__chain_link *link, pd_raw_message *out, git_reader *r, epoch_walk *w)
+{
+	git_commit *commit = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int error;
+
+	if (r->chain) {
+		if (r->chain_pos >= r->chain->len)
+			return GIT_ITEROVER;
+		*link = g_array_index(r->chain, pd__chain_link, r->chain_pos++);
+		return PD_OK;
+	}
+	if ((error = git_revwalk_next(&link->commit, r->walk)) < 0)
+		return error;
+	if (git_commit_lookup(&commit, w->repo, &link->commit) < 0) {
+		git_oid_tostr(hex, sizeof(hex), &link->commit);
+		g_snprintf(r->origin, sizeof(r->origin), "commit %s", hex);
+		out->origin = r->origin;
+		consume(r, w, &link->commit);
+		return pd__error(PD_ERR_GIT, "%s: commit %s cannot be read (a missing or "
+				 "corrupt object; libgit2: %s)", w->path, hex, pd__git_message());
+	}
+	link->time = git_commit_time(commit);
+	git_oid_cpy(&link->tree, git_commit_tree_id(commit));
+	git_commit_free(commit);
+	return PD_OK;
 }
 
 static int git_next(pd_raw_message *out, pd__reader *base)
 {
 	git_reader *r = (git_reader *)base;
-	git_oid oid;
 	int error;
 
 	for (;;) {
 		epoch_walk *w;
-		git_commit *commit = NULL;
+		pd__chain_link link;
 		git_tree *tree = NULL;
 		const git_tree_entry *entry;
 		char hex[GIT_OID_HEXSZ + 1];
@@ -303,61 +375,51 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 		if (!r->walk && !r->chain && (error = start_walk(out, r)) < 0)
 			return error;
 		w = &g_array_index(r->walks, epoch_walk, r->current);
-		if (r->chain) {
-			error = r->chain_pos < r->chain->len ? 0 : GIT_ITEROVER;
-			if (!error)
-				oid = g_array_index(r->chain, git_oid, r->chain_pos++);
-		} else {
-			error = git_revwalk_next(&oid, r->walk);
-		}
+		error = next_commit(&link, out, r, w);
 		if (error == GIT_ITEROVER) {
 			w->finished = 1;
 			end_walk(r);
 			r->current++;
 			continue;
 		}
+		if (error == PD_ERR_GIT)
+			return error;
 		if (error < 0)
 			return salvage(out, r, w);
 		git_blob_free(r->blob);
 		r->blob = NULL;
 		if (r->base.deferred)
 			r->base.deferred->git_dir = NULL;
-		git_oid_tostr(hex, sizeof(hex), &oid);
+		git_oid_tostr(hex, sizeof(hex), &link.commit);
 		g_snprintf(r->origin, sizeof(r->origin), "commit %s", hex);
 		out->origin = r->origin;
-		if (git_commit_lookup(&commit, w->repo, &oid) < 0) {
-			consume(r, w, &oid);
-			return pd__error(PD_ERR_GIT, "%s: commit %s cannot be read (a missing or "
-					 "corrupt object; libgit2: %s)", w->path, hex, pd__git_message());
-		}
-		if (r->until && git_commit_time(commit) >= r->until) {
+		if (r->until && link.time >= r->until) {
 			/* commits are in time order: nothing after this is wanted,
 			 * and the position stays at the last commit read */
-			git_commit_free(commit);
 			stop_at_until(r);
 			out->origin = NULL;
 			return PD_ITEROVER;
 		}
-		consume(r, w, &oid);
-		if (r->since && git_commit_time(commit) < r->since) {
-			/* before --since: no need to read its message */
-			git_commit_free(commit);
+		if (r->since && link.time < r->since) {
+			pass_over(r, w, &link.commit); /* a revision walk's, not read */
 			continue;
 		}
-		out->archive_time = git_commit_time(commit);
+		consume(r, w, &link.commit);
+		out->archive_time = link.time;
 		if (r->v1) {
-			error = pd__git_v1_added_blob(&r->blob, w->repo, commit);
+			git_commit *commit = NULL;
+			if (git_commit_lookup(&commit, w->repo, &link.commit) < 0)
+				error = -1;
+			else
+				error = pd__git_v1_added_blob(&r->blob, w->repo, commit);
 			git_commit_free(commit);
 			if (error == GIT_ENOTFOUND)
 				continue; /* a removal */
 		} else {
-			if (git_commit_tree(&tree, commit) < 0) {
-				git_commit_free(commit);
+			if (git_tree_lookup(&tree, w->repo, &link.tree) < 0)
 				return pd__error(PD_ERR_GIT, "%s: the tree of commit %s cannot be read "
 						 "(a missing or corrupt object; libgit2: %s)",
 						 w->path, hex, pd__git_message());
-			}
-			git_commit_free(commit);
 			entry = git_tree_entry_byname(tree, "m");
 			if (!entry) {
 				git_tree_free(tree);

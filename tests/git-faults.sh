@@ -18,7 +18,7 @@ series() { grep '^Series:' "$1" | sort; }
 damaged() { rm -rf "$tmp/$1"; cp -r "$tmp/inbox" "$tmp/$1"; chmod -R u+w "$tmp/$1"; }
 # packs the epoch GIT_DIR into one pack and cuts that pack in half
 truncate_pack() {
-	git --git-dir="$1" repack -adq
+	git --git-dir="$1" repack -adq </dev/null # pack-objects reads revisions from stdin
 	set -- "$(ls "$1"/objects/pack/*.pack)"
 	truncate -s $(($(stat -c %s "$1") / 2)) "$1"
 }
@@ -51,7 +51,7 @@ check "corrupt blob: the digest of the rest" "$(series "$tmp/out" | sort | cmp -
 # libgit2's hash verification is off (as git cat-file's); zlib's checksum
 # must still catch the damage
 damaged flip
-git --git-dir="$tmp/flip/$git_dir" repack -adq
+git --git-dir="$tmp/flip/$git_dir" repack -adq </dev/null
 pack=$(ls "$tmp/flip/$git_dir"/objects/pack/*.pack)
 c7=$(nth 7); b7=$(git --git-dir="$tmp/inbox/$git_dir" rev-parse "$c7:m")
 set -- $(git verify-pack -v "${pack%.pack}.idx" | grep "^$b7 ")

@@ -23,6 +23,7 @@ run state env PATCHDIGEST="$B/patchdigest" tests/state.sh
 run corpus env PATCHDIGEST="$B/patchdigest" tests/corpus.sh
 run fuzz-corpus env B="$B" tests/fuzz-corpus.sh
 run git-faults env PATCHDIGEST="$B/patchdigest" tests/git-faults.sh
+run git-walk env PATCHDIGEST="$B/patchdigest" tests/git-walk.sh
 run hostile env PATCHDIGEST="$B/patchdigest" tests/hostile.sh
 run bench-gen env PATCHDIGEST="$B/patchdigest" tests/bench-gen.sh
 run corpus-state env PATCHDIGEST="$B/patchdigest" tests/corpus-state.sh

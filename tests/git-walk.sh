@@ -1,0 +1,72 @@
+#!/bin/sh
+# tests/git-walk.sh - how a git archive is walked: each epoch back from
+# its tip along first parents, stopping at --since.  A --since digest
+# names as FROM the newest commit before the bound (so FROM..TO is the
+# same digest), never reads a commit before it (a damaged one there does
+# not matter), and an epoch with a merge is still read whole.
+. "$(dirname "$0")/lib.sh"
+python3 bench/gen-archive.py --messages 300 --seed 5 --epoch-messages 120 "$tmp/a" >/dev/null 2>&1 \
+	|| { nok "gen-archive.py makes the archive"; exit 1; }
+all=$(for e in 0 1 2; do git --git-dir="$tmp/a/git/$e.git" rev-list --reverse HEAD; done)
+nth() { echo "$all" | sed -n "${1}p"; }
+ctime() { git --git-dir="$tmp/a/git/$2.git" log -1 --format=%ct "$1"; }
+
+# --since in epoch 1 (commits 121..240): the 150th commit overall
+since=$(ctime "$(nth 150)" 1)
+before=$(nth 149)
+[ "$(ctime "$before" 1)" -lt "$since" ] || { nok "commit 149 is older than commit 150"; exit 1; }
+"$PD" --since "@$since" "$tmp/a" >"$tmp/since" 2>"$tmp/err"; check "--since: exits 0" $? 0
+from=$(head -1 "$tmp/since" | cut -d' ' -f2)
+case $before in "$from"?*) ok "--since: FROM is the newest commit before the bound" ;;
+*) nok "--since: FROM is the newest commit before the bound: got '$from', want $before" ;; esac
+"$PD" "$tmp/a" "$before.." >"$tmp/range"
+check "--since: the same digest as the range FROM..TO" "$(cmp "$tmp/since" "$tmp/range" && echo same)" same
+
+cp -r "$tmp/a" "$tmp/m" # for the merge below
+
+# a damaged commit before --since is never read
+epoch1=$tmp/a/git/1.git
+mkdir "$tmp/packs" && mv "$epoch1"/objects/pack/* "$tmp/packs/"
+for p in "$tmp"/packs/*.pack; do git --git-dir="$epoch1" unpack-objects -q <"$p"; done
+c=$(nth 140); rm -f "$epoch1/objects/$(echo "$c" | cut -c1-2)/$(echo "$c" | cut -c3-)"
+"$PD" --since "@$since" "$tmp/a" >"$tmp/out" 2>"$tmp/err"; check "a missing commit before --since: exits 0" $? 0
+check "a missing commit before --since: the same digest" "$(cmp "$tmp/out" "$tmp/since" && echo same)" same
+"$PD" "$tmp/a" >/dev/null 2>"$tmp/err"; check "the full digest still finds the missing commit: exits 1" $? 1
+grep -q "history broken: commit $c cannot be read" "$tmp/err" \
+	&& ok "the full digest names the missing commit" || nok "the full digest names the missing commit: $(cat "$tmp/err")"
+
+# an epoch with a merge (not public-inbox's own) is read whole: the
+# message on the merged side branch counts too
+epoch2=$tmp/m/git/2.git
+"$PD" -f json "$tmp/m" 2>/dev/null >"$tmp/before.json"
+cat >"$tmp/side.eml" <<'EOF'
+From: Side Branch <side@example.org>
+Subject: [PATCH] side: a patch only a merge brings in
+Date: Mon, 10 Jun 2019 04:00:00 +0000
+Message-ID: <side-branch@example.org>
+
+A patch on a side branch.
+
+Signed-off-by: Side Branch <side@example.org>
+---
+diff --git a/x b/x
+--- a/x
++++ b/x
+@@ -1 +1 @@
+-a
++b
+EOF
+blob=$(git --git-dir="$epoch2" hash-object -w "$tmp/side.eml")
+tree=$(printf '100644 blob %s\tm\n' "$blob" | git --git-dir="$epoch2" mktree)
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+side=$(echo side | git --git-dir="$epoch2" commit-tree "$tree" -p HEAD~5)
+merge=$(echo merge | git --git-dir="$epoch2" commit-tree "HEAD^{tree}" -p HEAD -p "$side")
+git --git-dir="$epoch2" update-ref HEAD "$merge"
+"$PD" -f json "$tmp/m" >"$tmp/after.json" 2>"$tmp/err"; check "a merge: exits 0" $? 0
+count() { python3 -c "import json,sys; c=json.load(open(sys.argv[1]))['counts']; print(c['messages'], c['duplicates'])" "$1"; }
+set -- $(count "$tmp/before.json")
+check "a merge: the side branch's message and the merge's redelivery are read" \
+	"$(count "$tmp/after.json")" "$(($1 + 1)) $(($2 + 1))"
+grep -q "side: a patch only a merge brings in" "$tmp/after.json" \
+	&& ok "a merge: the side branch's patch is listed" || nok "a merge: the side branch's patch is listed"
+exit $fail
