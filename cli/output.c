@@ -5,29 +5,156 @@
 #include <string.h>
 #include <errno.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 #include <glib.h>
 #include "patchdigest.h"
 #include "cli.h"
 
-int cli_write_output(const char *path, const char *data, size_t len)
+/* The process's umask, without changing it for good. */
+static mode_t current_umask(void)
 {
-	GError *gerr = NULL;
+	mode_t mask = umask(022);
 
+	umask(mask);
+	return mask;
+}
+
+struct cli_output {
+	FILE *file;
+	char *path;      /* what the user named, for messages */
+	char *target;    /* the file renamed into place at commit; NULL: none */
+	char *temp;      /* the file being written beside it */
+	int is_stdout;
+	int failed;      /* a write failed: errno_at_failure says why */
+	int errno_at_failure;
+};
+
+/* Where the digest goes: standard output; a device, FIFO or socket,
+ * written as it is (replacing one with a file would break every other
+ * program using it: `-o /dev/null` run as root); else a regular file,
+ * through symlinks, written beside its target and renamed into place so
+ * that a reader never sees half a digest. */
+int cli_output_open(cli_output **out, const char *path)
+{
+	cli_output *o = g_new0(cli_output, 1);
+	struct stat st;
+	int fd;
+
+	*out = NULL;
+	o->path = g_strdup(path ? path : "-");
 	if (!path || !strcmp(path, "-")) {
-		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-			fprintf(stderr, "patchdigest: cannot write the digest to standard output: %s\n",
-				strerror(errno));
-			return -1;
-		}
+		o->file = stdout;
+		o->is_stdout = 1;
+		*out = o;
 		return 0;
 	}
-	/* g_file_set_contents writes a temporary file and renames it */
-	if (!g_file_set_contents(path, data, (gssize)len, &gerr)) {
-		fprintf(stderr, "patchdigest: cannot write %s: %s\n", path, gerr->message);
-		g_error_free(gerr);
-		return -1;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			goto fail;
+		}
+		if (!(o->file = fopen(path, "w")))
+			goto fail;
+		*out = o;
+		return 0;
 	}
+	/* a symlink is followed: the file it names is replaced, not it */
+	o->target = realpath(path, NULL);
+	if (!o->target)
+		o->target = g_strdup(path); /* does not exist yet */
+	o->temp = g_strdup_printf("%s.XXXXXX", o->target);
+	if ((fd = g_mkstemp_full(o->temp, O_WRONLY, 0666 & ~current_umask())) < 0)
+		goto fail;
+	if (!(o->file = fdopen(fd, "w"))) {
+		close(fd);
+		unlink(o->temp);
+		goto fail;
+	}
+	*out = o;
 	return 0;
+fail:
+	fprintf(stderr, "patchdigest: cannot write %s: %s\n", path, strerror(errno));
+	g_free(o->temp);
+	o->temp = NULL; /* nothing made to remove */
+	cli_output_abort(o);
+	return -1;
+}
+
+void cli_output_write(cli_output *o, const char *data, size_t len)
+{
+	if (!o->failed && fwrite(data, 1, len, o->file) != len) {
+		o->failed = 1;
+		o->errno_at_failure = errno;
+	}
+}
+
+int cli_output_commit(cli_output *o)
+{
+	int error = 0;
+
+	if (!o->failed && fflush(o->file) != 0) {
+		o->failed = 1;
+		o->errno_at_failure = errno;
+	}
+	if (o->is_stdout) {
+		if (o->failed)
+			fprintf(stderr, "patchdigest: cannot write the digest to standard output: %s\n",
+				strerror(o->errno_at_failure));
+		error = o->failed ? -1 : 0;
+		g_free(o->path);
+		g_free(o);
+		return error;
+	}
+	if (!o->failed && o->temp && fsync(fileno(o->file)) != 0) {
+		o->failed = 1;
+		o->errno_at_failure = errno;
+	}
+	if (fclose(o->file) != 0 && !o->failed) {
+		o->failed = 1;
+		o->errno_at_failure = errno;
+	}
+	o->file = NULL;
+	if (!o->failed && o->temp && rename(o->temp, o->target) != 0) {
+		o->failed = 1;
+		o->errno_at_failure = errno;
+	}
+	if (o->failed) {
+		fprintf(stderr, "patchdigest: cannot write %s: %s\n", o->path,
+			strerror(o->errno_at_failure));
+		error = -1;
+	} else {
+		g_free(o->temp);
+		o->temp = NULL; /* renamed: nothing to remove */
+	}
+	cli_output_abort(o);
+	return error;
+}
+
+void cli_output_abort(cli_output *o)
+{
+	if (!o)
+		return;
+	if (o->file && !o->is_stdout)
+		fclose(o->file);
+	if (o->temp)
+		unlink(o->temp);
+	g_free(o->temp);
+	free(o->target);
+	g_free(o->path);
+	g_free(o);
+}
+
+int cli_write_output(const char *path, const char *data, size_t len)
+{
+	cli_output *o;
+
+	if (cli_output_open(&o, path) < 0)
+		return -1;
+	cli_output_write(o, data, len);
+	return cli_output_commit(o);
 }
 
 int cli_exit_code(int status)

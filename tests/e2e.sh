@@ -25,6 +25,18 @@ grep -q "Exit codes" "$tmp/help" && ok "--help documents exit codes" || nok "--h
 	&& ok "-o writes the digest to a file" || nok "-o writes the digest to a file"
 "$PD" -n EXAMPLE sample/kvm-sample.mbox | sed -n 2p | grep -q "^EXAMPLE mailing list update" \
 	&& ok "--name sets the title" || nok "--name sets the title"
+# -o onto what is not a regular file writes through it and leaves it be:
+# replacing it (a device such as /dev/null, a FIFO, a symlink) would
+# break the system for every other program
+mkfifo "$tmp/fifo"; timeout 20 cat "$tmp/fifo" >"$tmp/from-fifo" & reader=$!
+timeout 20 "$PD" -o "$tmp/fifo" sample/kvm-sample.mbox; wait $reader
+[ -p "$tmp/fifo" ] && cmp -s "$tmp/from-fifo" tests/golden/kvm-sample.classic \
+	&& ok "-o FIFO writes into the FIFO, which stays one" || nok "-o FIFO writes into the FIFO, which stays one"
+: >"$tmp/target.txt"; ln -s target.txt "$tmp/link.txt"
+"$PD" -o "$tmp/link.txt" sample/kvm-sample.mbox
+[ -L "$tmp/link.txt" ] && cmp -s "$tmp/target.txt" tests/golden/kvm-sample.classic \
+	&& ok "-o SYMLINK writes the file it points to, and stays a link" \
+	|| nok "-o SYMLINK writes the file it points to, and stays a link"
 "$PD" -o "$tmp/no/such/dir/o.txt" sample/kvm-sample.mbox 2>"$tmp/err"; check "unwritable output exits 5" $? 5
 "$PD" --since 2025-08-26 --until @1756202000 -f json sample/kvm-sample.mbox >"$tmp/since.json"
 n=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['counts']['messages'])" "$tmp/since.json")
