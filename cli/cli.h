@@ -58,17 +58,18 @@ int cli_parse_date(const char *arg, int64_t *out);
  * yet, or a symlink to one) is written beside its target and renamed
  * into place by cli_output_commit(), so it holds the whole digest or is
  * left as it was; a device or FIFO is written directly.  Writes never
- * fail on their own: the first error is kept and reported by commit.
+ * stop at the first error (returning -1 from then on), which commit
+ * reports.
  * open and commit return 0, or -1 with a message printed; commit and
  * abort free the output, abort removing what was written beside. */
 typedef struct cli_output cli_output;
 int cli_output_open(cli_output **out, const char *path);
-void cli_output_write(cli_output *output, const char *data, size_t len);
+int cli_output_write(cli_output *output, const char *data, size_t len);
+/* cli_output_write() as a pd_write_cb (`output` a cli_output). */
+int cli_output_write_cb(const char *data, size_t len, void *output);
 int cli_output_commit(cli_output *output);
 void cli_output_abort(cli_output *output);
 
-/* The whole of `data` through the above. */
-int cli_write_output(const char *path, const char *data, size_t len);
 
 /* Maps a library status to the exit code documented for it. */
 int cli_exit_code(int status);

@@ -130,8 +130,8 @@ int cli_run_digest(cli_run *run)
 	pd_state *state = NULL;
 	pd_position *start = NULL, *reached = NULL;
 	pd_report *report = NULL;
-	char *key = NULL, *text = NULL;
-	size_t len = 0;
+	cli_output *output = NULL;
+	char *key = NULL;
 	int error, code;
 
 	run->opts.diag = on_diag;
@@ -184,13 +184,21 @@ int cli_run_digest(cli_run *run)
 			code = fail(run, error);
 		goto cleanup;
 	}
-	error = strcmp(run->format, "json") ? pd_render_classic(&text, &len, report)
-					    : pd_render_json(&text, &len, report);
-	if (error < 0) {
+	if (cli_output_open(&output, run->output) < 0) {
+		code = EXIT_OUTPUT;
+		goto cleanup;
+	}
+	/* written as it is made; a failed write stops the renderer with
+	 * PD_ERR_IO, and commit says why */
+	error = strcmp(run->format, "json") ? pd_render_classic_write(report, cli_output_write_cb, output)
+					    : pd_render_json_write(report, cli_output_write_cb, output);
+	if (error < 0 && error != PD_ERR_IO) {
 		code = fail(run, error);
 		goto cleanup;
 	}
-	if (cli_write_output(run->output, text, len) < 0) {
+	error = cli_output_commit(output);
+	output = NULL;
+	if (error < 0) {
 		if (run->record && !run->quiet)
 			fputs("patchdigest: nothing was recorded\n", stderr);
 		code = EXIT_OUTPUT;
@@ -209,7 +217,7 @@ int cli_run_digest(cli_run *run)
 		      "will report these series again\n", stderr);
 	}
 cleanup:
-	pd_free(text);
+	cli_output_abort(output);
 	pd_report_free(report);
 	pd_position_free(start);
 	pd_position_free(reached);

@@ -83,12 +83,18 @@ fail:
 	return -1;
 }
 
-void cli_output_write(cli_output *o, const char *data, size_t len)
+int cli_output_write(cli_output *o, const char *data, size_t len)
 {
 	if (!o->failed && fwrite(data, 1, len, o->file) != len) {
 		o->failed = 1;
 		o->errno_at_failure = errno;
 	}
+	return o->failed ? -1 : 0;
+}
+
+int cli_output_write_cb(const char *data, size_t len, void *output)
+{
+	return cli_output_write(output, data, len);
 }
 
 int cli_output_commit(cli_output *o)
@@ -145,16 +151,6 @@ void cli_output_abort(cli_output *o)
 	free(o->target);
 	g_free(o->path);
 	g_free(o);
-}
-
-int cli_write_output(const char *path, const char *data, size_t len)
-{
-	cli_output *o;
-
-	if (cli_output_open(&o, path) < 0)
-		return -1;
-	cli_output_write(o, data, len);
-	return cli_output_commit(o);
 }
 
 int cli_exit_code(int status)

@@ -493,11 +493,22 @@ int pd_state_forget(pd_state *state, const char *archive_key, int64_t *n_series_
 
 /* ---- renderers ---------------------------------------------------------- */
 
-/* The classic text digest.  *out is a new NUL-terminated string
- * (free with pd_free()), *out_len its length. */
-int pd_render_classic(char **out, size_t *out_len, const pd_report *report);
+/* Receives a renderer's output piece by piece, in order; returns 0 to go
+ * on, anything else to stop the renderer (which then fails with
+ * PD_ERR_IO). */
+typedef int (*pd_write_cb)(const char *data, size_t len, void *payload);
 
-/* The same report as JSON. */
+/* The classic text digest, written through `write` as it is made, in
+ * pieces of about 64 KB: a digest of a million messages is never held
+ * whole in memory. */
+int pd_render_classic_write(const pd_report *report, pd_write_cb write, void *payload);
+
+/* The same report as JSON, written the same way. */
+int pd_render_json_write(const pd_report *report, pd_write_cb write, void *payload);
+
+/* Both renderers into one new NUL-terminated string (free with
+ * pd_free()), *out_len its length. */
+int pd_render_classic(char **out, size_t *out_len, const pd_report *report);
 int pd_render_json(char **out, size_t *out_len, const pd_report *report);
 
 void pd_free(void *ptr);

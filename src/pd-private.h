@@ -160,4 +160,27 @@ int pd__group_series(pd_series **out, size_t *n_out, pd_message **msgs,
 		     GPtrArray *keep);
 void pd__series_array_free(pd_series *series, size_t n);
 
+/* ---- renderers' output (render-sink.c) ---------------------------------- */
+
+/* Output gathered in `buf` and handed to `write` whenever it holds
+ * PD__SINK_FLUSH bytes or more (pd__sink_flush) and at the end.  After a
+ * write callback stopped it, `failed` is set and nothing more is
+ * written. */
+#define PD__SINK_FLUSH (64 * 1024)
+typedef struct {
+	GString *buf;
+	pd_write_cb write;
+	void *payload;
+	int failed;
+} pd__sink;
+
+void pd__sink_init(pd__sink *sink, pd_write_cb write, void *payload);
+/* Writes out what is gathered once there is enough, or `all`. */
+void pd__sink_flush(pd__sink *sink, int all);
+/* Writes the rest and frees the buffer: PD_OK, or PD_ERR_IO when the
+ * callback stopped the output. */
+int pd__sink_finish(pd__sink *sink);
+/* A pd_write_cb appending to the GString `payload`. */
+int pd__sink_to_gstring(const char *data, size_t len, void *payload);
+
 #endif

@@ -71,12 +71,14 @@ static void history_note(GString *out, const pd_report *r, const pd_series *s)
 	g_free(day);
 }
 
-static void patch_list(GString *out, const pd_report *r)
+static void patch_list(pd__sink *sink, const pd_report *r)
 {
+	GString *out = sink->buf;
 	size_t i, j;
 
 	for (i = 0; i < r->n_series; i++) {
 		const pd_series *s = &r->series[i];
+		pd__sink_flush(sink, 0);
 		g_string_append_printf(out, "Series: %s [v%s, %d/%d patches%s",
 				       s->title, s->version, s->received, s->expected,
 				       s->complete ? "" : ", incomplete");
@@ -90,12 +92,14 @@ static void patch_list(GString *out, const pd_report *r)
 	}
 }
 
-static void commit_messages(GString *out, const pd_report *r)
+static void commit_messages(pd__sink *sink, const pd_report *r)
 {
+	GString *out = sink->buf;
 	size_t i;
 
 	for (i = 0; i < r->n_series; i++) {
 		const pd_series *s = &r->series[i];
+		pd__sink_flush(sink, 0);
 		if (s->status == PD_SERIES_NEW || s->status == PD_SERIES_CONTINUED) {
 			/* a continued series shows what it had not shown yet:
 			 * grouping never adds a cover or patch 1 it had */
@@ -112,11 +116,14 @@ static void commit_messages(GString *out, const pd_report *r)
 	}
 }
 
-int pd_render_classic(char **out, size_t *out_len, const pd_report *r)
+int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload)
 {
-	GString *s = g_string_sized_new(64 * 1024);
+	pd__sink sink;
+	GString *s;
 	size_t i;
 
+	pd__sink_init(&sink, write, payload);
+	s = sink.buf;
 	g_string_append_printf(s, "From %s to %s\n", r->from_label, r->to_label);
 	g_string_append_printf(s, "%s mailing list update from %s to %s\n\n",
 			       r->name, r->from_label, r->to_label);
@@ -128,10 +135,18 @@ int pd_render_classic(char **out, size_t *out_len, const pd_report *r)
 		g_string_append_printf(s, "%7u  %s\n", r->contributors[i].count,
 				       r->contributors[i].display);
 	g_string_append(s, "\n===== Patch list in this time period =====\n\n");
-	patch_list(s, r);
+	patch_list(&sink, r);
 	g_string_append(s, "\n===== Patch Commit Messages ====\n\n");
-	commit_messages(s, r);
-	*out_len = s->len;
-	*out = g_string_free(s, FALSE);
-	return PD_OK;
+	commit_messages(&sink, r);
+	return pd__sink_finish(&sink);
+}
+
+int pd_render_classic(char **out, size_t *out_len, const pd_report *r)
+{
+	GString *all = g_string_sized_new(64 * 1024);
+	int error = pd_render_classic_write(r, pd__sink_to_gstring, all);
+
+	*out_len = all->len;
+	*out = g_string_free(all, FALSE);
+	return error;
 }

@@ -155,11 +155,34 @@ static json_t *series(const pd_report *r, const pd_series *s)
 	return o;
 }
 
-int pd_render_json(char **out, size_t *out_len, const pd_report *r)
+/* jansson's text of `value` in `sink`, every line after the first
+ * indented by `indent` more spaces: a series dumped alone, placed inside
+ * the "series" array, reads as if the whole document were dumped at
+ * once (JSON strings hold no raw newlines, so every one is a line
+ * break of the layout). */
+static int dump_indented(pd__sink *sink, const json_t *value, const char *indent)
 {
-	json_t *root = json_object(), *all = json_array();
-	char *text;
+	char *text = json_dumps(value, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	const char *p, *nl;
+
+	if (!text)
+		return pd__error(PD_ERR_NOMEM, "cannot write the JSON report");
+	for (p = text; (nl = strchr(p, '\n')); p = nl + 1) {
+		g_string_append_len(sink->buf, p, nl + 1 - p);
+		g_string_append(sink->buf, indent);
+	}
+	g_string_append(sink->buf, p);
+	free(text); /* jansson's allocator is malloc */
+	return PD_OK;
+}
+
+int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
+{
+	json_t *root = json_object();
+	pd__sink sink;
+	char *head, *tail;
 	size_t i;
+	int error = PD_OK;
 
 	json_object_set_new(root, "format", json_string("patchdigest-1"));
 	json_object_set_new(root, "name", json_string(r->name));
@@ -179,17 +202,45 @@ int pd_render_json(char **out, size_t *out_len, const pd_report *r)
 	json_object_set_new(root, "domains", tallies(r->domains, r->n_domains, "domain"));
 	json_object_set_new(root, "contributors",
 			    tallies(r->contributors, r->n_contributors, "address"));
-	for (i = 0; i < r->n_series; i++)
-		json_array_append_new(all, series(r, &r->series[i]));
-	json_object_set_new(root, "series", all);
-
-	text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	/* the document with an empty "series" array, which is last: the
+	 * series are written into it one by one */
+	json_object_set_new(root, "series", json_array());
+	head = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(root);
-	if (!text)
+	if (!head || !(tail = strstr(head, "[]\n}")) || tail[4]) {
+		free(head);
 		return pd__error(PD_ERR_NOMEM, "cannot write the JSON report");
-	*out_len = strlen(text);
-	/* jansson's allocator is malloc; callers free with pd_free (g_free) */
-	*out = g_strndup(text, *out_len);
-	free(text);
+	}
+	pd__sink_init(&sink, write, payload);
+	g_string_append_len(sink.buf, head, tail + 1 - head);
+	free(head);
+	for (i = 0; i < r->n_series && error == PD_OK; i++) {
+		json_t *one = series(r, &r->series[i]);
+		g_string_append(sink.buf, i ? ",\n  " : "\n  ");
+		error = dump_indented(&sink, one, "  ");
+		json_decref(one);
+		pd__sink_flush(&sink, 0);
+	}
+	g_string_append(sink.buf, r->n_series ? "\n ]\n}" : "]\n}");
+	if (error < 0) {
+		g_string_free(sink.buf, TRUE);
+		return error;
+	}
+	return pd__sink_finish(&sink);
+}
+
+int pd_render_json(char **out, size_t *out_len, const pd_report *r)
+{
+	GString *all = g_string_sized_new(64 * 1024);
+	int error = pd_render_json_write(r, pd__sink_to_gstring, all);
+
+	if (error < 0) {
+		g_string_free(all, TRUE);
+		*out = NULL;
+		*out_len = 0;
+		return error;
+	}
+	*out_len = all->len;
+	*out = g_string_free(all, FALSE);
 	return PD_OK;
 }
