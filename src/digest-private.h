@@ -14,6 +14,7 @@ struct pd_digest {
 	GHashTable *ids;        /* Message-IDs seen (borrowed keys) */
 	size_t n_duplicates, n_skipped, n_damaged;
 	int have_list_id;       /* a message kept so far has a List-Id */
+	pd__body_store *bodies; /* the kept messages' commit messages */
 };
 
 /* Adds a message parsed from the entry `origin` of the archive: applies

@@ -19,6 +19,7 @@ int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
 	d->opts.name = d->opts.lore_list = NULL;
 	d->messages = g_ptr_array_new_with_free_func((GDestroyNotify)pd_message_free);
 	d->ids = g_hash_table_new(g_str_hash, g_str_equal);
+	d->bodies = pd__body_store_new();
 	*out = d;
 	return PD_OK;
 }
@@ -29,6 +30,7 @@ void pd_digest_free(pd_digest *d)
 		return;
 	g_hash_table_destroy(d->ids);
 	g_ptr_array_free(d->messages, TRUE);
+	pd__body_store_free(d->bodies);
 	g_free(d->name);
 	g_free(d->lore_list);
 	g_free(d);
@@ -56,6 +58,7 @@ int pd_digest_add_message(pd_digest *d, pd_message *m)
 	if (m->message_id)
 		g_hash_table_add(d->ids, m->message_id);
 	g_ptr_array_add(d->messages, m);
+	pd__body_store_put(d->bodies, m); /* read again only when written out */
 	return PD_OK;
 }
 
@@ -393,7 +396,8 @@ static void guess_list(pd_report *r)
 int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 		     const char *to_label, pd_state *state, const char *archive_key)
 {
-	pd_report *r = g_new0(pd_report, 1);
+	pd__report *full = g_new0(pd__report, 1);
+	pd_report *r = &full->pub;
 	GPtrArray *keep = g_ptr_array_new_with_free_func((GDestroyNotify)pd_earlier_free);
 	earlier_lookup lookup = { state, 0 };
 	pd__earlier_source source = { lookup_by_message, lookup_by_markers, &lookup };
@@ -410,6 +414,8 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	r->name = d->name;
 	r->lore_list = d->lore_list;
 	d->name = d->lore_list = NULL;
+	full->bodies = d->bodies;
+	d->bodies = NULL;
 	pd_digest_free(d);
 
 	if (state && archive_key) {
@@ -482,6 +488,12 @@ void pd_report_free(pd_report *r)
 	for (i = 0; i < r->n_earlier; i++)
 		pd_earlier_free(r->earlier[i]);
 	g_free(r->earlier);
+	pd__body_store_free(((pd__report *)r)->bodies);
 	g_free(r);
+}
+
+int pd_report_commit_message(char **out, const pd_report *r, const pd_message *m)
+{
+	return pd__body_store_get(out, ((const pd__report *)r)->bodies, m);
 }
 

@@ -392,6 +392,14 @@ int pd_digest_finish(pd_report **out, pd_digest *digest,
 		     pd_state *state, const char *archive_key);
 void pd_report_free(pd_report *report);
 
+/* The commit message of `m`, one of the report's messages, as a new
+ * string (pd_free()); *out NULL when none was kept (see
+ * pd_parse_options.keep_all_bodies).  A report keeps these texts in a
+ * temporary file, not in m->commit_message, so that a digest of a whole
+ * archive stays small in memory: read them through this.  PD_ERR_IO when
+ * the file cannot be read back. */
+int pd_report_commit_message(char **out, const pd_report *report, const pd_message *m);
+
 /* Reads every message of `range` in `archive` into a report: the whole
  * pipeline in one call.  Per-message failures go to opts->diag.  With
  * `position` non-NULL, *position receives where the reading got to

@@ -183,4 +183,28 @@ int pd__sink_finish(pd__sink *sink);
 /* A pd_write_cb appending to the GString `payload`. */
 int pd__sink_to_gstring(const char *data, size_t len, void *payload);
 
+/* ---- commit messages on disk while a digest is made (body-store.c) ---- */
+
+typedef struct pd__body_store pd__body_store;
+
+/* A store whose file, an unlinked temporary one in $TMPDIR, is made on
+ * first use; when it cannot be, texts stay in their messages. *//* A store in a new unlinked temporary file ($TMPDIR); when none can be
+ * made, a store that keeps nothing (texts stay in their messages). */
+pd__body_store *pd__body_store_new(void);
+void pd__body_store_free(pd__body_store *store);
+/* Moves m->commit_message into the store (m->commit_message becomes
+ * NULL), keyed by `m`, which must stay at the same address.  When the
+ * file cannot be written the text stays in `m`: nothing is lost. */
+void pd__body_store_put(pd__body_store *store, pd_message *m);
+/* A new copy of m's commit message, from `m` or the store (`store` may
+ * be NULL); *out NULL when it has none.  PD_ERR_IO when the file cannot
+ * be read back. */
+int pd__body_store_get(char **out, const pd__body_store *store, const pd_message *m);
+
+/* What a report holds besides its public fields. */
+typedef struct {
+	pd_report pub;            /* first: a pd_report * is one of these */
+	pd__body_store *bodies;   /* owned */
+} pd__report;
+
 #endif

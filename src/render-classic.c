@@ -27,15 +27,21 @@ static void append_trimmed(GString *out, const char *text)
 	g_string_append_len(out, start, end - start);
 }
 
-static void new_block(GString *out, const pd_message *m)
+/* The New: block of `m`, its commit message read back from the report's
+ * store. */
+static int new_block(GString *out, const pd_report *r, const pd_message *m)
 {
 	char *author = pd__person_display_plain(&m->sender);
+	char *body = NULL;
+	int error = pd_report_commit_message(&body, r, m);
 
 	g_string_append_printf(out, "New:  %s\n%s\nAuthor: %s\n\n",
 			       m->tags.title, m->subject, author);
-	append_trimmed(out, m->commit_message ? m->commit_message : "");
+	append_trimmed(out, body ? body : "");
 	g_string_append_printf(out, "\n\n%s\n\n", separator);
 	g_free(author);
+	g_free(body);
+	return error;
 }
 
 /* A day, for saying when an earlier digest reported something. */
@@ -92,21 +98,22 @@ static void patch_list(pd__sink *sink, const pd_report *r)
 	}
 }
 
-static void commit_messages(pd__sink *sink, const pd_report *r)
+static int commit_messages(pd__sink *sink, const pd_report *r)
 {
 	GString *out = sink->buf;
 	size_t i;
+	int error = PD_OK;
 
-	for (i = 0; i < r->n_series; i++) {
+	for (i = 0; i < r->n_series && error == PD_OK; i++) {
 		const pd_series *s = &r->series[i];
 		pd__sink_flush(sink, 0);
 		if (s->status == PD_SERIES_NEW || s->status == PD_SERIES_CONTINUED) {
 			/* a continued series shows what it had not shown yet:
 			 * grouping never adds a cover or patch 1 it had */
 			if (s->cover)
-				new_block(out, s->cover);
-			if (s->first_patch)
-				new_block(out, s->first_patch);
+				error = new_block(out, r, s->cover);
+			if (s->first_patch && error == PD_OK)
+				error = new_block(out, r, s->first_patch);
 		} else if (s->status == PD_SERIES_REPORTED && (s->cover || s->first_patch)) {
 			const pd_message *exist = s->first_patch ? s->first_patch : s->cover;
 			const pd_message *skip = s->cover ? s->cover : s->first_patch;
@@ -114,6 +121,7 @@ static void commit_messages(pd__sink *sink, const pd_report *r)
 					       exist->subject, skip->subject);
 		}
 	}
+	return error;
 }
 
 int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload)
@@ -121,6 +129,7 @@ int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload
 	pd__sink sink;
 	GString *s;
 	size_t i;
+	int error;
 
 	pd__sink_init(&sink, write, payload);
 	s = sink.buf;
@@ -137,7 +146,10 @@ int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload
 	g_string_append(s, "\n===== Patch list in this time period =====\n\n");
 	patch_list(&sink, r);
 	g_string_append(s, "\n===== Patch Commit Messages ====\n\n");
-	commit_messages(&sink, r);
+	if ((error = commit_messages(&sink, r)) < 0) {
+		g_string_free(sink.buf, TRUE);
+		return error;
+	}
 	return pd__sink_finish(&sink);
 }
 
@@ -146,7 +158,13 @@ int pd_render_classic(char **out, size_t *out_len, const pd_report *r)
 	GString *all = g_string_sized_new(64 * 1024);
 	int error = pd_render_classic_write(r, pd__sink_to_gstring, all);
 
+	if (error < 0) {
+		g_string_free(all, TRUE);
+		*out = NULL;
+		*out_len = 0;
+		return error;
+	}
 	*out_len = all->len;
 	*out = g_string_free(all, FALSE);
-	return error;
+	return PD_OK;
 }

@@ -61,9 +61,12 @@ static json_t *link_for(const pd_report *r, const pd_message *m)
 	return v;
 }
 
-static json_t *message(const pd_report *r, const pd_message *m, int with_body)
+/* `m` as JSON; with its commit message when `with_body`, read back from
+ * the report's store (*error set when that fails). */
+static json_t *message(const pd_report *r, const pd_message *m, int with_body, int *error)
 {
 	json_t *o = json_object();
+	char *body = NULL;
 
 	json_object_set_new(o, "subject", jstr(m->subject));
 	json_object_set_new(o, "title", jstr(m->tags.title));
@@ -75,8 +78,13 @@ static json_t *message(const pd_report *r, const pd_message *m, int with_body)
 	json_object_set_new(o, "sender", person(&m->sender));
 	json_object_set_new(o, "link", link_for(r, m));
 	json_object_set_new(o, "origin", jstr(m->origin));
-	if (with_body)
-		json_object_set_new(o, "commit_message", str_or_null(m->commit_message));
+	if (with_body) {
+		int e = pd_report_commit_message(&body, r, m);
+		if (e < 0)
+			*error = e;
+		json_object_set_new(o, "commit_message", str_or_null(body));
+		g_free(body);
+	}
 	return o;
 }
 
@@ -122,7 +130,7 @@ static json_t *earlier_here(const pd_report *r, long index)
 	return o;
 }
 
-static json_t *series(const pd_report *r, const pd_series *s)
+static json_t *series(const pd_report *r, const pd_series *s, int *error)
 {
 	json_t *o = json_object(), *patches = json_array();
 	size_t i;
@@ -147,10 +155,10 @@ static json_t *series(const pd_report *r, const pd_series *s)
 		json_object_set_new(o, "previous_version", earlier_here(r, s->previous_as));
 	else if (s->previous)
 		json_object_set_new(o, "previous_version", earlier_digest(s->previous));
-	json_object_set_new(o, "cover", s->cover ? message(r, s->cover, shown) : json_null());
+	json_object_set_new(o, "cover", s->cover ? message(r, s->cover, shown, error) : json_null());
 	for (i = 0; i < s->n_patches; i++)
 		json_array_append_new(patches, message(r, s->patches[i],
-						       shown && s->patches[i] == s->first_patch));
+						       shown && s->patches[i] == s->first_patch, error));
 	json_object_set_new(o, "patches", patches);
 	return o;
 }
@@ -215,9 +223,10 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 	g_string_append_len(sink.buf, head, tail + 1 - head);
 	free(head);
 	for (i = 0; i < r->n_series && error == PD_OK; i++) {
-		json_t *one = series(r, &r->series[i]);
+		json_t *one = series(r, &r->series[i], &error);
 		g_string_append(sink.buf, i ? ",\n  " : "\n  ");
-		error = dump_indented(&sink, one, "  ");
+		if (error == PD_OK)
+			error = dump_indented(&sink, one, "  ");
 		json_decref(one);
 		pd__sink_flush(&sink, 0);
 	}

@@ -25,6 +25,9 @@ grep -q "Exit codes" "$tmp/help" && ok "--help documents exit codes" || nok "--h
 	&& ok "-o writes the digest to a file" || nok "-o writes the digest to a file"
 "$PD" -n EXAMPLE sample/kvm-sample.mbox | sed -n 2p | grep -q "^EXAMPLE mailing list update" \
 	&& ok "--name sets the title" || nok "--name sets the title"
+# commit messages wait in a temporary file; without one they stay in memory
+TMPDIR="$tmp/no-such-dir" "$PD" sample/kvm-sample.mbox | cmp -s - tests/golden/kvm-sample.classic \
+	&& ok "no usable TMPDIR: the same digest" || nok "no usable TMPDIR: the same digest"
 # -o onto what is not a regular file writes through it and leaves it be:
 # replacing it (a device such as /dev/null, a FIFO, a symlink) would
 # break the system for every other program

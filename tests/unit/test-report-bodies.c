@@ -1,0 +1,71 @@
+/*
+ * test-report-bodies.c - a report keeps the commit messages of its covers
+ * and first patches in a temporary file, not in the messages, and gives
+ * each back whole through pd_report_commit_message().
+ */
+#include <glib.h>
+#include <sys/stat.h>
+#include "harness.h"
+#include "patchdigest.h"
+
+static const char cover[] =
+	"From: A U Thor <author@example.org>\n"
+	"Subject: [PATCH 0/1] widget: make it faster\n"
+	"Date: Mon, 2 Jun 2025 10:00:00 +0000\n"
+	"Message-ID: <cover@example.org>\n"
+	"\n"
+	"The widget was slow.\n\nThis makes it fast: caf\xc3\xa9.\n";
+static const char patch[] =
+	"From: A U Thor <author@example.org>\n"
+	"Subject: [PATCH 1/1] widget: cache the lookups\n"
+	"Date: Mon, 2 Jun 2025 10:00:01 +0000\n"
+	"Message-ID: <patch1@example.org>\n"
+	"In-Reply-To: <cover@example.org>\n"
+	"\n"
+	"Cache them.\n\nSigned-off-by: A U Thor <author@example.org>\n---\n"
+	"diff --git a/w b/w\n--- a/w\n+++ b/w\n@@ -1 +1 @@\n-a\n+b\n";
+
+/* What the parser alone makes of `raw`'s commit message. */
+static char *parsed_body(const char *raw)
+{
+	pd_message *m = NULL;
+	char *body;
+
+	pd_message_parse(&m, raw, strlen(raw), "test", NULL);
+	body = g_strdup(m->commit_message);
+	pd_message_free(m);
+	return body;
+}
+
+int main(void)
+{
+	const char *raws[] = { cover, patch };
+	pd_digest *d = NULL;
+	pd_report *r = NULL;
+	char *got = NULL, *want;
+	size_t i;
+
+	pd_digest_new(&d, NULL);
+	for (i = 0; i < 2; i++) {
+		pd_raw_message raw = { raws[i], strlen(raws[i]), "test", 0 };
+		pd_digest_add_raw(d, &raw);
+	}
+	CHECK_INT("finish", pd_digest_finish(&r, d, NULL, NULL, NULL, NULL), PD_OK);
+	CHECK_INT("one series", r->n_series, 1);
+	CHECK("the cover's text is not held in the message", r->series[0].cover->commit_message == NULL);
+	CHECK("the first patch's text is not held in the message",
+	      r->series[0].first_patch->commit_message == NULL);
+
+	want = parsed_body(cover);
+	CHECK_INT("the cover's text comes back", pd_report_commit_message(&got, r, r->series[0].cover), PD_OK);
+	CHECK_STR("the cover's text is the parser's, byte for byte", got, want);
+	g_free(got);
+	g_free(want);
+	want = parsed_body(patch);
+	pd_report_commit_message(&got, r, r->series[0].first_patch);
+	CHECK_STR("the first patch's text is the parser's, byte for byte", got, want);
+	g_free(got);
+	g_free(want);
+	pd_report_free(r);
+	return harness_failed ? 1 : 0;
+}
