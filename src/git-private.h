@@ -28,6 +28,14 @@ typedef struct {
 	int64_t time;          /* commit time */
 } pd__chain_link;
 
+/* The tree, commit time and first parent of a commit from its raw object
+ * data, when its header is git's plain form ("tree", "parent"s, then the
+ * committer line among the others); *n_parents counts its parents.
+ * Returns 0, or -1 for anything else (libgit2 then parses it).  The
+ * oracle test holds it to libgit2 on every corpus commit. */
+int pd__git_commit_header(pd__chain_link *link, git_oid *first_parent, unsigned *n_parents,
+			  const char *data, size_t len);
+
 /* Why a chain stopped before the root. */
 typedef struct {
 	git_oid broken;        /* the first commit that cannot be read */
