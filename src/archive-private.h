@@ -23,6 +23,9 @@ typedef struct {
 typedef struct {
 	const char *git_dir;   /* NULL: the message's bytes were given */
 	unsigned char blob[20];
+	int is_tree;           /* `blob` is a v2 commit's tree: the message is
+	                          its 'm' entry, and one with only 'd' removed
+	                          a message (nothing to read) */
 } pd__blob_ref;
 
 struct pd__reader {
@@ -51,7 +54,8 @@ typedef struct pd__blob_reader pd__blob_reader;
 pd__blob_reader *pd__blob_reader_new(void);
 void pd__blob_reader_free(pd__blob_reader *reader);
 /* *data and *len borrow the blob until the next call with `reader`.
- * PD_ERR_GIT naming `commit_origin` when it cannot be read. */
+ * Returns PD_OK; 1 when the tree names no message (a removal); PD_ERR_GIT
+ * naming `commit_origin` when the tree or blob cannot be read. */
 int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *reader,
 			 const pd__blob_ref *ref, const char *commit_origin);
 

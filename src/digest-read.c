@@ -25,6 +25,7 @@ typedef struct {
 	char *origin;
 	int64_t archive_time;
 	int unreadable;      /* the archive could not give it: `why` says */
+	int removed;         /* a commit that removed a message: nothing */
 	pd_message *msg;     /* parsed; NULL when it could not be */
 	char *why;
 } entry;
@@ -75,9 +76,14 @@ static void parse_batch(gpointer data, gpointer user)
 		if (e->ref.git_dir) {
 			if (!br)
 				br = check_out_reader(p);
-			if (pd__blob_reader_read(&bytes, &len, br, &e->ref, e->origin) < 0) {
+			int status = pd__blob_reader_read(&bytes, &len, br, &e->ref, e->origin);
+			if (status < 0) {
 				e->unreadable = 1;
 				e->why = g_strdup(pd_error_last());
+				continue;
+			}
+			if (status > 0) {
+				e->removed = 1;
 				continue;
 			}
 		}
@@ -119,6 +125,8 @@ static int take_oldest(pd_digest *d, GQueue *in_flight, pool *p, size_t *taken)
 	g_mutex_unlock(&p->lock);
 	for (size_t i = 0; i < b->n && error == PD_OK; i++) {
 		entry *e = &b->entries[i];
+		if (e->removed)
+			continue;
 		if (e->unreadable || !e->msg) {
 			pd_digest_note_skipped(d, e->origin, e->why);
 			continue;

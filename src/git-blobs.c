@@ -1,7 +1,8 @@
 /*
  * git-blobs.c - message blobs read on the pool threads (digest-read.c).
  * Inflating blobs is most of the reading, so the thread walking the
- * history hands out references and each pool thread reads them with
+ * history hands out references (a v2 commit's tree, whose 'm' entry is
+ * the message) and each pool thread reads them with
  * its own libgit2 handle per epoch: libgit2 handles are not shared
  * between threads.
  */
@@ -48,6 +49,20 @@ int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *br,
 		g_hash_table_insert(br->repos, g_strdup(ref->git_dir), repo);
 	}
 	git_oid_fromraw(&oid, ref->blob);
+	if (ref->is_tree) {
+		git_tree *tree = NULL;
+		const git_tree_entry *entry;
+		if (git_tree_lookup(&tree, repo, &oid) < 0)
+			return pd__error(PD_ERR_GIT, "%s: the tree of %s cannot be read (a missing "
+					 "or corrupt object; libgit2: %s)", ref->git_dir, commit_origin,
+					 pd__git_message());
+		entry = git_tree_entry_byname(tree, "m");
+		if (entry)
+			git_oid_cpy(&oid, git_tree_entry_id(entry));
+		git_tree_free(tree);
+		if (!entry)
+			return 1; /* "d": a message removed, nothing to read */
+	}
 	if (git_blob_lookup(&br->blob, repo, &oid) < 0)
 		return pd__error(PD_ERR_GIT, "%s: the message blob of %s cannot be read (a missing "
 				 "or corrupt object; libgit2: %s)", ref->git_dir, commit_origin,

@@ -419,6 +419,15 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 			git_commit_free(commit);
 			if (error == GIT_ENOTFOUND)
 				continue; /* a removal */
+		} else if (r->base.deferred) {
+			/* another thread reads the tree and its message
+			 * (digest-read.c) */
+			r->base.deferred->git_dir = w->path;
+			r->base.deferred->is_tree = 1;
+			memcpy(r->base.deferred->blob, link.tree.id, 20);
+			out->data = NULL;
+			out->len = 0;
+			return PD_OK;
 		} else {
 			if (git_tree_lookup(&tree, w->repo, &link.tree) < 0)
 				return pd__error(PD_ERR_GIT, "%s: the tree of commit %s cannot be read "
@@ -428,15 +437,6 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 			if (!entry) {
 				git_tree_free(tree);
 				continue; /* "d": a message removed, nothing to read */
-			}
-			if (r->base.deferred) {
-				/* another thread reads it (digest-read.c) */
-				r->base.deferred->git_dir = w->path;
-				memcpy(r->base.deferred->blob, git_tree_entry_id(entry)->id, 20);
-				git_tree_free(tree);
-				out->data = NULL;
-				out->len = 0;
-				return PD_OK;
 			}
 			error = git_blob_lookup(&r->blob, w->repo, git_tree_entry_id(entry));
 			git_tree_free(tree);

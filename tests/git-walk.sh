@@ -69,4 +69,29 @@ check "a merge: the side branch's message and the merge's redelivery are read" \
 	"$(count "$tmp/after.json")" "$(($1 + 1)) $(($2 + 1))"
 grep -q "side: a patch only a merge brings in" "$tmp/after.json" \
 	&& ok "a merge: the side branch's patch is listed" || nok "a merge: the side branch's patch is listed"
+
+# a commit that removed a message (public-inbox's 'd'), and one whose tree
+# is missing: read on the pool threads (-j2) and on one (-j1) alike
+cp -r "$tmp/m" "$tmp/r"; epoch2=$tmp/r/git/2.git
+"$PD" -f json "$tmp/r" >"$tmp/r-before.json" 2>/dev/null
+dtree=$(printf '100644 blob %s\td\n' "$blob" | git --git-dir="$epoch2" mktree)
+removal=$(echo removal | git --git-dir="$epoch2" commit-tree "$dtree" -p HEAD)
+git --git-dir="$epoch2" update-ref HEAD "$removal"
+for j in 1 2; do
+	"$PD" -j$j -f json "$tmp/r" >"$tmp/r-after.json" 2>"$tmp/err"; check "a removal (-j$j): exits 0" $? 0
+	check "a removal (-j$j): nothing read, nothing skipped" \
+		"$(count "$tmp/r-after.json")" "$(count "$tmp/r-before.json")"
+done
+gone=$(printf '100644 blob %s\tm\n' "$blob" | sed 's/\tm$/\tgone/' | git --git-dir="$epoch2" mktree)
+notree=$(echo notree | git --git-dir="$epoch2" commit-tree "$gone" -p HEAD)
+# not the newest commit: a HEAD that cannot be read is the whole epoch's damage
+ontop=$(echo ontop | git --git-dir="$epoch2" commit-tree "$dtree" -p "$notree")
+git --git-dir="$epoch2" update-ref HEAD "$ontop"
+rm -f "$epoch2/objects/$(echo "$gone" | cut -c1-2)/$(echo "$gone" | cut -c3-)"
+for j in 1 2; do
+	"$PD" -j$j "$tmp/r" >/dev/null 2>"$tmp/err"; check "a missing tree (-j$j): exits 1" $? 1
+	grep -q "commit $notree: skipped: .*the tree of commit $notree cannot be read" "$tmp/err" \
+		&& ok "a missing tree (-j$j): the commit is named" \
+		|| nok "a missing tree (-j$j): the commit is named: $(cat "$tmp/err")"
+done
 exit $fail
