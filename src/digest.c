@@ -215,22 +215,6 @@ static const char *first_title(const pd_series *s)
 	     : s->continues ? s->continues->first_title : NULL;
 }
 
-static int same_text(const char *a, const char *b)
-{
-	return a && b && !strcmp(a, b);
-}
-
-/* The spec's "already reported": same author, and the same cover-letter
- * title or first-patch title; same_version says whether the versions must
- * match (a repeat) or differ (another version of it). */
-static int same_series(const pd_series *a, const pd_series *b, int same_version)
-{
-	return !g_ascii_strcasecmp(a->author->address, b->author->address)
-	    && (strcmp(a->version, b->version) == 0) == same_version
-	    && (same_text(cover_title(a), cover_title(b))
-		|| same_text(first_title(a), first_title(b)));
-}
-
 /* Asks the state about series s: *out a new pd_earlier or NULL. */
 static int ask_state(pd_earlier **out, earlier_lookup *l, const pd_series *s, int same_version)
 {
@@ -285,24 +269,94 @@ static int drop_reported(pd_report *r, earlier_lookup *l)
 	return error;
 }
 
+/* New series indexed by author and title: "address\ntitle" -> GArray of
+ * series indices, ascending.  A repeat or another version has the same
+ * author and the same cover or first-patch title, so only those are
+ * compared: comparing all of one author's series was quadratic, and a
+ * prolific author has thousands at a million messages. */
+typedef struct {
+	GHashTable *by_cover, *by_first;
+} title_index;
+
+static char *title_key(const char *author, const char *title)
+{
+	return g_strconcat(author, "\n", title, NULL);
+}
+
+static GArray *same_title(GHashTable *index, const char *author, const char *title)
+{
+	char *key;
+	GArray *found;
+
+	if (!title)
+		return NULL;
+	key = title_key(author, title);
+	found = g_hash_table_lookup(index, key);
+	g_free(key);
+	return found;
+}
+
+static void index_add(GHashTable *index, const char *author, const char *title, guint i)
+{
+	char *key;
+	GArray *list;
+
+	if (!title)
+		return;
+	key = title_key(author, title);
+	if (!(list = g_hash_table_lookup(index, key))) {
+		list = g_array_new(FALSE, FALSE, sizeof(guint));
+		g_hash_table_insert(index, key, list);
+	} else {
+		g_free(key);
+	}
+	g_array_append_val(list, i);
+}
+
+/* The first (same_version) or the last (!same_version) series of `list`
+ * whose version is (or is not) s's; -1 when none. */
+static long pick(const pd_report *r, const pd_series *s, GArray *list, int same_version)
+{
+	guint k;
+
+	for (k = 0; list && k < list->len; k++) {
+		guint j = g_array_index(list, guint, same_version ? k : list->len - 1 - k);
+		if ((strcmp(s->version, r->series[j].version) == 0) == same_version)
+			return (long)j;
+	}
+	return -1;
+}
+
+/* The series of this report s repeats (same_version), else the newest
+ * other version of it: the spec's same author and same cover-letter or
+ * first-patch title; -1 when none. */
+static long find_same(const pd_report *r, const pd_series *s, title_index *ix,
+		      const char *author, int same_version)
+{
+	long a = pick(r, s, same_title(ix->by_cover, author, cover_title(s)), same_version);
+	long b = pick(r, s, same_title(ix->by_first, author, first_title(s)), same_version);
+
+	if (a < 0 || b < 0)
+		return a < 0 ? b : a;
+	return same_version ? MIN(a, b) : MAX(a, b);
+}
+
 /* Sets each series' status: continued (grouping found it in the state),
  * already reported (here or earlier), hidden, or new; and for new ones
  * the other version reported before, if any. */
 static int mark_reported(pd_report *r, earlier_lookup *l, GPtrArray *keep)
 {
-	/* new series by author (lowercased address -> GArray of indices,
-	 * ascending): a repeat or another version has the same author, so
-	 * only those are compared -- all pairs would be quadratic, hours at
-	 * a million messages */
-	GHashTable *by_author = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-						      (GDestroyNotify)g_array_unref);
-	size_t i, k;
+	title_index ix = {
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref),
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref),
+	};
+	size_t i;
 	int error = PD_OK;
 
 	for (i = 0; i < r->n_series && error == PD_OK; i++) {
 		pd_series *s = &r->series[i];
 		char *author;
-		GArray *same_author;
+		long j;
 
 		if (s->continues) {
 			/* the rest of an earlier series; a repeat, though, when
@@ -314,14 +368,10 @@ static int mark_reported(pd_report *r, earlier_lookup *l, GPtrArray *keep)
 			continue;
 		}
 		author = g_ascii_strdown(s->author->address, -1);
-		same_author = g_hash_table_lookup(by_author, author);
 		s->status = s->cover || s->first_patch ? PD_SERIES_NEW : PD_SERIES_HIDDEN;
-		for (k = 0; same_author && k < same_author->len && s->status != PD_SERIES_REPORTED; k++) {
-			guint j = g_array_index(same_author, guint, k);
-			if (same_series(s, &r->series[j], 1)) {
-				s->status = PD_SERIES_REPORTED;
-				s->reported_as = (long)j;
-			}
+		if ((j = find_same(r, s, &ix, author, 1)) >= 0) {
+			s->status = PD_SERIES_REPORTED;
+			s->reported_as = j;
 		}
 		if (s->status != PD_SERIES_REPORTED && l && (error = repeat_in_state(s, l, keep)) < 0) {
 			g_free(author);
@@ -332,11 +382,7 @@ static int mark_reported(pd_report *r, earlier_lookup *l, GPtrArray *keep)
 			continue;
 		}
 		/* a new version: name the newest other version shown before */
-		for (k = same_author ? same_author->len : 0; k-- > 0 && s->previous_as < 0;) {
-			guint j = g_array_index(same_author, guint, k);
-			if (same_series(s, &r->series[j], 0))
-				s->previous_as = (long)j;
-		}
+		s->previous_as = find_same(r, s, &ix, author, 0);
 		if (s->previous_as < 0 && l) {
 			pd_earlier *e = NULL;
 			if ((error = ask_state(&e, l, s, 0)) < 0) {
@@ -348,14 +394,12 @@ static int mark_reported(pd_report *r, earlier_lookup *l, GPtrArray *keep)
 				s->previous = e;
 			}
 		}
-		if (!same_author) {
-			same_author = g_array_new(FALSE, FALSE, sizeof(guint));
-			g_hash_table_insert(by_author, g_strdup(author), same_author);
-		}
-		g_array_append_val(same_author, (guint){ (guint)i });
+		index_add(ix.by_cover, author, cover_title(s), (guint)i);
+		index_add(ix.by_first, author, first_title(s), (guint)i);
 		g_free(author);
 	}
-	g_hash_table_destroy(by_author);
+	g_hash_table_destroy(ix.by_cover);
+	g_hash_table_destroy(ix.by_first);
 	return error;
 }
 
