@@ -64,32 +64,32 @@ void pd__body_store_free(pd__body_store *s)
 	g_free(s);
 }
 
-void pd__body_store_put(pd__body_store *s, pd_message *m)
+int pd__body_store_put(pd__body_store *s, const pd_message *key, const char *text)
 {
 	size_t len, done = 0;
+	stored_text *t;
 
-	if (!s || !m->commit_message || open_file(s) < 0 || s->write_failed)
-		return;
-	len = strlen(m->commit_message);
+	if (!s || open_file(s) < 0 || s->write_failed)
+		return 0;
+	len = strlen(text);
 	while (done < len) {
-		ssize_t n = pwrite(s->fd, m->commit_message + done, len - done, s->size + (gint64)done);
+		ssize_t n = pwrite(s->fd, text + done, len - done, s->size + (gint64)done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
 			/* from now on texts stay in memory; those stored are
 			 * still readable */
 			s->write_failed = 1;
-			return;
+			return 0;
 		}
 		done += (size_t)n;
 	}
-	stored_text *t = g_new(stored_text, 1);
+	t = g_new(stored_text, 1);
 	t->offset = s->size;
 	t->len = len;
 	s->size += (gint64)len;
-	g_hash_table_insert(s->texts, m, t);
-	g_free(m->commit_message);
-	m->commit_message = NULL;
+	g_hash_table_insert(s->texts, (gpointer)key, t);
+	return 1;
 }
 
 int pd__body_store_get(char **out, const pd__body_store *s, const pd_message *m)

@@ -10,7 +10,8 @@
 struct pd_digest {
 	pd_digest_options opts;
 	char *name, *lore_list;
-	GPtrArray *messages;    /* pd_message, owned */
+	GPtrArray *messages;    /* pd_message, packed (pd__message_pack()), owned */
+	GStringChunk *pool;     /* their shared strings */
 	GHashTable *ids;        /* Message-IDs seen (borrowed keys) */
 	size_t n_duplicates, n_skipped, n_damaged;
 	int have_list_id;       /* a message kept so far has a List-Id */

@@ -17,7 +17,8 @@ int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
 	d->name = g_strdup(d->opts.name);
 	d->lore_list = g_strdup(d->opts.lore_list);
 	d->opts.name = d->opts.lore_list = NULL;
-	d->messages = g_ptr_array_new_with_free_func((GDestroyNotify)pd_message_free);
+	d->messages = g_ptr_array_new_with_free_func(g_free); /* packed */
+	d->pool = g_string_chunk_new(64 * 1024);
 	d->ids = g_hash_table_new(g_str_hash, g_str_equal);
 	d->bodies = pd__body_store_new();
 	*out = d;
@@ -30,6 +31,8 @@ void pd_digest_free(pd_digest *d)
 		return;
 	g_hash_table_destroy(d->ids);
 	g_ptr_array_free(d->messages, TRUE);
+	if (d->pool)
+		g_string_chunk_free(d->pool);
 	pd__body_store_free(d->bodies);
 	g_free(d->name);
 	g_free(d->lore_list);
@@ -50,15 +53,24 @@ void pd_digest_note_skipped(pd_digest *d, const char *origin, const char *what)
 
 int pd_digest_add_message(pd_digest *d, pd_message *m)
 {
+	pd_message *kept;
+
 	if (m->message_id && g_hash_table_contains(d->ids, m->message_id)) {
 		d->n_duplicates++; /* the same message delivered twice counts once */
 		pd_message_free(m);
 		return PD_OK;
 	}
-	if (m->message_id)
-		g_hash_table_add(d->ids, m->message_id);
-	g_ptr_array_add(d->messages, m);
-	pd__body_store_put(d->bodies, m); /* read again only when written out */
+	/* kept in one block (message-pack.c), its commit message in the
+	 * body store: read again only when written out */
+	kept = pd__message_pack(m, d->pool, 0);
+	if (m->commit_message && !pd__body_store_put(d->bodies, kept, m->commit_message)) {
+		g_free(kept);
+		kept = pd__message_pack(m, d->pool, 1);
+	}
+	pd_message_free(m);
+	if (kept->message_id)
+		g_hash_table_add(d->ids, kept->message_id);
+	g_ptr_array_add(d->messages, kept);
 	return PD_OK;
 }
 
@@ -260,7 +272,7 @@ static int drop_reported(pd_report *r, earlier_lookup *l)
 			error = pd__state_reported_message(&seen, l->state, l->archive_id, m->message_id);
 		if (seen) {
 			r->n_duplicates++;
-			pd_message_free(m);
+			g_free(m); /* packed */
 			continue;
 		}
 		r->messages[kept++] = m;
@@ -460,6 +472,8 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	d->name = d->lore_list = NULL;
 	full->bodies = d->bodies;
 	d->bodies = NULL;
+	full->pool = d->pool;
+	d->pool = NULL;
 	pd_digest_free(d);
 
 	if (state && archive_key) {
@@ -521,7 +535,7 @@ void pd_report_free(pd_report *r)
 		return;
 	pd__series_array_free(r->series, r->n_series);
 	for (i = 0; i < r->n_messages; i++)
-		pd_message_free(r->messages[i]);
+		g_free(r->messages[i]); /* packed */
 	g_free(r->messages);
 	free_tallies(r->domains, r->n_domains);
 	free_tallies(r->contributors, r->n_contributors);
@@ -533,6 +547,8 @@ void pd_report_free(pd_report *r)
 		pd_earlier_free(r->earlier[i]);
 	g_free(r->earlier);
 	pd__body_store_free(((pd__report *)r)->bodies);
+	if (((pd__report *)r)->pool)
+		g_string_chunk_free(((pd__report *)r)->pool);
 	g_free(r);
 }
 

@@ -192,10 +192,11 @@ typedef struct pd__body_store pd__body_store;
  * made, a store that keeps nothing (texts stay in their messages). */
 pd__body_store *pd__body_store_new(void);
 void pd__body_store_free(pd__body_store *store);
-/* Moves m->commit_message into the store (m->commit_message becomes
- * NULL), keyed by `m`, which must stay at the same address.  When the
- * file cannot be written the text stays in `m`: nothing is lost. */
-void pd__body_store_put(pd__body_store *store, pd_message *m);
+/* Writes `text`, the commit message of `key`, into the store: 1 when it
+ * is there (keyed by `key`, which must stay at its address), 0 when the
+ * file cannot be made or written and the caller must keep the text:
+ * nothing is lost. */
+int pd__body_store_put(pd__body_store *store, const pd_message *key, const char *text);
 /* A new copy of m's commit message, from `m` or the store (`store` may
  * be NULL); *out NULL when it has none.  PD_ERR_IO when the file cannot
  * be read back. */
@@ -205,6 +206,16 @@ int pd__body_store_get(char **out, const pd__body_store *store, const pd_message
 typedef struct {
 	pd_report pub;            /* first: a pd_report * is one of these */
 	pd__body_store *bodies;   /* owned */
+	GStringChunk *pool;       /* the messages' shared strings, owned */
 } pd__report;
+
+/* ---- kept messages (message-pack.c) ------------------------------------ */
+
+/* A copy of `m` in one allocation, freed with g_free() alone: the struct,
+ * its References array and its own strings; Message-IDs, References,
+ * names, addresses, List-Id and To: in `pool` (shared with the other
+ * messages; the pool must outlive the copy); the commit message only
+ * when `with_body`.  `m` is left as it was. */
+pd_message *pd__message_pack(const pd_message *m, GStringChunk *pool, int with_body);
 
 #endif

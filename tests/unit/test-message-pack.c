@@ -1,0 +1,73 @@
+/*
+ * test-message-pack.c - a message a digest keeps, packed into one block
+ * with its repeated strings shared, reads the same as the parser's,
+ * field by field, for every message of the bundled sample; and the
+ * strings meant to be shared are.
+ */
+#include <glib.h>
+#include "harness.h"
+#include "message-compare.h"
+#include "pd-private.h"
+
+int main(void)
+{
+	pd_archive *archive = NULL;
+	pd_archive_iter *it = NULL;
+	pd_raw_message raw;
+	GStringChunk *pool = g_string_chunk_new(4096);
+	GPtrArray *packed = g_ptr_array_new_with_free_func(g_free);
+	size_t n = 0, same = 0, same_with_body = 0;
+	const char *diff = NULL;
+
+	if (pd_archive_open(&archive, "sample/kvm-sample.mbox") < 0
+	    || pd_archive_iter_new(&it, archive, NULL) < 0) {
+		CHECK("the sample opens", 0);
+		return 1;
+	}
+	while (pd_archive_iter_next(&raw, it) == PD_OK) {
+		pd_message *m = NULL, *p, *pb;
+		if (pd_message_parse(&m, raw.data, raw.len, raw.origin, NULL) < 0)
+			continue;
+		n++;
+		p = pd__message_pack(m, pool, 0);
+		pb = pd__message_pack(m, pool, 1);
+		/* without its body the packed copy differs only there */
+		pd_message probe = *p;
+		probe.commit_message = m->commit_message;
+		if (!(diff = pd_message_first_difference(m, &probe)))
+			same++;
+		same_with_body += !pd_message_first_difference(m, pb) && p->commit_message == NULL;
+		g_ptr_array_add(packed, p);
+		g_free(pb);
+		pd_message_free(m);
+	}
+	CHECK("the sample has messages", n > 20);
+	if (diff)
+		printf("# first difference: %s\n", diff);
+	CHECK_INT("packed without the body: every field as parsed", same, n);
+	CHECK_INT("packed with the body: every field as parsed", same_with_body, n);
+
+	/* a thread's root is one string, however many messages refer to it */
+	{
+		size_t shared = 0, refs = 0;
+		for (guint i = 0; i < packed->len; i++) {
+			const pd_message *p = g_ptr_array_index(packed, i);
+			for (guint j = 0; j < packed->len && p->message_id; j++) {
+				const pd_message *q = g_ptr_array_index(packed, j);
+				for (size_t k = 0; q->references[k]; k++) {
+					if (!strcmp(q->references[k], p->message_id)) {
+						refs++;
+						shared += q->references[k] == p->message_id;
+					}
+				}
+			}
+		}
+		CHECK("the sample's messages refer to each other", refs > 10);
+		CHECK_INT("every reference to a message is that message's own ID string", shared, refs);
+	}
+	g_ptr_array_free(packed, TRUE);
+	g_string_chunk_free(pool);
+	pd_archive_iter_free(it);
+	pd_archive_free(archive);
+	return harness_failed ? 1 : 0;
+}
