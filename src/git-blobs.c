@@ -43,6 +43,11 @@ int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *br,
 	br->blob = NULL;
 	repo = g_hash_table_lookup(br->repos, ref->git_dir);
 	if (!repo) {
+		/* epochs are read one after another: the ones before are
+		 * done, and their pack indexes and windows, mapped again by
+		 * every thread, are most of the mapped memory of a large
+		 * archive */
+		g_hash_table_remove_all(br->repos);
 		if (git_repository_open_bare(&repo, ref->git_dir) < 0)
 			return pd__error(PD_ERR_GIT, "%s: cannot open: %s", ref->git_dir,
 					 pd__git_message());
