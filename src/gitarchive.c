@@ -385,6 +385,10 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 		if (error == GIT_ITEROVER) {
 			w->finished = 1;
 			end_walk(r);
+			/* nothing reads this epoch again: its pack index and
+			 * windows would stay mapped to the end */
+			git_repository_free(w->repo);
+			w->repo = NULL;
 			r->current++;
 			continue;
 		}
