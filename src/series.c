@@ -30,10 +30,36 @@
 #define MAX_THREAD_WALK 256
 #define MARKER_WINDOW_SECONDS 3600
 
+/* Patch numbers a series holds: 0 to 63 as bits, any other number in a
+ * table made when one comes.  A hash table for every series was most
+ * of grouping's memory at a million messages. */
+typedef struct {
+	guint64 low;
+	GHashTable *other;
+} number_set;
+
+static void numbers_add(number_set *ns, int n)
+{
+	if (n >= 0 && n < 64) {
+		ns->low |= G_GUINT64_CONSTANT(1) << n;
+		return;
+	}
+	if (!ns->other)
+		ns->other = g_hash_table_new(g_direct_hash, g_direct_equal);
+	g_hash_table_add(ns->other, GINT_TO_POINTER(n));
+}
+
+static int numbers_has(const number_set *ns, int n)
+{
+	if (n >= 0 && n < 64)
+		return (ns->low >> n) & 1;
+	return ns->other && g_hash_table_contains(ns->other, GINT_TO_POINTER(n));
+}
+
 typedef struct {
 	pd_message *cover;
 	GPtrArray *members;     /* patches, posting order */
-	GHashTable *numbers;    /* patch numbers held */
+	number_set numbers;     /* patch numbers held */
 	char version[16];
 	int version_explicit;
 	int total;
@@ -48,7 +74,7 @@ typedef struct {
 	GHashTable *continuing; /* earlier series id -> builder */
 	GPtrArray *keep;        /* pd_earlier the builders refer to (owned) */
 	GPtrArray *builders;
-	GHashTable *by_id;      /* Message-ID -> pd_message (first of each) */
+	GHashTable *by_id;      /* Message-ID -> reply (the first with it) */
 	GHashTable *owner;      /* Message-ID -> builder */
 	GHashTable *by_marker;  /* "author\nversion\ntotal" -> GPtrArray of builder */
 } grouping;
@@ -58,7 +84,8 @@ static void builder_free(gpointer p)
 	builder *b = p;
 
 	g_ptr_array_free(b->members, TRUE);
-	g_hash_table_destroy(b->numbers);
+	if (b->numbers.other)
+		g_hash_table_destroy(b->numbers.other);
 	g_free(b->marker_key);
 	g_free(b);
 }
@@ -82,7 +109,7 @@ static int fits(const builder *b, const pd_message *m)
 		return b->cover == NULL && !b->earlier_cover;
 	if (!m->tags.has_counter)
 		return 0; /* an uncounted patch is a series of its own */
-	return !g_hash_table_contains(b->numbers, GINT_TO_POINTER(m->tags.number));
+	return !numbers_has(&b->numbers, m->tags.number);
 }
 
 /* The series owning the first Message-ID reachable from `m`, or NULL. */
@@ -142,7 +169,6 @@ static builder *new_builder_for(grouping *g, const char *version, int version_ex
 	GPtrArray *list;
 
 	b->members = g_ptr_array_new();
-	b->numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
 	g_strlcpy(b->version, version, sizeof(b->version));
 	b->version_explicit = version_explicit;
 	b->total = total;
@@ -181,7 +207,7 @@ static builder *continuing(grouping *g, pd_earlier *e)
 	b->earlier_cover = e->has_cover;
 	b->last_date = e->last_date;
 	for (i = 0; i < e->n_numbers; i++)
-		g_hash_table_add(b->numbers, GINT_TO_POINTER(e->numbers[i]));
+		numbers_add(&b->numbers, e->numbers[i]);
 	g_hash_table_insert(g->continuing, &e->id, b);
 	return b;
 }
@@ -238,7 +264,7 @@ static void join(grouping *g, builder *b, pd_message *m)
 		b->cover = m;
 	else {
 		g_ptr_array_add(b->members, m);
-		g_hash_table_add(b->numbers, GINT_TO_POINTER(m->tags.number));
+		numbers_add(&b->numbers, m->tags.number);
 	}
 	if (m->tags.version_explicit && !b->version_explicit) {
 		g_strlcpy(b->version, m->tags.version, sizeof(b->version));
@@ -328,8 +354,12 @@ int pd__group_series(pd_series **out, size_t *n_out, pd_message **msgs, size_t n
 	g.owner = g_hash_table_new(g_str_hash, g_str_equal);
 	g.by_marker = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					    (GDestroyNotify)g_ptr_array_unref);
+	/* only replies are walked through: patches and covers are found
+	 * by their series (`owner`), and a million-entry table of them
+	 * would be memory for nothing */
 	for (i = 0; i < n; i++)
-		if (msgs[i]->message_id && !g_hash_table_contains(g.by_id, msgs[i]->message_id))
+		if (msgs[i]->kind == PD_KIND_REPLY && msgs[i]->message_id
+		    && !g_hash_table_contains(g.by_id, msgs[i]->message_id))
 			g_hash_table_insert(g.by_id, msgs[i]->message_id, msgs[i]);
 
 	for (i = 0; i < n; i++) {
