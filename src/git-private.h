@@ -1,6 +1,7 @@
 /*
- * git-private.h - public-inbox layouts in git and reading past a broken
- * history (git-layout.c), for gitarchive.c.
+ * git-private.h - libgit2 set up and used (git-repo.c), public-inbox
+ * layouts in git and the walk along first parents (git-layout.c), for
+ * gitarchive.c and git-blobs.c.
  */
 #ifndef PD_GIT_PRIVATE_H
 #define PD_GIT_PRIVATE_H
@@ -8,8 +9,17 @@
 #include <git2.h>
 #include <glib.h>
 
+/* Initialises libgit2 once per process, with the settings for reading
+ * whole archives (git-repo.c says which and why).  Thread-safe. */
+void pd__git_init(void);
+
 /* libgit2's last error message, or a stand-in when it has none. */
 const char *pd__git_message(void);
+
+/* `oid` abbreviated as git abbreviates it in `repo`: as many hex digits
+ * as the object count calls for, at least 7, longer until unique.  New
+ * string. */
+char *pd__git_abbreviate(git_repository *repo, const git_oid *oid);
 
 /* Whether the tree of commit `head` (of the repository at `path`) is a
  * public-inbox v2 epoch's ('m' or 'd') or a v1 inbox's (fan-out

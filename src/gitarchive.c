@@ -8,7 +8,6 @@
  * and TO's epoch up to TO.  v1: each commit adds one file under a fan-out
  * directory; the message is the blob the commit added.
  */
-#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <git2.h>
@@ -42,110 +41,6 @@ typedef struct {
 	int64_t since;       /* commits before this are passed over unread */
 	int from_passed;     /* from_label names a passed-over commit */
 } git_reader;
-
-static gsize libgit2_once;
-
-static void init_libgit2(void)
-{
-	if (g_once_init_enter(&libgit2_once)) {
-		git_libgit2_init();
-		/* libgit2 maps packs in windows of 1 GB, up to 8 GB, and
-		 * caches 256 MB of objects by default: on an archive of many
-		 * GB that is most of the RSS, and every thread holds windows
-		 * of its own.  Every object is read once, in order, so small
-		 * windows (4 MB, at most 32 MB mapped) lose nothing, and a
-		 * cache only costs: its limit counts objects' bytes, not the
-		 * parsed trees and commits around them.  100k messages peaked
-		 * at 396 MB RSS with the defaults, 179 MB with these, in less
-		 * time. */
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)4 << 20);
-		git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)32 << 20);
-		git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
-		/* libgit2 hashes every object it reads (with collision
-		 * detection: a third of a digest's time, by perf); git
-		 * cat-file does not.  zlib's own checksum still catches a
-		 * damaged object (tests/git-faults.sh). */
-		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-		g_once_init_leave(&libgit2_once, 1);
-	}
-}
-
-const char *pd__git_message(void)
-{
-	const git_error *e = git_error_last();
-	return e && e->message ? e->message : "unknown libgit2 error";
-}
-
-int pd__is_git_repository(const char *path, char **git_dir)
-{
-	git_repository *repo = NULL;
-
-	init_libgit2();
-	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
-		return 0;
-	*git_dir = g_strdup(git_repository_path(repo));
-	git_repository_free(repo);
-	return 1;
-}
-
-/* git's default abbreviation: enough hex digits for the repository's
- * object count (counted from the pack indexes, as git estimates it),
- * at least 7, then longer until unique. */
-static unsigned default_abbrev(git_repository *repo)
-{
-	char *pack_dir = g_build_filename(git_repository_path(repo), "objects", "pack", NULL);
-	GDir *dir = g_dir_open(pack_dir, 0, NULL);
-	const char *name;
-	unsigned long count = 0;
-	unsigned bits = 0, len;
-
-	while (dir && (name = g_dir_read_name(dir))) {
-		char *path;
-		FILE *f;
-		unsigned char head[8 + 256 * 4];
-		if (!g_str_has_suffix(name, ".idx"))
-			continue;
-		path = g_build_filename(pack_dir, name, NULL);
-		f = fopen(path, "rb");
-		if (f && fread(head, 1, sizeof(head), f) == sizeof(head)) {
-			/* v2 starts with "\377tOc" and a version; v1 is all fan-out */
-			const unsigned char *fan = memcmp(head, "\377tOc", 4) ? head : head + 8;
-			const unsigned char *last = fan + 255 * 4;
-			count += ((unsigned long)last[0] << 24) | (last[1] << 16) | (last[2] << 8) | last[3];
-		}
-		if (f)
-			fclose(f);
-		g_free(path);
-	}
-	if (dir)
-		g_dir_close(dir);
-	g_free(pack_dir);
-	while (count >> bits)
-		bits++;
-	len = (bits + 1) / 2;
-	return len < 7 ? 7 : len;
-}
-
-static char *abbreviate(git_repository *repo, const git_oid *oid)
-{
-	char hex[GIT_OID_HEXSZ + 1];
-	unsigned len = default_abbrev(repo);
-	git_odb *odb = NULL;
-
-	git_oid_tostr(hex, sizeof(hex), oid);
-	if (git_repository_odb(&odb, repo) == 0) {
-		git_oid full;
-		git_oid prefix;
-		for (; len < GIT_OID_HEXSZ; len++) {
-			git_oid_fromstrn(&prefix, hex, len);
-			if (git_odb_exists_prefix(&full, odb, &prefix, len) != GIT_EAMBIGUOUS)
-				break;
-		}
-		git_odb_free(odb);
-	}
-	hex[len] = '\0';
-	return g_strdup(hex);
-}
 
 /* Resolves `spec` to a commit in one of the epochs, newest epoch first
  * for names like HEAD~3 that resolve everywhere. */
@@ -281,7 +176,7 @@ static int start_walk(pd_raw_message *out, git_reader *r)
 static void consume(git_reader *r, epoch_walk *w, const git_oid *oid)
 {
 	if (!r->seen_any && !r->base.from_label) /* no FROM: the first commit read */
-		r->base.from_label = abbreviate(w->repo, oid);
+		r->base.from_label = pd__git_abbreviate(w->repo, oid);
 	r->from_passed = 0;
 	git_oid_cpy(&r->last, oid);
 	git_oid_cpy(&w->reached, oid);
@@ -296,7 +191,7 @@ static void pass_over(git_reader *r, epoch_walk *w, const git_oid *oid)
 {
 	if (r->from_passed || (!r->seen_any && !r->base.from_label)) {
 		g_free(r->base.from_label);
-		r->base.from_label = abbreviate(w->repo, oid);
+		r->base.from_label = pd__git_abbreviate(w->repo, oid);
 		r->from_passed = 1;
 	}
 	git_oid_cpy(&w->reached, oid);
@@ -312,7 +207,7 @@ static void stop_at_until(git_reader *r)
 	end_walk(r); /* nothing after --until is read */
 	r->current = r->walks->len;
 	g_free(r->base.to_label);
-	r->base.to_label = r->seen_any ? abbreviate(w->repo, &r->last)
+	r->base.to_label = r->seen_any ? pd__git_abbreviate(w->repo, &r->last)
 			 : g_strdup(r->base.from_label ? r->base.from_label : "-");
 	if (!r->base.from_label)
 		r->base.from_label = g_strdup(r->base.to_label);
@@ -507,7 +402,7 @@ static int apply_start(git_reader *r, const pd_archive *a, const pd_position *st
 		if (!w->has_push || (w->has_hide && git_oid_equal(&w->hide, &w->push)))
 			continue;
 		if (w->has_hide)
-			r->base.from_label = abbreviate(w->repo, &w->hide);
+			r->base.from_label = pd__git_abbreviate(w->repo, &w->hide);
 		return PD_OK;
 	}
 	return PD_OK;
@@ -547,7 +442,7 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_opt
 	int error, last_with_head = -1;
 
 	*out = NULL;
-	init_libgit2();
+	pd__git_init();
 	r = g_new0(git_reader, 1);
 	r->base.ops = &git_ops;
 	r->walks = g_array_new(FALSE, TRUE, sizeof(epoch_walk));
@@ -613,11 +508,11 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_opt
 		}
 	}
 	if (from)
-		r->base.from_label = abbreviate(g_array_index(r->walks, epoch_walk, from_epoch).repo, &from_oid);
+		r->base.from_label = pd__git_abbreviate(g_array_index(r->walks, epoch_walk, from_epoch).repo, &from_oid);
 	if (to)
-		r->base.to_label = abbreviate(g_array_index(r->walks, epoch_walk, to_epoch).repo, &to_oid);
+		r->base.to_label = pd__git_abbreviate(g_array_index(r->walks, epoch_walk, to_epoch).repo, &to_oid);
 	else
-		r->base.to_label = abbreviate(g_array_index(r->walks, epoch_walk, to_epoch).repo,
+		r->base.to_label = pd__git_abbreviate(g_array_index(r->walks, epoch_walk, to_epoch).repo,
 					      &g_array_index(r->walks, epoch_walk, to_epoch).push);
 	if (opts->start && !r->base.from_label) {
 		/* nothing new anywhere, or only whole new epochs: the label of the
