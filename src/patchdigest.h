@@ -101,7 +101,9 @@ typedef struct pd_message {
 	                       guessing the list; NULL for replies */
 	pd_kind kind;
 	int has_diff;
-	char *commit_message; /* UTF-8, see pd_message_parse(); NULL if not kept */
+	char *commit_message; /* UTF-8, see pd_message_parse(); NULL if not kept.
+	                         A report's messages hold it in the report's
+	                         temporary file: pd_report_commit_message() */
 	char *origin;       /* where it came from: commit id or "FILE:offset" */
 	int64_t archive_time; /* commit time for git archives, else date */
 	unsigned damaged;   /* non-zero: the MIME parser recovered from damage */
@@ -325,7 +327,10 @@ typedef struct {
 	pd_message **messages; size_t n_messages; /* unique, in archive order;
 	                      a reply keeps only message_id, references,
 	                      kind, dates, damaged (and the first List-Id):
-	                      its other strings are NULL, to keep memory flat */
+	                      its other strings are NULL, to keep memory flat.
+	                      Owned by the report (each is one block with
+	                      strings shared between messages): never
+	                      pd_message_free() them */
 	size_t n_patches, n_covers, n_replies, n_duplicates, n_skipped;
 	size_t n_damaged;     /* read, but the MIME parser recovered from damage */
 	pd_earlier **earlier; size_t n_earlier;   /* what the series refer to */
