@@ -11,7 +11,7 @@ messages per second, and patchdigest's peak RSS.
 
 Archives: ../shared/corpus/kvmarm and kvm-ppc when present, and synthetic
 archives of the given sizes made by gen-archive.py (cached in
-bench/archives/, keyed by size and seed).  Also times a one-week digest
+bench/archives/, or $BENCH_ARCHIVES, keyed by size and seed).  Also times a one-week digest
 of kvmarm (--since/--until).  Prints a Markdown table."""
 import argparse
 import os
@@ -24,6 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 PD = os.environ.get("PATCHDIGEST", os.path.join(TOP, "build", "patchdigest"))
 SHARED = os.environ.get("PD_SHARED", os.path.join(TOP, "..", "shared"))
+ARCHIVES = os.environ.get("BENCH_ARCHIVES", os.path.join(HERE, "archives"))
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--runs", type=int, default=5)
@@ -77,7 +78,7 @@ def catfile_argv(archive, workdir):
 
 
 def bench(name, archive, extra=()):
-    work = os.path.join(HERE, "archives", ".lists", name)
+    work = os.path.join(ARCHIVES, ".lists", name)
     os.makedirs(work, exist_ok=True)
     cat_argv, n = catfile_argv(archive, work)
     pd_argv = [PD] + list(extra) + [archive]
@@ -95,7 +96,7 @@ def bench(name, archive, extra=()):
 
 
 def synthetic(size):
-    path = os.path.join(HERE, "archives", "synthetic-%d-seed%d" % (size, args.seed))
+    path = os.path.join(ARCHIVES, "synthetic-%d-seed%d" % (size, args.seed))
     if not os.path.isdir(path):
         epoch = 40000 if size <= 100000 else 100000
         subprocess.run([sys.executable, os.path.join(HERE, "gen-archive.py"), "--messages", str(size),
