@@ -177,11 +177,14 @@ typedef struct {
 void pd__sink_init(pd__sink *sink, pd_write_cb write, void *payload);
 /* Writes out what is gathered once there is enough, or `all`. */
 void pd__sink_flush(pd__sink *sink, int all);
-/* Writes the rest and frees the buffer: PD_OK, or PD_ERR_IO when the
- * callback stopped the output. */
-int pd__sink_finish(pd__sink *sink);
-/* A pd_write_cb appending to the GString `payload`. */
-int pd__sink_to_gstring(const char *data, size_t len, void *payload);
+/* Ends a renderer whose status is `error`: on PD_OK writes the rest;
+ * frees the buffer.  Returns `error`, or PD_ERR_IO when the callback
+ * stopped the output. */
+int pd__sink_finish(pd__sink *sink, int error);
+/* A renderer's whole output as one new string (pd_render_classic(),
+ * pd_render_json()). */
+int pd__render_to_string(char **out, size_t *out_len, const pd_report *r,
+			 int (*render)(const pd_report *, pd_write_cb, void *));
 
 /* ---- commit messages on disk while a digest is made (body-store.c) ---- */
 

@@ -146,25 +146,11 @@ int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload
 	g_string_append(s, "\n===== Patch list in this time period =====\n\n");
 	patch_list(&sink, r);
 	g_string_append(s, "\n===== Patch Commit Messages ====\n\n");
-	if ((error = commit_messages(&sink, r)) < 0) {
-		g_string_free(sink.buf, TRUE);
-		return error;
-	}
-	return pd__sink_finish(&sink);
+	error = commit_messages(&sink, r);
+	return pd__sink_finish(&sink, error);
 }
 
 int pd_render_classic(char **out, size_t *out_len, const pd_report *r)
 {
-	GString *all = g_string_sized_new(64 * 1024);
-	int error = pd_render_classic_write(r, pd__sink_to_gstring, all);
-
-	if (error < 0) {
-		g_string_free(all, TRUE);
-		*out = NULL;
-		*out_len = 0;
-		return error;
-	}
-	*out_len = all->len;
-	*out = g_string_free(all, FALSE);
-	return PD_OK;
+	return pd__render_to_string(out, out_len, r, pd_render_classic_write);
 }

@@ -231,25 +231,10 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 		pd__sink_flush(&sink, 0);
 	}
 	g_string_append(sink.buf, r->n_series ? "\n ]\n}" : "]\n}");
-	if (error < 0) {
-		g_string_free(sink.buf, TRUE);
-		return error;
-	}
-	return pd__sink_finish(&sink);
+	return pd__sink_finish(&sink, error);
 }
 
 int pd_render_json(char **out, size_t *out_len, const pd_report *r)
 {
-	GString *all = g_string_sized_new(64 * 1024);
-	int error = pd_render_json_write(r, pd__sink_to_gstring, all);
-
-	if (error < 0) {
-		g_string_free(all, TRUE);
-		*out = NULL;
-		*out_len = 0;
-		return error;
-	}
-	*out_len = all->len;
-	*out = g_string_free(all, FALSE);
-	return PD_OK;
+	return pd__render_to_string(out, out_len, r, pd_render_json_write);
 }

@@ -21,18 +21,36 @@ void pd__sink_flush(pd__sink *sink, int all)
 	g_string_truncate(sink->buf, 0);
 }
 
-int pd__sink_finish(pd__sink *sink)
+int pd__sink_finish(pd__sink *sink, int error)
 {
-	pd__sink_flush(sink, 1);
+	if (error == PD_OK)
+		pd__sink_flush(sink, 1);
 	g_string_free(sink->buf, TRUE);
 	sink->buf = NULL;
-	if (sink->failed)
+	if (error == PD_OK && sink->failed)
 		return pd__error(PD_ERR_IO, "writing the digest stopped");
-	return PD_OK;
+	return error;
 }
 
-int pd__sink_to_gstring(const char *data, size_t len, void *payload)
+static int append_to_gstring(const char *data, size_t len, void *payload)
 {
 	g_string_append_len(payload, data, (gssize)len);
 	return 0;
+}
+
+int pd__render_to_string(char **out, size_t *out_len, const pd_report *r,
+			 int (*render)(const pd_report *, pd_write_cb, void *))
+{
+	GString *all = g_string_sized_new(64 * 1024);
+	int error = render(r, append_to_gstring, all);
+
+	if (error < 0) {
+		g_string_free(all, TRUE);
+		*out = NULL;
+		*out_len = 0;
+		return error;
+	}
+	*out_len = all->len;
+	*out = g_string_free(all, FALSE);
+	return PD_OK;
 }
