@@ -8,19 +8,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <glib/gstdio.h>
 #include <glib.h>
 #include "patchdigest.h"
 #include "cli.h"
-
-/* The process's umask, without changing it for good. */
-static mode_t current_umask(void)
-{
-	mode_t mask = umask(022);
-
-	umask(mask);
-	return mask;
-}
 
 struct cli_output {
 	FILE *file;
@@ -41,6 +31,7 @@ int cli_output_open(cli_output **out, const char *path)
 {
 	cli_output *o = g_new0(cli_output, 1);
 	struct stat st;
+	char *real;
 	int fd;
 
 	*out = NULL;
@@ -62,11 +53,12 @@ int cli_output_open(cli_output **out, const char *path)
 		return 0;
 	}
 	/* a symlink is followed: the file it names is replaced, not it */
-	o->target = realpath(path, NULL);
-	if (!o->target)
-		o->target = g_strdup(path); /* does not exist yet */
+	real = realpath(path, NULL);
+	o->target = g_strdup(real ? real : path); /* none: it does not exist yet */
+	free(real);
 	o->temp = g_strdup_printf("%s.XXXXXX", o->target);
-	if ((fd = g_mkstemp_full(o->temp, O_WRONLY, 0666 & ~current_umask())) < 0)
+	/* open() applies the umask to the mode, as for any new file */
+	if ((fd = g_mkstemp_full(o->temp, O_WRONLY, 0666)) < 0)
 		goto fail;
 	if (!(o->file = fdopen(fd, "w"))) {
 		close(fd);
@@ -83,12 +75,19 @@ fail:
 	return -1;
 }
 
-int cli_output_write(cli_output *o, const char *data, size_t len)
+/* Keeps the first failure and its errno: it is the one worth telling. */
+static void failed(cli_output *o)
 {
-	if (!o->failed && fwrite(data, 1, len, o->file) != len) {
+	if (!o->failed) {
 		o->failed = 1;
 		o->errno_at_failure = errno;
 	}
+}
+
+int cli_output_write(cli_output *o, const char *data, size_t len)
+{
+	if (!o->failed && fwrite(data, 1, len, o->file) != len)
+		failed(o);
 	return o->failed ? -1 : 0;
 }
 
@@ -99,42 +98,28 @@ int cli_output_write_cb(const char *data, size_t len, void *output)
 
 int cli_output_commit(cli_output *o)
 {
-	int error = 0;
+	int error;
 
-	if (!o->failed && fflush(o->file) != 0) {
-		o->failed = 1;
-		o->errno_at_failure = errno;
-	}
-	if (o->is_stdout) {
-		if (o->failed)
-			fprintf(stderr, "patchdigest: cannot write the digest to standard output: %s\n",
-				strerror(o->errno_at_failure));
-		error = o->failed ? -1 : 0;
-		g_free(o->path);
-		g_free(o);
-		return error;
-	}
-	if (!o->failed && o->temp && fsync(fileno(o->file)) != 0) {
-		o->failed = 1;
-		o->errno_at_failure = errno;
-	}
-	if (fclose(o->file) != 0 && !o->failed) {
-		o->failed = 1;
-		o->errno_at_failure = errno;
-	}
-	o->file = NULL;
-	if (!o->failed && o->temp && rename(o->temp, o->target) != 0) {
-		o->failed = 1;
-		o->errno_at_failure = errno;
+	if (!o->failed && fflush(o->file) != 0)
+		failed(o);
+	if (!o->is_stdout) {
+		if (!o->failed && o->temp && fsync(fileno(o->file)) != 0)
+			failed(o);
+		if (fclose(o->file) != 0)
+			failed(o);
+		o->file = NULL;
+		if (!o->failed && o->temp && rename(o->temp, o->target) != 0)
+			failed(o);
 	}
 	if (o->failed) {
-		fprintf(stderr, "patchdigest: cannot write %s: %s\n", o->path,
+		fprintf(stderr, "patchdigest: cannot write %s: %s\n",
+			o->is_stdout ? "the digest to standard output" : o->path,
 			strerror(o->errno_at_failure));
-		error = -1;
 	} else {
 		g_free(o->temp);
 		o->temp = NULL; /* renamed: nothing to remove */
 	}
+	error = o->failed ? -1 : 0;
 	cli_output_abort(o);
 	return error;
 }
@@ -148,7 +133,7 @@ void cli_output_abort(cli_output *o)
 	if (o->temp)
 		unlink(o->temp);
 	g_free(o->temp);
-	free(o->target);
+	g_free(o->target);
 	g_free(o->path);
 	g_free(o);
 }
