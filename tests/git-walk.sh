@@ -32,8 +32,7 @@ c=$(nth 140); rm -f "$epoch1/objects/$(echo "$c" | cut -c1-2)/$(echo "$c" | cut 
 "$PD" --since "@$since" "$tmp/a" >"$tmp/out" 2>"$tmp/err"; check "a missing commit before --since: exits 0" $? 0
 check "a missing commit before --since: the same digest" "$(cmp "$tmp/out" "$tmp/since" && echo same)" same
 "$PD" "$tmp/a" >/dev/null 2>"$tmp/err"; check "the full digest still finds the missing commit: exits 1" $? 1
-grep -q "history broken: commit $c cannot be read" "$tmp/err" \
-	&& ok "the full digest names the missing commit" || nok "the full digest names the missing commit: $(cat "$tmp/err")"
+check_grep "the full digest names the missing commit" "history broken: commit $c cannot be read" "$tmp/err"
 
 # an epoch with a merge (not public-inbox's own) is read whole: the
 # message on the merged side branch counts too
@@ -67,8 +66,7 @@ count() { python3 -c "import json,sys; c=json.load(open(sys.argv[1]))['counts'];
 set -- $(count "$tmp/before.json")
 check "a merge: the side branch's message and the merge's redelivery are read" \
 	"$(count "$tmp/after.json")" "$(($1 + 1)) $(($2 + 1))"
-grep -q "side: a patch only a merge brings in" "$tmp/after.json" \
-	&& ok "a merge: the side branch's patch is listed" || nok "a merge: the side branch's patch is listed"
+check_grep "a merge: the side branch's patch is listed" "side: a patch only a merge brings in" "$tmp/after.json"
 
 # a commit that removed a message (public-inbox's 'd'), and one whose tree
 # is missing: read on the pool threads (-j2) and on one (-j1) alike
@@ -90,8 +88,6 @@ git --git-dir="$epoch2" update-ref HEAD "$ontop"
 rm -f "$epoch2/objects/$(echo "$gone" | cut -c1-2)/$(echo "$gone" | cut -c3-)"
 for j in 1 2; do
 	"$PD" -j$j "$tmp/r" >/dev/null 2>"$tmp/err"; check "a missing tree (-j$j): exits 1" $? 1
-	grep -q "commit $notree: skipped: .*the tree of commit $notree cannot be read" "$tmp/err" \
-		&& ok "a missing tree (-j$j): the commit is named" \
-		|| nok "a missing tree (-j$j): the commit is named: $(cat "$tmp/err")"
+	check_grep "a missing tree (-j$j): the commit is named" "commit $notree: skipped: .*the tree of commit $notree cannot be read" "$tmp/err"
 done
 exit $fail

@@ -9,3 +9,6 @@ ok() { echo "ok - $1"; }
 nok() { echo "not ok - $1"; fail=1; }
 skip() { echo "skip - $1 ($2)"; }
 check() { if [ "$2" = "$3" ]; then ok "$1"; else nok "$1: got '$2', want '$3'"; fi; }
+# check_grep NAME PATTERN FILE: FILE has a line matching PATTERN, a basic
+# regular expression as grep reads it
+check_grep() { if grep -q "$2" "$3"; then ok "$1"; else nok "$1: no '$2' in: $(head -c 600 "$3")"; fi; }
