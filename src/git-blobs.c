@@ -58,9 +58,7 @@ int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *br,
 		git_tree *tree = NULL;
 		const git_tree_entry *entry;
 		if (git_tree_lookup(&tree, repo, &oid) < 0)
-			return pd__error(PD_ERR_GIT, "%s: the tree of %s cannot be read (a missing "
-					 "or corrupt object; libgit2: %s)", ref->git_dir, commit_origin,
-					 pd__git_message());
+			return pd__git_object_error(repo, &oid, ref->git_dir, "tree", commit_origin);
 		entry = git_tree_entry_byname(tree, "m");
 		if (entry)
 			git_oid_cpy(&oid, git_tree_entry_id(entry));
@@ -69,9 +67,7 @@ int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *br,
 			return 1; /* "d": a message removed, nothing to read */
 	}
 	if (git_blob_lookup(&br->blob, repo, &oid) < 0)
-		return pd__error(PD_ERR_GIT, "%s: the message blob of %s cannot be read (a missing "
-				 "or corrupt object; libgit2: %s)", ref->git_dir, commit_origin,
-				 pd__git_message());
+		return pd__git_object_error(repo, &oid, ref->git_dir, "message blob", commit_origin);
 	*data = git_blob_rawcontent(br->blob);
 	*len = (size_t)git_blob_rawsize(br->blob);
 	return PD_OK;

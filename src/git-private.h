@@ -16,6 +16,16 @@ void pd__git_init(void);
 /* libgit2's last error message, or a stand-in when it has none. */
 const char *pd__git_message(void);
 
+/* Sets and returns PD_ERR_GIT for object `oid` of `repo` that could not
+ * be read: "GIT_DIR: the WHAT of ORIGIN cannot be read (WHY)".  WHY comes
+ * from libgit2's last error, so call it right after the failed read.  When
+ * libgit2 ran out of memory allocating the size the object's header
+ * declares, WHY says so with that size, since the object is corrupt;
+ * otherwise "a missing or corrupt object; libgit2: ...".  `oid` may be
+ * NULL when the failed read does not say which object it was. */
+int pd__git_object_error(git_repository *repo, const git_oid *oid, const char *git_dir,
+			 const char *what, const char *origin);
+
 /* `oid` abbreviated as git abbreviates it in `repo`: as many hex digits
  * as the object count calls for, at least 7, longer until unique.  New
  * string. */

@@ -44,6 +44,41 @@ const char *pd__git_message(void)
 	return e && e->message ? e->message : "unknown libgit2 error";
 }
 
+static char *object_problem(git_repository *repo, const git_oid *oid)
+{
+	const git_error *e = git_error_last();
+	char *libgit2_says = g_strdup(pd__git_message());
+	int out_of_memory = e && e->klass == GIT_ERROR_NOMEMORY;
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t declared;
+	char *problem;
+
+	/* A damaged object's header can declare any size, and libgit2
+	 * allocates what it declares before inflating a byte: "out of
+	 * memory" would send the user looking at the machine.  The header
+	 * alone is read without that allocation. */
+	if (out_of_memory && oid && git_repository_odb(&odb, repo) == 0
+	    && git_odb_read_header(&declared, &type, odb, oid) == 0)
+		problem = g_strdup_printf("a corrupt object: it declares %zu bytes, more than "
+					  "can be allocated", declared);
+	else
+		problem = g_strdup_printf("a missing or corrupt object; libgit2: %s", libgit2_says);
+	git_odb_free(odb);
+	g_free(libgit2_says);
+	return problem;
+}
+
+int pd__git_object_error(git_repository *repo, const git_oid *oid, const char *git_dir,
+			 const char *what, const char *origin)
+{
+	char *problem = object_problem(repo, oid);
+	int error = pd__error(PD_ERR_GIT, "%s: the %s of %s cannot be read (%s)", git_dir, what,
+			      origin, problem);
+	g_free(problem);
+	return error;
+}
+
 int pd__is_git_repository(const char *path, char **git_dir)
 {
 	git_repository *repo = NULL;

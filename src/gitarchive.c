@@ -271,6 +271,8 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 		pd__chain_link link;
 		git_tree *tree = NULL;
 		const git_tree_entry *entry;
+		git_oid blob_id;
+		int blob_known = 0;
 		char hex[GIT_OID_HEXSZ + 1];
 
 		if (!r->walk && !r->chain && (error = start_walk(out, r)) < 0)
@@ -331,21 +333,21 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 			return PD_OK;
 		} else {
 			if (git_tree_lookup(&tree, w->repo, &link.tree) < 0)
-				return pd__error(PD_ERR_GIT, "%s: the tree of commit %s cannot be read "
-						 "(a missing or corrupt object; libgit2: %s)",
-						 w->path, hex, pd__git_message());
+				return pd__git_object_error(w->repo, &link.tree, w->path, "tree",
+							    r->origin);
 			entry = git_tree_entry_byname(tree, "m");
 			if (!entry) {
 				git_tree_free(tree);
 				continue; /* "d": a message removed, nothing to read */
 			}
-			error = git_blob_lookup(&r->blob, w->repo, git_tree_entry_id(entry));
+			git_oid_cpy(&blob_id, git_tree_entry_id(entry));
+			blob_known = 1;
 			git_tree_free(tree);
+			error = git_blob_lookup(&r->blob, w->repo, &blob_id);
 		}
 		if (error < 0)
-			return pd__error(PD_ERR_GIT, "%s: the message blob of commit %s cannot be "
-					 "read (a missing or corrupt object; libgit2: %s)",
-					 w->path, hex, pd__git_message());
+			return pd__git_object_error(w->repo, blob_known ? &blob_id : NULL, w->path,
+						    "message blob", r->origin);
 		out->data = git_blob_rawcontent(r->blob);
 		out->len = (size_t)git_blob_rawsize(r->blob);
 		return PD_OK;
