@@ -16,13 +16,17 @@ void pd__git_init(void);
 /* libgit2's last error message, or a stand-in when it has none. */
 const char *pd__git_message(void);
 
+/* Why object `oid` of `repo` could not be read, from libgit2's last
+ * error (call it right after the failed read): "a corrupt object: it
+ * declares N bytes, more than can be allocated" when libgit2 ran out of
+ * memory allocating the size the object's header declares, else "a
+ * missing or corrupt object; libgit2: ...".  `oid` may be NULL when the
+ * failed read does not say which object it was.  New string (g_free). */
+char *pd__git_object_problem(git_repository *repo, const git_oid *oid);
+
 /* Sets and returns PD_ERR_GIT for object `oid` of `repo` that could not
- * be read: "GIT_DIR: the WHAT of ORIGIN cannot be read (WHY)".  WHY comes
- * from libgit2's last error, so call it right after the failed read.  When
- * libgit2 ran out of memory allocating the size the object's header
- * declares, WHY says so with that size, since the object is corrupt;
- * otherwise "a missing or corrupt object; libgit2: ...".  `oid` may be
- * NULL when the failed read does not say which object it was. */
+ * be read: "GIT_DIR: the WHAT of ORIGIN cannot be read (WHY)", WHY from
+ * pd__git_object_problem(). */
 int pd__git_object_error(git_repository *repo, const git_oid *oid, const char *git_dir,
 			 const char *what, const char *origin);
 

@@ -44,7 +44,7 @@ const char *pd__git_message(void)
 	return e && e->message ? e->message : "unknown libgit2 error";
 }
 
-static char *object_problem(git_repository *repo, const git_oid *oid)
+char *pd__git_object_problem(git_repository *repo, const git_oid *oid)
 {
 	const git_error *e = git_error_last();
 	char *libgit2_says = g_strdup(pd__git_message());
@@ -72,7 +72,7 @@ static char *object_problem(git_repository *repo, const git_oid *oid)
 int pd__git_object_error(git_repository *repo, const git_oid *oid, const char *git_dir,
 			 const char *what, const char *origin)
 {
-	char *problem = object_problem(repo, oid);
+	char *problem = pd__git_object_problem(repo, oid);
 	int error = pd__error(PD_ERR_GIT, "%s: the %s of %s cannot be read (%s)", git_dir, what,
 			      origin, problem);
 	g_free(problem);

@@ -113,26 +113,33 @@ static void end_walk(git_reader *r)
 }
 
 /* The error for an epoch whose chain of first parents stopped at a
- * commit that cannot be read (`end`), or whose revision walk failed: the
- * commits in r->chain, after the break, are read next.  `why` is
- * libgit2's message. */
+ * commit that cannot be read (`end`; call this right after the chain
+ * walk, whose failure libgit2's last error describes), or whose revision
+ * walk failed (`walk_failure`, libgit2's message then): the commits in
+ * r->chain, after the break, are read next. */
 static int broken_history(pd_raw_message *out, git_reader *r, const epoch_walk *w,
-			  const pd__chain_end *end, const char *why)
+			  const pd__chain_end *end, const char *walk_failure)
 {
 	char hex[GIT_OID_HEXSZ + 1] = "";
+	char *why;
+	int error;
 
 	if (!end->has_broken) {
 		out->origin = NULL;
 		return pd__error(PD_ERR_GIT, "%s: the history walk failed (%s); the %u commits "
-				 "found by first parents are read", w->path, why, r->chain->len);
+				 "found by first parents are read", w->path, walk_failure,
+				 r->chain->len);
 	}
+	why = pd__git_object_problem(w->repo, &end->broken);
 	git_oid_tostr(hex, sizeof(hex), &end->broken);
 	g_snprintf(r->origin, sizeof(r->origin), "commit %s", hex);
 	out->origin = r->origin;
-	return pd__error(PD_ERR_GIT, "%s: history broken: commit %s cannot be read (%s); "
-			 "the %u commits after it are read, the ones before it cannot "
-			 "be reached ('git fsck' shows the damage)",
-			 w->path, hex, why, r->chain->len);
+	error = pd__error(PD_ERR_GIT, "%s: history broken: commit %s cannot be read (%s); "
+			  "the %u commits after it are read, the ones before it cannot "
+			  "be reached ('git fsck' shows the damage)",
+			  w->path, hex, why, r->chain->len);
+	g_free(why);
+	return error;
 }
 
 /* Starts the walk of the next epoch with commits.  public-inbox writes

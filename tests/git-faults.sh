@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/git-faults.sh - a damaged archive: a missing or corrupt message
-# blob, a missing commit in the middle of the history, a truncated pack
-# (alone, and in the older of two epochs).  Each must give a clear error
+# blob, a blob, tree or commit whose header declares an impossible size, a
+# missing commit in the middle of the history, a truncated pack (alone,
+# and in the older of two epochs).  Each must give a clear error
 # naming the commit or path, and the digest of what can still be read,
 # checked against a digest of the intact archive.
 . "$(dirname "$0")/lib.sh"
@@ -60,6 +61,23 @@ printf '\260\377\377\377\377\377\377\177 the rest of a damaged object' >"$f"
 check_grep "blob declaring 2^53 bytes: stderr names the commit and the size" \
 	"commit $c: skipped: .*the message blob of commit $c cannot be read (a corrupt object: it declares [0-9]* bytes" "$tmp/err"
 check "blob declaring 2^53 bytes: the digest of the rest" "$(series "$tmp/out" | sort | cmp - "$tmp/want" && echo same)" same
+
+# the same damage in a tree (read by the walk at -j1, by a pool thread at
+# -j2) and in a commit of the history
+tree=$(git --git-dir="$tmp/inbox/$git_dir" rev-parse "$c^{tree}")
+damaged hugetree
+printf '\240\377\377\377\377\377\377\177 the rest of a damaged object' >"$(loose "$tmp/hugetree/$git_dir" "$tree")"
+for j in 1 2; do
+	"$PD" -j$j "$tmp/hugetree" >"$tmp/out" 2>"$tmp/err"; check "tree declaring 2^53 bytes, -j$j: exits 1" $? 1
+	check_grep "tree declaring 2^53 bytes, -j$j: stderr names the commit and the size" \
+		"commit $c: skipped: .*the tree of commit $c cannot be read (a corrupt object: it declares [0-9]* bytes" "$tmp/err"
+	check "tree declaring 2^53 bytes, -j$j: the digest of the rest" "$(series "$tmp/out" | sort | cmp - "$tmp/want" && echo same)" same
+done
+damaged hugecommit
+printf '\220\377\377\377\377\377\377\177 the rest of a damaged object' >"$(loose "$tmp/hugecommit/$git_dir" "$c")"
+"$PD" "$tmp/hugecommit" >"$tmp/out" 2>"$tmp/err"; check "commit declaring 2^53 bytes: exits 1" $? 1
+check_grep "commit declaring 2^53 bytes: stderr names the commit and the size" \
+	"history broken: commit $c cannot be read (a corrupt object: it declares [0-9]* bytes" "$tmp/err"
 
 # --- a flipped byte inside a packed blob ------------------------------------
 # libgit2's hash verification is off (as git cat-file's); zlib's checksum
