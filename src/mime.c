@@ -23,6 +23,7 @@ struct pd__mail {
 	char *first_charset; /* of the first text part, known without decoding */
 	int found_first;
 	GString *damage;     /* NULL: undamaged */
+	unsigned n_warnings; /* damage noted, counted even past damage's cap */
 	int multipart;
 };
 
@@ -75,6 +76,7 @@ static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item
 	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: what = "MIME part without headers or content"; break;
 	default: return; /* duplicated headers, raw 8-bit: common and harmless */
 	}
+	mail->n_warnings++;
 	if (!mail->damage)
 		mail->damage = g_string_new(NULL);
 	else if (mail->damage->len > 200)
@@ -164,16 +166,53 @@ static void collect(pd__mail *mail, GMimeObject *obj, int depth, int top, int de
 	}
 }
 
+/* GMime builds a GObject, with its parameter list, for each Content-Type
+ * it parses: 5% of a kvmarm digest's CPU, for a value that is nearly
+ * always one of a handful ("text/plain; charset=UTF-8").  Each thread
+ * remembers the last few values that parsed without a warning, with their
+ * charset; a value that warned is parsed again each time, so that each
+ * message carrying it is marked damaged. */
+#define CHARSET_MEMOS 8
+
+typedef struct {
+	char *content_type[CHARSET_MEMOS];
+	char *charset[CHARSET_MEMOS]; /* may be NULL: no charset parameter */
+	unsigned next;                /* the slot replaced next */
+} charset_memo;
+
+static void charset_memo_free(gpointer p)
+{
+	charset_memo *memo = p;
+
+	for (unsigned i = 0; i < CHARSET_MEMOS; i++) {
+		g_free(memo->content_type[i]);
+		g_free(memo->charset[i]);
+	}
+	g_free(memo);
+}
+
+static GPrivate charset_memo_key = G_PRIVATE_INIT(charset_memo_free);
+
 /* The charset parameter of a single part's Content-Type, as GMime reads
- * it, with the same warnings (a parameter given twice is damage). */
+ * it, with the same warnings (a parameter given twice is damage).  New
+ * string, or NULL when there is none. */
 static char *scanned_charset(pd__mail *mail, const char *content_type)
 {
+	charset_memo *memo = g_private_get(&charset_memo_key);
 	GMimeParserOptions *options;
 	GMimeContentType *ct;
 	char *charset = NULL;
+	unsigned warnings = mail->n_warnings, slot;
 
 	if (!content_type)
 		return NULL;
+	if (!memo) {
+		memo = g_new0(charset_memo, 1);
+		g_private_set(&charset_memo_key, memo);
+	}
+	for (slot = 0; slot < CHARSET_MEMOS; slot++)
+		if (memo->content_type[slot] && strcmp(memo->content_type[slot], content_type) == 0)
+			return g_strdup(memo->charset[slot]);
 	options = g_mime_parser_options_new();
 	g_mime_parser_options_set_warning_callback(options, on_warning, mail);
 	ct = g_mime_content_type_parse(options, content_type);
@@ -181,6 +220,13 @@ static char *scanned_charset(pd__mail *mail, const char *content_type)
 	if (ct) {
 		charset = g_strdup(g_mime_content_type_get_parameter(ct, "charset"));
 		g_object_unref(ct);
+	}
+	if (mail->n_warnings == warnings) {
+		slot = memo->next++ % CHARSET_MEMOS;
+		g_free(memo->content_type[slot]);
+		g_free(memo->charset[slot]);
+		memo->content_type[slot] = g_strdup(content_type);
+		memo->charset[slot] = g_strdup(charset);
 	}
 	return charset;
 }

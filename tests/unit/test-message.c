@@ -1,7 +1,10 @@
 /*
  * test-message.c - single messages with hostile headers: Message-IDs with
- * junk around the brackets, references to itself, NULs, mixed line ends.
+ * junk around the brackets, references to itself, NULs, mixed line ends;
+ * and the same Content-Type in message after message, whose parsed charset
+ * each thread remembers (mime.c).
  */
+#include <glib.h>
 #include "harness.h"
 #include "patchdigest.h"
 
@@ -39,8 +42,56 @@ static void message_ids(void)
 	pd_message_free(m);
 }
 
+/* A patch whose commit message is "caf\xe9" under `content_type`. */
+static pd_message *patch_with(const char *content_type)
+{
+	char *text = g_strdup_printf("From: A <a@example.org>\nSubject: [PATCH] t\n"
+				     "Message-ID: <p@example.org>\nContent-Type: %s\n\n"
+				     "caf\xe9\n---\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n"
+				     "@@ -1 +1 @@\n-a\n+b\n", content_type);
+	pd_message *m = parse(text, 0);
+
+	g_free(text);
+	return m;
+}
+
+static void charsets_remembered(void)
+{
+	const char *latin1 = "text/plain; charset=iso-8859-1";
+	const char *twice = "text/plain; charset=utf-8; charset=iso-8859-1";
+	pd_message *m;
+
+	for (int round = 1; round <= 2; round++) {
+		m = patch_with(latin1);
+		CHECK(round == 1 ? "Latin-1 declared: the commit message converts"
+				 : "  and again, from the remembered charset",
+		      m && m->commit_message && strstr(m->commit_message, "caf\xc3\xa9") && !m->damaged);
+		pd_message_free(m);
+	}
+	/* a value that warned is never remembered: every message with it is
+	 * marked, not only the first */
+	for (int round = 1; round <= 2; round++) {
+		m = patch_with(twice);
+		CHECK(round == 1 ? "a charset parameter given twice is damage"
+				 : "  and the next message with the same Content-Type is damaged too",
+		      m && m->damaged && m->damage && strstr(m->damage, "conflicting header parameters"));
+		pd_message_free(m);
+	}
+	/* more values than are remembered: the oldest are parsed again */
+	for (int i = 0; i < 12; i++) {
+		char *ct = g_strdup_printf("text/plain; charset=utf-8; format=flowed%d", i);
+		pd_message_free(patch_with(ct));
+		g_free(ct);
+	}
+	m = patch_with(latin1);
+	CHECK("Latin-1 after twelve other Content-Types still converts",
+	      m && m->commit_message && strstr(m->commit_message, "caf\xc3\xa9"));
+	pd_message_free(m);
+}
+
 int main(void)
 {
 	message_ids();
+	charsets_remembered();
 	return harness_failed ? 1 : 0;
 }
