@@ -55,19 +55,13 @@ int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *br,
 	}
 	git_oid_fromraw(&oid, ref->blob);
 	if (ref->is_tree) {
-		git_tree *tree = NULL;
-		const git_tree_entry *entry;
-		if (git_tree_lookup(&tree, repo, &oid) < 0)
-			return pd__git_object_error(repo, &oid, ref->git_dir, "tree", commit_origin);
-		entry = git_tree_entry_byname(tree, "m");
-		if (entry)
-			git_oid_cpy(&oid, git_tree_entry_id(entry));
-		git_tree_free(tree);
-		if (!entry)
-			return 1; /* "d": a message removed, nothing to read */
-	}
-	if (git_blob_lookup(&br->blob, repo, &oid) < 0)
+		int error = pd__git_v2_message_blob(&br->blob, repo, &oid, ref->git_dir,
+						    commit_origin);
+		if (error != PD_OK)
+			return error; /* 1: a message removed, nothing to read */
+	} else if (git_blob_lookup(&br->blob, repo, &oid) < 0) {
 		return pd__git_object_error(repo, &oid, ref->git_dir, "message blob", commit_origin);
+	}
 	*data = git_blob_rawcontent(br->blob);
 	*len = (size_t)git_blob_rawsize(br->blob);
 	return PD_OK;

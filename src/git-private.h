@@ -41,6 +41,13 @@ char *pd__git_abbreviate(git_repository *repo, const git_oid *oid);
  * be read; PD_ERR_NOT_ARCHIVE when it is some other repository. */
 int pd__git_check_layout(int *is_v1, git_repository *repo, const git_oid *head, const char *path);
 
+/* The message of a v2 commit whose tree is `tree`: its 'm' blob into
+ * *out (freed with git_blob_free()).  1, *out NULL, for a tree with a 'd'
+ * instead (a message removed); PD_ERR_GIT, naming `git_dir` and `origin`
+ * (the commit), when the tree or the blob cannot be read. */
+int pd__git_v2_message_blob(git_blob **out, git_repository *repo, const git_oid *tree,
+			    const char *git_dir, const char *origin);
+
 /* The blob a v1 commit added: the entry its tree has that its parent's
  * lacks.  GIT_ENOTFOUND for a commit that only removed one. */
 int pd__git_v1_added_blob(git_blob **out, git_repository *repo, git_commit *commit);

@@ -255,12 +255,14 @@ static int next_commit(pd__chain_link *link, pd_raw_message *out, git_reader *r,
 	if ((error = git_revwalk_next(&link->commit, r->walk)) < 0)
 		return error;
 	if (git_commit_lookup(&commit, w->repo, &link->commit) < 0) {
+		char *why = pd__git_object_problem(w->repo, &link->commit);
 		git_oid_tostr(hex, sizeof(hex), &link->commit);
 		g_snprintf(r->origin, sizeof(r->origin), "commit %s", hex);
 		out->origin = r->origin;
 		consume(r, w, &link->commit);
-		return pd__error(PD_ERR_GIT, "%s: commit %s cannot be read (a missing or "
-				 "corrupt object; libgit2: %s)", w->path, hex, pd__git_message());
+		error = pd__error(PD_ERR_GIT, "%s: commit %s cannot be read (%s)", w->path, hex, why);
+		g_free(why);
+		return error;
 	}
 	link->time = git_commit_time(commit);
 	git_oid_cpy(&link->tree, git_commit_tree_id(commit));
@@ -276,10 +278,6 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 	for (;;) {
 		epoch_walk *w;
 		pd__chain_link link;
-		git_tree *tree = NULL;
-		const git_tree_entry *entry;
-		git_oid blob_id;
-		int blob_known = 0;
 		char hex[GIT_OID_HEXSZ + 1];
 
 		if (!r->walk && !r->chain && (error = start_walk(out, r)) < 0)
@@ -329,6 +327,9 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 			git_commit_free(commit);
 			if (error == GIT_ENOTFOUND)
 				continue; /* a removal */
+			if (error < 0)
+				return pd__git_object_error(w->repo, NULL, w->path, "message blob",
+							    r->origin);
 		} else if (r->base.deferred) {
 			/* another thread reads the tree and its message
 			 * (digest-read.c) */
@@ -339,22 +340,13 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 			out->len = 0;
 			return PD_OK;
 		} else {
-			if (git_tree_lookup(&tree, w->repo, &link.tree) < 0)
-				return pd__git_object_error(w->repo, &link.tree, w->path, "tree",
-							    r->origin);
-			entry = git_tree_entry_byname(tree, "m");
-			if (!entry) {
-				git_tree_free(tree);
+			error = pd__git_v2_message_blob(&r->blob, w->repo, &link.tree, w->path,
+							r->origin);
+			if (error == 1)
 				continue; /* "d": a message removed, nothing to read */
-			}
-			git_oid_cpy(&blob_id, git_tree_entry_id(entry));
-			blob_known = 1;
-			git_tree_free(tree);
-			error = git_blob_lookup(&r->blob, w->repo, &blob_id);
+			if (error < 0)
+				return error;
 		}
-		if (error < 0)
-			return pd__git_object_error(w->repo, blob_known ? &blob_id : NULL, w->path,
-						    "message blob", r->origin);
 		out->data = git_blob_rawcontent(r->blob);
 		out->len = (size_t)git_blob_rawsize(r->blob);
 		return PD_OK;
