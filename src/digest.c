@@ -353,6 +353,42 @@ static long find_same(const pd_report *r, const pd_series *s, title_index *ix,
 	return same_version ? MIN(a, b) : MAX(a, b);
 }
 
+/* The status of series i, which continues nothing: a repeat of one
+ * shown before (here or in an earlier digest), hidden, or new, and then
+ * the newest other version shown before; a new one joins `ix`.  `author`
+ * is its author's address in lower case. */
+static int mark_one(pd_report *r, size_t i, title_index *ix, const char *author,
+		    earlier_lookup *l, GPtrArray *keep)
+{
+	pd_series *s = &r->series[i];
+	long j;
+	int error;
+
+	s->status = s->cover || s->first_patch ? PD_SERIES_NEW : PD_SERIES_HIDDEN;
+	if ((j = find_same(r, s, ix, author, 1)) >= 0) {
+		s->status = PD_SERIES_REPORTED;
+		s->reported_as = j;
+	}
+	if (s->status != PD_SERIES_REPORTED && l && (error = repeat_in_state(s, l, keep)) < 0)
+		return error;
+	if (s->status != PD_SERIES_NEW)
+		return PD_OK;
+	/* a new version: name the newest other version shown before */
+	s->previous_as = find_same(r, s, ix, author, 0);
+	if (s->previous_as < 0 && l) {
+		pd_earlier *e = NULL;
+		if ((error = ask_state(&e, l, s, 0)) < 0)
+			return error;
+		if (e) {
+			g_ptr_array_add(keep, e);
+			s->previous = e;
+		}
+	}
+	index_add(ix->by_cover, author, cover_title(s), (guint)i);
+	index_add(ix->by_first, author, first_title(s), (guint)i);
+	return PD_OK;
+}
+
 /* Sets each series' status: continued (grouping found it in the state),
  * already reported (here or earlier), hidden, or new; and for new ones
  * the other version reported before, if any. */
@@ -368,7 +404,6 @@ static int mark_reported(pd_report *r, earlier_lookup *l, GPtrArray *keep)
 	for (i = 0; i < r->n_series && error == PD_OK; i++) {
 		pd_series *s = &r->series[i];
 		char *author;
-		long j;
 
 		if (s->continues) {
 			/* the rest of an earlier series; a repeat, though, when
@@ -380,34 +415,7 @@ static int mark_reported(pd_report *r, earlier_lookup *l, GPtrArray *keep)
 			continue;
 		}
 		author = g_ascii_strdown(s->author->address, -1);
-		s->status = s->cover || s->first_patch ? PD_SERIES_NEW : PD_SERIES_HIDDEN;
-		if ((j = find_same(r, s, &ix, author, 1)) >= 0) {
-			s->status = PD_SERIES_REPORTED;
-			s->reported_as = j;
-		}
-		if (s->status != PD_SERIES_REPORTED && l && (error = repeat_in_state(s, l, keep)) < 0) {
-			g_free(author);
-			break;
-		}
-		if (s->status != PD_SERIES_NEW) {
-			g_free(author);
-			continue;
-		}
-		/* a new version: name the newest other version shown before */
-		s->previous_as = find_same(r, s, &ix, author, 0);
-		if (s->previous_as < 0 && l) {
-			pd_earlier *e = NULL;
-			if ((error = ask_state(&e, l, s, 0)) < 0) {
-				g_free(author);
-				break;
-			}
-			if (e) {
-				g_ptr_array_add(keep, e);
-				s->previous = e;
-			}
-		}
-		index_add(ix.by_cover, author, cover_title(s), (guint)i);
-		index_add(ix.by_first, author, first_title(s), (guint)i);
+		error = mark_one(r, i, &ix, author, l, keep);
 		g_free(author);
 	}
 	g_hash_table_destroy(ix.by_cover);

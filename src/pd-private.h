@@ -191,8 +191,7 @@ int pd__render_to_string(char **out, size_t *out_len, const pd_report *r,
 typedef struct pd__body_store pd__body_store;
 
 /* A store whose file, an unlinked temporary one in $TMPDIR, is made on
- * first use; when it cannot be, texts stay in their messages. *//* A store in a new unlinked temporary file ($TMPDIR); when none can be
- * made, a store that keeps nothing (texts stay in their messages). */
+ * first use; when it cannot be, texts stay in their messages. */
 pd__body_store *pd__body_store_new(void);
 void pd__body_store_free(pd__body_store *store);
 /* Writes `text`, the commit message of `key`, into the store: 1 when it

@@ -41,7 +41,7 @@ static int append_to_gstring(const char *data, size_t len, void *payload)
 int pd__render_to_string(char **out, size_t *out_len, const pd_report *r,
 			 int (*render)(const pd_report *, pd_write_cb, void *))
 {
-	GString *all = g_string_sized_new(64 * 1024);
+	GString *all = g_string_sized_new(PD__SINK_FLUSH);
 	int error = render(r, append_to_gstring, all);
 
 	if (error < 0) {
