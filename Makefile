@@ -1,22 +1,43 @@
 # patchdigest - see README.md.  `make demo` installs what is missing,
 # builds and prints the digest of the bundled sample; `make check` runs
-# every test.
+# every test; `make install` installs the program, the library, its header,
+# its pkg-config file and the man page under $(DESTDIR)$(PREFIX).
 
 VERSION  := 0.1.0
+SOVERSION := 0
 CC       ?= cc
+AR       ?= ar
 PKGS     := libgit2 gmime-3.0 jansson glib-2.0 sqlite3
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+# WERROR=1 (CI does) turns every warning into an error.
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS  = $(CFLAGS) $(WARN) -std=gnu11 -Isrc -DPD_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+# CPPFLAGS, CFLAGS and LDFLAGS are the caller's (Debian's hardening flags
+# come that way); -MMD -MP keep a .d file of each object's headers.
+ALL_CPPFLAGS = -Isrc -DPD_VERSION='"$(VERSION)"' $(CPPFLAGS)
+ALL_CFLAGS   = $(CFLAGS) $(WARN) -std=gnu11 -MMD -MP $(PKG_CFLAGS)
+# the library's objects: position independent, and only PD_EXTERN visible
+LIB_CFLAGS   = -fPIC -fvisibility=hidden
+
+# Install locations (GNU names).  Debian sets LIBDIR to its multiarch one.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL    ?= install
 
 # Debian packages the build, the tests and mkinbox need.
 DEBS := build-essential pkg-config libgit2-dev libgmime-3.0-dev libjansson-dev \
         libglib2.0-dev libsqlite3-dev git python3 public-inbox
 
 B        ?= build
-LIB_SRC  := $(wildcard src/*.c)
+LIB_SRC  := $(wildcard src/*/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
@@ -27,37 +48,75 @@ FUZZ_SRC := $(wildcard fuzz/fuzz-*.c)
 FUZZ_RUN := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%)
 # ... and linked with libFuzzer (make fuzz: clang)
 FUZZ_LIBFUZZER := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/%-libfuzzer)
+SONAME   := libpatchdigest.so.$(SOVERSION)
+SHLIB    := $(B)/libpatchdigest.so.$(VERSION)
 
-.PHONY: all deps demo check run-tests asan fuzz fuzz-targets bench clean
+.PHONY: all deps demo check run-tests asan fuzz fuzz-targets bench clean install uninstall deb
 
-all: $(B)/patchdigest
+all: $(B)/patchdigest $(SHLIB) $(B)/patchdigest.pc
 
-$(B)/%.o: %.c src/patchdigest.h src/pd-private.h $(wildcard src/*-private.h) cli/cli.h
+$(B)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
+
+$(B)/cli/%.o: cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libpatchdigest.a: $(LIB_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
+$(SHLIB): $(LIB_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined \
+	  -o $@ $^ $(PKG_LIBS) -lpthread
+	ln -sf $(notdir $@) $(B)/$(SONAME)
+	ln -sf $(SONAME) $(B)/libpatchdigest.so
+
+# The program links the library statically: one file, no search path.
 $(B)/patchdigest: $(CLI_OBJ) $(B)/libpatchdigest.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libpatchdigest.a $(PKG_LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/harness.h fuzz/message-compare.h $(B)/libpatchdigest.a
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -Ifuzz $(LDFLAGS) -o $@ $< $(B)/libpatchdigest.a $(PKG_LIBS)
+$(B)/patchdigest.pc: patchdigest.pc.in Makefile
+	@mkdir -p $(B)
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|; s|@REQUIRES@|$(PKGS)|' $< >$@
 
-$(B)/fuzz/%: fuzz/%.c fuzz/runner.c fuzz/fuzz-common.h fuzz/message-compare.h $(B)/libpatchdigest.a
+$(B)/tests/%: tests/unit/%.c $(B)/libpatchdigest.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ifuzz $(LDFLAGS) -o $@ $< fuzz/runner.c $(B)/libpatchdigest.a $(PKG_LIBS)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libpatchdigest.a $(PKG_LIBS)
 
-$(B)/fuzz/%-libfuzzer: fuzz/%.c fuzz/fuzz-common.h fuzz/message-compare.h $(B)/libpatchdigest.a
+$(B)/fuzz/%: fuzz/%.c fuzz/runner.c $(B)/libpatchdigest.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ifuzz -fsanitize=fuzzer,address,undefined -o $@ $< \
+	$(CC) $(ALL_CPPFLAGS) -Ifuzz -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< fuzz/runner.c \
 	  $(B)/libpatchdigest.a $(PKG_LIBS)
+
+$(B)/fuzz/%-libfuzzer: fuzz/%.c $(B)/libpatchdigest.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -Ifuzz -Itests/unit $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  $(B)/libpatchdigest.a $(PKG_LIBS)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d) $(FUZZ_RUN:=.d)
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PKGCONFIGDIR)
+	$(INSTALL) -m 755 $(B)/patchdigest $(DESTDIR)$(BINDIR)/patchdigest
+	$(INSTALL) -m 644 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libpatchdigest.so
+	$(INSTALL) -m 644 $(B)/libpatchdigest.a $(DESTDIR)$(LIBDIR)/
+	$(INSTALL) -m 644 src/patchdigest.h $(DESTDIR)$(INCLUDEDIR)/
+	$(INSTALL) -m 644 $(B)/patchdigest.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(INSTALL) -m 644 docs/patchdigest.1 $(DESTDIR)$(MANDIR)/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/patchdigest $(DESTDIR)$(LIBDIR)/libpatchdigest.* \
+	  $(DESTDIR)$(INCLUDEDIR)/patchdigest.h $(DESTDIR)$(PKGCONFIGDIR)/patchdigest.pc \
+	  $(DESTDIR)$(MANDIR)/man1/patchdigest.1
 
 # Installs the Debian packages that are missing (root, or sudo).
 deps:
-	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(DEBS) $(EXTRA_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -73,7 +132,7 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory run-tests
 
-run-tests: all $(UNIT_BIN) $(FUZZ_RUN)
+run-tests: all $(B)/libpatchdigest.a $(UNIT_BIN) $(FUZZ_RUN)
 	@B=$(B) tests/run-all.sh
 
 # allocator_may_return_null: a failed allocation returns NULL, as libc's
@@ -84,6 +143,11 @@ asan: deps
 	$(MAKE) --no-print-directory B=build/asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" run-tests
+
+# The Debian packages (debian/), unsigned, into build/deb; then lintian.
+deb:
+	@$(MAKE) --no-print-directory deps EXTRA_DEBS="devscripts debhelper lintian fakeroot"
+	tests/deb.sh
 
 # The fuzz targets with libFuzzer, ASan and UBSan (clang); fuzz/run.sh
 # runs them.  See fuzz/README.md.

@@ -7,7 +7,7 @@
  * then the raw header value, folds and all.
  */
 #include "fuzz-common.h"
-#include "pd-private.h"
+#include "mail/mail.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,7 +5,7 @@
  * between them lost.
  */
 #include "fuzz-common.h"
-#include "archive-private.h"
+#include "archive/archive.h"
 
 /* The byte offset the origin names: "fuzz.mbox: message N (byte B)". */
 static size_t origin_offset(const char *origin)

@@ -5,7 +5,7 @@
  * The input is one raw message (an mbox "From " line is allowed).
  */
 #include "fuzz-common.h"
-#include "patchdigest.h"
+#include "mail/mail.h"
 #include "message-compare.h"
 
 static void check_message(const pd_message *m)
@@ -31,9 +31,8 @@ static void check_message(const pd_message *m)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	pd_parse_options opts = PD_PARSE_OPTIONS_INIT;
-	pd_mailinfo_options mo = PD_MAILINFO_OPTIONS_INIT;
 	pd_message *m = NULL;
-	pd_mailinfo *info = NULL;
+	pd__mailinfo *info = NULL;
 
 	pd_parse_options full = PD_PARSE_OPTIONS_INIT;
 	pd_message *g = NULL;
@@ -55,12 +54,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	pd_message_free(m);
 	pd_message_free(g);
-	if (pd_mailinfo_run(&info, (const char *)data, size, &mo) == 0) {
+	if (pd__mailinfo_run(&info, (const char *)data, size, 0) == 0) {
 		fuzz_assert_utf8("mailinfo's author", info->author);
 		fuzz_assert_utf8("mailinfo's email", info->email);
 		fuzz_assert_utf8("mailinfo's subject", info->subject);
 		fuzz_assert(info->msg && info->patch, "mailinfo fills both files");
-		pd_mailinfo_free(info);
+		pd__mailinfo_free(info);
 	}
 	return 0;
 }

@@ -10,7 +10,8 @@
  * built directly, not parsed, so the fuzzer spends its time in grouping.
  */
 #include "fuzz-common.h"
-#include "pd-private.h"
+#include "digest/digest.h"
+#include "mail/mail.h"
 
 #define BASE_TIME 1700000000
 

@@ -27,6 +27,13 @@
 extern "C" {
 #endif
 
+/* What the shared library exports: these functions and nothing else. */
+#if defined(__GNUC__) && __GNUC__ >= 4
+# define PD_EXTERN __attribute__((visibility("default")))
+#else
+# define PD_EXTERN
+#endif
+
 /* ---- status ------------------------------------------------------------ */
 
 typedef enum {
@@ -46,10 +53,10 @@ typedef enum {
 } pd_status;
 
 /* A short, stable description of a status ("range does not resolve"). */
-const char *pd_status_to_string(int status);
+PD_EXTERN const char *pd_status_to_string(int status);
 
 /* Details of the last failure on this thread, or "" when there is none. */
-const char *pd_error_last(void);
+PD_EXTERN const char *pd_error_last(void);
 
 /* ---- people and messages ----------------------------------------------- */
 
@@ -64,7 +71,7 @@ typedef enum {
 	PD_KIND_COVER      /* PATCH-tagged, not a reply, numbered 0/N */
 } pd_kind;
 
-const char *pd_kind_to_string(pd_kind kind);
+PD_EXTERN const char *pd_kind_to_string(pd_kind kind);
 
 /* What the leading tags of a subject say. */
 typedef struct {
@@ -82,8 +89,8 @@ typedef struct {
 
 /* Parses `subject` (decoded, unfolded).  *out is filled; release its
  * title with pd_subject_info_clear().  Never fails except on NOMEM. */
-int pd_subject_parse(pd_subject_info *out, const char *subject);
-void pd_subject_info_clear(pd_subject_info *info);
+PD_EXTERN int pd_subject_parse(pd_subject_info *out, const char *subject);
+PD_EXTERN void pd_subject_info_clear(pd_subject_info *info);
 
 typedef struct pd_message {
 	char *message_id;   /* without angle brackets; NULL when absent */
@@ -128,36 +135,9 @@ typedef struct {
  * Fails with PD_ERR_MALFORMED when the bytes are not a message at all
  * (no header); damage the MIME parser recovers from is noted in
  * (*out)->damaged instead. */
-int pd_message_parse(pd_message **out, const char *data, size_t len,
+PD_EXTERN int pd_message_parse(pd_message **out, const char *data, size_t len,
 		     const char *origin, const pd_parse_options *opts);
-void pd_message_free(pd_message *msg);
-
-/* ---- git mailinfo compatibility ---------------------------------------- */
-
-/* The fields `git mailinfo -u` prints and writes, computed by the same
- * code the digest uses.  Kept public so tests can hold the library to
- * git's behaviour byte for byte. */
-typedef struct {
-	char *author;   /* "Author:" */
-	char *email;    /* "Email:" */
-	char *subject;  /* "Subject:" (cleaned title) */
-	char *date;     /* "Date:" as written; NULL when absent */
-	char *msg;      /* the commit message file */
-	size_t msg_len;
-	char *patch;    /* the patch file (raw bytes) */
-	size_t patch_len;
-} pd_mailinfo;
-
-typedef struct {
-	unsigned int version;
-	int no_inbody_headers;
-} pd_mailinfo_options;
-#define PD_MAILINFO_OPTIONS_VERSION 1
-#define PD_MAILINFO_OPTIONS_INIT { PD_MAILINFO_OPTIONS_VERSION, 0 }
-
-int pd_mailinfo_run(pd_mailinfo **out, const char *data, size_t len,
-		    const pd_mailinfo_options *opts);
-void pd_mailinfo_free(pd_mailinfo *info);
+PD_EXTERN void pd_message_free(pd_message *msg);
 
 /* ---- archives ----------------------------------------------------------- */
 
@@ -168,16 +148,16 @@ typedef enum {
 	PD_ARCHIVE_MAILDIR
 } pd_archive_kind;
 
-const char *pd_archive_kind_to_string(pd_archive_kind kind);
+PD_EXTERN const char *pd_archive_kind_to_string(pd_archive_kind kind);
 
 typedef struct pd_archive pd_archive;
 
 /* Opens the archive at `path`, detecting its kind.  Fails with
  * PD_ERR_NOT_FOUND or PD_ERR_NOT_ARCHIVE (the error names the kinds it
  * accepts). */
-int pd_archive_open(pd_archive **out, const char *path);
-void pd_archive_free(pd_archive *archive);
-pd_archive_kind pd_archive_get_kind(const pd_archive *archive);
+PD_EXTERN int pd_archive_open(pd_archive **out, const char *path);
+PD_EXTERN void pd_archive_free(pd_archive *archive);
+PD_EXTERN pd_archive_kind pd_archive_get_kind(const pd_archive *archive);
 
 /* Where reading an archive stopped: per git epoch, the last commit read.
  * An epoch that is not listed has not been read at all. */
@@ -191,7 +171,7 @@ typedef struct {
 	size_t n_epochs;
 } pd_position;
 
-void pd_position_free(pd_position *position);
+PD_EXTERN void pd_position_free(pd_position *position);
 
 typedef struct {
 	unsigned int version;
@@ -226,27 +206,27 @@ typedef struct pd_archive_iter pd_archive_iter;
 /* Starts reading the messages of `range`, oldest first.  Fails with
  * PD_ERR_RANGE when an end does not resolve (the error says which).
  * The iterator borrows `archive`, which must outlive it. */
-int pd_archive_iter_new(pd_archive_iter **out, pd_archive *archive,
+PD_EXTERN int pd_archive_iter_new(pd_archive_iter **out, pd_archive *archive,
 			const pd_range_options *range);
 
 /* Reads the next message into *out.  Returns PD_OK, PD_ITEROVER at the
  * end, or a negative status for this one entry (PD_ERR_GIT for an
  * unreadable object, PD_ERR_MALFORMED for a truncated mbox entry): the
  * caller may report it and call again to continue with the next one. */
-int pd_archive_iter_next(pd_raw_message *out, pd_archive_iter *iter);
+PD_EXTERN int pd_archive_iter_next(pd_raw_message *out, pd_archive_iter *iter);
 
 /* The range's ends as git would abbreviate them, once known (after the
  * iteration started); NULL for mbox and Maildir. Borrowed. */
-const char *pd_archive_iter_from_label(const pd_archive_iter *iter);
-const char *pd_archive_iter_to_label(const pd_archive_iter *iter);
+PD_EXTERN const char *pd_archive_iter_from_label(const pd_archive_iter *iter);
+PD_EXTERN const char *pd_archive_iter_to_label(const pd_archive_iter *iter);
 
 /* Where the iteration got to, for the next digest to start from: each
  * epoch read to its end, the last commit read in an epoch that stopped
  * early (an --until bound, a broken history), the start of an epoch not
  * reached, and, for a range starting in a later epoch, the newest commit
  * of each epoch before it.  *out is NULL for mbox and Maildir. */
-int pd_archive_iter_position(pd_position **out, const pd_archive_iter *iter);
-void pd_archive_iter_free(pd_archive_iter *iter);
+PD_EXTERN int pd_archive_iter_position(pd_position **out, const pd_archive_iter *iter);
+PD_EXTERN void pd_archive_iter_free(pd_archive_iter *iter);
 
 /* ---- digests ------------------------------------------------------------ */
 
@@ -277,9 +257,9 @@ typedef struct {
 	int64_t last_date;
 } pd_earlier;
 
-void pd_earlier_free(pd_earlier *earlier);
+PD_EXTERN void pd_earlier_free(pd_earlier *earlier);
 
-const char *pd_series_status_to_string(pd_series_status status);
+PD_EXTERN const char *pd_series_status_to_string(pd_series_status status);
 
 typedef struct {
 	pd_message *cover;       /* borrowed from the report; NULL if none */
@@ -368,19 +348,19 @@ typedef struct {
 
 typedef struct pd_digest pd_digest;
 
-int pd_digest_new(pd_digest **out, const pd_digest_options *opts);
-void pd_digest_free(pd_digest *digest);
+PD_EXTERN int pd_digest_new(pd_digest **out, const pd_digest_options *opts);
+PD_EXTERN void pd_digest_free(pd_digest *digest);
 
 /* Parses and adds one message.  A message that cannot be parsed is
  * reported through the diag callback, counted, and PD_OK is returned:
  * one bad message never aborts a digest.  Fails only on NOMEM. */
-int pd_digest_add_raw(pd_digest *digest, const pd_raw_message *raw);
+PD_EXTERN int pd_digest_add_raw(pd_digest *digest, const pd_raw_message *raw);
 
 /* Adds a parsed message; the digest takes ownership of `msg`. */
-int pd_digest_add_message(pd_digest *digest, pd_message *msg);
+PD_EXTERN int pd_digest_add_message(pd_digest *digest, pd_message *msg);
 
 /* Reports a message the caller could not read (for the skip count). */
-void pd_digest_note_skipped(pd_digest *digest, const char *origin,
+PD_EXTERN void pd_digest_note_skipped(pd_digest *digest, const char *origin,
 			    const char *what);
 
 typedef struct pd_state pd_state;
@@ -392,10 +372,10 @@ typedef struct pd_state pd_state;
  * Exist/Skip, new versions name the version reported before.  The digest
  * is consumed: it is freed whether or not this succeeds.  Fails with
  * PD_ERR_STATE when the state database cannot be read. */
-int pd_digest_finish(pd_report **out, pd_digest *digest,
+PD_EXTERN int pd_digest_finish(pd_report **out, pd_digest *digest,
 		     const char *from_label, const char *to_label,
 		     pd_state *state, const char *archive_key);
-void pd_report_free(pd_report *report);
+PD_EXTERN void pd_report_free(pd_report *report);
 
 /* The commit message of `m`, one of the report's messages, as a new
  * string (pd_free()); *out NULL when none was kept (see
@@ -403,20 +383,20 @@ void pd_report_free(pd_report *report);
  * temporary file, not in m->commit_message, so that a digest of a whole
  * archive stays small in memory: read them through this.  PD_ERR_IO when
  * the file cannot be read back. */
-int pd_report_commit_message(char **out, const pd_report *report, const pd_message *m);
+PD_EXTERN int pd_report_commit_message(char **out, const pd_report *report, const pd_message *m);
 
 /* Reads every message of `range` in `archive` into a report: the whole
  * pipeline in one call.  Per-message failures go to opts->diag.  With
  * `position` non-NULL, *position receives where the reading got to
  * (pd_archive_iter_position()).  `state` and `archive_key` as for
  * pd_digest_finish(). */
-int pd_digest_read(pd_report **out, pd_position **position,
+PD_EXTERN int pd_digest_read(pd_report **out, pd_position **position,
 		   pd_archive *archive, const pd_range_options *range,
 		   const pd_digest_options *opts, pd_state *state,
 		   const char *archive_key);
 
 /* pd_digest_read() on the archive at `path`, without state. */
-int pd_digest_archive(pd_report **out, const char *path,
+PD_EXTERN int pd_digest_archive(pd_report **out, const char *path,
 		      const pd_range_options *range,
 		      const pd_digest_options *opts);
 
@@ -433,47 +413,47 @@ typedef struct {
 
 /* The default state file: $XDG_STATE_HOME/patchdigest/state.sqlite3
  * (~/.local/state/... when unset).  New string (pd_free()). */
-char *pd_state_default_path(void);
+PD_EXTERN char *pd_state_default_path(void);
 
 /* Opens (creating it and its directory unless read_only) the state
  * database at `path`.  Fails with PD_ERR_STATE, naming the file, when it
  * is not a patchdigest state database, is damaged, is from a newer
  * version, or cannot be created.  Nothing is written until
  * pd_state_begin(). */
-int pd_state_open(pd_state **out, const char *path, const pd_state_options *opts);
+PD_EXTERN int pd_state_open(pd_state **out, const char *path, const pd_state_options *opts);
 
 /* Rolls back a transaction still open. NULL-safe. */
-void pd_state_free(pd_state *state);
+PD_EXTERN void pd_state_free(pd_state *state);
 
 /* The key an archive is known by: its absolute, resolved path.  New
  * string; a path that no longer exists is made absolute as given. */
-char *pd_state_archive_key(const char *path);
+PD_EXTERN char *pd_state_archive_key(const char *path);
 
 /* Starts the transaction of a recording run: takes the database's write
  * lock (waiting up to wait_ms for another run to finish: PD_ERR_BUSY when
  * it does not) so that two runs never report the same series.  Everything
  * read and written until pd_state_commit() sees one consistent state. */
-int pd_state_begin(pd_state *state);
+PD_EXTERN int pd_state_begin(pd_state *state);
 
 /* Ends the transaction: writes it durably, or on failure (disk full) rolls
  * it back so the state is as it was before pd_state_begin(). */
-int pd_state_commit(pd_state *state);
-void pd_state_rollback(pd_state *state);
+PD_EXTERN int pd_state_commit(pd_state *state);
+PD_EXTERN void pd_state_rollback(pd_state *state);
 
 /* The position the last recorded digest of `archive_key` reached; *out is
  * NULL when none was recorded. */
-int pd_state_position(pd_position **out, pd_state *state, const char *archive_key);
+PD_EXTERN int pd_state_position(pd_position **out, pd_state *state, const char *archive_key);
 
 /* Records the digest `report` of the archive: the digest, its new series
  * and the messages of every series (so later parts join them), and, when
  * `position` is non-NULL, the position it reached (epochs it does not
  * list keep theirs).  Must be inside pd_state_begin()/pd_state_commit(). */
-int pd_state_record(pd_state *state, const char *archive_key,
+PD_EXTERN int pd_state_record(pd_state *state, const char *archive_key,
 		    pd_archive_kind kind, const pd_report *report,
 		    const pd_position *position);
 
 /* Only the position, when a run read nothing to report. */
-int pd_state_record_position(pd_state *state, const char *archive_key,
+PD_EXTERN int pd_state_record_position(pd_state *state, const char *archive_key,
 			     pd_archive_kind kind, const pd_position *position);
 
 typedef struct {
@@ -495,14 +475,14 @@ typedef struct {
 /* What the state holds: every archive, with up to `last_digests` of its
  * newest digests.  *out is a new array of *n_out entries; free it with
  * pd_state_archives_free(). */
-int pd_state_list(pd_state_archive **out, size_t *n_out, pd_state *state,
+PD_EXTERN int pd_state_list(pd_state_archive **out, size_t *n_out, pd_state *state,
 		  size_t last_digests);
-void pd_state_archives_free(pd_state_archive *archives, size_t n);
+PD_EXTERN void pd_state_archives_free(pd_state_archive *archives, size_t n);
 
 /* Forgets an archive: its position, digests and series, in one
  * transaction.  *n_series_out (may be NULL) gets how many series went.
  * PD_ERR_NOT_FOUND when the state does not know `archive_key`. */
-int pd_state_forget(pd_state *state, const char *archive_key, int64_t *n_series_out);
+PD_EXTERN int pd_state_forget(pd_state *state, const char *archive_key, int64_t *n_series_out);
 
 /* ---- renderers ---------------------------------------------------------- */
 
@@ -514,17 +494,17 @@ typedef int (*pd_write_cb)(const char *data, size_t len, void *payload);
 /* The classic text digest, written through `write` as it is made, in
  * pieces of about 64 KB: a digest of a million messages is never held
  * whole in memory. */
-int pd_render_classic_write(const pd_report *report, pd_write_cb write, void *payload);
+PD_EXTERN int pd_render_classic_write(const pd_report *report, pd_write_cb write, void *payload);
 
 /* The same report as JSON, written the same way. */
-int pd_render_json_write(const pd_report *report, pd_write_cb write, void *payload);
+PD_EXTERN int pd_render_json_write(const pd_report *report, pd_write_cb write, void *payload);
 
 /* Both renderers into one new NUL-terminated string (free with
  * pd_free()), *out_len its length. */
-int pd_render_classic(char **out, size_t *out_len, const pd_report *report);
-int pd_render_json(char **out, size_t *out_len, const pd_report *report);
+PD_EXTERN int pd_render_classic(char **out, size_t *out_len, const pd_report *report);
+PD_EXTERN int pd_render_json(char **out, size_t *out_len, const pd_report *report);
 
-void pd_free(void *ptr);
+PD_EXTERN void pd_free(void *ptr);
 
 #ifdef __cplusplus
 }

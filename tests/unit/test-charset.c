@@ -4,7 +4,7 @@
  * without NULs and without losing the valid text around the bad bytes.
  */
 #include "harness.h"
-#include "pd-private.h"
+#include "mail/mail.h"
 
 static void converts(const char *name, const char *in, size_t len, const char *charset,
 		     const char *want)

@@ -7,8 +7,8 @@
 #include <git2.h>
 #include <glib.h>
 #include "harness.h"
-#include "pd-private.h"
-#include "git-private.h"
+#include "archive/archive.h"
+#include "archive/git.h"
 
 #define TREE "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 #define P1 "1111111111111111111111111111111111111111"

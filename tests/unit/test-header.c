@@ -5,7 +5,7 @@
  */
 #include "harness.h"
 #include <gmime/gmime.h>
-#include "pd-private.h"
+#include "mail/mail.h"
 
 static void decodes(const char *name, const char *raw, const char *charset, const char *want)
 {

@@ -1,5 +1,5 @@
 /*
- * test-mail-oracle.c - the header scanner (mail-headers.c) against GMime.
+ * test-mail-oracle.c - the header scanner (header-scan.c) against GMime.
  * Every message of the bundled sample, the seed fixtures and the corpora
  * (when ../shared is here) is parsed twice, once as the digest does and
  * once with GMime's full parser (full_mime), and every field of the two
@@ -9,7 +9,7 @@
 #include <glib.h>
 #include "harness.h"
 #include "patchdigest.h"
-#include "mail-headers.h"
+#include "mail/header-scan.h"
 #include "message-compare.h"
 
 /* Compares both paths over every message of `path`; returns how many. */

@@ -9,7 +9,7 @@
 #include <jansson.h>
 #include <glib.h>
 #include "harness.h"
-#include "patchdigest.h"
+#include "mail/mail.h"
 
 static char *base;
 
@@ -84,8 +84,8 @@ int main(void)
 		const char *id = json_string_value(json_object_get(c, "id"));
 		json_t *options = json_object_get(c, "options");
 		json_t *info = json_object_get(c, "expect_info");
-		pd_mailinfo_options mo = PD_MAILINFO_OPTIONS_INIT;
-		pd_mailinfo *mi = NULL;
+		int no_inbody = 0;
+		pd__mailinfo *mi = NULL;
 		size_t len, k;
 		char *input;
 		int skip = 0;
@@ -93,7 +93,7 @@ int main(void)
 		for (k = 0; k < json_array_size(options); k++) {
 			const char *o = json_string_value(json_array_get(options, k));
 			if (!strcmp(o, "--no-inbody-headers"))
-				mo.no_inbody_headers = 1;
+				no_inbody = 1;
 			else
 				skip = 1;
 		}
@@ -108,7 +108,7 @@ int main(void)
 			continue;
 		}
 		input = slurp(json_string_value(json_object_get(c, "input")), &len);
-		if (!input || pd_mailinfo_run(&mi, input, len, &mo) < 0) {
+		if (!input || pd__mailinfo_run(&mi, input, len, no_inbody) < 0) {
 			printf("not ok - mailinfo %s: cannot parse: %s\n", id, pd_error_last());
 			harness_failed++;
 			g_free(input);
@@ -134,7 +134,7 @@ int main(void)
 			g_snprintf(name, sizeof(name), "mailinfo %s: patch line count", id);
 			CHECK_INT(name, lines, json_integer_value(json_object_get(c, "expect_patch_line_count")));
 		}
-		pd_mailinfo_free(mi);
+		pd__mailinfo_free(mi);
 		g_free(input);
 	}
 	json_decref(cases);

@@ -7,7 +7,7 @@
 #include <glib.h>
 #include "harness.h"
 #include "message-compare.h"
-#include "pd-private.h"
+#include "digest/digest.h"
 
 int main(void)
 {

@@ -1,0 +1,204 @@
+/*
+ * archive/archive.c - which kind of archive a path is, and the iterator over its
+ * messages.  --since/--until are the git reader's (it stops at `until` and
+ * passes over commits before `since` unread); mbox and Maildir messages
+ * have only their Date:, which the digest reads when it parses them.
+ */
+#include <string.h>
+#include <stdlib.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include "archive/archive.h"
+
+struct pd_archive_iter {
+	pd__reader *reader;
+};
+
+static const char accepted[] =
+	"patchdigest reads a public-inbox v2 inbox (a directory holding git/0.git), "
+	"one epoch or v1 inbox git repository, an mbox file, or a Maildir";
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int epoch_number(const char *name, long *n)
+{
+	char *end;
+
+	if (!g_str_has_suffix(name, ".git") || !g_ascii_isdigit(name[0]))
+		return 0;
+	*n = strtol(name, &end, 10);
+	return strcmp(end, ".git") == 0;
+}
+
+/* The git/N.git epochs of a v2 inbox, sorted by N; NULL if none. */
+static GPtrArray *find_epochs(const char *path)
+{
+	char *git = g_build_filename(path, "git", NULL);
+	GDir *dir = g_dir_open(git, 0, NULL);
+	GPtrArray *epochs;
+	GArray *numbers;
+	const char *name;
+	guint i;
+
+	if (!dir) {
+		g_free(git);
+		return NULL;
+	}
+	epochs = g_ptr_array_new_with_free_func(g_free);
+	numbers = g_array_new(FALSE, FALSE, sizeof(long));
+	while ((name = g_dir_read_name(dir))) {
+		long n;
+		if (!epoch_number(name, &n))
+			continue;
+		/* insertion sort: an inbox has a handful of epochs */
+		for (i = 0; i < numbers->len && g_array_index(numbers, long, i) < n; i++)
+			;
+		g_array_insert_val(numbers, i, n);
+		g_ptr_array_insert(epochs, i, g_build_filename(git, name, NULL));
+	}
+	g_dir_close(dir);
+	g_free(git);
+	g_array_free(numbers, TRUE);
+	if (!epochs->len) {
+		g_ptr_array_free(epochs, TRUE);
+		return NULL;
+	}
+	return epochs;
+}
+
+int pd_archive_open(pd_archive **out, const char *path)
+{
+	pd_archive *a;
+	struct stat st;
+	char *git_dir = NULL;
+
+	*out = NULL;
+	if (!path || !*path)
+		return pd__error(PD_ERR_INVALID, "no archive path given");
+	if (stat(path, &st) != 0)
+		return pd__error(errno == ENOENT ? PD_ERR_NOT_FOUND : PD_ERR_IO,
+				 "%s: %s", path, g_strerror(errno));
+	a = g_new0(pd_archive, 1);
+	a->path = g_strdup(path);
+	if (S_ISREG(st.st_mode)) {
+		a->kind = PD_ARCHIVE_MBOX;
+	} else if (!S_ISDIR(st.st_mode)) {
+		pd_archive_free(a);
+		return pd__error(PD_ERR_NOT_ARCHIVE, "%s: not a file or directory; %s", path, accepted);
+	} else if ((a->epochs = find_epochs(path))) {
+		a->kind = PD_ARCHIVE_V2;
+	} else if (pd__is_git_repository(path, &git_dir)) {
+		a->kind = PD_ARCHIVE_GIT;
+		g_free(a->path);
+		a->path = git_dir;
+	} else {
+		char *cur = g_build_filename(path, "cur", NULL);
+		char *new = g_build_filename(path, "new", NULL);
+		int maildir = is_dir(cur) || is_dir(new);
+		g_free(cur);
+		g_free(new);
+		if (!maildir) {
+			pd_archive_free(a);
+			return pd__error(PD_ERR_NOT_ARCHIVE, "%s: not an archive; %s", path, accepted);
+		}
+		a->kind = PD_ARCHIVE_MAILDIR;
+	}
+	*out = a;
+	return PD_OK;
+}
+
+void pd_archive_free(pd_archive *a)
+{
+	if (!a)
+		return;
+	if (a->epochs)
+		g_ptr_array_free(a->epochs, TRUE);
+	g_free(a->path);
+	g_free(a);
+}
+
+pd_archive_kind pd_archive_get_kind(const pd_archive *a)
+{
+	return a->kind;
+}
+
+int pd_archive_iter_new(pd_archive_iter **out, pd_archive *a,
+			const pd_range_options *range)
+{
+	pd_range_options defaults = PD_RANGE_OPTIONS_INIT;
+	pd__reader *reader = NULL;
+	pd_archive_iter *it;
+	int error;
+
+	*out = NULL;
+	if (!range)
+		range = &defaults;
+	switch (a->kind) {
+	case PD_ARCHIVE_MBOX:
+	case PD_ARCHIVE_MAILDIR:
+		if (range->start)
+			return pd__error(PD_ERR_INVALID, "%s is a %s: only git archives have "
+					 "positions to continue from", a->path,
+					 pd_archive_kind_to_string(a->kind));
+		if (range->range)
+			return pd__error(PD_ERR_RANGE,
+					 "a commit range needs a git archive; %s is a %s "
+					 "(use --since/--until to select by date)",
+					 a->path, pd_archive_kind_to_string(a->kind));
+		error = a->kind == PD_ARCHIVE_MBOX ? pd__mbox_reader_new(&reader, a->path)
+						   : pd__maildir_reader_new(&reader, a->path);
+		break;
+	default:
+		error = pd__git_reader_new(&reader, a, range);
+	}
+	if (error < 0)
+		return error;
+	it = g_new0(pd_archive_iter, 1);
+	it->reader = reader;
+	*out = it;
+	return PD_OK;
+}
+
+void pd__archive_iter_defer(pd_archive_iter *it, pd__blob_ref *ref)
+{
+	it->reader->deferred = ref;
+}
+
+int pd_archive_iter_next(pd_raw_message *out, pd_archive_iter *it)
+{
+	return it->reader->ops->next(out, it->reader);
+}
+
+const char *pd_archive_iter_from_label(const pd_archive_iter *it)
+{
+	return it->reader->from_label;
+}
+
+const char *pd_archive_iter_to_label(const pd_archive_iter *it)
+{
+	return it->reader->to_label;
+}
+
+int pd_archive_iter_position(pd_position **out, const pd_archive_iter *it)
+{
+	*out = NULL;
+	if (!it->reader->ops->position)
+		return PD_OK;
+	return it->reader->ops->position(out, it->reader);
+}
+
+void pd_archive_iter_free(pd_archive_iter *it)
+{
+	if (!it)
+		return;
+	if (it->reader) {
+		g_free(it->reader->from_label);
+		g_free(it->reader->to_label);
+		it->reader->ops->free(it->reader);
+	}
+	g_free(it);
+}

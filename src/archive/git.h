@@ -1,0 +1,89 @@
+/*
+ * archive/git.h - libgit2 set up and used (git-repo.c), public-inbox
+ * layouts in git and the walk along first parents (git-layout.c), for
+ * git-archive.c and git-blobs.c.
+ */
+#ifndef PD_GIT_PRIVATE_H
+#define PD_GIT_PRIVATE_H
+
+#include <git2.h>
+#include <glib.h>
+
+/* Initialises libgit2 once per process, with the settings for reading
+ * whole archives (git-repo.c says which and why).  Thread-safe. */
+void pd__git_init(void);
+
+/* libgit2's last error message, or a stand-in when it has none. */
+const char *pd__git_message(void);
+
+/* Why object `oid` of `repo` could not be read, from libgit2's last
+ * error (call it right after the failed read): "a corrupt object: it
+ * declares N bytes, more than can be allocated" when libgit2 ran out of
+ * memory allocating the size the object's header declares, else "a
+ * missing or corrupt object; libgit2: ...".  `oid` may be NULL when the
+ * failed read does not say which object it was.  New string (g_free). */
+char *pd__git_object_problem(git_repository *repo, const git_oid *oid);
+
+/* Sets and returns PD_ERR_GIT for object `oid` of `repo` that could not
+ * be read: "GIT_DIR: the WHAT of ORIGIN cannot be read (WHY)", WHY from
+ * pd__git_object_problem(). */
+int pd__git_object_error(git_repository *repo, const git_oid *oid, const char *git_dir,
+			 const char *what, const char *origin);
+
+/* `oid` abbreviated as git abbreviates it in `repo`: as many hex digits
+ * as the object count calls for, at least 7, longer until unique.  New
+ * string. */
+char *pd__git_abbreviate(git_repository *repo, const git_oid *oid);
+
+/* Whether the tree of commit `head` (of the repository at `path`) is a
+ * public-inbox v2 epoch's ('m' or 'd') or a v1 inbox's (fan-out
+ * directories; *is_v1 set).  PD_ERR_GIT naming the commit when it cannot
+ * be read; PD_ERR_NOT_ARCHIVE when it is some other repository. */
+int pd__git_check_layout(int *is_v1, git_repository *repo, const git_oid *head, const char *path);
+
+/* The message of a v2 commit whose tree is `tree`: its 'm' blob into
+ * *out (freed with git_blob_free()).  1, *out NULL, for a tree with a 'd'
+ * instead (a message removed); PD_ERR_GIT, naming `git_dir` and `origin`
+ * (the commit), when the tree or the blob cannot be read. */
+int pd__git_v2_message_blob(git_blob **out, git_repository *repo, const git_oid *tree,
+			    const char *git_dir, const char *origin);
+
+/* The blob a v1 commit added: the entry its tree has that its parent's
+ * lacks.  GIT_ENOTFOUND for a commit that only removed one. */
+int pd__git_v1_added_blob(git_blob **out, git_repository *repo, git_commit *commit);
+
+/* One commit of an epoch's line of first parents, with what reading its
+ * message needs, so that it is inflated once. */
+typedef struct {
+	git_oid commit, tree;
+	int64_t time;          /* commit time */
+} pd__chain_link;
+
+/* The tree, commit time and first parent of a commit from its raw object
+ * data, when its header is git's plain form ("tree", "parent"s, then the
+ * committer line among the others); *n_parents counts its parents.
+ * Returns 0, or -1 for anything else (libgit2 then parses it).  The
+ * oracle test holds it to libgit2 on every corpus commit. */
+int pd__git_commit_header(pd__chain_link *link, git_oid *first_parent, unsigned *n_parents,
+			  const char *data, size_t len);
+
+/* Why a chain stopped before the root. */
+typedef struct {
+	git_oid broken;        /* the first commit that cannot be read */
+	int has_broken;
+	git_oid passed_over;   /* the newest commit older than `since` */
+	int has_passed_over;
+	unsigned merges;       /* commits on the chain with more than one parent */
+} pd__chain_end;
+
+/* Follows first parents from `tip` back to the root, or to `hide` (not
+ * included; may be NULL), or to the first commit older than `since` (0:
+ * no bound; commit times are taken to grow along the line, as
+ * public-inbox writes them), or to the first commit that cannot be read.
+ * *end says which, and counts merges: a chain with merges is not the
+ * whole history.  *out is a new array of pd__chain_link, oldest first
+ * (g_array_free() it).  Returns PD_OK. */
+int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
+		  const git_oid *tip, const git_oid *hide, int64_t since);
+
+#endif

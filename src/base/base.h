@@ -1,0 +1,44 @@
+/*
+ * base/base.h - what every layer of the library shares: the error of the
+ * last failure, and the display forms of dates and people that the
+ * report and its renderers both use.  Private: not installed.
+ *
+ * Layers (docs/architecture.md): base <- mail <- archive, digest, state,
+ * render.  A file includes the header of its own folder and of the layers
+ * below it, never one above.
+ *
+ * Memory: every string here is allocated with GLib (g_malloc & co.) and
+ * released with g_free(); pd_free() is g_free() for callers.
+ */
+#ifndef PD_BASE_H
+#define PD_BASE_H
+
+#include <glib.h>
+#include "patchdigest.h"
+
+/* Public functions carry PD_EXTERN (patchdigest.h); everything else in the
+ * shared library is hidden (-fvisibility=hidden). */
+
+/* Sets this thread's last error to the formatted text and returns
+ * `status`, so that `return pd__error(PD_ERR_X, "...")` reads naturally. */
+int pd__error(int status, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void pd__error_clear(void);
+
+/* Checks an option struct's version: PD_OK, or PD_ERR_INVALID naming
+ * `what` when `version` is not `expected`. */
+int pd__check_version(unsigned int version, unsigned int expected, const char *what);
+
+/* ---- format.c: display forms shared by the report and the renderers ---- */
+
+/* `Name <address>` with the name in double quotes when RFC 5322 needs them,
+ * or the bare address when there is no name.  New string. */
+char *pd__person_display_quoted(const pd_person *p);
+
+/* `Name <address>`, unquoted; the address's local part stands in for a
+ * missing name.  New string. */
+char *pd__person_display_plain(const pd_person *p);
+
+/* "2025-08-26T09:37:41Z" for `when` (new string). */
+char *pd__format_date(int64_t when);
+
+#endif

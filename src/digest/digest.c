@@ -1,0 +1,332 @@
+/*
+ * digest/digest.c - from messages to a report: unique messages in archive order,
+ * series, the two tables, and which series were reported already.
+ */
+#include <string.h>
+#include "digest/digest.h"
+#include "mail/mail.h"
+
+
+int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
+{
+	pd_digest_options defaults = PD_DIGEST_OPTIONS_INIT;
+	pd_digest *d = g_new0(pd_digest, 1);
+
+	d->opts = opts ? *opts : defaults;
+	d->name = g_strdup(d->opts.name);
+	d->lore_list = g_strdup(d->opts.lore_list);
+	d->opts.name = d->opts.lore_list = NULL;
+	d->messages = g_ptr_array_new_with_free_func(g_free); /* packed */
+	d->pool = g_string_chunk_new(64 * 1024);
+	d->ids = g_hash_table_new(g_str_hash, g_str_equal);
+	d->bodies = pd__body_store_new();
+	*out = d;
+	return PD_OK;
+}
+
+void pd_digest_free(pd_digest *d)
+{
+	if (!d)
+		return;
+	g_hash_table_destroy(d->ids);
+	g_ptr_array_free(d->messages, TRUE);
+	if (d->pool)
+		g_string_chunk_free(d->pool);
+	pd__body_store_free(d->bodies);
+	g_free(d->name);
+	g_free(d->lore_list);
+	g_free(d);
+}
+
+static void diag(pd_digest *d, pd_diag_level level, const char *origin, const char *what)
+{
+	if (d->opts.diag)
+		d->opts.diag(level, origin ? origin : "", what, d->opts.diag_payload);
+}
+
+void pd_digest_note_skipped(pd_digest *d, const char *origin, const char *what)
+{
+	d->n_skipped++;
+	diag(d, PD_DIAG_SKIPPED, origin, what);
+}
+
+int pd_digest_add_message(pd_digest *d, pd_message *m)
+{
+	pd_message *kept;
+
+	if (m->message_id && g_hash_table_contains(d->ids, m->message_id)) {
+		d->n_duplicates++; /* the same message delivered twice counts once */
+		pd_message_free(m);
+		return PD_OK;
+	}
+	/* kept in one block (message-pack.c), its commit message in the
+	 * body store: read again only when written out */
+	kept = pd__message_pack(m, d->pool, 0);
+	if (m->commit_message && !pd__body_store_put(d->bodies, kept, m->commit_message)) {
+		g_free(kept);
+		kept = pd__message_pack(m, d->pool, 1);
+	}
+	pd_message_free(m);
+	if (kept->message_id)
+		g_hash_table_add(d->ids, kept->message_id);
+	g_ptr_array_add(d->messages, kept);
+	return PD_OK;
+}
+
+/* A reply counts, threads and dates the range; nothing else of it is
+ * read again.  Half of an archive's messages are replies: keeping only
+ * what is read keeps a digest of millions of messages in memory.  The
+ * first List-Id stays, for guessing the list's name. */
+static void slim_reply(pd_digest *d, pd_message *m)
+{
+	char **strings[] = { &m->subject, &m->tags.title, &m->sender.name, &m->sender.address,
+			     &m->author.name, &m->author.address, &m->date_raw, &m->origin,
+			     &m->damage, &m->to_address, &m->commit_message };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(strings); i++) {
+		g_free(*strings[i]);
+		*strings[i] = NULL;
+	}
+	if (m->list_id && d->have_list_id) {
+		g_free(m->list_id);
+		m->list_id = NULL;
+	}
+	d->have_list_id |= m->list_id && *m->list_id;
+}
+
+int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t archive_time)
+{
+	if (m->kind != PD_KIND_REPLY)
+		d->have_list_id |= m->list_id && *m->list_id;
+	if (archive_time)
+		m->archive_time = archive_time;
+	else if ((d->opts.since && m->date < d->opts.since)
+		 || (d->opts.until && m->date >= d->opts.until)) {
+		pd_message_free(m); /* outside --since/--until */
+		return PD_OK;
+	}
+	if (m->damaged) {
+		d->n_damaged++;
+		diag(d, PD_DIAG_WARNING, origin, m->damage);
+	}
+	if (m->kind == PD_KIND_REPLY)
+		slim_reply(d, m);
+	return pd_digest_add_message(d, m);
+}
+
+int pd_digest_add_raw(pd_digest *d, const pd_raw_message *raw)
+{
+	pd_parse_options po = PD_PARSE_OPTIONS_INIT;
+	pd_message *m = NULL;
+
+	po.keep_all_bodies = d->opts.keep_all_bodies;
+	if (pd_message_parse(&m, raw->data, raw->len, raw->origin, &po) < 0) {
+		pd_digest_note_skipped(d, raw->origin, pd_error_last());
+		return PD_OK;
+	}
+	return pd__digest_take(d, m, raw->origin, raw->archive_time);
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+typedef struct {
+	GHashTable *index;  /* key -> position in rows */
+	GArray *rows;       /* pd_tally */
+} tally;
+
+static void tally_add(tally *t, const char *key, const char *display_if_new)
+{
+	gpointer pos;
+
+	if (g_hash_table_lookup_extended(t->index, key, NULL, &pos)) {
+		g_array_index(t->rows, pd_tally, GPOINTER_TO_UINT(pos)).count++;
+		return;
+	}
+	pd_tally row = { 1, g_strdup(key), g_strdup(display_if_new) };
+	g_hash_table_insert(t->index, row.key, GUINT_TO_POINTER(t->rows->len));
+	g_array_append_val(t->rows, row);
+}
+
+/* Count descending; ties keep first-seen order (the sort is stable). */
+static gint by_count(gconstpointer x, gconstpointer y)
+{
+	const pd_tally *a = x, *b = y;
+	return (a->count < b->count) - (a->count > b->count);
+}
+
+static pd_tally *tally_finish(tally *t, size_t *n)
+{
+	g_array_sort(t->rows, by_count);
+	*n = t->rows->len;
+	g_hash_table_destroy(t->index);
+	return (pd_tally *)g_array_free(t->rows, FALSE);
+}
+
+static void build_tables(pd_report *r)
+{
+	tally domains = { g_hash_table_new(g_str_hash, g_str_equal),
+			  g_array_new(FALSE, FALSE, sizeof(pd_tally)) };
+	tally people = { g_hash_table_new(g_str_hash, g_str_equal),
+			 g_array_new(FALSE, FALSE, sizeof(pd_tally)) };
+	size_t i;
+
+	for (i = 0; i < r->n_messages; i++) {
+		const pd_message *m = r->messages[i];
+		char *domain, *key, *display;
+		if (m->kind == PD_KIND_REPLY)
+			continue;
+		domain = pd__address_domain(m->author.address);
+		key = g_ascii_strdown(m->author.address, -1);
+		display = pd__person_display_quoted(&m->author);
+		tally_add(&domains, domain, domain);
+		tally_add(&people, key, display);
+		g_free(domain);
+		g_free(key);
+		g_free(display);
+	}
+	r->domains = tally_finish(&domains, &r->n_domains);
+	r->contributors = tally_finish(&people, &r->n_contributors);
+}
+
+/* ---- the list's name ---------------------------------------------------- */
+
+/* "kvm.vger.kernel.org" -> "kvm"; lists on vger and lists.linux.dev are
+ * on lore under the local part of their address. */
+static void guess_list(pd_report *r)
+{
+	size_t i;
+	char *label = NULL;
+	int known = 0;
+
+	for (i = 0; i < r->n_messages && !label; i++) {
+		const pd_message *m = r->messages[i];
+		if (m->list_id && *m->list_id) {
+			const char *dot = strchr(m->list_id, '.');
+			label = g_strndup(m->list_id, dot ? (size_t)(dot - m->list_id) : strlen(m->list_id));
+			known = 1;
+		}
+	}
+	for (i = 0; i < r->n_messages && !label; i++) {
+		const pd_message *m = r->messages[i];
+		const char *at = m->to_address ? strchr(m->to_address, '@') : NULL;
+		if (at && m->kind != PD_KIND_REPLY) {
+			label = g_strndup(m->to_address, at - m->to_address);
+			known = !g_ascii_strcasecmp(at + 1, "vger.kernel.org")
+			     || !g_ascii_strcasecmp(at + 1, "lists.linux.dev");
+		}
+	}
+	if (!r->name)
+		r->name = label ? g_ascii_strup(label, -1) : g_strdup("Mailing");
+	if (!r->lore_list && label && known)
+		r->lore_list = g_ascii_strdown(label, -1);
+	g_free(label);
+}
+
+int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
+		     const char *to_label, pd_state *state, const char *archive_key)
+{
+	pd__report *full = g_new0(pd__report, 1);
+	pd_report *r = &full->pub;
+	GPtrArray *keep = g_ptr_array_new_with_free_func((GDestroyNotify)pd_earlier_free);
+	pd__earlier_source *source = NULL;
+	int error = PD_OK;
+	size_t i;
+
+	*out = NULL;
+	r->n_messages = d->messages->len;
+	r->messages = (pd_message **)g_ptr_array_free(d->messages, FALSE);
+	d->messages = g_ptr_array_new();
+	r->n_duplicates = d->n_duplicates;
+	r->n_skipped = d->n_skipped;
+	r->n_damaged = d->n_damaged;
+	r->name = d->name;
+	r->lore_list = d->lore_list;
+	d->name = d->lore_list = NULL;
+	full->bodies = d->bodies;
+	d->bodies = NULL;
+	full->pool = d->pool;
+	d->pool = NULL;
+	pd_digest_free(d);
+
+	if (state && archive_key)
+		error = pd__state_earlier_source(&source, state, archive_key);
+	if (error == PD_OK && source)
+		error = pd__drop_reported(r, source);
+	if (error < 0)
+		goto fail;
+	for (i = 0; i < r->n_messages; i++) {
+		switch (r->messages[i]->kind) {
+		case PD_KIND_PATCH: r->n_patches++; break;
+		case PD_KIND_COVER: r->n_covers++; break;
+		default: r->n_replies++;
+		}
+	}
+	if (error == PD_OK)
+		error = pd__group_series(&r->series, &r->n_series, r->messages, r->n_messages,
+					 source, keep);
+	if (error == PD_OK)
+		error = pd__mark_series(r, source, keep);
+fail:
+	pd__earlier_source_free(source);
+	r->n_earlier = keep->len;
+	r->earlier = (pd_earlier **)g_ptr_array_free(keep, FALSE);
+	if (error < 0) {
+		pd_report_free(r);
+		return error;
+	}
+	build_tables(r);
+	guess_list(r);
+	if (from_label)
+		r->from_label = g_strdup(from_label);
+	else
+		r->from_label = r->n_messages ? pd__format_date(r->messages[0]->date) : g_strdup("-");
+	if (to_label)
+		r->to_label = g_strdup(to_label);
+	else
+		r->to_label = r->n_messages ? pd__format_date(r->messages[r->n_messages - 1]->date)
+					    : g_strdup("-");
+	*out = r;
+	return PD_OK;
+}
+
+static void free_tallies(pd_tally *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		g_free(rows[i].key);
+		g_free(rows[i].display);
+	}
+	g_free(rows);
+}
+
+void pd_report_free(pd_report *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	pd__series_array_free(r->series, r->n_series);
+	for (i = 0; i < r->n_messages; i++)
+		g_free(r->messages[i]); /* packed */
+	g_free(r->messages);
+	free_tallies(r->domains, r->n_domains);
+	free_tallies(r->contributors, r->n_contributors);
+	g_free(r->name);
+	g_free(r->lore_list);
+	g_free(r->from_label);
+	g_free(r->to_label);
+	for (i = 0; i < r->n_earlier; i++)
+		pd_earlier_free(r->earlier[i]);
+	g_free(r->earlier);
+	pd__body_store_free(((pd__report *)r)->bodies);
+	if (((pd__report *)r)->pool)
+		g_string_chunk_free(((pd__report *)r)->pool);
+	g_free(r);
+}
+
+int pd_report_commit_message(char **out, const pd_report *r, const pd_message *m)
+{
+	return pd__body_store_get(out, ((const pd__report *)r)->bodies, m);
+}
+

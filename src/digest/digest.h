@@ -1,0 +1,93 @@
+/*
+ * digest/digest.h - the digest being built and the report it becomes:
+ * adding messages (digest.c), the parallel reading pipeline (read.c),
+ * grouping into series (series.c), marking what earlier digests reported
+ * (mark.c), kept messages (message-pack.c) and their commit messages on
+ * disk (body-store.c).  Private: not installed.
+ */
+#ifndef PD_DIGEST_H
+#define PD_DIGEST_H
+
+#include "base/base.h"
+#include "digest/earlier.h"
+
+/* ---- commit messages on disk while a digest is made (body-store.c) ---- */
+
+typedef struct pd__body_store pd__body_store;
+
+/* A store whose file, an unlinked temporary one in $TMPDIR, is made on
+ * first use; when it cannot be, texts stay in their messages. */
+pd__body_store *pd__body_store_new(void);
+void pd__body_store_free(pd__body_store *store);
+/* Writes `text`, the commit message of `key`, into the store: 1 when it
+ * is there (keyed by `key`, which must stay at its address), 0 when the
+ * file cannot be made or written and the caller must keep the text:
+ * nothing is lost. */
+int pd__body_store_put(pd__body_store *store, const pd_message *key, const char *text);
+/* A new copy of m's commit message, from `m` or the store (`store` may
+ * be NULL); *out NULL when it has none.  PD_ERR_IO when the file cannot
+ * be read back. */
+int pd__body_store_get(char **out, const pd__body_store *store, const pd_message *m);
+
+/* What a report holds besides its public fields. */
+typedef struct {
+	pd_report pub;            /* first: a pd_report * is one of these */
+	pd__body_store *bodies;   /* owned */
+	GStringChunk *pool;       /* the messages' shared strings, owned */
+} pd__report;
+
+/* ---- kept messages (message-pack.c) ------------------------------------ */
+
+/* A copy of `m` in one allocation, freed with g_free() alone: the struct,
+ * its References array and its own strings; Message-IDs, References,
+ * names, addresses, List-Id and To: in `pool` (shared with the other
+ * messages; the pool must outlive the copy); the commit message only
+ * when `with_body`.  `m` is left as it was. */
+pd_message *pd__message_pack(const pd_message *m, GStringChunk *pool, int with_body);
+
+/* ---- series.c ----------------------------------------------------------- */
+
+/* Groups the patches and covers of `msgs` (unique, posting order) into
+ * series.  *out is a new array of n_out series whose message pointers are
+ * borrowed from `msgs`; free each series' patches array and the array.
+ * With `source` (may be NULL), series may continue earlier ones; the
+ * pd_earlier they point to are added to `keep`, which must outlive them.
+ * Fails only when `source` does. */
+int pd__group_series(pd_series **out, size_t *n_out, pd_message **msgs,
+		     size_t n_msgs, const pd__earlier_source *source,
+		     GPtrArray *keep);
+void pd__series_array_free(pd_series *series, size_t n);
+
+/* ---- mark.c: what earlier digests reported ----------------------------- */
+
+/* Drops the patches and covers `source` says an earlier digest reported
+ * under the same Message-ID (delivered again, they count once, as
+ * duplicates).  Fails only when the source does. */
+int pd__drop_reported(pd_report *r, const pd__earlier_source *source);
+
+/* Sets each series' status: continued (grouping found it in `source`),
+ * already reported (here or in an earlier digest), hidden, or new; for a
+ * new one, the other version shown before.  `source` may be NULL; the
+ * pd_earlier records series point to are added to `keep`. */
+int pd__mark_series(pd_report *r, const pd__earlier_source *source, GPtrArray *keep);
+
+/* ---- digest.c ---------------------------------------------------------- */
+
+struct pd_digest {
+	pd_digest_options opts;
+	char *name, *lore_list;
+	GPtrArray *messages;    /* pd_message, packed (pd__message_pack()), owned */
+	GStringChunk *pool;     /* their shared strings */
+	GHashTable *ids;        /* Message-IDs seen (borrowed keys) */
+	size_t n_duplicates, n_skipped, n_damaged;
+	int have_list_id;       /* a message kept so far has a List-Id */
+	pd__body_store *bodies; /* the kept messages' commit messages */
+};
+
+/* Adds a message parsed from the entry `origin` of the archive: applies
+ * --since/--until when the archive has no time for it (archive_time 0),
+ * reports its damage, keeps of a reply only what the digest reads,
+ * drops a repeated Message-ID.  Takes `m`. */
+int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t archive_time);
+
+#endif

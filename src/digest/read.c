@@ -1,0 +1,266 @@
+/*
+ * digest/read.c - reading an archive into a digest on every core.
+ *
+ * The calling thread walks the archive and puts the messages into
+ * batches: for a git archive, as references to their blobs (inflating the
+ * blobs is most of the reading, so the pool does it); for mbox and
+ * Maildir, as copies.  A pool of threads reads and parses the batches; the calling thread takes the parsed messages back batch by
+ * batch in reading order, so the digest -- first Message-ID wins, posting
+ * order, the diagnostics -- is the same as a one-thread read, and every
+ * callback runs on the calling thread.  At most MAX_BATCHES_PER_THREAD
+ * batches per thread are in flight: memory stays flat however large the
+ * archive.
+ */
+#include <string.h>
+#include "digest/digest.h"
+#include "archive/archive.h"
+
+#define BATCH_SIZE 32
+#define MAX_BATCHES_PER_THREAD 4
+
+typedef struct {
+	pd__blob_ref ref;    /* a git message not read yet (ref.git_dir set) */
+	char *data;          /* or the message's bytes (freed once parsed) */
+	size_t len;
+	char *origin;
+	int64_t archive_time;
+	int unreadable;      /* the archive could not give it: `why` says */
+	int removed;         /* a commit that removed a message: nothing */
+	pd_message *msg;     /* parsed; NULL when it could not be */
+	char *why;
+} entry;
+
+typedef struct {
+	entry entries[BATCH_SIZE];
+	size_t n;
+	int parsed;          /* under pool->lock */
+} batch;
+
+typedef struct {
+	GMutex lock;
+	GCond parsed;
+	pd_parse_options parse;
+	GPtrArray *readers;  /* pd__blob_reader not in use, under lock */
+	GPtrArray *all_readers;
+} pool;
+
+/* A blob reader for this batch: one per thread at a time at most. */
+static pd__blob_reader *check_out_reader(pool *p)
+{
+	pd__blob_reader *br;
+
+	g_mutex_lock(&p->lock);
+	if (p->readers->len) {
+		br = g_ptr_array_steal_index_fast(p->readers, p->readers->len - 1);
+	} else {
+		br = pd__blob_reader_new();
+		g_ptr_array_add(p->all_readers, br);
+	}
+	g_mutex_unlock(&p->lock);
+	return br;
+}
+
+/* Runs on a pool thread (or the caller's, with one thread). */
+static void parse_batch(gpointer data, gpointer user)
+{
+	batch *b = data;
+	pool *p = user;
+	pd__blob_reader *br = NULL;
+
+	for (size_t i = 0; i < b->n; i++) {
+		entry *e = &b->entries[i];
+		const char *bytes = e->data;
+		size_t len = e->len;
+		if (e->unreadable)
+			continue;
+		if (e->ref.git_dir) {
+			if (!br)
+				br = check_out_reader(p);
+			int status = pd__blob_reader_read(&bytes, &len, br, &e->ref, e->origin);
+			if (status < 0) {
+				e->unreadable = 1;
+				e->why = g_strdup(pd_error_last());
+				continue;
+			}
+			if (status > 0) {
+				e->removed = 1;
+				continue;
+			}
+		}
+		if (pd_message_parse(&e->msg, bytes, len, e->origin, &p->parse) < 0)
+			e->why = g_strdup(pd_error_last());
+		g_free(e->data);
+		e->data = NULL;
+	}
+	g_mutex_lock(&p->lock);
+	if (br)
+		g_ptr_array_add(p->readers, br);
+	b->parsed = 1;
+	g_cond_broadcast(&p->parsed);
+	g_mutex_unlock(&p->lock);
+}
+
+static void batch_free(batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		entry *e = &b->entries[i];
+		g_free(e->data);
+		g_free(e->origin);
+		g_free(e->why);
+		pd_message_free(e->msg);
+	}
+	g_free(b);
+}
+
+/* Waits for the oldest batch and adds its messages in order. */
+static int take_oldest(pd_digest *d, GQueue *in_flight, pool *p, size_t *taken)
+{
+	batch *b = g_queue_pop_head(in_flight);
+	size_t every = d->opts.progress_every ? d->opts.progress_every : 1000;
+	int error = PD_OK;
+
+	g_mutex_lock(&p->lock);
+	while (!b->parsed)
+		g_cond_wait(&p->parsed, &p->lock);
+	g_mutex_unlock(&p->lock);
+	for (size_t i = 0; i < b->n && error == PD_OK; i++) {
+		entry *e = &b->entries[i];
+		if (e->removed)
+			continue;
+		if (e->unreadable || !e->msg) {
+			pd_digest_note_skipped(d, e->origin, e->why);
+			continue;
+		}
+		error = pd__digest_take(d, e->msg, e->origin, e->archive_time);
+		e->msg = NULL;
+		if (d->opts.progress && ++*taken % every == 0)
+			d->opts.progress(*taken, 0, d->opts.progress_payload);
+	}
+	batch_free(b);
+	return error;
+}
+
+/* Reads every entry of `it` into `d`; see the file comment. */
+static int read_all(pd_digest *d, pd_archive_iter *it)
+{
+	unsigned threads = d->opts.threads ? d->opts.threads : g_get_num_processors();
+	GThreadPool *workers = NULL;
+	GQueue in_flight = G_QUEUE_INIT;
+	pd__blob_ref ref;
+	pool p;
+	batch *b = NULL;
+	size_t taken = 0;
+	int error = PD_OK, done = 0;
+
+	memset(&p, 0, sizeof(p));
+	g_mutex_init(&p.lock);
+	g_cond_init(&p.parsed);
+	p.parse = (pd_parse_options)PD_PARSE_OPTIONS_INIT;
+	p.parse.keep_all_bodies = d->opts.keep_all_bodies;
+	p.readers = g_ptr_array_new();
+	p.all_readers = g_ptr_array_new_with_free_func((GDestroyNotify)pd__blob_reader_free);
+	if (threads > 1) {
+		workers = g_thread_pool_new(parse_batch, &p, threads, FALSE, NULL);
+		memset(&ref, 0, sizeof(ref));
+		pd__archive_iter_defer(it, &ref);
+	}
+	while (!done && error == PD_OK) {
+		pd_raw_message raw;
+		int status;
+		entry *e;
+
+		raw.origin = NULL;
+		status = pd_archive_iter_next(&raw, it);
+		done = status == PD_ITEROVER;
+		if (!done) {
+			if (!b)
+				b = g_new0(batch, 1);
+			e = &b->entries[b->n++];
+			e->origin = g_strdup(raw.origin);
+			e->archive_time = raw.archive_time;
+			if (status < 0) {
+				e->unreadable = 1; /* report it in its place, read on */
+				e->why = g_strdup(pd_error_last());
+			} else if (!raw.data && ref.git_dir) {
+				e->ref = ref;
+			} else {
+				e->data = g_memdup2(raw.data, raw.len);
+				e->len = raw.len;
+			}
+		}
+		if (b && (b->n == BATCH_SIZE || done)) {
+			g_queue_push_tail(&in_flight, b);
+			if (workers)
+				g_thread_pool_push(workers, b, NULL);
+			else
+				parse_batch(b, &p);
+			b = NULL;
+		}
+		while (error == PD_OK && in_flight.length
+		       && (done || in_flight.length >= threads * MAX_BATCHES_PER_THREAD))
+			error = take_oldest(d, &in_flight, &p, &taken);
+	}
+	if (workers)
+		g_thread_pool_free(workers, FALSE, TRUE); /* waits for the rest */
+	while (in_flight.length)
+		batch_free(g_queue_pop_head(&in_flight));
+	if (b)
+		batch_free(b);
+	pd__archive_iter_defer(it, NULL);
+	g_ptr_array_free(p.readers, TRUE);
+	g_ptr_array_free(p.all_readers, TRUE);
+	g_mutex_clear(&p.lock);
+	g_cond_clear(&p.parsed);
+	if (error == PD_OK && d->opts.progress)
+		d->opts.progress(taken, 1, d->opts.progress_payload);
+	return error;
+}
+
+int pd_digest_read(pd_report **out, pd_position **position, pd_archive *archive,
+		   const pd_range_options *range, const pd_digest_options *opts,
+		   pd_state *state, const char *archive_key)
+{
+	pd_archive_iter *it = NULL;
+	pd_digest *d = NULL;
+	int error;
+
+	*out = NULL;
+	if (position)
+		*position = NULL;
+	if ((error = pd_archive_iter_new(&it, archive, range)) < 0)
+		goto cleanup;
+	pd_digest_new(&d, opts);
+	if (range) {
+		d->opts.since = range->since;
+		d->opts.until = range->until;
+	}
+	if ((error = read_all(d, it)) < 0)
+		goto cleanup;
+	if (position && (error = pd_archive_iter_position(position, it)) < 0)
+		goto cleanup;
+	error = pd_digest_finish(out, d, pd_archive_iter_from_label(it),
+				 pd_archive_iter_to_label(it), state, archive_key);
+	d = NULL;
+cleanup:
+	if (error < 0 && position) {
+		pd_position_free(*position);
+		*position = NULL;
+	}
+	pd_digest_free(d);
+	pd_archive_iter_free(it);
+	return error;
+}
+
+int pd_digest_archive(pd_report **out, const char *path, const pd_range_options *range,
+		      const pd_digest_options *opts)
+{
+	pd_archive *archive = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = pd_archive_open(&archive, path)) < 0)
+		return error;
+	error = pd_digest_read(out, NULL, archive, range, opts, NULL, NULL);
+	pd_archive_free(archive);
+	return error;
+}

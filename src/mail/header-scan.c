@@ -1,0 +1,165 @@
+/*
+ * mail/header-scan.c - the header block of a plain message, read without
+ * GMime.  Most list mail is a reply or a single-part patch with a clean
+ * header block; for those, GMime's full construction (a stream, a parser,
+ * a MIME tree, a header object per line) costs most of a digest's time
+ * while the digest reads ten header values and, for patches only, one
+ * body.  This scanner takes those values as zero-copy slices, and says
+ * "not clean" for anything GMime would have to judge -- a malformed
+ * line, a NUL, a missing blank line, a Message-ID that is not one
+ * plain <id>, a header the digest reads given twice (GMime reports those as damage), multipart or message content,
+ * an unusual transfer encoding -- so that GMime still reads every
+ * message where its judgement could differ.  tests/unit/test-mail-oracle.c
+ * holds the two paths to the same results over the corpora.
+ */
+#include <string.h>
+#include "mail/header-scan.h"
+
+const char *const pd__scanned_header_names[PD__H_COUNT] = {
+	"From", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
+	"List-Id", "To", "Content-Type", "Content-Transfer-Encoding",
+};
+
+/* The headers GMime reports as conflicting when given twice. */
+static int conflict_matters(int index)
+{
+	return index != PD__H_LIST_ID && index != PD__H_TO;
+}
+
+static int header_index(const char *name, size_t len)
+{
+	for (int i = 0; i < PD__H_COUNT; i++)
+		if (strlen(pd__scanned_header_names[i]) == len
+		    && !g_ascii_strncasecmp(name, pd__scanned_header_names[i], len))
+			return i;
+	return -1;
+}
+
+/* Is `len` bytes at `p` one of `words` (case-insensitive, blanks around)? */
+static int value_is(const char *p, size_t len, const char *const *words)
+{
+	while (len && g_ascii_isspace(*p))
+		p++, len--;
+	while (len && g_ascii_isspace(p[len - 1]))
+		len--;
+	for (; *words; words++)
+		if (strlen(*words) == len && !g_ascii_strncasecmp(p, *words, len))
+			return 1;
+	return 0;
+}
+
+/* " <id@host>\n": one bracketed ID of printable ASCII and nothing else.
+ * Anything else GMime reads its own way (a bare ID is decoded as text). */
+static int plain_message_id(const char *p, size_t len)
+{
+	const char *end = p + len, *close;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end || *p != '<')
+		return 0;
+	for (close = p + 1; close < end && *close != '>'; close++)
+		if (*close <= ' ' || *close >= 127 || *close == '<')
+			return 0;
+	if (close == end || close == p + 1)
+		return 0;
+	for (p = close + 1; p < end; p++)
+		if (!g_ascii_isspace(*p))
+			return 0;
+	return 1;
+}
+
+static int is_token_char(char c)
+{
+	return g_ascii_isalnum(c) || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/* "type/subtype" of RFC 2045 tokens, then blanks, ';' parameters or the
+ * end: anything looser GMime judges its own way (it may call it damage,
+ * or not, depending on where it stands). */
+static int plain_content_type(const char *p, size_t len)
+{
+	const char *end = p + len, *start;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	for (start = p; p < end && is_token_char(*p); p++)
+		;
+	if (p == start || p == end || *p != '/')
+		return 0;
+	for (start = ++p; p < end && is_token_char(*p); p++)
+		;
+	if (p == start)
+		return 0;
+	return p == end || *p == ';' || *p == ' ' || *p == '\t' || *p == '\n'
+	       || (*p == '\r' && p + 1 < end && p[1] == '\n');
+}
+
+int pd__scan_headers(pd__scanned_headers *out, const char *data, size_t len)
+{
+	static const char *const plain_encodings[] = {
+		"7bit", "8bit", "binary", "quoted-printable", "base64", NULL
+	};
+	const char *p = data, *end = data + len;
+	int current = -2; /* -2: no header yet; -1: one not kept */
+
+	memset(out, 0, sizeof(*out));
+	if (memchr(data, '\0', len))
+		return 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *line_end = nl ? nl : end;
+		size_t n = line_end - p;
+
+		if (!nl)
+			return 0; /* no blank line before the end */
+		if (n == 0 || (n == 1 && p[0] == '\r')) {
+			out->body = nl + 1;
+			out->body_len = end - out->body;
+			break;
+		}
+		if (p[0] == ' ' || p[0] == '\t') {
+			if (current == -2)
+				return 0; /* a fold before any header */
+			if (current >= 0)
+				out->value_len[current] = nl + 1 - out->value[current];
+		} else {
+			const char *colon = p;
+			while (colon < line_end && *colon > ' ' && *colon < 127 && *colon != ':')
+				colon++;
+			if (colon == p || colon == line_end || *colon != ':')
+				return 0; /* not "Name:" */
+			current = header_index(p, colon - p);
+			if (current >= 0) {
+				if (out->value[current]) {
+					if (conflict_matters(current))
+						return 0;
+					current = -1; /* a second To: or List-Id: : the first counts */
+				} else {
+					out->value[current] = colon + 1;
+					out->value_len[current] = nl + 1 - (colon + 1);
+				}
+			}
+		}
+		p = nl + 1;
+	}
+	if (!out->body)
+		return 0;
+	if (out->value[PD__H_CONTENT_TYPE]) {
+		const char *v = out->value[PD__H_CONTENT_TYPE];
+		size_t l = out->value_len[PD__H_CONTENT_TYPE];
+		while (l && g_ascii_isspace(*v))
+			v++, l--;
+		if (!plain_content_type(v, l)
+		    || (l >= 10 && !g_ascii_strncasecmp(v, "multipart/", 10))
+		    || (l >= 8 && !g_ascii_strncasecmp(v, "message/", 8)))
+			return 0;
+	}
+	if (out->value[PD__H_MESSAGE_ID]
+	    && !plain_message_id(out->value[PD__H_MESSAGE_ID], out->value_len[PD__H_MESSAGE_ID]))
+		return 0;
+	if (out->value[PD__H_CTE]
+	    && !value_is(out->value[PD__H_CTE], out->value_len[PD__H_CTE], plain_encodings))
+		return 0;
+	return 1;
+}

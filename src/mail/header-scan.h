@@ -1,0 +1,35 @@
+/*
+ * mail/header-scan.h - the header block of a plain message as slices
+ * (header-scan.c).
+ */
+#ifndef PD_MAIL_HEADERS_H
+#define PD_MAIL_HEADERS_H
+
+#include "mail/mail.h"
+
+enum {
+	PD__H_FROM, PD__H_SUBJECT, PD__H_DATE, PD__H_MESSAGE_ID, PD__H_IN_REPLY_TO,
+	PD__H_REFERENCES, PD__H_LIST_ID, PD__H_TO, PD__H_CONTENT_TYPE, PD__H_CTE,
+	PD__H_COUNT
+};
+
+extern const char *const pd__scanned_header_names[PD__H_COUNT];
+
+typedef struct {
+	/* each header's first value as GMime's raw value: from after the
+	 * colon to the end of its last folded line, line breaks included;
+	 * slices of the message (NULL when absent) */
+	const char *value[PD__H_COUNT];
+	size_t value_len[PD__H_COUNT];
+	const char *body;   /* after the blank line */
+	size_t body_len;
+} pd__scanned_headers;
+
+/* Scans the header block of `len` bytes at `data` (after any mbox "From "
+ * line).  Returns 1 when the message is plain enough to read without
+ * GMime (see header-scan.c for what that means), 0 when GMime must
+ * read it; *out is filled either way but only meaningful on 1.  Borrows
+ * `data`. */
+int pd__scan_headers(pd__scanned_headers *out, const char *data, size_t len);
+
+#endif

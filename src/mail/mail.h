@@ -1,0 +1,145 @@
+/*
+ * mail/mail.h - one message: header values as git mailinfo reads them,
+ * RFC 2047 words, addresses, charsets, MIME (GMime), the body as git am
+ * reads it, subject tags.  Private: not installed.  Used by the mail
+ * files and by the layers above (archive, digest).
+ *
+ * Memory: every string is GLib's; new strings are freed with g_free().
+ */
+#ifndef PD_MAIL_H
+#define PD_MAIL_H
+
+#include "base/base.h"
+
+/* ---- header.c: header values as git mailinfo reads them ---------------- */
+
+/* Unfolds a raw header value the way git mailinfo does: at each fold the
+ * text so far loses its trailing blanks and the continuation's first blank
+ * becomes one space.  Returns a new string. */
+char *pd__header_unfold(const char *raw);
+
+/* Decodes RFC 2047 encoded words (and raw 8-bit text, taken as UTF-8 when
+ * valid, else as `fallback_charset` or Latin-1) into UTF-8.  New string. */
+char *pd__header_decode(const char *unfolded, const char *fallback_charset);
+
+/* Turns every run of blanks into one space, in place (git cleanup_space). */
+void pd__cleanup_space(GString *s);
+
+/* ---- address.c: who git am records -------------------------------------- */
+
+/* Splits a decoded From: value into name and address with git mailinfo's
+ * rules (quoted strings and comments unquoted, the token around '@' is the
+ * address, the rest the name; a name that is empty, over 60 bytes or holds
+ * one of @<> is replaced by the address).  `*name` and `*email` are new
+ * strings, "" when nothing was found. */
+void pd__git_split_from(const char *from, char **name, char **email);
+
+/* The lowercased part after the last '@', or "" (new string). */
+char *pd__address_domain(const char *address);
+
+/* ---- charset.c ---------------------------------------------------------- */
+
+/* Converts `len` bytes in `charset` (NULL or "": none declared) to valid
+ * UTF-8.  Text already valid as UTF-8 with no charset declared is copied.
+ * Bytes that do not convert are replaced, never dropped silently: the
+ * result always has the same lines.  New string, *out_len its length. */
+char *pd__to_utf8(const char *data, size_t len, const char *charset,
+		  size_t *out_len);
+
+/* ---- body.c: the body as git am reads it -------------------------------- */
+
+typedef struct {
+	const char *data;    /* transfer-decoded bytes of one text part */
+	size_t len;
+	const char *charset; /* declared charset or NULL */
+} pd__text_part;
+
+typedef struct {
+	GString *inbody_from;    /* first in-body header values, raw; NULL if none */
+	GString *inbody_subject;
+	GString *inbody_date;
+	GString *msg;            /* git's commit message (UTF-8, CRs kept) */
+	GString *patch;          /* git's patch (raw bytes) */
+	GString *text;           /* digest commit message: up to the diff,
+	                            UTF-8, CRs removed */
+	int has_diff;
+	const char *inbody_charset; /* charset of the part the in-body headers
+	                               were read from */
+} pd__body;
+
+typedef struct {
+	int no_inbody_headers;
+	int keep_text;         /* build `text` */
+	int keep_git;          /* build `msg` and `patch` */
+} pd__body_options;
+
+/* Runs the part texts through git am's state machine: in-body headers,
+ * commit message, patch.  `multipart` adds the newline git adds at the
+ * end boundary.  Fills *out (clear with pd__body_clear()). */
+void pd__body_split(pd__body *out, const pd__text_part *parts, size_t n_parts,
+		    int multipart, const pd__body_options *opts);
+void pd__body_clear(pd__body *body);
+
+/* Cuts a cover letter's signature: the first line that is exactly "-- "
+ * and everything after it.  In place. */
+void pd__strip_signature(GString *text);
+
+/* ---- mime.c ------------------------------------------------------------- */
+
+typedef struct pd__mail pd__mail;
+
+/* Initializes GMime once per process (thread-safe).  Every entry point
+ * into GMime calls it first: header decoding and dates may be reached
+ * without a message ever being parsed. */
+void pd__gmime_init(void);
+
+/* Parses `data` into a mail: its header values (raw, as git reads them)
+ * and its text parts decoded from their transfer encoding.  A plain
+ * message (header-scan.c says which) is read by the header scanner and
+ * borrows `data`, which must outlive the mail; any other, or every one
+ * with `full_mime`, is read by GMime.  A leading mbox "From " line is
+ * skipped.  Fails with PD_ERR_MALFORMED when there is no header at all. */
+int pd__mail_parse(pd__mail **out, const char *data, size_t len, int full_mime);
+void pd__mail_free(pd__mail *mail);
+/* The raw value of the first header called `name`, or NULL. Borrowed.
+ * A scanned mail knows only the headers the digest reads
+ * (pd__scanned_header_names). */
+const char *pd__mail_header(const pd__mail *mail, const char *name);
+/* The text parts, decoded from their transfer encoding on the first call
+ * (a reply's body is never decoded). */
+const pd__text_part *pd__mail_parts(pd__mail *mail, size_t *n, int *multipart);
+/* The declared charset of the first text part, or NULL; no decoding. */
+const char *pd__mail_charset(const pd__mail *mail);
+/* A description of the damage GMime recovered from, or NULL. Borrowed. */
+const char *pd__mail_damage(const pd__mail *mail);
+/* Message-IDs of In-Reply-To and References as pd_message wants them. */
+char **pd__mail_references(const pd__mail *mail);
+char *pd__mail_message_id(const pd__mail *mail);
+
+/* ---- dates ------------------------------------------------------------ */
+
+/* Parses an RFC 5322 date; returns 0 when it cannot. */
+int pd__parse_date(const char *value, int64_t *when, int *tz_minutes);
+/* ---- message.c: git mailinfo, for the tests that hold us to git -------- */
+
+/* The fields `git mailinfo -u` prints and writes, computed by the same
+ * code the digest uses (tests/unit/test-mailinfo-conformance.c holds the
+ * library to git's behaviour byte for byte with them). */
+typedef struct {
+	char *author;   /* "Author:" */
+	char *email;    /* "Email:" */
+	char *subject;  /* "Subject:" (cleaned title) */
+	char *date;     /* "Date:" as written; NULL when absent */
+	char *msg;      /* the commit message file */
+	size_t msg_len;
+	char *patch;    /* the patch file (raw bytes) */
+	size_t patch_len;
+} pd__mailinfo;
+
+/* Reads `len` bytes as `git mailinfo -u [--no-inbody-headers]` would.
+ * *out is new (pd__mailinfo_free()).  PD_ERR_MALFORMED: no header. */
+int pd__mailinfo_run(pd__mailinfo **out, const char *data, size_t len,
+		     int no_inbody_headers);
+void pd__mailinfo_free(pd__mailinfo *info);
+
+#endif

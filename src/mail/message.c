@@ -1,0 +1,283 @@
+/*
+ * mail/message.c - one mail to a pd_message: sender and `git am` author,
+ * subject tags, kind, and the commit message the digest shows.  Also
+ * pd__mailinfo_run(), the same path printed the way `git mailinfo` does,
+ * so tests can hold the library to git byte for byte.
+ */
+#include <string.h>
+#include "mail/mail.h"
+
+/* A header's raw value, unfolded and decoded; NULL when absent. */
+static char *header_text(const pd__mail *mail, const char *name, const char *charset)
+{
+	const char *raw = pd__mail_header(mail, name);
+	char *unfolded, *decoded;
+
+	if (!raw)
+		return NULL;
+	unfolded = pd__header_unfold(raw);
+	decoded = pd__header_decode(unfolded, charset);
+	g_free(unfolded);
+	return decoded;
+}
+
+/* A value git took from an in-body line, decoded as git does.  git keeps
+ * the line's newline in the value, which its blank folding prints as a
+ * trailing space ("Date: bogus " in git's tests). */
+static char *inbody_text(const GString *value, const char *charset)
+{
+	char *unfolded = pd__header_unfold(value->str);
+	char *decoded = pd__header_decode(unfolded, charset);
+	int had_newline = value->len && value->str[value->len - 1] == '\n';
+	char *result = had_newline ? g_strconcat(decoded, "\n", NULL) : g_strdup(decoded);
+
+	g_free(unfolded);
+	g_free(decoded);
+	return result;
+}
+
+static void split_person(pd_person *p, const char *from)
+{
+	GString *s = g_string_new(from);
+
+	pd__cleanup_space(s);
+	pd__git_split_from(s->str, &p->name, &p->address);
+	g_string_free(s, TRUE);
+}
+
+/* The first address of To:, for guessing the list when no List-Id says. */
+static char *first_to_address(const pd__mail *mail)
+{
+	char *to = header_text(mail, "To", NULL);
+	char *name = NULL, *email = NULL;
+	char *comma;
+
+	if (!to)
+		return NULL;
+	comma = strchr(to, ',');
+	if (comma)
+		*comma = '\0';
+	pd__git_split_from(to, &name, &email);
+	g_free(to);
+	g_free(name);
+	if (!*email) {
+		g_free(email);
+		return NULL;
+	}
+	return email;
+}
+
+static char *list_id(const pd__mail *mail)
+{
+	char *v = header_text(mail, "List-Id", NULL);
+	char *lt, *gt, *id;
+
+	if (!v)
+		return NULL;
+	lt = strrchr(v, '<');
+	gt = lt ? strchr(lt, '>') : NULL;
+	id = (lt && gt) ? g_strndup(lt + 1, gt - lt - 1) : g_strstrip(g_strdup(v));
+	g_free(v);
+	return id;
+}
+
+int pd_message_parse(pd_message **out, const char *data, size_t len,
+		     const char *origin, const pd_parse_options *opts)
+{
+	pd_parse_options defaults = PD_PARSE_OPTIONS_INIT;
+	pd__mail *mail = NULL;
+	pd_message *m;
+	const char *charset;
+	char *from, *date;
+	int error;
+
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	if ((error = pd__mail_parse(&mail, data, len, opts->full_mime)) < 0)
+		return error;
+
+	m = g_new0(pd_message, 1);
+	m->origin = g_strdup(origin ? origin : "");
+	charset = pd__mail_charset(mail);
+	m->message_id = pd__mail_message_id(mail);
+	m->references = pd__mail_references(mail);
+	m->subject = header_text(mail, "Subject", charset);
+	if (!m->subject)
+		m->subject = g_strdup("");
+	pd_subject_parse(&m->tags, m->subject);
+	m->list_id = list_id(mail);
+
+	from = header_text(mail, "From", charset);
+	split_person(&m->sender, from ? from : "");
+	g_free(from);
+
+	date = header_text(mail, "Date", charset);
+	m->date_raw = date;
+	if (!date || !pd__parse_date(date, &m->date, &m->date_tz))
+		m->date = 0;
+	m->archive_time = m->date;
+	if (pd__mail_damage(mail)) {
+		m->damaged = 1;
+		m->damage = g_strdup(pd__mail_damage(mail));
+	}
+
+	m->kind = PD_KIND_REPLY;
+	if (m->tags.is_patch_tagged && !m->tags.is_reply) {
+		/* only a PATCH-tagged first post needs its body read */
+		pd__body body;
+		pd__body_options bo = { 0 };
+		size_t n;
+		int multipart;
+		const pd__text_part *parts = pd__mail_parts(mail, &n, &multipart);
+		int is_cover = m->tags.has_counter && m->tags.number == 0;
+
+		bo.keep_text = opts->keep_all_bodies || is_cover || m->tags.number <= 1;
+		bo.keep_git = opts->git_compat_body;
+		pd__body_split(&body, parts, n, multipart, &bo);
+		if (is_cover)
+			m->kind = PD_KIND_COVER;
+		else if (body.has_diff)
+			m->kind = PD_KIND_PATCH;
+		m->has_diff = body.has_diff;
+
+		if (body.inbody_from) {
+			char *f = inbody_text(body.inbody_from, body.inbody_charset);
+			pd_person p = { 0 };
+			split_person(&p, f);
+			g_free(f);
+			if (*p.address) {
+				m->author = p;
+			} else {
+				g_free(p.name);
+				g_free(p.address);
+			}
+		}
+		if (m->kind != PD_KIND_REPLY && bo.keep_text) {
+			if (m->kind == PD_KIND_COVER)
+				pd__strip_signature(body.text);
+			m->commit_message = g_string_free(body.text, FALSE);
+			body.text = NULL;
+		}
+		pd__body_clear(&body);
+	}
+	/* the list is guessed from where patches went; a reply's long To:
+	 * and Cc: lists are not worth decoding */
+	if (m->kind != PD_KIND_REPLY)
+		m->to_address = first_to_address(mail);
+	if (!m->author.address) {
+		m->author.name = g_strdup(m->sender.name);
+		m->author.address = g_strdup(m->sender.address);
+	}
+	pd__mail_free(mail);
+	*out = m;
+	return PD_OK;
+}
+
+void pd_message_free(pd_message *m)
+{
+	if (!m)
+		return;
+	g_free(m->message_id);
+	g_strfreev(m->references);
+	g_free(m->subject);
+	pd_subject_info_clear(&m->tags);
+	g_free(m->sender.name);
+	g_free(m->sender.address);
+	g_free(m->author.name);
+	g_free(m->author.address);
+	g_free(m->date_raw);
+	g_free(m->list_id);
+	g_free(m->to_address);
+	g_free(m->commit_message);
+	g_free(m->origin);
+	g_free(m->damage);
+	g_free(m);
+}
+
+/* git prints a header after turning its blank runs into single spaces. */
+static char *spaced(const char *value)
+{
+	GString *s = g_string_new(value);
+
+	pd__cleanup_space(s);
+	return g_string_free(s, FALSE);
+}
+
+int pd__mailinfo_run(pd__mailinfo **out, const char *data, size_t len,
+		     int no_inbody_headers)
+{
+	pd__mail *mail = NULL;
+	pd__mailinfo *mi;
+	pd__body body;
+	pd__body_options bo = { 0 };
+	const pd__text_part *parts;
+	size_t n;
+	int multipart, error, use_inbody;
+	const char *charset;
+	char *from = NULL, *subject = NULL, *date = NULL;
+
+	*out = NULL;
+	if ((error = pd__mail_parse(&mail, data, len, 0)) < 0)
+		return error;
+	parts = pd__mail_parts(mail, &n, &multipart);
+	charset = pd__mail_charset(mail);
+	bo.keep_git = 1;
+	bo.no_inbody_headers = no_inbody_headers;
+	pd__body_split(&body, parts, n, multipart, &bo);
+
+	/* git uses in-body headers only when there is a patch */
+	use_inbody = body.patch->len > 0;
+	if (use_inbody && body.inbody_from)
+		from = inbody_text(body.inbody_from, body.inbody_charset);
+	else
+		from = header_text(mail, "From", charset);
+	if (use_inbody && body.inbody_subject)
+		subject = inbody_text(body.inbody_subject, body.inbody_charset);
+	else
+		subject = header_text(mail, "Subject", charset);
+	if (use_inbody && body.inbody_date)
+		date = inbody_text(body.inbody_date, body.inbody_charset);
+	else
+		date = header_text(mail, "Date", charset);
+
+	mi = g_new0(pd__mailinfo, 1);
+	if (from) {
+		char *s = spaced(from);
+		pd__git_split_from(s, &mi->author, &mi->email);
+		g_free(s);
+	}
+	if (subject) {
+		pd_subject_info tags;
+		pd_subject_parse(&tags, subject);
+		mi->subject = tags.title;
+	}
+	if (date)
+		mi->date = spaced(date);
+	mi->msg_len = body.msg->len;
+	mi->msg = g_string_free(body.msg, FALSE);
+	mi->patch_len = body.patch->len;
+	mi->patch = g_string_free(body.patch, FALSE);
+	body.msg = body.patch = NULL;
+
+	g_free(from);
+	g_free(subject);
+	g_free(date);
+	pd__body_clear(&body);
+	pd__mail_free(mail);
+	*out = mi;
+	return PD_OK;
+}
+
+void pd__mailinfo_free(pd__mailinfo *mi)
+{
+	if (!mi)
+		return;
+	g_free(mi->author);
+	g_free(mi->email);
+	g_free(mi->subject);
+	g_free(mi->date);
+	g_free(mi->msg);
+	g_free(mi->patch);
+	g_free(mi);
+}

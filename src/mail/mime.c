@@ -1,0 +1,491 @@
+/*
+ * mail/mime.c - one mail through GMime: its headers as written and its text
+ * parts decoded from base64 or quoted-printable.  GMime owns RFC 5322 and
+ * MIME; this file only picks what the digest reads and notes damage.
+ */
+#include <string.h>
+#include <gmime/gmime.h>
+#include "mail/mail.h"
+#include "mail/header-scan.h"
+
+/* MIME nesting deeper than this is not followed: real patches are at most
+ * two levels deep, and hostile mail nests thousands. */
+#define MAX_MIME_DEPTH 16
+
+struct pd__mail {
+	GMimeMessage *message; /* NULL when read by the header scanner */
+	char *values[PD__H_COUNT]; /* scanner: raw header values */
+	const char *body;    /* scanner: the body, borrowed */
+	size_t body_len;
+	GArray *parts;       /* pd__text_part, data owned (g_free); decoded on
+	                        first use: most mail is replies, never read */
+	int parts_decoded;
+	char *first_charset; /* of the first text part, known without decoding */
+	int found_first;
+	GString *damage;     /* NULL: undamaged */
+	unsigned n_warnings; /* damage noted, counted even past damage's cap */
+	int multipart;
+};
+
+static gsize init_once;
+
+void pd__gmime_init(void)
+{
+	if (g_once_init_enter(&init_once)) {
+		g_mime_init();
+		g_once_init_leave(&init_once, 1);
+	}
+}
+
+/* The headers the digest reads: a conflict in one of them can change what
+ * it reports.  Others (a second To:, as real list mail has) cannot. */
+static int header_is_read(const char *name)
+{
+	static const char *const read[] = {
+		"From", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
+		"List-Id", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", NULL
+	};
+	int i;
+
+	for (i = 0; name && read[i]; i++)
+		if (!g_ascii_strcasecmp(name, read[i]))
+			return 1;
+	return 0;
+}
+
+static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
+		       gpointer payload)
+{
+	pd__mail *mail = payload;
+	const char *what;
+
+	if (code == GMIME_CRIT_CONFLICTING_HEADER && !header_is_read(item))
+		return;
+
+	switch (code) {
+	case GMIME_WARN_MALFORMED_MULTIPART: what = "multipart without parts"; break;
+	case GMIME_WARN_TRUNCATED_MESSAGE: what = "truncated message"; break;
+	case GMIME_WARN_MALFORMED_MESSAGE: what = "malformed message"; break;
+	case GMIME_WARN_INVALID_CONTENT_TYPE: what = "invalid Content-Type"; break;
+	case GMIME_WARN_PART_WITHOUT_CONTENT: what = "MIME part without content"; break;
+	case GMIME_CRIT_INVALID_HEADER_NAME: what = "invalid header name"; break;
+	case GMIME_CRIT_CONFLICTING_HEADER: what = "conflicting headers"; break;
+	case GMIME_CRIT_CONFLICTING_PARAMETER: what = "conflicting header parameters"; break;
+	case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: what = "multipart without boundary"; break;
+	case GMIME_CRIT_NESTING_OVERFLOW: what = "MIME nesting too deep"; break;
+	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: what = "MIME part without headers or content"; break;
+	default: return; /* duplicated headers, raw 8-bit: common and harmless */
+	}
+	mail->n_warnings++;
+	if (!mail->damage)
+		mail->damage = g_string_new(NULL);
+	else if (mail->damage->len > 200)
+		return;
+	else
+		g_string_append(mail->damage, "; ");
+	g_string_append(mail->damage, what);
+	if (offset >= 0) /* a header parsed on its own has no offset */
+		g_string_append_printf(mail->damage, " at byte %" G_GINT64_FORMAT, offset);
+	if (item && *item && strlen(item) < 80)
+		g_string_append_printf(mail->damage, " (%s)", item);
+}
+
+static int is_patch_attachment(GMimeObject *part)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(part);
+	const char *name;
+
+	if (g_mime_content_type_is_type(ct, "text", "*"))
+		return 1;
+	if (g_mime_content_type_is_type(ct, "application", "x-patch")
+	    || g_mime_content_type_is_type(ct, "application", "x-diff"))
+		return 1;
+	name = GMIME_IS_PART(part) ? g_mime_part_get_filename(GMIME_PART(part)) : NULL;
+	return name && (g_str_has_suffix(name, ".patch") || g_str_has_suffix(name, ".diff"));
+}
+
+static void add_part(pd__mail *mail, GMimeObject *obj, int mail_in_multipart)
+{
+	int restore_break;
+	GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(obj));
+	GMimeStream *mem;
+	GByteArray *bytes;
+	pd__text_part tp;
+
+	if (!content)
+		return;
+	mem = g_mime_stream_mem_new();
+	if (g_mime_data_wrapper_write_to_stream(content, mem) < 0) {
+		g_object_unref(mem);
+		return;
+	}
+	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	/* Inside a multipart GMime gives a part without the line break before
+	 * the next boundary; git keeps it (base64 aside, where the break is
+	 * not content).  Put it back so both read the same lines. */
+	restore_break = mail_in_multipart
+		&& g_mime_part_get_content_encoding(GMIME_PART(obj)) != GMIME_CONTENT_ENCODING_BASE64;
+	tp.len = bytes->len + (restore_break ? 1 : 0);
+	tp.data = g_malloc(tp.len + 1);
+	if (bytes->len) /* an empty part has no buffer at all */
+		memcpy((char *)tp.data, bytes->data, bytes->len);
+	if (restore_break)
+		((char *)tp.data)[bytes->len] = '\n';
+	((char *)tp.data)[tp.len] = '\0';
+	tp.charset = g_strdup(g_mime_object_get_content_type_parameter(obj, "charset"));
+	g_array_append_val(mail->parts, tp);
+	g_object_unref(mem);
+}
+
+/* Walks the MIME tree for the parts the digest reads.  The first walk
+ * (decode = 0) only notes the first part's charset, whether the mail is
+ * multipart, and nesting that is too deep; the second decodes. */
+static void collect(pd__mail *mail, GMimeObject *obj, int depth, int top, int decode)
+{
+	if (depth > MAX_MIME_DEPTH) {
+		if (!decode)
+			on_warning(0, GMIME_CRIT_NESTING_OVERFLOW, NULL, mail);
+		return;
+	}
+	if (GMIME_IS_MULTIPART(obj)) {
+		int i, n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		mail->multipart = 1;
+		for (i = 0; i < n; i++)
+			collect(mail, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i),
+				depth + 1, 0, decode);
+		return;
+	}
+	/* message/rfc822 parts are forwarded mail, not this patch */
+	if (!GMIME_IS_PART(obj) || !(top || is_patch_attachment(obj)))
+		return;
+	if (decode) {
+		add_part(mail, obj, !top);
+	} else if (!mail->found_first) {
+		mail->first_charset = g_strdup(g_mime_object_get_content_type_parameter(obj, "charset"));
+		mail->found_first = 1;
+	}
+}
+
+/* GMime builds a GObject, with its parameter list, for each Content-Type
+ * it parses: 5% of a kvmarm digest's CPU, for a value that is nearly
+ * always one of a handful ("text/plain; charset=UTF-8").  Each thread
+ * remembers the last few values that parsed without a warning, with their
+ * charset; a value that warned is parsed again each time, so that each
+ * message carrying it is marked damaged. */
+#define CHARSET_MEMOS 8
+
+typedef struct {
+	char *content_type[CHARSET_MEMOS];
+	char *charset[CHARSET_MEMOS]; /* may be NULL: no charset parameter */
+	unsigned next;                /* the slot replaced next */
+} charset_memo;
+
+static void charset_memo_free(gpointer p)
+{
+	charset_memo *memo = p;
+
+	for (unsigned i = 0; i < CHARSET_MEMOS; i++) {
+		g_free(memo->content_type[i]);
+		g_free(memo->charset[i]);
+	}
+	g_free(memo);
+}
+
+static GPrivate charset_memo_key = G_PRIVATE_INIT(charset_memo_free);
+
+/* The charset parameter of a single part's Content-Type, as GMime reads
+ * it, with the same warnings (a parameter given twice is damage).  New
+ * string, or NULL when there is none. */
+static char *scanned_charset(pd__mail *mail, const char *content_type)
+{
+	charset_memo *memo = g_private_get(&charset_memo_key);
+	GMimeParserOptions *options;
+	GMimeContentType *ct;
+	char *charset = NULL;
+	unsigned warnings = mail->n_warnings, slot;
+
+	if (!content_type)
+		return NULL;
+	if (!memo) {
+		memo = g_new0(charset_memo, 1);
+		g_private_set(&charset_memo_key, memo);
+	}
+	for (slot = 0; slot < CHARSET_MEMOS; slot++)
+		if (memo->content_type[slot] && strcmp(memo->content_type[slot], content_type) == 0)
+			return g_strdup(memo->charset[slot]);
+	options = g_mime_parser_options_new();
+	g_mime_parser_options_set_warning_callback(options, on_warning, mail);
+	ct = g_mime_content_type_parse(options, content_type);
+	g_mime_parser_options_free(options);
+	if (ct) {
+		charset = g_strdup(g_mime_content_type_get_parameter(ct, "charset"));
+		g_object_unref(ct);
+	}
+	if (mail->n_warnings == warnings) {
+		slot = memo->next++ % CHARSET_MEMOS;
+		g_free(memo->content_type[slot]);
+		g_free(memo->charset[slot]);
+		memo->content_type[slot] = g_strdup(content_type);
+		memo->charset[slot] = g_strdup(charset);
+	}
+	return charset;
+}
+
+/* The scanner's one text part: the body decoded from its transfer
+ * encoding with GMime's own decoders. */
+static void scanned_part(pd__mail *mail)
+{
+	char *cte = mail->values[PD__H_CTE] ? g_strstrip(g_strdup(mail->values[PD__H_CTE])) : NULL;
+	GMimeContentEncoding enc = cte ? g_mime_content_encoding_from_string(cte)
+				       : GMIME_CONTENT_ENCODING_DEFAULT;
+	pd__text_part tp;
+	char *buf;
+	size_t n;
+	int state = 0;
+	guint32 save = 0;
+
+	g_free(cte);
+	buf = g_malloc(mail->body_len + 4);
+	if (enc == GMIME_CONTENT_ENCODING_BASE64) {
+		n = g_mime_encoding_base64_decode_step((const unsigned char *)mail->body, mail->body_len,
+						       (unsigned char *)buf, &state, &save);
+	} else if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		n = g_mime_encoding_quoted_decode_step((const unsigned char *)mail->body, mail->body_len,
+						       (unsigned char *)buf, &state, &save);
+	} else {
+		n = mail->body_len;
+		memcpy(buf, mail->body, n);
+	}
+	buf[n] = '\0';
+	tp.data = buf;
+	tp.len = n;
+	tp.charset = g_strdup(mail->first_charset);
+	g_array_append_val(mail->parts, tp);
+}
+
+int pd__mail_parse(pd__mail **out, const char *data, size_t len, int full_mime)
+{
+	pd__scanned_headers scanned;
+	pd__mail *mail;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeParserOptions *options;
+	GMimeObject *body;
+
+	*out = NULL;
+	pd__gmime_init();
+	/* an mbox "From " line is the separator, not a header */
+	if (len >= 5 && !memcmp(data, "From ", 5)) {
+		const char *nl = memchr(data, '\n', len);
+		size_t skip = nl ? (size_t)(nl + 1 - data) : len;
+		data += skip;
+		len -= skip;
+	}
+	if (!len)
+		return pd__error(PD_ERR_MALFORMED, "empty message");
+
+	mail = g_new0(pd__mail, 1);
+	mail->parts = g_array_new(FALSE, FALSE, sizeof(pd__text_part));
+	if (!full_mime && pd__scan_headers(&scanned, data, len)) {
+		for (int i = 0; i < PD__H_COUNT; i++)
+			if (scanned.value[i])
+				mail->values[i] = g_strndup(scanned.value[i], scanned.value_len[i]);
+		mail->body = scanned.body;
+		mail->body_len = scanned.body_len;
+		mail->first_charset = scanned_charset(mail, mail->values[PD__H_CONTENT_TYPE]);
+		mail->found_first = 1;
+		*out = mail;
+		return PD_OK;
+	}
+	stream = g_mime_stream_mem_new_with_buffer(data, len);
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	options = g_mime_parser_options_new();
+	g_mime_parser_options_set_warning_callback(options, on_warning, mail);
+	mail->message = g_mime_parser_construct_message(parser, options);
+	g_mime_parser_options_free(options);
+	g_object_unref(parser);
+	g_object_unref(stream);
+
+	/* a message may have no header at all (git accepts it); only what
+	 * GMime cannot read as a message is malformed */
+	if (!mail->message) {
+		pd__mail_free(mail);
+		return pd__error(PD_ERR_MALFORMED, "not a mail message");
+	}
+	body = g_mime_message_get_mime_part(mail->message);
+	if (body)
+		collect(mail, body, 0, 1, 0);
+	*out = mail;
+	return PD_OK;
+}
+
+void pd__mail_free(pd__mail *mail)
+{
+	guint i;
+
+	if (!mail)
+		return;
+	if (mail->message)
+		g_object_unref(mail->message);
+	for (i = 0; i < mail->parts->len; i++) {
+		pd__text_part *tp = &g_array_index(mail->parts, pd__text_part, i);
+		g_free((char *)tp->data);
+		g_free((char *)tp->charset);
+	}
+	g_array_free(mail->parts, TRUE);
+	g_free(mail->first_charset);
+	for (i = 0; i < PD__H_COUNT; i++)
+		g_free(mail->values[i]);
+	if (mail->damage)
+		g_string_free(mail->damage, TRUE);
+	g_free(mail);
+}
+
+const char *pd__mail_header(const pd__mail *mail, const char *name)
+{
+	GMimeHeaderList *list;
+	GMimeHeader *h;
+
+	if (!mail->message) {
+		for (int i = 0; i < PD__H_COUNT; i++)
+			if (!g_ascii_strcasecmp(name, pd__scanned_header_names[i]))
+				return mail->values[i];
+		return NULL;
+	}
+	list = g_mime_object_get_header_list(GMIME_OBJECT(mail->message));
+	h = g_mime_header_list_get_header(list, name);
+
+	return h ? g_mime_header_get_raw_value(h) : NULL;
+}
+
+const pd__text_part *pd__mail_parts(pd__mail *mail, size_t *n, int *multipart)
+{
+	GMimeObject *body;
+
+	if (!mail->parts_decoded && !mail->message) {
+		mail->parts_decoded = 1;
+		scanned_part(mail);
+	}
+	if (!mail->parts_decoded) {
+		mail->parts_decoded = 1;
+		body = g_mime_message_get_mime_part(mail->message);
+		if (body)
+			collect(mail, body, 0, 1, 1);
+	}
+	*n = mail->parts->len;
+	*multipart = mail->multipart;
+	return (const pd__text_part *)mail->parts->data;
+}
+
+const char *pd__mail_charset(const pd__mail *mail)
+{
+	return mail->first_charset;
+}
+
+const char *pd__mail_damage(const pd__mail *mail)
+{
+	return mail->damage ? mail->damage->str : NULL;
+}
+
+/* An ID as GMime's reference parser gave it, with what a broken header
+ * leaves in it cut: "175620 <a@b" (a '<' inside the brackets) is "a@b".
+ * Message-ID and References go through here alike, so they still match.
+ * New string, or NULL when nothing is left. */
+static char *clean_id(const char *id)
+{
+	const char *lt = id ? strrchr(id, '<') : NULL;
+	char *copy;
+
+	if (lt)
+		id = lt + 1;
+	if (!id)
+		return NULL;
+	copy = g_strstrip(g_strdelimit(g_strdup(id), ">", ' '));
+	if (!*copy) {
+		g_free(copy);
+		return NULL;
+	}
+	return copy;
+}
+
+/* The Message-ID the way replies quote it.  GMime keeps a value it
+ * cannot parse as written ("!<a@b>"); the first <...> in it is what
+ * In-Reply-To and References name, read with the same parser as those,
+ * so the message threads. New string or NULL. */
+char *pd__mail_message_id(const pd__mail *mail)
+{
+	const char *raw = pd__mail_header(mail, "Message-ID");
+	GMimeReferences *refs;
+	char *result = NULL, *decoded = NULL;
+	const char *id;
+
+	if (raw && strchr(raw, '<') && (refs = g_mime_references_parse(NULL, raw))) {
+		if (g_mime_references_length(refs) > 0)
+			result = clean_id(g_mime_references_get_message_id(refs, 0));
+		g_mime_references_free(refs);
+	}
+	if (result)
+		return result;
+	/* no <id>: what GMime makes of the value (a scanned mail always
+	 * has one, so this is decoded here only in theory) */
+	if (mail->message)
+		id = g_mime_message_get_message_id(mail->message);
+	else
+		id = decoded = raw ? g_mime_utils_decode_message_id(raw) : NULL;
+	if (id && *id && !strchr(id, '<'))
+		result = g_strdup(id);
+	g_free(decoded);
+	return result;
+}
+
+static void add_refs(GPtrArray *out, GHashTable *seen, const char *raw, int newest_first)
+{
+	GMimeReferences *refs;
+	int i, n;
+
+	if (!raw)
+		return;
+	refs = g_mime_references_parse(NULL, raw);
+	if (!refs)
+		return;
+	n = g_mime_references_length(refs);
+	for (i = 0; i < n; i++) {
+		char *copy = clean_id(g_mime_references_get_message_id(refs, newest_first ? n - 1 - i : i));
+		if (!copy || g_hash_table_contains(seen, copy)) {
+			g_free(copy);
+			continue;
+		}
+		g_hash_table_add(seen, copy); /* `out` owns the copy */
+		g_ptr_array_add(out, copy);
+	}
+	g_mime_references_free(refs);
+}
+
+char **pd__mail_references(const pd__mail *mail)
+{
+	GPtrArray *out = g_ptr_array_new();
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	char *own = pd__mail_message_id(mail);
+	char **result;
+	guint i;
+
+	add_refs(out, seen, pd__mail_header(mail, "In-Reply-To"), 0);
+	add_refs(out, seen, pd__mail_header(mail, "References"), 1);
+	g_ptr_array_add(out, NULL);
+	g_hash_table_destroy(seen);
+	result = (char **)g_ptr_array_free(out, FALSE);
+	/* a message referring to itself would thread into a loop */
+	if (own) {
+		guint w = 0;
+		for (i = 0; result[i]; i++) {
+			if (!strcmp(result[i], own))
+				g_free(result[i]);
+			else
+				result[w++] = result[i];
+		}
+		result[w] = NULL;
+		g_free(own);
+	}
+	return result;
+}

@@ -1,0 +1,156 @@
+/*
+ * render/classic.c - the classic text digest, as ../shared/spec/digest.md
+ * defines it.
+ */
+#include <string.h>
+#include "render/render.h"
+
+#define TOP_ROWS 15
+static const char separator[] =
+	"----------------------------------------------------------------------";
+
+/* A body without its leading and trailing blank lines. */
+static void append_trimmed(GString *out, const char *text)
+{
+	const char *start = text, *end = text + strlen(text);
+	const char *p;
+
+	/* skip whole leading lines that are blank */
+	for (p = start; p < end; p++) {
+		if (*p == '\n')
+			start = p + 1;
+		else if (!g_ascii_isspace(*p))
+			break;
+	}
+	while (end > start && g_ascii_isspace(end[-1]))
+		end--;
+	g_string_append_len(out, start, end - start);
+}
+
+/* The New: block of `m`, its commit message read back from the report's
+ * store. */
+static int new_block(GString *out, const pd_report *r, const pd_message *m)
+{
+	char *author = pd__person_display_plain(&m->sender);
+	char *body = NULL;
+	int error = pd_report_commit_message(&body, r, m);
+
+	g_string_append_printf(out, "New:  %s\n%s\nAuthor: %s\n\n",
+			       m->tags.title, m->subject, author);
+	append_trimmed(out, body ? body : "");
+	g_string_append_printf(out, "\n\n%s\n\n", separator);
+	g_free(author);
+	g_free(body);
+	return error;
+}
+
+/* A day, for saying when an earlier digest reported something. */
+static char *day_of(int64_t when)
+{
+	char *iso = pd__format_date(when);
+
+	if (strlen(iso) > 10)
+		iso[10] = '\0';
+	return iso;
+}
+
+/* What earlier digests (or earlier series here) say about series s. */
+static void history_note(GString *out, const pd_report *r, const pd_series *s)
+{
+	char *day = NULL;
+
+	if (s->status == PD_SERIES_REPORTED && s->earlier) {
+		day = day_of(s->earlier->digest_end);
+		g_string_append_printf(out, ", already reported %s", day);
+	} else if (s->status == PD_SERIES_REPORTED) {
+		g_string_append(out, ", already reported");
+	} else if (s->status == PD_SERIES_CONTINUED) {
+		day = day_of(s->continues->digest_end);
+		g_string_append_printf(out, ", continues the series reported %s", day);
+	} else if (s->previous_as >= 0) {
+		g_string_append_printf(out, "; v%s earlier in this digest",
+				       r->series[s->previous_as].version);
+	} else if (s->previous) {
+		day = day_of(s->previous->digest_end);
+		g_string_append_printf(out, "; v%s reported %s", s->previous->version, day);
+	}
+	g_free(day);
+}
+
+static void patch_list(pd__sink *sink, const pd_report *r)
+{
+	GString *out = sink->buf;
+	size_t i, j;
+
+	for (i = 0; i < r->n_series; i++) {
+		const pd_series *s = &r->series[i];
+		pd__sink_flush(sink, 0);
+		g_string_append_printf(out, "Series: %s [v%s, %d/%d patches%s",
+				       s->title, s->version, s->received, s->expected,
+				       s->complete ? "" : ", incomplete");
+		history_note(out, r, s);
+		g_string_append(out, "]\n");
+		if (s->cover)
+			g_string_append_printf(out, "%s\n", s->cover->subject);
+		for (j = 0; j < s->n_patches; j++)
+			g_string_append_printf(out, "%s\n", s->patches[j]->subject);
+		g_string_append_c(out, '\n');
+	}
+}
+
+static int commit_messages(pd__sink *sink, const pd_report *r)
+{
+	GString *out = sink->buf;
+	size_t i;
+	int error = PD_OK;
+
+	for (i = 0; i < r->n_series && error == PD_OK; i++) {
+		const pd_series *s = &r->series[i];
+		pd__sink_flush(sink, 0);
+		if (s->status == PD_SERIES_NEW || s->status == PD_SERIES_CONTINUED) {
+			/* a continued series shows what it had not shown yet:
+			 * grouping never adds a cover or patch 1 it had */
+			if (s->cover)
+				error = new_block(out, r, s->cover);
+			if (s->first_patch && error == PD_OK)
+				error = new_block(out, r, s->first_patch);
+		} else if (s->status == PD_SERIES_REPORTED && (s->cover || s->first_patch)) {
+			const pd_message *exist = s->first_patch ? s->first_patch : s->cover;
+			const pd_message *skip = s->cover ? s->cover : s->first_patch;
+			g_string_append_printf(out, "Exist: %s\n Skip: %s\n",
+					       exist->subject, skip->subject);
+		}
+	}
+	return error;
+}
+
+int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload)
+{
+	pd__sink sink;
+	GString *s;
+	size_t i;
+	int error;
+
+	pd__sink_init(&sink, write, payload);
+	s = sink.buf;
+	g_string_append_printf(s, "From %s to %s\n", r->from_label, r->to_label);
+	g_string_append_printf(s, "%s mailing list update from %s to %s\n\n",
+			       r->name, r->from_label, r->to_label);
+	g_string_append(s, "Top 15 contributor Email domains (Based on Email Body)\n\n");
+	for (i = 0; i < r->n_domains && i < TOP_ROWS; i++)
+		g_string_append_printf(s, "%7u %s\n", r->domains[i].count, r->domains[i].display);
+	g_string_append(s, "\nTop 15 contributors (Based on Email Body)\n\n");
+	for (i = 0; i < r->n_contributors && i < TOP_ROWS; i++)
+		g_string_append_printf(s, "%7u  %s\n", r->contributors[i].count,
+				       r->contributors[i].display);
+	g_string_append(s, "\n===== Patch list in this time period =====\n\n");
+	patch_list(&sink, r);
+	g_string_append(s, "\n===== Patch Commit Messages ====\n\n");
+	error = commit_messages(&sink, r);
+	return pd__sink_finish(&sink, error);
+}
+
+int pd_render_classic(char **out, size_t *out_len, const pd_report *r)
+{
+	return pd__render_to_string(out, out_len, r, pd_render_classic_write);
+}

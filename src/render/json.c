@@ -1,0 +1,240 @@
+/*
+ * render/json.c - the report as JSON, written with jansson.
+ */
+#include <string.h>
+#include <stdlib.h>
+#include <jansson.h>
+#include "render/render.h"
+
+/* A JSON string; text that is not valid UTF-8 (a path, say) is repaired
+ * rather than dropped, since jansson refuses it. */
+static json_t *jstr(const char *s)
+{
+	json_t *v = json_string(s ? s : "");
+	if (!v) {
+		char *valid = g_utf8_make_valid(s, -1);
+		v = json_string(valid);
+		g_free(valid);
+	}
+	return v;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? jstr(s) : json_null();
+}
+
+static json_t *date_or_null(int64_t when)
+{
+	json_t *v;
+	char *s;
+
+	if (!when)
+		return json_null();
+	s = pd__format_date(when);
+	v = json_string(s);
+	g_free(s);
+	return v;
+}
+
+static json_t *person(const pd_person *p)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", jstr(p->name));
+	json_object_set_new(o, "address", jstr(p->address));
+	return o;
+}
+
+static json_t *link_for(const pd_report *r, const pd_message *m)
+{
+	char *escaped, *url;
+	json_t *v;
+
+	if (!r->lore_list || !m->message_id)
+		return json_null();
+	escaped = g_uri_escape_string(m->message_id, "!$&'()*+,;=:@", FALSE);
+	url = g_strdup_printf("https://lore.kernel.org/%s/%s/", r->lore_list, escaped);
+	v = json_string(url);
+	g_free(escaped);
+	g_free(url);
+	return v;
+}
+
+/* `m` as JSON; with its commit message when `with_body`, read back from
+ * the report's store (*error set when that fails). */
+static json_t *message(const pd_report *r, const pd_message *m, int with_body, int *error)
+{
+	json_t *o = json_object();
+	char *body = NULL;
+
+	json_object_set_new(o, "subject", jstr(m->subject));
+	json_object_set_new(o, "title", jstr(m->tags.title));
+	json_object_set_new(o, "kind", json_string(pd_kind_to_string(m->kind)));
+	json_object_set_new(o, "number", json_integer(m->tags.has_counter ? m->tags.number : 1));
+	json_object_set_new(o, "message_id", str_or_null(m->message_id));
+	json_object_set_new(o, "date", date_or_null(m->date));
+	json_object_set_new(o, "author", person(&m->author));
+	json_object_set_new(o, "sender", person(&m->sender));
+	json_object_set_new(o, "link", link_for(r, m));
+	json_object_set_new(o, "origin", jstr(m->origin));
+	if (with_body) {
+		int e = pd_report_commit_message(&body, r, m);
+		if (e < 0)
+			*error = e;
+		json_object_set_new(o, "commit_message", str_or_null(body));
+		g_free(body);
+	}
+	return o;
+}
+
+static json_t *tallies(const pd_tally *rows, size_t n, const char *key_name)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_t *row = json_object();
+		json_object_set_new(row, "count", json_integer(rows[i].count));
+		json_object_set_new(row, key_name, jstr(rows[i].key));
+		json_object_set_new(row, "display", jstr(rows[i].display));
+		json_array_append_new(a, row);
+	}
+	return a;
+}
+
+/* An earlier digest's series: which version, which digest, when. */
+static json_t *earlier_digest(const pd_earlier *e)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "where", json_string("an earlier digest"));
+	json_object_set_new(o, "version", json_string(e->version));
+	json_object_set_new(o, "title", jstr(e->title));
+	json_object_set_new(o, "digest", json_integer(e->digest_id));
+	json_object_set_new(o, "digest_range", jstr(e->digest_range));
+	json_object_set_new(o, "digest_end", date_or_null(e->digest_end));
+	json_object_set_new(o, "recorded", date_or_null(e->digest_made));
+	return o;
+}
+
+static json_t *earlier_here(const pd_report *r, long index)
+{
+	const pd_series *e = &r->series[index];
+	json_t *o = json_object();
+
+	json_object_set_new(o, "where", json_string("this digest"));
+	json_object_set_new(o, "version", json_string(e->version));
+	json_object_set_new(o, "title", jstr(e->title));
+	json_object_set_new(o, "index", json_integer(index));
+	return o;
+}
+
+static json_t *series(const pd_report *r, const pd_series *s, int *error)
+{
+	json_t *o = json_object(), *patches = json_array();
+	size_t i;
+	int shown = s->status == PD_SERIES_NEW || s->status == PD_SERIES_CONTINUED;
+
+	json_object_set_new(o, "title", jstr(s->title));
+	json_object_set_new(o, "version", json_string(s->version));
+	json_object_set_new(o, "status", json_string(pd_series_status_to_string(s->status)));
+	json_object_set_new(o, "received", json_integer(s->received));
+	json_object_set_new(o, "expected", json_integer(s->expected));
+	json_object_set_new(o, "complete", json_boolean(s->complete));
+	json_object_set_new(o, "author", person(s->author));
+	json_object_set_new(o, "sender", person(s->sender));
+	json_object_set_new(o, "first_date", date_or_null(s->first_date));
+	json_object_set_new(o, "last_date", date_or_null(s->last_date));
+	if (s->status == PD_SERIES_REPORTED)
+		json_object_set_new(o, "reported", s->reported_as >= 0 ? earlier_here(r, s->reported_as)
+							       : earlier_digest(s->earlier));
+	if (s->continues)
+		json_object_set_new(o, "continues", earlier_digest(s->continues));
+	if (s->previous_as >= 0)
+		json_object_set_new(o, "previous_version", earlier_here(r, s->previous_as));
+	else if (s->previous)
+		json_object_set_new(o, "previous_version", earlier_digest(s->previous));
+	json_object_set_new(o, "cover", s->cover ? message(r, s->cover, shown, error) : json_null());
+	for (i = 0; i < s->n_patches; i++)
+		json_array_append_new(patches, message(r, s->patches[i],
+						       shown && s->patches[i] == s->first_patch, error));
+	json_object_set_new(o, "patches", patches);
+	return o;
+}
+
+/* jansson's text of `value` in `sink`, every line after the first
+ * indented by `indent` more spaces: a series dumped alone, placed inside
+ * the "series" array, reads as if the whole document were dumped at
+ * once (JSON strings hold no raw newlines, so every one is a line
+ * break of the layout). */
+static int dump_indented(pd__sink *sink, const json_t *value, const char *indent)
+{
+	char *text = json_dumps(value, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	const char *p, *nl;
+
+	if (!text)
+		return pd__error(PD_ERR_NOMEM, "cannot write the JSON report");
+	for (p = text; (nl = strchr(p, '\n')); p = nl + 1) {
+		g_string_append_len(sink->buf, p, nl + 1 - p);
+		g_string_append(sink->buf, indent);
+	}
+	g_string_append(sink->buf, p);
+	free(text); /* jansson's allocator is malloc */
+	return PD_OK;
+}
+
+int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
+{
+	json_t *root = json_object();
+	pd__sink sink;
+	char *head, *tail;
+	size_t i;
+	int error = PD_OK;
+
+	json_object_set_new(root, "format", json_string("patchdigest-1"));
+	json_object_set_new(root, "name", json_string(r->name));
+	json_object_set_new(root, "lore_list", str_or_null(r->lore_list));
+	json_object_set_new(root, "range", json_pack("{s:s, s:s}", "from", r->from_label,
+						     "to", r->to_label));
+	json_object_set_new(root, "counts",
+			    json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+				      "messages", (json_int_t)r->n_messages,
+				      "patches", (json_int_t)r->n_patches,
+				      "covers", (json_int_t)r->n_covers,
+				      "replies", (json_int_t)r->n_replies,
+				      "duplicates", (json_int_t)r->n_duplicates,
+				      "skipped", (json_int_t)r->n_skipped,
+				      "damaged", (json_int_t)r->n_damaged,
+				      "series", (json_int_t)r->n_series));
+	json_object_set_new(root, "domains", tallies(r->domains, r->n_domains, "domain"));
+	json_object_set_new(root, "contributors",
+			    tallies(r->contributors, r->n_contributors, "address"));
+	/* the document with an empty "series" array, which is last: the
+	 * series are written into it one by one */
+	json_object_set_new(root, "series", json_array());
+	head = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (!head || !(tail = strstr(head, "[]\n}")) || tail[4]) {
+		free(head);
+		return pd__error(PD_ERR_NOMEM, "cannot write the JSON report");
+	}
+	pd__sink_init(&sink, write, payload);
+	g_string_append_len(sink.buf, head, tail + 1 - head);
+	free(head);
+	for (i = 0; i < r->n_series && error == PD_OK; i++) {
+		json_t *one = series(r, &r->series[i], &error);
+		g_string_append(sink.buf, i ? ",\n  " : "\n  ");
+		if (error == PD_OK)
+			error = dump_indented(&sink, one, "  ");
+		json_decref(one);
+		pd__sink_flush(&sink, 0);
+	}
+	g_string_append(sink.buf, r->n_series ? "\n ]\n}" : "]\n}");
+	return pd__sink_finish(&sink, error);
+}
+
+int pd_render_json(char **out, size_t *out_len, const pd_report *r)
+{
+	return pd__render_to_string(out, out_len, r, pd_render_json_write);
+}

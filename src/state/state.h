@@ -1,0 +1,74 @@
+/*
+ * state/state.h - the state database's handle, shared by state.c (the
+ * file, its schema and transactions) and state-series.c (the series earlier
+ * digests reported).
+ */
+#ifndef PD_STATE_PRIVATE_H
+#define PD_STATE_PRIVATE_H
+
+#include <sqlite3.h>
+#include "base/base.h"
+
+/* Prepared statements kept for the life of the handle, by purpose. */
+typedef enum {
+	Q_ARCHIVE_ID,
+	Q_EARLIER_LOAD,
+	Q_EARLIER_NUMBERS,
+	Q_BY_MESSAGE,
+	Q_REPORTED_MESSAGE,
+	Q_BY_MARKERS,
+	Q_SAME_SERIES,
+	Q_OTHER_VERSION,
+	Q_COUNT
+} pd__query;
+
+struct pd_state {
+	sqlite3 *db;
+	char *path;
+	int read_only;
+	int in_transaction;
+	sqlite3_stmt *stmt[Q_COUNT];
+};
+
+/* Turns an SQLite result code into a pd_status with a message naming the
+ * file, what was being done and what the user can do.  Always negative. */
+int pd__state_fail(pd_state *state, int rc, const char *doing);
+
+/* One integer from `sql` (its first column of its first row), binding
+ * `param` to ?1 when the query has a parameter. */
+int pd__state_query_int(int64_t *out, pd_state *state, const char *sql,
+			int64_t param, const char *doing);
+
+/* The statement for `q`, reset and unbound, prepared on first use. */
+int pd__state_stmt(sqlite3_stmt **out, pd_state *state, pd__query q);
+
+/* The id of the archive `key`, or 0 when the state does not know it. */
+int pd__state_archive_id(int64_t *out, pd_state *state, const char *key);
+
+/* ---- state-series.c: lookups for the digest ---------------------------- */
+
+/* Each returns 1 with *out set (a new pd_earlier), 0 when there is none,
+ * or a negative status.  `archive_id` from pd__state_archive_id(). */
+int pd__state_by_message(pd_earlier **out, pd_state *state, int64_t archive_id,
+			 const char *message_id);
+/* *out = 1 when a digest already reported the patch or cover letter
+ * `message_id` (it is then a duplicate, counted once). */
+int pd__state_reported_message(int *out, pd_state *state, int64_t archive_id,
+			       const char *message_id);
+/* Series of the same author, version and total whose newest message is
+ * within `window` seconds of `date`: a new array of pd_earlier, newest
+ * first (free with g_ptr_array_unref()). */
+int pd__state_by_markers(GPtrArray **out, pd_state *state, int64_t archive_id,
+			 const char *author, const char *version, int total,
+			 int64_t date, int64_t window);
+/* The oldest series with this identity recorded before series `before`
+ * (INT64_MAX: any). */
+int pd__state_same_series(pd_earlier **out, pd_state *state, int64_t archive_id,
+			  const char *author, const char *version,
+			  const char *cover_title, const char *first_title,
+			  int64_t before);
+int pd__state_other_version(pd_earlier **out, pd_state *state, int64_t archive_id,
+			    const char *author, const char *version,
+			    const char *cover_title, const char *first_title);
+
+#endif
