@@ -53,7 +53,7 @@ SHLIB    := $(B)/libpatchdigest.so.$(VERSION)
 
 .PHONY: all deps demo check run-tests asan fuzz fuzz-targets bench clean install uninstall deb
 
-all: $(B)/patchdigest $(SHLIB) $(B)/patchdigest.pc
+all: $(B)/patchdigest $(SHLIB)
 
 $(B)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -76,18 +76,18 @@ $(SHLIB): $(LIB_OBJ)
 $(B)/patchdigest: $(CLI_OBJ) $(B)/libpatchdigest.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libpatchdigest.a $(PKG_LIBS)
 
-$(B)/patchdigest.pc: patchdigest.pc.in Makefile
-	@mkdir -p $(B)
-	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|; s|@REQUIRES@|$(PKGS)|' $< >$@
-
 $(B)/tests/%: tests/unit/%.c $(B)/libpatchdigest.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libpatchdigest.a $(PKG_LIBS)
 
-$(B)/fuzz/%: fuzz/%.c fuzz/runner.c $(B)/libpatchdigest.a
+$(B)/fuzz/runner.o: fuzz/runner.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) -Ifuzz -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< fuzz/runner.c \
+	$(CC) $(ALL_CPPFLAGS) -Ifuzz $(ALL_CFLAGS) -c -o $@ $<
+
+# one source per command, so that its .d file lists that source's headers
+$(B)/fuzz/%: fuzz/%.c $(B)/fuzz/runner.o $(B)/libpatchdigest.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) -Ifuzz -Itests/unit $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/fuzz/runner.o \
 	  $(B)/libpatchdigest.a $(PKG_LIBS)
 
 $(B)/fuzz/%-libfuzzer: fuzz/%.c $(B)/libpatchdigest.a
@@ -95,7 +95,7 @@ $(B)/fuzz/%-libfuzzer: fuzz/%.c $(B)/libpatchdigest.a
 	$(CC) $(ALL_CPPFLAGS) -Ifuzz -Itests/unit $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
 	  $(B)/libpatchdigest.a $(PKG_LIBS)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d) $(FUZZ_RUN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d) $(FUZZ_RUN:=.d) $(B)/fuzz/runner.d
 
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
@@ -106,7 +106,9 @@ install: all
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libpatchdigest.so
 	$(INSTALL) -m 644 $(B)/libpatchdigest.a $(DESTDIR)$(LIBDIR)/
 	$(INSTALL) -m 644 src/patchdigest.h $(DESTDIR)$(INCLUDEDIR)/
-	$(INSTALL) -m 644 $(B)/patchdigest.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|; s|@REQUIRES@|$(PKGS)|' patchdigest.pc.in \
+	    >$(DESTDIR)$(PKGCONFIGDIR)/patchdigest.pc
 	$(INSTALL) -m 644 docs/patchdigest.1 $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:

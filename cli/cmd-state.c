@@ -140,6 +140,9 @@ int cmd_state(int argc, char **argv)
 			error = pd_state_forget(state, argv[optind], &gone);
 		if (error < 0) {
 			fprintf(stderr, "patchdigest: %s\n", pd_error_last());
+			if (error == PD_ERR_NOT_FOUND)
+				fprintf(stderr, "patchdigest: `patchdigest state` lists the archives "
+					"it knows\n");
 			code = error == PD_ERR_NOT_FOUND ? EXIT_INPUT : cli_exit_code(error);
 		} else {
 			printf("forgot %s: its position and %lld series\n", key, (long long)gone);

@@ -87,6 +87,16 @@ static int fail(cli_run *run, int status)
 	run->progress_shown = 0;
 	fprintf(stderr, "patchdigest: %s\n", *pd_error_last() ? pd_error_last()
 						: pd_status_to_string(status));
+	/* the library says what happened; what to do about it is ours */
+	if (status == PD_ERR_RANGE && run->range.start)
+		fprintf(stderr, "patchdigest: if the archive was replaced or its history "
+			"rewritten, `patchdigest state forget %s` starts over\n", run->path);
+	else if (status == PD_ERR_STATE)
+		fprintf(stderr, "patchdigest: move the file away, or give another with "
+			"--state FILE\n");
+	else if (status == PD_ERR_BUSY)
+		fprintf(stderr, "patchdigest: try again later, or wait longer with --wait "
+			"SECONDS\n");
 	return cli_exit_code(status);
 }
 

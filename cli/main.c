@@ -20,6 +20,10 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	if (pd_init() < 0) {
+		fprintf(stderr, "patchdigest: %s\n", pd_error_last());
+		return 70;
+	}
 	if (argc >= 2) {
 		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			if (!strcmp(argv[1], commands[i].name))

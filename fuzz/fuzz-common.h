@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <glib.h>
+#include "patchdigest.h"
 
 /* The input as a NUL-terminated string (cut at its first NUL, as every
  * header-level function sees it). g_free() it. */
@@ -41,6 +42,7 @@ static inline void fuzz_assert(int cond, const char *what)
 __attribute__((constructor)) static void fuzz_fatal_criticals(void)
 {
 	g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
+	pd_init();
 }
 
 #endif

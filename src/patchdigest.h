@@ -10,7 +10,11 @@
  *  - functions that can fail return int: 0 (PD_OK) or a negative pd_status;
  *  - output parameters come first; what comes back through `**out` belongs
  *    to the caller and is released with the matching NULL-safe *_free();
- *  - option structs have an _INIT initializer;
+ *  - option structs start with a `version` the library checks (a struct
+ *    from another version fails with PD_ERR_INVALID) and have an _INIT
+ *    initializer naming only what is not zero;
+ *  - pd_init() comes before everything else (it applies libgit2's
+ *    process-wide settings, so it is never done behind the caller's back);
  *  - the library never prints and never exits.  After a failure,
  *    pd_error_last() describes it (thread-local, valid until the next
  *    failing call on the same thread).
@@ -33,6 +37,21 @@ extern "C" {
 #else
 # define PD_EXTERN
 #endif
+
+/* ---- the library ------------------------------------------------------- */
+
+/* Sets the library up for this process.  Call it before any other
+ * function, from one thread.  It initialises libgit2 and GMime and
+ * applies libgit2's process-wide settings for reading whole archives
+ * once: no object cache, and pack windows of 4 MB up to 32 MB mapped
+ * (these hold for every libgit2 user in the process).  Returns how many
+ * times it has been called without pd_shutdown(), or a negative status.
+ * Archive functions fail with PD_ERR_INVALID until it has been called. */
+PD_EXTERN int pd_init(void);
+
+/* Undoes one pd_init(); the last one shuts libgit2 down.  Returns how many
+ * pd_init() calls remain. */
+PD_EXTERN int pd_shutdown(void);
 
 /* ---- status ------------------------------------------------------------ */
 
@@ -102,7 +121,8 @@ typedef struct pd_message {
 	pd_person author;   /* who `git am` records: in-body From:, else sender */
 	int64_t date;       /* seconds since the epoch, UTC; 0 when unknown */
 	int date_tz;        /* offset of the Date: header in minutes */
-	char *date_raw;     /* Date: (in-body Date: wins) as written */
+	char *date_raw;     /* the Date: header as written (an in-body Date:
+	                       line does not change it); NULL when absent */
 	char *list_id;      /* List-Id without brackets; NULL when absent */
 	char *to_address;   /* first To: address of a patch or cover, for
 	                       guessing the list; NULL for replies */
@@ -127,7 +147,7 @@ typedef struct {
 	                         (the tests' oracle; same results, slower) */
 } pd_parse_options;
 #define PD_PARSE_OPTIONS_VERSION 1
-#define PD_PARSE_OPTIONS_INIT { PD_PARSE_OPTIONS_VERSION, 0, 0, 0 }
+#define PD_PARSE_OPTIONS_INIT { .version = PD_PARSE_OPTIONS_VERSION }
 
 /* Parses one RFC 5322 message of `len` bytes (not NUL-terminated, may hold
  * NULs).  `origin` names it in diagnostics (copied; may be NULL).
@@ -180,17 +200,18 @@ typedef struct {
 	int64_t until;      /* keep messages before this time; 0: no bound.
 	                       The iterator applies both to git archives (commit
 	                       time); for mbox and Maildir only the Date: header
-	                       says, so pd_digest_archive() applies them there,
+	                       says, so pd_digest_read() applies them there,
 	                       once the message is parsed anyway.  A git
 	                       archive stops at the first commit at or after
-	                       `until`, so the position it reached is exact. */
+	                       `until`, so the position it reached is exact.
+	                       The one place a digest's dates are bounded. */
 	const pd_position *start; /* git archives: read each epoch after the
 	                             commit given here, and every epoch not
 	                             listed from its first commit, up to the
 	                             newest.  Excludes `range`. */
 } pd_range_options;
 #define PD_RANGE_OPTIONS_VERSION 1
-#define PD_RANGE_OPTIONS_INIT { PD_RANGE_OPTIONS_VERSION, NULL, 0, 0, NULL }
+#define PD_RANGE_OPTIONS_INIT { .version = PD_RANGE_OPTIONS_VERSION }
 
 /* One message's bytes as stored, borrowed from the iterator until the next
  * call to pd_archive_iter_next(). */
@@ -262,10 +283,12 @@ PD_EXTERN void pd_earlier_free(pd_earlier *earlier);
 PD_EXTERN const char *pd_series_status_to_string(pd_series_status status);
 
 typedef struct {
-	pd_message *cover;       /* borrowed from the report; NULL if none */
-	pd_message **patches;    /* in patch-number order, then posting order */
+	/* The messages are the report's (pd_report.messages): valid until
+	 * pd_report_free(). */
+	const pd_message *cover; /* NULL if none */
+	const pd_message **patches; /* in patch-number order, then posting order */
 	size_t n_patches;
-	pd_message *first_patch; /* patch 1 (or the lone patch); NULL if absent */
+	const pd_message *first_patch; /* patch 1 (or the lone patch); NULL if absent */
 	const pd_person *author; /* the cover's author, else the first patch's */
 	const pd_person *sender;
 	const char *title;       /* the cover's title, else the first patch's */
@@ -304,13 +327,14 @@ typedef struct {
 	pd_tally *domains;    size_t n_domains;   /* all rows, sorted */
 	pd_tally *contributors; size_t n_contributors;
 	pd_series *series;    size_t n_series;    /* in posting order */
-	pd_message **messages; size_t n_messages; /* unique, in archive order;
+	const pd_message **messages; size_t n_messages; /* unique, in archive order;
 	                      a reply keeps only message_id, references,
 	                      kind, dates, damaged (and the first List-Id):
 	                      its other strings are NULL, to keep memory flat.
-	                      Owned by the report (each is one block with
+	                      Owned by the report and valid until
+	                      pd_report_free() (each is one block with
 	                      strings shared between messages): never
-	                      pd_message_free() them */
+	                      free or change them */
 	size_t n_patches, n_covers, n_replies, n_duplicates, n_skipped;
 	size_t n_damaged;     /* read, but the MIME parser recovered from damage */
 	pd_earlier **earlier; size_t n_earlier;   /* what the series refer to */
@@ -333,30 +357,41 @@ typedef struct {
 	const char *lore_list;  /* NULL: from List-Id or To: */
 	pd_diag_cb diag;        /* NULL: diagnostics are only counted */
 	void *diag_payload;
-	int keep_all_bodies;
 	pd_progress_cb progress;  /* NULL: none */
 	void *progress_payload;
 	size_t progress_every;    /* 0: every 1000 messages */
-	int64_t since, until;     /* drop messages whose Date: is outside
-	                             [since, until) when they have no archive
-	                             time; 0: no bound */
 	unsigned threads;         /* pd_digest_read(): threads parsing while
 	                             the caller's reads; 0: one per core */
+	pd_parse_options parse;   /* how pd_digest_add_raw() and
+	                             pd_digest_read() parse each message (its
+	                             keep_all_bodies keeps every patch's commit
+	                             message, not only covers' and first
+	                             patches'); its version is checked too */
 } pd_digest_options;
-#define PD_DIGEST_OPTIONS_VERSION 1
-#define PD_DIGEST_OPTIONS_INIT { PD_DIGEST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, 0, 0 }
+#define PD_DIGEST_OPTIONS_VERSION 2
+#define PD_DIGEST_OPTIONS_INIT { .version = PD_DIGEST_OPTIONS_VERSION, \
+				 .parse = PD_PARSE_OPTIONS_INIT }
 
 typedef struct pd_digest pd_digest;
 
+/* A new, empty digest (opts may be NULL: the defaults).  PD_ERR_INVALID
+ * when opts->version or opts->parse.version is not this header's.  A
+ * digest keeps every message it is given: bounding dates is the range's
+ * business (pd_range_options, applied by pd_digest_read()). */
 PD_EXTERN int pd_digest_new(pd_digest **out, const pd_digest_options *opts);
 PD_EXTERN void pd_digest_free(pd_digest *digest);
 
-/* Parses and adds one message.  A message that cannot be parsed is
- * reported through the diag callback, counted, and PD_OK is returned:
- * one bad message never aborts a digest.  Fails only on NOMEM. */
+/* Parses `raw` (with opts->parse) and adds it as pd_digest_add_message()
+ * does; raw->archive_time, when not 0, becomes the message's.  A message
+ * that cannot be parsed is reported through the diag callback, counted,
+ * and PD_OK is returned: one bad message never aborts a digest. */
 PD_EXTERN int pd_digest_add_raw(pd_digest *digest, const pd_raw_message *raw);
 
-/* Adds a parsed message; the digest takes ownership of `msg`. */
+/* Adds a parsed message, taking `msg` (freed at once or kept): what
+ * pd_digest_add_raw() does after parsing.  Damage the parser noted is
+ * reported through the diag callback (naming msg->origin) and counted; a
+ * Message-ID seen before counts as a duplicate; of a reply only what the
+ * digest reads is kept. */
 PD_EXTERN int pd_digest_add_message(pd_digest *digest, pd_message *msg);
 
 /* Reports a message the caller could not read (for the skip count). */
@@ -409,7 +444,7 @@ typedef struct {
 	                         0: fail at once with PD_ERR_BUSY */
 } pd_state_options;
 #define PD_STATE_OPTIONS_VERSION 1
-#define PD_STATE_OPTIONS_INIT { PD_STATE_OPTIONS_VERSION, 0, 30000 }
+#define PD_STATE_OPTIONS_INIT { .version = PD_STATE_OPTIONS_VERSION, .wait_ms = 30000 }
 
 /* The default state file: $XDG_STATE_HOME/patchdigest/state.sqlite3
  * (~/.local/state/... when unset).  New string (pd_free()). */

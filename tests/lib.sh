@@ -12,3 +12,10 @@ check() { if [ "$2" = "$3" ]; then ok "$1"; else nok "$1: got '$2', want '$3'"; 
 # check_grep NAME PATTERN FILE: FILE has a line matching PATTERN, a basic
 # regular expression as grep reads it
 check_grep() { if grep -q "$2" "$3"; then ok "$1"; else nok "$1: no '$2' in: $(head -c 600 "$3")"; fi; }
+# check_cmd NAME COMMAND [ARG...]: ok when COMMAND exits 0; otherwise not
+# ok, with the start of what it printed
+check_cmd() {
+	_name=$1; shift
+	if _out=$("$@" 2>&1); then ok "$_name"
+	else nok "$_name (exit $?)"; printf '%s\n' "$_out" | head -15 | sed 's/^/#   /'; fi
+}

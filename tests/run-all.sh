@@ -25,6 +25,7 @@ run fuzz-corpus env B="$B" tests/fuzz-corpus.sh
 run git-faults env PATCHDIGEST="$B/patchdigest" tests/git-faults.sh
 run git-walk env PATCHDIGEST="$B/patchdigest" tests/git-walk.sh
 run hostile env PATCHDIGEST="$B/patchdigest" tests/hostile.sh
+run install env B="$B" PATCHDIGEST="$B/patchdigest" tests/install.sh
 run bench-gen env PATCHDIGEST="$B/patchdigest" tests/bench-gen.sh
 run corpus-state env PATCHDIGEST="$B/patchdigest" tests/corpus-state.sh
 passed=$(grep -c '^ok' "$log"); failed=$(grep -c '^not ok' "$log"); skipped=$(grep -c '^skip' "$log")

@@ -9,13 +9,14 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include "archive/archive.h"
+#include "archive/git.h"
 
 struct pd_archive_iter {
 	pd__reader *reader;
 };
 
 static const char accepted[] =
-	"patchdigest reads a public-inbox v2 inbox (a directory holding git/0.git), "
+	"the kinds read are a public-inbox v2 inbox (a directory holding git/0.git), "
 	"one epoch or v1 inbox git repository, an mbox file, or a Maildir";
 
 static int is_dir(const char *path)
@@ -75,8 +76,11 @@ int pd_archive_open(pd_archive **out, const char *path)
 	pd_archive *a;
 	struct stat st;
 	char *git_dir = NULL;
+	int error;
 
 	*out = NULL;
+	if ((error = pd__git_ready()) < 0)
+		return error;
 	if (!path || !*path)
 		return pd__error(PD_ERR_INVALID, "no archive path given");
 	if (stat(path, &st) != 0)
@@ -137,6 +141,9 @@ int pd_archive_iter_new(pd_archive_iter **out, pd_archive *a,
 	*out = NULL;
 	if (!range)
 		range = &defaults;
+	if ((error = pd__check_version(range->version, PD_RANGE_OPTIONS_VERSION,
+				       "pd_range_options")) < 0)
+		return error;
 	switch (a->kind) {
 	case PD_ARCHIVE_MBOX:
 	case PD_ARCHIVE_MAILDIR:

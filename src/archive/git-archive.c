@@ -384,16 +384,13 @@ static int apply_start(git_reader *r, const pd_archive *a, const pd_position *st
 		epoch_walk *w;
 		if (p->epoch >= r->walks->len)
 			return pd__error(PD_ERR_RANGE, "%s: the recorded position names epoch %u, "
-					 "which the archive no longer has; if it was replaced, "
-					 "`patchdigest state forget %s` starts over", a->path,
-					 p->epoch, a->path);
+					 "which the archive no longer has", a->path, p->epoch);
 		w = &g_array_index(r->walks, epoch_walk, p->epoch);
 		if (git_oid_fromstr(&w->hide, p->commit) < 0
 		    || git_commit_lookup(&commit, w->repo, &w->hide) < 0)
 			return pd__error(PD_ERR_RANGE, "%s: the recorded position of epoch %u, commit "
 					 "%s, is not in the archive: it was replaced or its history "
-					 "rewritten; `patchdigest state forget %s` starts over",
-					 w->path, p->epoch, p->commit, a->path);
+					 "rewritten", w->path, p->epoch, p->commit);
 		git_commit_free(commit);
 		w->has_hide = 1;
 	}
@@ -443,7 +440,8 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_opt
 	int error, last_with_head = -1;
 
 	*out = NULL;
-	pd__git_init();
+	if ((error = pd__git_ready()) < 0)
+		return error;
 	r = g_new0(git_reader, 1);
 	r->base.ops = &git_ops;
 	r->walks = g_array_new(FALSE, TRUE, sizeof(epoch_walk));

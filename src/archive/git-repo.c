@@ -11,11 +11,17 @@
 #include "archive/archive.h"
 #include "archive/git.h"
 
-static gsize libgit2_once;
+/* How many pd_init() calls are in force; libgit2 is set up by the first. */
+static gint init_count;
+static GMutex init_lock;
 
-void pd__git_init(void)
+int pd__git_setup(void)
 {
-	if (g_once_init_enter(&libgit2_once)) {
+	int n;
+
+	g_mutex_lock(&init_lock);
+	n = g_atomic_int_get(&init_count) + 1;
+	if (n == 1) {
 		git_libgit2_init();
 		/* libgit2 maps packs in windows of 1 GB, up to 8 GB, and
 		 * caches 256 MB of objects by default: on an archive of many
@@ -34,8 +40,32 @@ void pd__git_init(void)
 		 * cat-file does not.  zlib's own checksum still catches a
 		 * damaged object (tests/git-faults.sh). */
 		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-		g_once_init_leave(&libgit2_once, 1);
 	}
+	g_atomic_int_set(&init_count, n);
+	g_mutex_unlock(&init_lock);
+	return n;
+}
+
+int pd__git_teardown(void)
+{
+	int n;
+
+	g_mutex_lock(&init_lock);
+	n = g_atomic_int_get(&init_count);
+	if (n > 0) {
+		g_atomic_int_set(&init_count, --n);
+		if (n == 0)
+			git_libgit2_shutdown();
+	}
+	g_mutex_unlock(&init_lock);
+	return n;
+}
+
+int pd__git_ready(void)
+{
+	if (g_atomic_int_get(&init_count) > 0)
+		return PD_OK;
+	return pd__error(PD_ERR_INVALID, "the library is not set up: call pd_init() first");
 }
 
 const char *pd__git_message(void)
@@ -83,7 +113,8 @@ int pd__is_git_repository(const char *path, char **git_dir)
 {
 	git_repository *repo = NULL;
 
-	pd__git_init();
+	if (pd__git_ready() < 0)
+		return 0;
 	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
 		return 0;
 	*git_dir = g_strdup(git_repository_path(repo));

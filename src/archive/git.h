@@ -8,10 +8,16 @@
 
 #include <git2.h>
 #include <glib.h>
+#include "base/base.h"
 
-/* Initialises libgit2 once per process, with the settings for reading
- * whole archives (git-repo.c says which and why).  Thread-safe. */
-void pd__git_init(void);
+/* pd_init()'s and pd_shutdown()'s part: libgit2 set up by the first
+ * call, with the settings for reading whole archives (git-repo.c says
+ * which and why), and shut down by the last.  Each returns the calls in
+ * force. */
+int pd__git_setup(void);
+int pd__git_teardown(void);
+/* PD_OK once pd_init() was called, else PD_ERR_INVALID saying so. */
+int pd__git_ready(void);
 
 /* libgit2's last error message, or a stand-in when it has none. */
 const char *pd__git_message(void);

@@ -155,7 +155,7 @@ static int mbox_start(mbox_reader *r, const char *path)
 	if (r->len && first != 0)
 		return pd__error(PD_ERR_NOT_ARCHIVE,
 				 "%s: not an mbox (it does not start with a \"From \" line); "
-				 "patchdigest reads a public-inbox v2 inbox, a git epoch or v1 "
+				 "the kinds read are a public-inbox v2 inbox, a git epoch or v1 "
 				 "repository, an mbox file, or a Maildir", path);
 	r->mboxrd = r->len >= 13 && !memcmp(r->data, "From mboxrd@z", 13);
 	return PD_OK;

@@ -82,3 +82,11 @@ void pd_free(void *ptr)
 {
 	g_free(ptr);
 }
+
+int pd__check_version(unsigned int version, unsigned int expected, const char *what)
+{
+	if (version == expected)
+		return PD_OK;
+	return pd__error(PD_ERR_INVALID, "%s: version %u, but this library reads version %u "
+			 "(initialise it with its _INIT macro)", what, version, expected);
+}

@@ -5,14 +5,25 @@
 #include <string.h>
 #include "digest/digest.h"
 #include "mail/mail.h"
+#include "mail/message-fields.h"
 
 
 int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
 {
 	pd_digest_options defaults = PD_DIGEST_OPTIONS_INIT;
-	pd_digest *d = g_new0(pd_digest, 1);
+	pd_digest *d;
+	int error;
 
-	d->opts = opts ? *opts : defaults;
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	if ((error = pd__check_version(opts->version, PD_DIGEST_OPTIONS_VERSION,
+				       "pd_digest_options")) < 0
+	    || (error = pd__check_version(opts->parse.version, PD_PARSE_OPTIONS_VERSION,
+					  "pd_digest_options.parse")) < 0)
+		return error;
+	d = g_new0(pd_digest, 1);
+	d->opts = *opts;
 	d->name = g_strdup(d->opts.name);
 	d->lore_list = g_strdup(d->opts.lore_list);
 	d->opts.name = d->opts.lore_list = NULL;
@@ -50,7 +61,8 @@ void pd_digest_note_skipped(pd_digest *d, const char *origin, const char *what)
 	diag(d, PD_DIAG_SKIPPED, origin, what);
 }
 
-int pd_digest_add_message(pd_digest *d, pd_message *m)
+/* Keeps `m` unless its Message-ID was seen: the last step of adding. */
+static int keep(pd_digest *d, pd_message *m)
 {
 	pd_message *kept;
 
@@ -79,18 +91,14 @@ int pd_digest_add_message(pd_digest *d, pd_message *m)
  * first List-Id stays, for guessing the list's name. */
 static void slim_reply(pd_digest *d, pd_message *m)
 {
-	char **strings[] = { &m->subject, &m->tags.title, &m->sender.name, &m->sender.address,
-			     &m->author.name, &m->author.address, &m->date_raw, &m->origin,
-			     &m->damage, &m->to_address, &m->commit_message };
+	int had_list_id = d->have_list_id;
 
-	for (size_t i = 0; i < G_N_ELEMENTS(strings); i++) {
-		g_free(*strings[i]);
-		*strings[i] = NULL;
-	}
-	if (m->list_id && d->have_list_id) {
-		g_free(m->list_id);
-		m->list_id = NULL;
-	}
+#define SLIM_KEEP(field)
+#define SLIM_DROP(field) g_clear_pointer(&m->field, g_free);
+#define SLIM_FIRST(field) if (had_list_id) SLIM_DROP(field)
+#define SLIM(field, pack, reply) SLIM_##reply(field)
+	PD__MESSAGE_STRINGS(SLIM)
+#undef SLIM
 	d->have_list_id |= m->list_id && *m->list_id;
 }
 
@@ -100,8 +108,8 @@ int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t arc
 		d->have_list_id |= m->list_id && *m->list_id;
 	if (archive_time)
 		m->archive_time = archive_time;
-	else if ((d->opts.since && m->date < d->opts.since)
-		 || (d->opts.until && m->date >= d->opts.until)) {
+	else if ((d->since && m->date < d->since)
+		 || (d->until && m->date >= d->until)) {
 		pd_message_free(m); /* outside --since/--until */
 		return PD_OK;
 	}
@@ -111,16 +119,21 @@ int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t arc
 	}
 	if (m->kind == PD_KIND_REPLY)
 		slim_reply(d, m);
-	return pd_digest_add_message(d, m);
+	return keep(d, m);
+}
+
+int pd_digest_add_message(pd_digest *d, pd_message *m)
+{
+	if (!m)
+		return pd__error(PD_ERR_INVALID, "pd_digest_add_message: no message");
+	return pd__digest_take(d, m, m->origin, 0);
 }
 
 int pd_digest_add_raw(pd_digest *d, const pd_raw_message *raw)
 {
-	pd_parse_options po = PD_PARSE_OPTIONS_INIT;
 	pd_message *m = NULL;
 
-	po.keep_all_bodies = d->opts.keep_all_bodies;
-	if (pd_message_parse(&m, raw->data, raw->len, raw->origin, &po) < 0) {
+	if (pd_message_parse(&m, raw->data, raw->len, raw->origin, &d->opts.parse) < 0) {
 		pd_digest_note_skipped(d, raw->origin, pd_error_last());
 		return PD_OK;
 	}
@@ -234,7 +247,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 
 	*out = NULL;
 	r->n_messages = d->messages->len;
-	r->messages = (pd_message **)g_ptr_array_free(d->messages, FALSE);
+	r->messages = (const pd_message **)g_ptr_array_free(d->messages, FALSE);
 	d->messages = g_ptr_array_new();
 	r->n_duplicates = d->n_duplicates;
 	r->n_skipped = d->n_skipped;
@@ -308,7 +321,7 @@ void pd_report_free(pd_report *r)
 		return;
 	pd__series_array_free(r->series, r->n_series);
 	for (i = 0; i < r->n_messages; i++)
-		g_free(r->messages[i]); /* packed */
+		g_free((gpointer)r->messages[i]); /* packed: one block */
 	g_free(r->messages);
 	free_tallies(r->domains, r->n_domains);
 	free_tallies(r->contributors, r->n_contributors);

@@ -53,7 +53,7 @@ pd_message *pd__message_pack(const pd_message *m, GStringChunk *pool, int with_b
  * With `source` (may be NULL), series may continue earlier ones; the
  * pd_earlier they point to are added to `keep`, which must outlive them.
  * Fails only when `source` does. */
-int pd__group_series(pd_series **out, size_t *n_out, pd_message **msgs,
+int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs,
 		     size_t n_msgs, const pd__earlier_source *source,
 		     GPtrArray *keep);
 void pd__series_array_free(pd_series *series, size_t n);
@@ -81,11 +81,13 @@ struct pd_digest {
 	GHashTable *ids;        /* Message-IDs seen (borrowed keys) */
 	size_t n_duplicates, n_skipped, n_damaged;
 	int have_list_id;       /* a message kept so far has a List-Id */
+	int64_t since, until;   /* pd_digest_read()'s range, for messages
+	                           without an archive time; 0: no bound */
 	pd__body_store *bodies; /* the kept messages' commit messages */
 };
 
 /* Adds a message parsed from the entry `origin` of the archive: applies
- * --since/--until when the archive has no time for it (archive_time 0),
+ * since/until when the archive has no time for it (archive_time 0),
  * reports its damage, keeps of a reply only what the digest reads,
  * drops a repeated Message-ID.  Takes `m`. */
 int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t archive_time);

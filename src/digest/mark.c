@@ -60,13 +60,13 @@ int pd__drop_reported(pd_report *r, const pd__earlier_source *l)
 	int error = PD_OK, seen;
 
 	for (i = 0; i < r->n_messages; i++) {
-		pd_message *m = r->messages[i];
+		const pd_message *m = r->messages[i];
 		seen = 0;
 		if (error == PD_OK && m->kind != PD_KIND_REPLY && m->message_id)
 			error = l->reported_message(&seen, m->message_id, l->self);
 		if (seen) {
 			r->n_duplicates++;
-			g_free(m); /* packed */
+			g_free((gpointer)m); /* packed: one block */
 			continue;
 		}
 		r->messages[kept++] = m;

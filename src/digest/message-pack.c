@@ -12,17 +12,19 @@
  */
 #include <string.h>
 #include "digest/digest.h"
+#include "mail/message-fields.h"
 
 /* Bytes of the block's own strings, and the strings shared in the pool. */
 static size_t own_size(const pd_message *m, int with_body)
 {
-	const char *own[] = { m->subject, m->tags.title, m->date_raw, m->origin, m->damage,
-			      with_body ? m->commit_message : NULL };
 	size_t n = 0;
 
-	for (size_t i = 0; i < G_N_ELEMENTS(own); i++)
-		if (own[i])
-			n += strlen(own[i]) + 1;
+#define SIZE_POOL(field)
+#define SIZE_OWN(field) n += m->field ? strlen(m->field) + 1 : 0;
+#define SIZE_BODY(field) if (with_body) SIZE_OWN(field)
+#define SIZE(field, pack, reply) SIZE_##pack(field)
+	PD__MESSAGE_STRINGS(SIZE)
+#undef SIZE
 	return n;
 }
 
@@ -61,18 +63,11 @@ pd_message *pd__message_pack(const pd_message *m, GStringChunk *pool, int with_b
 		refs[i] = shared(pool, m->references[i]);
 	refs[n_refs] = NULL;
 	p->references = refs;
-	p->message_id = shared(pool, m->message_id);
-	p->sender.name = shared(pool, m->sender.name);
-	p->sender.address = shared(pool, m->sender.address);
-	p->author.name = shared(pool, m->author.name);
-	p->author.address = shared(pool, m->author.address);
-	p->list_id = shared(pool, m->list_id);
-	p->to_address = shared(pool, m->to_address);
-	p->subject = copy_into(&at, m->subject);
-	p->tags.title = copy_into(&at, m->tags.title);
-	p->date_raw = copy_into(&at, m->date_raw);
-	p->origin = copy_into(&at, m->origin);
-	p->damage = copy_into(&at, m->damage);
-	p->commit_message = with_body ? copy_into(&at, m->commit_message) : NULL;
+#define PACK_POOL(field) p->field = shared(pool, m->field);
+#define PACK_OWN(field) p->field = copy_into(&at, m->field);
+#define PACK_BODY(field) p->field = with_body ? copy_into(&at, m->field) : NULL;
+#define PACK(field, pack, reply) PACK_##pack(field)
+	PD__MESSAGE_STRINGS(PACK)
+#undef PACK
 	return p;
 }

@@ -155,8 +155,7 @@ static int read_all(pd_digest *d, pd_archive_iter *it)
 	memset(&p, 0, sizeof(p));
 	g_mutex_init(&p.lock);
 	g_cond_init(&p.parsed);
-	p.parse = (pd_parse_options)PD_PARSE_OPTIONS_INIT;
-	p.parse.keep_all_bodies = d->opts.keep_all_bodies;
+	p.parse = d->opts.parse;
 	p.readers = g_ptr_array_new();
 	p.all_readers = g_ptr_array_new_with_free_func((GDestroyNotify)pd__blob_reader_free);
 	if (threads > 1) {
@@ -229,10 +228,11 @@ int pd_digest_read(pd_report **out, pd_position **position, pd_archive *archive,
 		*position = NULL;
 	if ((error = pd_archive_iter_new(&it, archive, range)) < 0)
 		goto cleanup;
-	pd_digest_new(&d, opts);
+	if ((error = pd_digest_new(&d, opts)) < 0)
+		goto cleanup;
 	if (range) {
-		d->opts.since = range->since;
-		d->opts.until = range->until;
+		d->since = range->since;
+		d->until = range->until;
 	}
 	if ((error = read_all(d, it)) < 0)
 		goto cleanup;

@@ -57,7 +57,7 @@ static int numbers_has(const number_set *ns, int n)
 }
 
 typedef struct {
-	pd_message *cover;
+	const pd_message *cover;
 	GPtrArray *members;     /* patches, posting order */
 	number_set numbers;     /* patch numbers held */
 	char version[16];
@@ -260,14 +260,14 @@ static builder *find_earlier_by_markers(grouping *g, const pd_message *m, int *e
 	return match;
 }
 
-static void join(grouping *g, builder *b, pd_message *m)
+static void join(grouping *g, builder *b, const pd_message *m)
 {
 	size_t i;
 
 	if (m->kind == PD_KIND_COVER)
 		b->cover = m;
 	else {
-		g_ptr_array_add(b->members, m);
+		g_ptr_array_add(b->members, (gpointer)m);
 		numbers_add(&b->numbers, m->tags.number);
 	}
 	if (m->tags.version_explicit && !b->version_explicit) {
@@ -303,9 +303,9 @@ static void fill_series(pd_series *s, builder *b)
 	/* stable sort keeps posting order among equal numbers */
 	g_ptr_array_sort(b->members, by_number);
 	s->n_patches = b->members->len;
-	s->patches = g_new0(pd_message *, s->n_patches + 1);
+	s->patches = g_new0(const pd_message *, s->n_patches + 1);
 	for (i = 0; i < b->members->len; i++) {
-		pd_message *m = g_ptr_array_index(b->members, i);
+		const pd_message *m = g_ptr_array_index(b->members, i);
 		s->patches[i] = m;
 		if (!s->first_patch && m->tags.number == 1)
 			s->first_patch = m;
@@ -340,7 +340,7 @@ static void fill_series(pd_series *s, builder *b)
 	g_hash_table_destroy(counted);
 }
 
-int pd__group_series(pd_series **out, size_t *n_out, pd_message **msgs, size_t n,
+int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs, size_t n,
 		     const pd__earlier_source *source, GPtrArray *keep)
 {
 	grouping g;
@@ -364,10 +364,10 @@ int pd__group_series(pd_series **out, size_t *n_out, pd_message **msgs, size_t n
 	for (i = 0; i < n; i++)
 		if (msgs[i]->kind == PD_KIND_REPLY && msgs[i]->message_id
 		    && !g_hash_table_contains(g.by_id, msgs[i]->message_id))
-			g_hash_table_insert(g.by_id, msgs[i]->message_id, msgs[i]);
+			g_hash_table_insert(g.by_id, msgs[i]->message_id, (gpointer)msgs[i]);
 
 	for (i = 0; i < n; i++) {
-		pd_message *m = msgs[i];
+		const pd_message *m = msgs[i];
 		builder *b;
 		if (m->kind == PD_KIND_REPLY)
 			continue;

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "mail/mail.h"
+#include "mail/message-fields.h"
 
 /* A header's raw value, unfolded and decoded; NULL when absent. */
 static char *header_text(const pd__mail *mail, const char *name, const char *charset)
@@ -94,6 +95,9 @@ int pd_message_parse(pd_message **out, const char *data, size_t len,
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
+	if ((error = pd__check_version(opts->version, PD_PARSE_OPTIONS_VERSION,
+				       "pd_parse_options")) < 0)
+		return error;
 	if ((error = pd__mail_parse(&mail, data, len, opts->full_mime)) < 0)
 		return error;
 
@@ -178,20 +182,10 @@ void pd_message_free(pd_message *m)
 {
 	if (!m)
 		return;
-	g_free(m->message_id);
+#define FREE_STRING(field, pack, reply) g_free(m->field);
+	PD__MESSAGE_STRINGS(FREE_STRING)
+#undef FREE_STRING
 	g_strfreev(m->references);
-	g_free(m->subject);
-	pd_subject_info_clear(&m->tags);
-	g_free(m->sender.name);
-	g_free(m->sender.address);
-	g_free(m->author.name);
-	g_free(m->author.address);
-	g_free(m->date_raw);
-	g_free(m->list_id);
-	g_free(m->to_address);
-	g_free(m->commit_message);
-	g_free(m->origin);
-	g_free(m->damage);
 	g_free(m);
 }
 

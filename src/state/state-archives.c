@@ -169,8 +169,8 @@ int pd_state_forget(pd_state *s, const char *key, int64_t *n_series_out)
 	if ((error = pd__state_archive_id(&archive_id, s, key)) < 0)
 		goto cleanup;
 	if (!archive_id) {
-		error = pd__error(PD_ERR_NOT_FOUND, "%s: the state %s knows no such archive "
-				  "(`patchdigest state` lists them)", key, s->path);
+		error = pd__error(PD_ERR_NOT_FOUND, "%s: the state %s knows no such archive",
+				  key, s->path);
 		goto cleanup;
 	}
 	if ((error = pd__state_query_int(&n_series, s, count_series, archive_id,

@@ -72,12 +72,11 @@ int pd__state_fail(pd_state *s, int rc, const char *doing)
 	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
 		return pd__error(PD_ERR_STATE, "%s: %s: %s (the state needs a writable file "
-				 "and directory; choose another with --state)", path, doing, msg);
+				 "and directory)", path, doing, msg);
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
 		return pd__error(PD_ERR_STATE, "%s: %s: %s: the file is damaged or not a "
-				 "patchdigest state database; move it away or give --state",
-				 path, doing, msg);
+				 "patchdigest state database", path, doing, msg);
 	default:
 		return pd__error(PD_ERR_STATE, "%s: %s: %s", path, doing, msg);
 	}
@@ -214,7 +213,7 @@ static int adopt_or_refuse(pd_state *s)
 	if (app_id == STATE_APPLICATION_ID) {
 		if (version > STATE_SCHEMA_VERSION)
 			return pd__error(PD_ERR_STATE, "%s: written by a newer patchdigest (schema %lld; "
-					 "this one reads %d); upgrade, or give another --state",
+					 "this one reads %d)",
 					 s->path, (long long)version, STATE_SCHEMA_VERSION);
 		return PD_OK;
 	}
@@ -223,8 +222,8 @@ static int adopt_or_refuse(pd_state *s)
 		return error;
 	if (app_id != 0 || tables != 0)
 		return pd__error(PD_ERR_STATE, "%s: an SQLite database, but not a patchdigest state "
-				 "database (application_id %#llx); it was left untouched: give "
-				 "another --state", s->path, (unsigned long long)app_id);
+				 "database (application_id %#llx); it was left untouched",
+				 s->path, (unsigned long long)app_id);
 	if (s->read_only)
 		return open_empty(s); /* created, but nothing recorded yet */
 	if ((error = exec(s, "BEGIN IMMEDIATE", "creating the schema")) < 0)
@@ -281,6 +280,9 @@ int pd_state_open(pd_state **out, const char *path, const pd_state_options *opts
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
+	if ((error = pd__check_version(opts->version, PD_STATE_OPTIONS_VERSION,
+				       "pd_state_options")) < 0)
+		return error;
 	if (!path || !*path)
 		return pd__error(PD_ERR_INVALID, "no state file given");
 	s = g_new0(pd_state, 1);
@@ -288,8 +290,7 @@ int pd_state_open(pd_state **out, const char *path, const pd_state_options *opts
 	s->read_only = opts->read_only;
 	exists = g_file_test(path, G_FILE_TEST_EXISTS);
 	if (exists && g_file_test(path, G_FILE_TEST_IS_DIR)) {
-		error = pd__error(PD_ERR_STATE, "%s: a directory, not a state file; give the "
-				  "file's path to --state", path);
+		error = pd__error(PD_ERR_STATE, "%s: a directory, not a state file", path);
 		goto cleanup;
 	}
 	if (s->read_only && !exists) {
@@ -301,8 +302,8 @@ int pd_state_open(pd_state **out, const char *path, const pd_state_options *opts
 		int failed = g_mkdir_with_parents(dir, 0700) < 0;
 		int saved = errno;
 		if (failed)
-			error = pd__error(PD_ERR_STATE, "%s: cannot create the directory %s: %s "
-					  "(choose another place with --state)", path, dir,
+			error = pd__error(PD_ERR_STATE, "%s: cannot create the directory %s: %s",
+					  path, dir,
 					  g_strerror(saved));
 		g_free(dir);
 		if (failed)
@@ -362,8 +363,7 @@ int pd_state_begin(pd_state *s)
 	error = exec(s, s->read_only ? "BEGIN" : "BEGIN IMMEDIATE", "starting a digest");
 	if (error == PD_ERR_BUSY)
 		pd__error(PD_ERR_BUSY, "%s: another patchdigest run is recording into this state "
-			  "database and did not finish in time; try again later (or wait "
-			  "longer with --wait)", s->path);
+			  "database and did not finish in time", s->path);
 	if (error == PD_OK)
 		s->in_transaction = 1;
 	return error;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include "patchdigest.h"
 
 static int harness_failed;
 
@@ -28,6 +29,13 @@ static int harness_failed;
 	if (g_ == w_) printf("ok - %s\n", name); \
 	else { printf("not ok - %s: got %ld, want %ld\n", name, g_, w_); harness_failed++; } \
 } while (0)
+
+/* Every test program sets the library up before main(), as a program
+ * calls pd_init() first. */
+__attribute__((constructor)) static void harness_init(void)
+{
+	pd_init();
+}
 
 #define SKIP(name, why) printf("skip - %s (%s)\n", name, why)
 
