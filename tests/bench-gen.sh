@@ -8,8 +8,7 @@ gen() { python3 bench/gen-archive.py --messages 600 --seed "$1" --epoch-messages
 gen 7 "$tmp/a" && gen 7 "$tmp/b" && gen 8 "$tmp/c" || { nok "gen-archive.py runs"; exit 1; }
 heads() { for e in 0 1 2; do git --git-dir="$1/git/$e.git" rev-parse HEAD; done; }
 check "the same seed gives the same commits" "$(heads "$tmp/a")" "$(heads "$tmp/b")"
-[ "$(heads "$tmp/a")" != "$(heads "$tmp/c")" ] && ok "another seed gives another archive" \
-	|| nok "another seed gives another archive"
+check_cmd "another seed gives another archive" [ "$(heads "$tmp/a")" != "$(heads "$tmp/c")" ]
 check "600 messages in epochs of 250: three epochs" "$(ls "$tmp/a/git" | tr '\n' ' ')" "0.git 1.git 2.git "
 n=0; for e in 0 1 2; do n=$((n + $(git --git-dir="$tmp/a/git/$e.git" rev-list --count HEAD))); done
 check "one commit per message" "$n" 600

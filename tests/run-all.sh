@@ -18,6 +18,7 @@ run() {
 for t in "$B"/tests/test-*; do
 	[ -x "$t" ] && run "$(basename "$t")" "$t"
 done
+run cases env PATCHDIGEST="$B/patchdigest" tests/cases.sh
 run e2e env PATCHDIGEST="$B/patchdigest" tests/e2e.sh
 run state env PATCHDIGEST="$B/patchdigest" tests/state.sh
 run corpus env PATCHDIGEST="$B/patchdigest" tests/corpus.sh

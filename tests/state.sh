@@ -29,13 +29,12 @@ check "--state without --record records nothing" "$(ls "$st" 2>/dev/null)" ""
 
 "$PD" next --dry-run --state "$st" "$inbox" >"$tmp/dry1" 2>/dev/null; check "next --dry-run exits 0" $? 0
 "$PD" next --dry-run --state "$st" "$inbox" >"$tmp/dry2" 2>/dev/null
-cmp -s "$tmp/dry1" "$tmp/dry2" && ok "next --dry-run twice prints the same digest" || nok "next --dry-run twice prints the same digest"
+check_cmd "next --dry-run twice prints the same digest" cmp -s "$tmp/dry1" "$tmp/dry2"
 check "next --dry-run records nothing" "$(ls "$st" 2>/dev/null)" ""
 
 "$PD" digest --record --state "$st" -f json "$inbox" ..$c13 >"$tmp/p1.json"; check "digest --record exits 0" $? 0
 "$PD" state --state "$st" >"$tmp/list"
-grep -q "epoch 0 at $c13" "$tmp/list" && ok "digest --record FROM..TO records TO as the position" \
-	|| { nok "digest --record FROM..TO records TO as the position"; sed 's/^/#   /' "$tmp/list"; }
+check_grep "digest --record FROM..TO records TO as the position" "epoch 0 at $c13" "$tmp/list"
 "$PD" next --state "$st" -f json "$inbox" >"$tmp/p2.json"; check "next exits 0" $? 0
 facts "$tmp/whole.json" >"$tmp/f.whole"; facts "$tmp/p1.json" "$tmp/p2.json" >"$tmp/f.parts"
 same_facts "$tmp/f.whole" "$tmp/f.parts" >"$tmp/cmp" && ok "sample: two recorded digests report what one digest of all reports" \
@@ -43,12 +42,12 @@ same_facts "$tmp/f.whole" "$tmp/f.parts" >"$tmp/cmp" && ok "sample: two recorded
 check "next continues after the recorded position" "$(count_json "$tmp/p2.json" "['range']['from']")" "$(echo $c13 | cut -c1-7)"
 "$PD" next --state "$st" "$inbox" >"$tmp/none" 2>"$tmp/err"; check "next with nothing new exits 0" $? 0
 check "next with nothing new prints nothing" "$(wc -c <"$tmp/none")" 0
-grep -q "nothing new" "$tmp/err" && ok "next with nothing new says so on stderr" || nok "next with nothing new says so on stderr"
-grep -q "series reported: 9, in 2 digest" "$tmp/list" 2>/dev/null; "$PD" state --state "$st" >"$tmp/list"
-grep -q "in 2 digest(s)" "$tmp/list" && ok "state lists the digests" || { nok "state lists the digests"; sed 's/^/#   /' "$tmp/list"; }
+check_cmd "next with nothing new says so on stderr" grep -q "nothing new" "$tmp/err"
+"$PD" state --state "$st" >"$tmp/list"
+check_grep "state lists the digests" "in 2 digest(s)" "$tmp/list"
 "$PD" state --state "$st" forget "$inbox" >/dev/null; check "state forget exits 0" $? 0
 "$PD" state --state "$st" >"$tmp/list"
-grep -q "no archives recorded" "$tmp/list" && ok "state forget drops the archive" || nok "state forget drops the archive"
+check_cmd "state forget drops the archive" grep -q "no archives recorded" "$tmp/list"
 "$PD" state --state "$st" forget "$tmp/nowhere" 2>/dev/null; check "forget of an unknown archive exits 3" $? 3
 "$PD" next --state "$st" sample/kvm-sample.mbox 2>/dev/null; check "next on an mbox exits 2 (it needs commits)" $? 2
 
@@ -56,8 +55,7 @@ grep -q "no archives recorded" "$tmp/list" && ok "state forget drops the archive
 sum_inbox() { (cd "$inbox" && find . -type f -exec md5sum {} + | sort); }
 sum_inbox >"$tmp/inbox.before"
 XDG_STATE_HOME="$tmp/xdg" "$PD" next "$inbox" >/dev/null 2>&1
-test -f "$tmp/xdg/patchdigest/state.sqlite3" && ok "the default state is \$XDG_STATE_HOME/patchdigest/state.sqlite3" \
-	|| nok "the default state is \$XDG_STATE_HOME/patchdigest/state.sqlite3"
+check_cmd "the default state is \$XDG_STATE_HOME/patchdigest/state.sqlite3" test -f "$tmp/xdg/patchdigest/state.sqlite3"
 sum_inbox | cmp -s - "$tmp/inbox.before" && ok "recording leaves the archive untouched" || nok "recording leaves the archive untouched"
 
 # every split point of the sample, by ranges of one inbox
@@ -77,13 +75,13 @@ check "sample: all $((n - 1)) split points report each series once, in full" $ba
 python3 -c "import random,sys; random.seed(8192); sys.stdout.buffer.write(random.randbytes(8192))" >"$tmp/random.db"
 cp "$tmp/random.db" "$tmp/random.orig"
 "$PD" next --state "$tmp/random.db" "$inbox" >/dev/null 2>"$tmp/err"; check "a state file of random bytes: exit 6" $? 6
-grep -q "random.db" "$tmp/err" && ok "the error names the state file" || nok "the error names the state file"
-cmp -s "$tmp/random.db" "$tmp/random.orig" && ok "a foreign state file is left untouched" || nok "a foreign state file is left untouched"
+check_cmd "the error names the state file" grep -q "random.db" "$tmp/err"
+check_cmd "a foreign state file is left untouched" cmp -s "$tmp/random.db" "$tmp/random.orig"
 python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.commit()" "$tmp/other.db"
 cp "$tmp/other.db" "$tmp/other.orig"
 "$PD" next --state "$tmp/other.db" "$inbox" >/dev/null 2>"$tmp/err"; check "another program's SQLite database: exit 6" $? 6
-grep -q "not a patchdigest state database" "$tmp/err" && ok "the error says it is not ours" || nok "the error says it is not ours"
-cmp -s "$tmp/other.db" "$tmp/other.orig" && ok "another program's database is left untouched" || nok "another program's database is left untouched"
+check_cmd "the error says it is not ours" grep -q "not a patchdigest state database" "$tmp/err"
+check_cmd "another program's database is left untouched" cmp -s "$tmp/other.db" "$tmp/other.orig"
 rm -f "$tmp/dmg.db"; "$PD" next --state "$tmp/dmg.db" "$inbox" >/dev/null 2>&1
 python3 - "$tmp/dmg.db" <<'PY'
 import sys
@@ -94,10 +92,10 @@ open(p, "wb").write(b)
 PY
 cp "$tmp/dmg.db" "$tmp/dmg.orig"
 "$PD" next --state "$tmp/dmg.db" "$inbox" >/dev/null 2>"$tmp/err"; check "a damaged state database: exit 6" $? 6
-grep -q "damaged" "$tmp/err" && ok "the error says it is damaged" || { nok "the error says it is damaged"; sed 's/^/#   /' "$tmp/err"; }
-cmp -s "$tmp/dmg.db" "$tmp/dmg.orig" && ok "a damaged database is left untouched" || nok "a damaged database is left untouched"
+check_grep "the error says it is damaged" "damaged" "$tmp/err"
+check_cmd "a damaged database is left untouched" cmp -s "$tmp/dmg.db" "$tmp/dmg.orig"
 "$PD" next --state /proc/patchdigest/state.db "$inbox" >/dev/null 2>"$tmp/err"; check "a state under a read-only place: exit 6" $? 6
-grep -q "cannot create" "$tmp/err" && ok "the error says the place cannot be written" || { nok "the error says the place cannot be written"; sed 's/^/#   /' "$tmp/err"; }
+check_grep "the error says the place cannot be written" "cannot create" "$tmp/err"
 "$PD" next --state "$tmp" "$inbox" >/dev/null 2>&1; check "a directory as the state file: exit 6" $? 6
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	mkdir -p "$tmp/ro"; "$PD" next --dry-run --state "$tmp/ro/s.db" "$inbox" >/dev/null 2>&1
@@ -107,8 +105,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$PD" next --state "$tmp/ro/s.db" "$inbox" \
 		>/dev/null 2>"$tmp/err"
 	check "a read-only state file: exit 6" $? 6
-	grep -q "readonly\|read-only\|writable" "$tmp/err" && ok "the error says the state is read-only" \
-		|| { nok "the error says the state is read-only"; sed 's/^/#   /' "$tmp/err"; }
+	check_grep "the error says the state is read-only" "readonly\|read-only\|writable" "$tmp/err"
 else
 	skip "a read-only state file" "needs root and setpriv to drop to an unprivileged user"
 fi
@@ -187,8 +184,7 @@ hold 3 >"$tmp/held" & holder=$!
 while ! grep -q held "$tmp/held" 2>/dev/null; do sleep 0.05; done
 "$PD" next --wait 0 --state "$tmp/two.db" "$inbox" >"$tmp/busy.out" 2>"$tmp/busy.err"; rc=$?
 check "--wait 0 while another run holds the state: exit 6" $rc 6
-grep -q "another patchdigest run" "$tmp/busy.err" && ok "the message says another run holds the state" \
-	|| { nok "the message says another run holds the state"; sed 's/^/#   /' "$tmp/busy.err"; }
+check_grep "the message says another run holds the state" "another patchdigest run" "$tmp/busy.err"
 check "a run that could not get the state prints nothing" "$(wc -c <"$tmp/busy.out" | tr -d ' ')" 0
 wait $holder
 hold 1 >"$tmp/held2" & holder=$!
@@ -240,8 +236,8 @@ same_facts "$tmp/f.ew" "$tmp/f.ep" >"$tmp/cmp" && ok "across the new epoch each 
 	|| nok "the position holds a commit per epoch"
 
 # --- help and usage ----------------------------------------------------------
-"$PD" next --help | grep -q "dry-run" && ok "next --help documents --dry-run" || nok "next --help documents --dry-run"
-"$PD" state --help | grep -q "forget" && ok "state --help documents forget" || nok "state --help documents forget"
+"$PD" next --help >"$tmp/next.help"; check_grep "next --help documents --dry-run" "dry-run" "$tmp/next.help"
+"$PD" state --help >"$tmp/state.help"; check_grep "state --help documents forget" "forget" "$tmp/state.help"
 "$PD" next 2>/dev/null; check "next without an archive exits 2" $? 2
 "$PD" state bogus 2>/dev/null; check "state with an unknown action exits 2" $? 2
 "$PD" state --state "$tmp/none.db" | grep -q "nothing recorded yet" && ok "state of a missing file says nothing was recorded" \
