@@ -14,8 +14,10 @@ WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 ifeq ($(WERROR),1)
 WARN     += -Werror
 endif
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# debhelper names the cross pkg-config when cross-building
+PKG_CONFIG ?= pkg-config
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 # CPPFLAGS, CFLAGS and LDFLAGS are the caller's (Debian's hardening flags
 # come that way); -MMD -MP keep a .d file of each object's headers.
 ALL_CPPFLAGS = -Isrc -DPD_VERSION='"$(VERSION)"' $(CPPFLAGS)
@@ -146,10 +148,11 @@ asan: deps
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" run-tests
 
-# The Debian packages (debian/), unsigned, into build/deb; then lintian.
+# The Debian packages (debian/), unsigned, built in a scratch copy and
+# copied into $(B)/deb; then lintian, and (as root) install, use, purge.
 deb:
 	@$(MAKE) --no-print-directory deps EXTRA_DEBS="devscripts debhelper lintian fakeroot"
-	tests/deb.sh
+	DEB_OUT=$(B)/deb tests/deb.sh
 
 # The fuzz targets with libFuzzer, ASan and UBSan (clang); fuzz/run.sh
 # runs them.  See fuzz/README.md.
