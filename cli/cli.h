@@ -36,7 +36,7 @@ typedef struct {
 	int record;              /* and record this digest in it */
 	int next;                /* start where the last recorded digest ended */
 	int wait_seconds;        /* for another run's lock */
-	int quiet, show_progress, progress_shown;
+	int quiet, verbose, show_progress, progress_shown;
 } cli_run;
 
 void cli_run_init(cli_run *run);

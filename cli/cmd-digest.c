@@ -34,6 +34,8 @@ static const char usage[] =
 "                         for git archives, its end as the next start)\n"
 "      --wait SECONDS     wait this long for another recording run (30)\n"
 "  -q, --quiet            do not report skipped or damaged messages\n"
+"  -v, --verbose          also report oddities that lost nothing (a header\n"
+"                         given twice, saying the same)\n"
 "      --no-progress      no progress line, even on a terminal\n"
 "  -j, --jobs N           threads parsing messages (default: one per core)\n"
 "  -h, --help             this text\n"
@@ -62,6 +64,7 @@ int cmd_digest(int argc, char **argv)
 		{ "record", no_argument, NULL, 'R' },
 		{ "wait", required_argument, NULL, 'W' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -73,7 +76,7 @@ int cmd_digest(int argc, char **argv)
 
 	cli_run_init(&run);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:f:o:n:j:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:f:o:n:j:qvhV", longopts, NULL)) != -1) {
 		if ((applied = cli_run_option(&run, c, optarg)) < 0)
 			return EXIT_USAGE;
 		if (applied)

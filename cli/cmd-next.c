@@ -32,6 +32,8 @@ static const char usage[] =
 "  -n, --name NAME        the list's name in the title (default: from List-Id)\n"
 "      --lore-list NAME   the list's name on lore.kernel.org, for links\n"
 "  -q, --quiet            do not report skipped or damaged messages\n"
+"  -v, --verbose          also report oddities that lost nothing (a header\n"
+"                         given twice, saying the same)\n"
 "      --no-progress      no progress line, even on a terminal\n"
 "  -j, --jobs N           threads parsing messages (default: one per core)\n"
 "  -h, --help             this text\n"
@@ -54,6 +56,7 @@ int cmd_next(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "lore-list", required_argument, NULL, 'L' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-progress", no_argument, NULL, 'P' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -64,7 +67,7 @@ int cmd_next(int argc, char **argv)
 
 	cli_run_init(&run);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:n:j:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:n:j:qvh", longopts, NULL)) != -1) {
 		if ((applied = cli_run_option(&run, c, optarg)) < 0)
 			return EXIT_USAGE;
 		if (applied)

@@ -15,14 +15,16 @@ static void on_diag(pd_diag_level level, const char *origin, const char *what, v
 {
 	cli_run *run = payload;
 
-	if (run->quiet)
+	if (run->quiet || (level == PD_DIAG_NOTE && !run->verbose))
 		return;
 	if (run->progress_shown) {
 		fputs("\r\033[K", stderr);
 		run->progress_shown = 0;
 	}
 	fprintf(stderr, "patchdigest: %s: %s%s\n", origin && *origin ? origin : "(unknown)",
-		level == PD_DIAG_SKIPPED ? "skipped: " : "damaged, read what could be: ", what);
+		level == PD_DIAG_SKIPPED ? "skipped: "
+		: level == PD_DIAG_NOTE ? "note (nothing lost): "
+		: "damaged, read what could be: ", what);
 }
 
 static void on_progress(size_t n, int done, void *payload)
@@ -261,6 +263,7 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 	case 'n': run->opts.name = arg; return 1;
 	case 'L': run->opts.lore_list = arg; return 1;
 	case 'q': run->quiet = 1; return 1;
+	case 'v': run->verbose = 1; return 1;
 	case 'P': run->show_progress = 0; return 1;
 	case 'j':
 		run->opts.threads = (unsigned)strtoul(arg, &end, 10);

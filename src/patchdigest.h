@@ -103,6 +103,8 @@ typedef struct {
 	char version[16];      /* "1", "2", "2.1": without the v */
 	int is_rfc;
 	int is_resend;
+	int is_pull;           /* a PULL tag ([GIT PULL], [PULL n/m]): a pull
+	                          request's message, never a patch posting */
 	char *title;           /* subject without leading tags and reply prefixes */
 } pd_subject_info;
 
@@ -135,6 +137,9 @@ typedef struct pd_message {
 	int64_t archive_time; /* commit time for git archives, else date */
 	unsigned damaged;   /* non-zero: the MIME parser recovered from damage */
 	char *damage;       /* what was damaged, when damaged */
+	char *note;         /* something odd that lost nothing (a header the
+	                       digest reads given twice, saying the same), or
+	                       NULL: reported as PD_DIAG_NOTE, never damage */
 } pd_message;
 
 typedef struct {
@@ -342,7 +347,9 @@ typedef struct {
 
 typedef enum {
 	PD_DIAG_WARNING = 1, /* the message was used, something in it was damaged */
-	PD_DIAG_SKIPPED      /* the message could not be read and was skipped */
+	PD_DIAG_SKIPPED,     /* the message could not be read and was skipped */
+	PD_DIAG_NOTE         /* the message was read whole; something in it is
+	                        odd but lost nothing (shown with -v) */
 } pd_diag_level;
 
 typedef void (*pd_diag_cb)(pd_diag_level level, const char *origin,

@@ -245,3 +245,28 @@ same_facts "$tmp/f.ew" "$tmp/f.ep" >"$tmp/cmp" && ok "across the new epoch each 
 check "state of a missing file creates nothing" "$(ls "$tmp/none.db" 2>/dev/null)" ""
 "$PD" next --state "$tmp/nw.db" "$tmp/nowhere" 2>/dev/null; check "next on a missing path exits 3" $? 3
 check "next on a missing path creates no state" "$(ls "$tmp/nw.db" 2>/dev/null)" ""
+
+# --- a repeat across digests needs the same patch count (digest.md) -----------
+# `[PATCH v3] T` recorded, then a `[PATCH v3 00/10] T` series: a new
+# posting, not Exist/Skip; the same single patch sent again is a repeat
+python3 - "$tmp/lone.mbox" "$tmp/series.mbox" <<'PY'
+import sys
+def msg(subject, mid, minute, body):
+    return ("From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: Ben Bay <ben@beta.example>\n"
+            f"To: kvm@vger.kernel.org\nSubject: {subject}\nMessage-ID: <{mid}>\n"
+            f"Date: Mon, 03 Nov 2025 10:{minute:02d}:00 +0000\n\n{body}\n\n")
+diff = "---\ndiff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1 +1 @@\n-a\n+b\n"
+open(sys.argv[1], "w").write(msg("[PATCH v3] kvm: lone", "l@beta", 0, "Alone.\n" + diff))
+open(sys.argv[2], "w").write(msg("[PATCH v3 00/10] kvm: lone", "s@beta", 30, "Ten now.")
+                             + msg("[PATCH v3 01/10] kvm: lone", "s1@beta", 30, "First of ten.\n" + diff)
+                             + msg("[PATCH v3] kvm: lone", "l2@beta", 31, "Alone.\n" + diff))
+PY
+# one archive (the state keys series by archive), grown between digests
+cp "$tmp/lone.mbox" "$tmp/grown.mbox"
+"$PD" digest --record --state "$tmp/count.db" "$tmp/grown.mbox" >/dev/null 2>&1
+cat "$tmp/series.mbox" >>"$tmp/grown.mbox"
+"$PD" --state "$tmp/count.db" "$tmp/grown.mbox" >"$tmp/count.txt" 2>/dev/null
+check_grep "an earlier digest's single [PATCH v3] T does not make [PATCH v3 00/10] T a repeat" \
+	"^New:  kvm: lone$" "$tmp/count.txt"
+check_grep "the single patch sent again is a repeat of the earlier digest's" \
+	"^Exist: \[PATCH v3\] kvm: lone" "$tmp/count.txt"

@@ -34,6 +34,11 @@ int pd__check_version(unsigned int version, unsigned int expected, const char *w
  * or the bare address when there is no name.  New string. */
 char *pd__person_display_quoted(const pd_person *p);
 
+/* The name, or the address's local part when there is none (digest.md:
+ * a sender "shown as its name, or the part of the address before @").
+ * New string. */
+char *pd__person_name(const pd_person *p);
+
 /* `Name <address>`, unquoted; the address's local part stands in for a
  * missing name.  New string. */
 char *pd__person_display_plain(const pd_person *p);

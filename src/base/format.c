@@ -40,16 +40,23 @@ char *pd__person_display_quoted(const pd_person *p)
 	return g_string_free(out, FALSE);
 }
 
-char *pd__person_display_plain(const pd_person *p)
+char *pd__person_name(const pd_person *p)
 {
 	const char *at;
 
 	if (p->name && *p->name)
-		return g_strdup_printf("%s <%s>", p->name, p->address);
+		return g_strdup(p->name);
 	at = strchr(p->address, '@');
-	return g_strdup_printf("%.*s <%s>",
-			       (int)(at ? (size_t)(at - p->address) : strlen(p->address)),
-			       p->address, p->address);
+	return g_strndup(p->address, at ? (size_t)(at - p->address) : strlen(p->address));
+}
+
+char *pd__person_display_plain(const pd_person *p)
+{
+	char *name = pd__person_name(p);
+	char *s = g_strdup_printf("%s <%s>", name, p->address);
+
+	g_free(name);
+	return s;
 }
 
 char *pd__format_date(int64_t when)

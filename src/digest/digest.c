@@ -117,6 +117,8 @@ int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t arc
 		d->n_damaged++;
 		diag(d, PD_DIAG_WARNING, origin, m->damage);
 	}
+	if (m->note)
+		diag(d, PD_DIAG_NOTE, origin, m->note);
 	if (m->kind == PD_KIND_REPLY)
 		slim_reply(d, m);
 	return keep(d, m);
@@ -235,6 +237,32 @@ static void guess_list(pd_report *r)
 	g_free(label);
 }
 
+/* A "[PATCH 0/6] T" that answers (In-Reply-To) a message with the very
+ * same subject is a reply whose author forgot "Re:", not a new cover
+ * letter (digest.md, "cover letter").  Only a message in the range can
+ * be compared. */
+static void forgotten_re(pd_report *r)
+{
+	GHashTable *by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	size_t i;
+
+	for (i = 0; i < r->n_messages; i++) {
+		const pd_message *m = r->messages[i];
+		if (m->kind != PD_KIND_REPLY && m->message_id)
+			g_hash_table_insert(by_id, m->message_id, (gpointer)m);
+	}
+	for (i = 0; i < r->n_messages; i++) {
+		pd_message *m = (pd_message *)r->messages[i]; /* ours until returned */
+		const pd_message *parent;
+		if (m->kind != PD_KIND_COVER || !m->references[0])
+			continue;
+		parent = g_hash_table_lookup(by_id, m->references[0]);
+		if (parent && parent != m && !strcmp(parent->subject, m->subject))
+			m->kind = PD_KIND_REPLY;
+	}
+	g_hash_table_destroy(by_id);
+}
+
 int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 		     const char *to_label, pd_state *state, const char *archive_key)
 {
@@ -261,6 +289,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	d->pool = NULL;
 	pd_digest_free(d);
 
+	forgotten_re(r);
 	if (state && archive_key)
 		error = pd__state_earlier_source(&source, state, archive_key);
 	if (error == PD_OK && source)

@@ -24,12 +24,13 @@ typedef struct pd__earlier_source {
 	 * first; *out NULL when none */
 	int (*by_markers)(GPtrArray **out, const char *author, const char *version,
 			  int total, int64_t date, int64_t window, void *self);
-	/* the oldest earlier series with this identity (author, version, and
-	 * the cover's or first patch's title), recorded before series id
-	 * `before` */
+	/* the oldest earlier series with this identity (author, version,
+	 * patch count `expected`, and the cover's or first patch's title),
+	 * recorded before series id `before`.  (The state does not record
+	 * RFC marking: within one digest, mark.c compares it too.) */
 	int (*same_series)(pd_earlier **out, const char *author, const char *version,
 			   const char *cover_title, const char *first_title,
-			   int64_t before, void *self);
+			   int64_t before, int expected, void *self);
 	/* the newest earlier series of the same titles and author with
 	 * another version */
 	int (*other_version)(pd_earlier **out, const char *author, const char *version,

@@ -28,7 +28,7 @@ static int ask_state(pd_earlier **out, const pd__earlier_source *l, const pd_ser
 	char *author = g_ascii_strdown(s->author->address, -1);
 	int error = same_version
 		? l->same_series(out, author, s->version, cover_title(s), first_title(s),
-				 s->continues ? s->continues->id : INT64_MAX, l->self)
+				 s->continues ? s->continues->id : INT64_MAX, s->expected, l->self)
 		: l->other_version(out, author, s->version, cover_title(s), first_title(s),
 				   l->self);
 	g_free(author);
@@ -119,15 +119,29 @@ static void index_add(GHashTable *index, const char *author, const char *title, 
 	g_array_append_val(list, i);
 }
 
-/* The first (same_version) or the last (!same_version) series of `list`
- * whose version is (or is not) s's; -1 when none. */
+/* Whether series s is marked RFC: its cover's tags, else its first
+ * (lowest numbered) patch's. */
+static int is_rfc(const pd_series *s)
+{
+	const pd_message *lead = s->cover ? s->cover : s->first_patch ? s->first_patch
+			       : s->n_patches ? s->patches[0] : NULL;
+	return lead && lead->tags.is_rfc;
+}
+
+/* The first series of `list` that s repeats (same_version: the same
+ * version, RFC marking and patch count, digest.md "already reported"),
+ * or the last one of another version (!same_version); -1 when none. */
 static long pick(const pd_report *r, const pd_series *s, GArray *list, int same_version)
 {
 	guint k;
 
 	for (k = 0; list && k < list->len; k++) {
 		guint j = g_array_index(list, guint, same_version ? k : list->len - 1 - k);
-		if ((strcmp(s->version, r->series[j].version) == 0) == same_version)
+		const pd_series *o = &r->series[j];
+		int same = !strcmp(s->version, o->version);
+		if (!same_version && !same)
+			return (long)j;
+		if (same_version && same && o->expected == s->expected && is_rfc(o) == is_rfc(s))
 			return (long)j;
 	}
 	return -1;

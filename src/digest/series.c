@@ -309,12 +309,13 @@ static void fill_series(pd_series *s, builder *b)
 		s->patches[i] = m;
 		if (!s->first_patch && m->tags.number == 1)
 			s->first_patch = m;
-		if (m->tags.number >= 1 && m->tags.number <= b->total)
+		/* an add-on ([PATCH 3/2]) counts too (digest.md) */
+		if (m->tags.number >= 1)
 			g_hash_table_add(counted, GINT_TO_POINTER(m->tags.number));
 	}
 	for (i = 0; b->earlier && i < b->earlier->n_numbers; i++) {
 		int n = b->earlier->numbers[i];
-		if (n >= 1 && n <= b->total)
+		if (n >= 1)
 			g_hash_table_add(counted, GINT_TO_POINTER(n));
 	}
 	lead = s->cover ? s->cover : s->first_patch ? s->first_patch : s->patches[0];

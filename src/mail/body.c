@@ -209,11 +209,16 @@ static void run_part(machine *m, const pd__text_part *part)
 				p = next;
 				continue;
 			}
+			/* a CRLF blank line after in-body headers: git keeps it
+			 * in its message, the digest's text starts after it, as
+			 * after a plain blank line */
+			int crlf_blank = len == 2 && p[0] == '\r' && p[1] == '\n'
+				&& (m->out->inbody_from || m->out->inbody_subject || m->out->inbody_date);
 			flush_accum(m);
 			m->stage = STAGE_MSG;
 			msg_start = p;
 			if (m->in_text)
-				text_start = p;
+				text_start = crlf_blank ? next : p;
 		}
 		if (m->in_text) {
 			if (is_diff_start(p, len)) {
@@ -304,6 +309,47 @@ void pd__body_clear(pd__body *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/* Is `l` (len bytes) a line of underscores only, as Mailman's footer
+ * starts? */
+static int is_rule(const char *l, size_t len)
+{
+	size_t i;
+
+	if (len < 10)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (l[i] != '_')
+			return 0;
+	return 1;
+}
+
+/* Does a mailing list's footer start at text[pos] (a rule line)?  Mailman
+ * writes the rule, "Listname mailing list", the list's address, and a
+ * link to its "listinfo" page; the list name line and the link must both
+ * be within the next four lines. */
+static int is_list_footer(const GString *text, size_t pos)
+{
+	int line, named = 0;
+
+	for (line = 0; line <= 4 && pos < text->len; line++) {
+		const char *l = text->str + pos;
+		const char *nl = memchr(l, '\n', text->len - pos);
+		size_t len = nl ? (size_t)(nl - l) : text->len - pos;
+		char *s = g_strndup(l, len);
+		g_strchomp(s);
+		if (line == 1)
+			named = g_str_has_suffix(s, "mailing list")
+			     || g_str_has_suffix(s, "Mailing List");
+		if (line >= 2 && named && strstr(s, "listinfo")) {
+			g_free(s);
+			return 1;
+		}
+		g_free(s);
+		pos += len + 1;
+	}
+	return 0;
+}
+
 void pd__strip_signature(GString *text)
 {
 	size_t pos = 0;
@@ -312,7 +358,8 @@ void pd__strip_signature(GString *text)
 		const char *l = text->str + pos;
 		const char *nl = memchr(l, '\n', text->len - pos);
 		size_t len = nl ? (size_t)(nl - l) : text->len - pos;
-		if (len == 3 && !memcmp(l, "-- ", 3)) {
+		if ((len == 3 && !memcmp(l, "-- ", 3))
+		    || (is_rule(l, len) && is_list_footer(text, pos))) {
 			g_string_truncate(text, pos);
 			return;
 		}

@@ -18,12 +18,14 @@
 const char *const pd__scanned_header_names[PD__H_COUNT] = {
 	"From", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
 	"List-Id", "To", "Content-Type", "Content-Transfer-Encoding",
+	"X-Original-From", "Reply-To",
 };
 
 /* The headers GMime reports as conflicting when given twice. */
 static int conflict_matters(int index)
 {
-	return index != PD__H_LIST_ID && index != PD__H_TO;
+	return index != PD__H_LIST_ID && index != PD__H_TO
+	    && index != PD__H_X_ORIGINAL_FROM && index != PD__H_REPLY_TO;
 }
 
 static int header_index(const char *name, size_t len)

@@ -80,8 +80,10 @@ void pd__body_split(pd__body *out, const pd__text_part *parts, size_t n_parts,
 		    int multipart, const pd__body_options *opts);
 void pd__body_clear(pd__body *body);
 
-/* Cuts a cover letter's signature: the first line that is exactly "-- "
- * and everything after it.  In place. */
+/* Cuts a cover letter's signature and a mailing list's footer: from the
+ * first line that is exactly "-- ", or that is a rule of underscores
+ * followed by "Listname mailing list" and a listinfo link (Mailman),
+ * to the end.  In place. */
 void pd__strip_signature(GString *text);
 
 /* ---- mime.c ------------------------------------------------------------- */
@@ -110,6 +112,9 @@ const char *pd__mail_header(const pd__mail *mail, const char *name);
 const pd__text_part *pd__mail_parts(pd__mail *mail, size_t *n, int *multipart);
 /* The declared charset of the first text part, or NULL; no decoding. */
 const char *pd__mail_charset(const pd__mail *mail);
+/* Oddities that lost nothing (a header the digest reads given twice,
+ * saying the same), or NULL.  Borrowed. */
+const char *pd__mail_note(const pd__mail *mail);
 /* A description of the damage GMime recovered from, or NULL. Borrowed. */
 const char *pd__mail_damage(const pd__mail *mail);
 /* Message-IDs of In-Reply-To and References as pd_message wants them. */

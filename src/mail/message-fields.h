@@ -40,7 +40,8 @@
 	X(to_address,     POOL, DROP)  \
 	X(commit_message, BODY, DROP)  \
 	X(origin,         OWN,  DROP)  \
-	X(damage,         OWN,  DROP)
+	X(damage,         OWN,  DROP)  \
+	X(note,           OWN,  DROP)
 
 /* pd_message's members in order, with their types: the assertions below
  * compare this with the real struct. */
@@ -62,7 +63,8 @@
 	X(char *, origin)              \
 	X(int64_t, archive_time)       \
 	X(unsigned, damaged)           \
-	X(char *, damage)
+	X(char *, damage)              \
+	X(char *, note)
 
 #define PD__MEMBER_DECLARE(type, name) type name;
 struct pd__message_mirror { PD__MESSAGE_MEMBERS(PD__MEMBER_DECLARE) };

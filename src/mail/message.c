@@ -5,6 +5,7 @@
  * so tests can hold the library to git byte for byte.
  */
 #include <string.h>
+#include <gmime/gmime.h>
 #include "mail/mail.h"
 #include "mail/message-fields.h"
 
@@ -44,6 +45,12 @@ static void split_person(pd_person *p, const char *from)
 	pd__cleanup_space(s);
 	pd__git_split_from(s->str, &p->name, &p->address);
 	g_string_free(s, TRUE);
+	/* git records the address as the name of a From: without one; a
+	 * pd_person says "no name" with "" (shown as the local part) */
+	if (!strcmp(p->name, p->address)) {
+		g_free(p->name);
+		p->name = g_strdup("");
+	}
 }
 
 /* The first address of To:, for guessing the list when no List-Id says. */
@@ -66,6 +73,93 @@ static char *first_to_address(const pd__mail *mail)
 		return NULL;
 	}
 	return email;
+}
+
+/* The one poster a Reply-To: value names: its single mailbox, leaving
+ * out the list's own address (a list may set Reply-To: to itself and the
+ * poster), as "Name <address>"; NULL when it names none or several. */
+static char *single_reply_to(const char *value, const char *list_address)
+{
+	InternetAddressList *list;
+	InternetAddress *one = NULL;
+	char *text = NULL;
+	int i, n;
+
+	pd__gmime_init();
+	list = internet_address_list_parse(NULL, value);
+	n = list ? internet_address_list_length(list) : 0;
+	for (i = 0; i < n; i++) {
+		InternetAddress *a = internet_address_list_get_address(list, i);
+		if (!INTERNET_ADDRESS_IS_MAILBOX(a)) {
+			one = NULL;
+			break;
+		}
+		if (list_address && !g_ascii_strcasecmp(list_address,
+				internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))))
+			continue;
+		if (one) {
+			one = NULL;
+			break;
+		}
+		one = a;
+	}
+	if (one) {
+		const char *name = internet_address_get_name(one);
+		const char *addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(one));
+		text = name && *name ? g_strdup_printf("%s <%s>", name, addr) : g_strdup(addr);
+	}
+	if (list)
+		g_object_unref(list);
+	return text;
+}
+
+/* Undoes a list's rewrite of From: to itself, as Mailman does for DMARC:
+ * "Name via Listname <list@address>", the list's own address (List-Id
+ * "<list.address>") or an X-Original-From: saying who wrote.  The poster
+ * is X-Original-From:, else a single Reply-To:, else the name without
+ * " via Listname" (the address is the list's: nothing better is known).
+ * digest.md, "author": the list never gets the credit. */
+static void undo_list_rewrite(pd_person *p, const pd__mail *mail, const char *charset,
+			      const char *list)
+{
+	const char *via = p->name ? g_strrstr(p->name, " via ") : NULL;
+	char *original, *list_address = NULL;
+	int is_list, by_address;
+
+	if (!via || via == p->name || !via[5])
+		return;
+	original = header_text(mail, "X-Original-From", charset);
+	if (list && strchr(list, '.')) {
+		list_address = g_strdup(list);
+		*strchr(list_address, '.') = '@';
+	}
+	by_address = list_address && !g_ascii_strcasecmp(list_address, p->address);
+	is_list = original || by_address;
+	if (!is_list) {
+		g_free(list_address);
+		return;
+	}
+	if (!original) {
+		char *reply_to = header_text(mail, "Reply-To", charset);
+		original = reply_to ? single_reply_to(reply_to, p->address) : NULL;
+		g_free(reply_to);
+	}
+	g_free(list_address);
+	if (original) {
+		pd_person o = { 0 };
+		split_person(&o, original);
+		if (*o.address) {
+			g_free(p->name);
+			g_free(p->address);
+			*p = o;
+			g_free(original);
+			return;
+		}
+		g_free(o.name);
+		g_free(o.address);
+		g_free(original);
+	}
+	p->name[via - p->name] = '\0';
 }
 
 static char *list_id(const pd__mail *mail)
@@ -115,6 +209,7 @@ int pd_message_parse(pd_message **out, const char *data, size_t len,
 	from = header_text(mail, "From", charset);
 	split_person(&m->sender, from ? from : "");
 	g_free(from);
+	undo_list_rewrite(&m->sender, mail, charset, m->list_id);
 
 	date = header_text(mail, "Date", charset);
 	m->date_raw = date;
@@ -125,9 +220,10 @@ int pd_message_parse(pd_message **out, const char *data, size_t len,
 		m->damaged = 1;
 		m->damage = g_strdup(pd__mail_damage(mail));
 	}
+	m->note = g_strdup(pd__mail_note(mail));
 
 	m->kind = PD_KIND_REPLY;
-	if (m->tags.is_patch_tagged && !m->tags.is_reply) {
+	if (m->tags.is_patch_tagged && !m->tags.is_reply && !m->tags.is_pull) {
 		/* only a PATCH-tagged first post needs its body read */
 		pd__body body;
 		pd__body_options bo = { 0 };

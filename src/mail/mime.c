@@ -23,6 +23,9 @@ struct pd__mail {
 	char *first_charset; /* of the first text part, known without decoding */
 	int found_first;
 	GString *damage;     /* NULL: undamaged */
+	GArray *conflicts;   /* headers the digest reads given twice, to be
+	                        settled once parsed (conflict), or NULL */
+	GString *note;       /* harmless oddities, or NULL */
 	unsigned n_warnings; /* damage noted, counted even past damage's cap */
 	int multipart;
 };
@@ -53,6 +56,15 @@ static int header_is_read(const char *name)
 	return 0;
 }
 
+/* A header given twice, noted while GMime parses; settle_conflicts()
+ * decides afterwards whether anything was lost. */
+typedef struct {
+	char *name;
+	gint64 offset;
+} conflict;
+
+static void add_damage(pd__mail *mail, const char *what, gint64 offset, const char *item);
+
 static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item,
 		       gpointer payload)
 {
@@ -61,6 +73,13 @@ static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item
 
 	if (code == GMIME_CRIT_CONFLICTING_HEADER && !header_is_read(item))
 		return;
+	if (code == GMIME_CRIT_CONFLICTING_HEADER && item) {
+		conflict c = { g_strdup(item), offset };
+		if (!mail->conflicts)
+			mail->conflicts = g_array_new(FALSE, FALSE, sizeof(conflict));
+		g_array_append_val(mail->conflicts, c);
+		return;
+	}
 
 	switch (code) {
 	case GMIME_WARN_MALFORMED_MULTIPART: what = "multipart without parts"; break;
@@ -76,6 +95,11 @@ static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item
 	case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: what = "MIME part without headers or content"; break;
 	default: return; /* duplicated headers, raw 8-bit: common and harmless */
 	}
+	add_damage(mail, what, offset, item);
+}
+
+static void add_damage(pd__mail *mail, const char *what, gint64 offset, const char *item)
+{
 	mail->n_warnings++;
 	if (!mail->damage)
 		mail->damage = g_string_new(NULL);
@@ -88,6 +112,92 @@ static void on_warning(gint64 offset, GMimeParserWarning code, const gchar *item
 		g_string_append_printf(mail->damage, " at byte %" G_GINT64_FORMAT, offset);
 	if (item && *item && strlen(item) < 80)
 		g_string_append_printf(mail->damage, " (%s)", item);
+}
+
+/* What a value of header `name` says, for comparing repeats: the
+ * Message-IDs of an ID header (Gnus adds "(X's message of DATE)" to a
+ * second In-Reply-To:), else the value without quotes, blanks folded,
+ * lowercased. */
+static char *meaning(const char *name, const char *value)
+{
+	GString *s = g_string_new(NULL);
+	const char *p;
+
+	if (!g_ascii_strcasecmp(name, "In-Reply-To") || !g_ascii_strcasecmp(name, "References")
+	    || !g_ascii_strcasecmp(name, "Message-ID")) {
+		for (p = value; (p = strchr(p, '<')); ) {
+			const char *gt = strchr(p, '>');
+			if (!gt)
+				break;
+			g_string_append_len(s, p, gt + 1 - p);
+			p = gt + 1;
+		}
+		if (s->len)
+			return g_string_free(s, FALSE);
+	}
+	for (p = value; *p; p++) {
+		if (*p == '"')
+			continue;
+		if (g_ascii_isspace(*p)) {
+			if (s->len && s->str[s->len - 1] != ' ')
+				g_string_append_c(s, ' ');
+			continue;
+		}
+		g_string_append_c(s, g_ascii_tolower(*p));
+	}
+	while (s->len && s->str[s->len - 1] == ' ')
+		g_string_truncate(s, s->len - 1);
+	return g_string_free(s, FALSE);
+}
+
+/* Each header the digest reads that was given twice: harmless (a note)
+ * when every value says the same (digest.md: nothing was lost), else
+ * damage, as the parser's other warnings.  A header GMime warned of that
+ * is not the message's own (a MIME part's) stays damage. */
+static void settle_conflicts(pd__mail *mail)
+{
+	GMimeObject *body = g_mime_message_get_mime_part(mail->message);
+	guint i;
+
+	for (i = 0; mail->conflicts && i < mail->conflicts->len; i++) {
+		conflict *c = &g_array_index(mail->conflicts, conflict, i);
+		/* GMime keeps the Content-* headers with the body's part */
+		GMimeObject *holder = !g_ascii_strncasecmp(c->name, "Content-", 8) && body
+			? body : GMIME_OBJECT(mail->message);
+		GMimeHeaderList *list = g_mime_object_get_header_list(holder);
+		int n = g_mime_header_list_get_count(list);
+		char *first = NULL;
+		int seen = 0, same = 1;
+		for (int k = 0; k < n; k++) {
+			GMimeHeader *h = g_mime_header_list_get_header_at(list, k);
+			char *m;
+			if (g_ascii_strcasecmp(g_mime_header_get_name(h), c->name))
+				continue;
+			m = meaning(c->name, g_mime_header_get_raw_value(h));
+			seen++;
+			if (!first)
+				first = m;
+			else {
+				same &= !strcmp(first, m);
+				g_free(m);
+			}
+		}
+		g_free(first);
+		if (seen >= 2 && same) {
+			if (!mail->note)
+				mail->note = g_string_new(NULL);
+			else
+				g_string_append(mail->note, "; ");
+			g_string_append_printf(mail->note, "%s given %d times, saying the same",
+					       c->name, seen);
+		} else {
+			add_damage(mail, "conflicting headers", c->offset, c->name);
+		}
+		g_free(c->name);
+	}
+	if (mail->conflicts)
+		g_array_free(mail->conflicts, TRUE);
+	mail->conflicts = NULL;
 }
 
 static int is_patch_attachment(GMimeObject *part)
@@ -149,7 +259,23 @@ static void collect(pd__mail *mail, GMimeObject *obj, int depth, int top, int de
 	}
 	if (GMIME_IS_MULTIPART(obj)) {
 		int i, n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		GMimeContentType *ct = g_mime_object_get_content_type(obj);
 		mail->multipart = 1;
+		/* alternatives say one thing several ways: read the plain
+		 * text one (else the first), never the HTML as well */
+		if (ct && g_mime_content_type_is_type(ct, "multipart", "alternative") && n > 0) {
+			GMimeObject *pick = g_mime_multipart_get_part(GMIME_MULTIPART(obj), 0);
+			for (i = 0; i < n; i++) {
+				GMimeObject *part = g_mime_multipart_get_part(GMIME_MULTIPART(obj), i);
+				GMimeContentType *pt = g_mime_object_get_content_type(part);
+				if (pt && g_mime_content_type_is_type(pt, "text", "plain")) {
+					pick = part;
+					break;
+				}
+			}
+			collect(mail, pick, depth + 1, 0, decode);
+			return;
+		}
 		for (i = 0; i < n; i++)
 			collect(mail, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i),
 				depth + 1, 0, decode);
@@ -313,6 +439,7 @@ int pd__mail_parse(pd__mail **out, const char *data, size_t len, int full_mime)
 		pd__mail_free(mail);
 		return pd__error(PD_ERR_MALFORMED, "not a mail message");
 	}
+	settle_conflicts(mail);
 	body = g_mime_message_get_mime_part(mail->message);
 	if (body)
 		collect(mail, body, 0, 1, 0);
@@ -339,6 +466,12 @@ void pd__mail_free(pd__mail *mail)
 		g_free(mail->values[i]);
 	if (mail->damage)
 		g_string_free(mail->damage, TRUE);
+	if (mail->note)
+		g_string_free(mail->note, TRUE);
+	for (i = 0; mail->conflicts && i < mail->conflicts->len; i++)
+		g_free(g_array_index(mail->conflicts, conflict, i).name);
+	if (mail->conflicts)
+		g_array_free(mail->conflicts, TRUE);
 	g_free(mail);
 }
 
@@ -386,6 +519,11 @@ const char *pd__mail_charset(const pd__mail *mail)
 const char *pd__mail_damage(const pd__mail *mail)
 {
 	return mail->damage ? mail->damage->str : NULL;
+}
+
+const char *pd__mail_note(const pd__mail *mail)
+{
+	return mail->note ? mail->note->str : NULL;
 }
 
 /* An ID as GMime's reference parser gave it, with what a broken header

@@ -96,6 +96,7 @@ static void parse_group(pd_subject_info *info, const char *p, size_t len)
 	const char *toks[64];
 	size_t lens[64];
 	size_t n = 0, i = 0;
+	int rfc = 0, counter = 0, pull = 0;
 
 	while (i < len && n < G_N_ELEMENTS(toks)) {
 		size_t s;
@@ -113,6 +114,12 @@ static void parse_group(pd_subject_info *info, const char *p, size_t len)
 		const char *t = toks[i];
 		size_t l = lens[i];
 
+		/* "RFC-PATCH": the RFC joined to the tag */
+		if (l >= 9 && !g_ascii_strncasecmp(t, "RFC-PATCH", 9)) {
+			info->is_rfc = 1;
+			t += 4;
+			l -= 4;
+		}
 		if (l >= 5 && !g_ascii_strncasecmp(t, "PATCH", 5)) {
 			info->is_patch_tagged = 1;
 			/* "PATCHv2", "PATCH1/8" */
@@ -121,25 +128,37 @@ static void parse_group(pd_subject_info *info, const char *p, size_t len)
 			continue;
 		}
 		if (l == 3 && !g_ascii_strncasecmp(t, "RFC", 3)) {
-			info->is_rfc = 1;
+			info->is_rfc = rfc = 1;
+			continue;
+		}
+		if (l == 4 && !g_ascii_strncasecmp(t, "PULL", 4)) {
+			info->is_pull = pull = 1;
 			continue;
 		}
 		if (l == 6 && !g_ascii_strncasecmp(t, "RESEND", 6)) {
 			info->is_resend = 1;
 			continue;
 		}
-		if (parse_version(info, t, l) || parse_counter(info, t, l))
+		if (parse_version(info, t, l))
 			continue;
+		if (parse_counter(info, t, l)) {
+			counter = 1;
+			continue;
+		}
 		/* "1 of 2" as Mercurial's patchbomb writes it */
 		if (i + 2 < n && is_number(t, l) && lens[i + 1] == 2
 		    && !g_ascii_strncasecmp(toks[i + 1], "of", 2)
 		    && is_number(toks[i + 2], lens[i + 2])) {
 			info->number = atoi(t);
 			info->total = atoi(toks[i + 2]);
-			info->has_counter = info->total > 0;
+			info->has_counter = counter = info->total > 0;
 			i += 2;
 		}
 	}
+	/* "[RFC 1/2]", "[RFC net-next 01/17]": a patch tag without the word
+	 * PATCH; "[GIT PULL 1/2]" is a pull request's, never a posting */
+	if ((rfc || counter) && !pull)
+		info->is_patch_tagged = 1;
 }
 
 int pd_subject_parse(pd_subject_info *info, const char *subject)

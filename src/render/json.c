@@ -41,8 +41,12 @@ static json_t *person(const pd_person *p)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "name", jstr(p->name));
+	char *name = pd__person_name(p);
+
+	/* as the classic text shows it: a missing name is the local part */
+	json_object_set_new(o, "name", jstr(name));
 	json_object_set_new(o, "address", jstr(p->address));
+	g_free(name);
 	return o;
 }
 

@@ -39,11 +39,11 @@ static int by_markers(GPtrArray **out, const char *author, const char *version, 
 
 static int same_series(pd_earlier **out, const char *author, const char *version,
 		       const char *cover_title, const char *first_title, int64_t before,
-		       void *self)
+		       int expected, void *self)
 {
 	bound *b = self;
 	return found_ok(pd__state_same_series(out, b->state, b->archive_id, author, version,
-					      cover_title, first_title, before));
+					      cover_title, first_title, before, expected));
 }
 
 static int other_version(pd_earlier **out, const char *author, const char *version,

@@ -175,7 +175,8 @@ cleanup:
 
 static int by_titles(pd_earlier **out, pd_state *s, pd__query q, int64_t archive_id,
 		     const char *author, const char *version,
-		     const char *cover_title, const char *first_title, int64_t before)
+		     const char *cover_title, const char *first_title, int64_t before,
+		     int expected)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -191,17 +192,20 @@ static int by_titles(pd_earlier **out, pd_state *s, pd__query q, int64_t archive
 	/* a NULL title binds NULL, and NULL = x is never true */
 	sqlite3_bind_text(st, 4, cover_title, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, first_title, -1, SQLITE_STATIC);
-	if (q == Q_SAME_SERIES)
+	if (q == Q_SAME_SERIES) {
 		sqlite3_bind_int64(st, 6, before);
+		sqlite3_bind_int(st, 7, expected);
+	}
 	return load_first(out, s, st);
 }
 
 int pd__state_same_series(pd_earlier **out, pd_state *s, int64_t archive_id,
 			  const char *author, const char *version,
-			  const char *cover_title, const char *first_title, int64_t before)
+			  const char *cover_title, const char *first_title, int64_t before,
+			  int expected)
 {
 	return by_titles(out, s, Q_SAME_SERIES, archive_id, author, version,
-			 cover_title, first_title, before);
+			 cover_title, first_title, before, expected);
 }
 
 int pd__state_other_version(pd_earlier **out, pd_state *s, int64_t archive_id,
@@ -209,7 +213,7 @@ int pd__state_other_version(pd_earlier **out, pd_state *s, int64_t archive_id,
 			    const char *cover_title, const char *first_title)
 {
 	return by_titles(out, s, Q_OTHER_VERSION, archive_id, author, version,
-			 cover_title, first_title, 0);
+			 cover_title, first_title, 0, 0);
 }
 
 /* ---- recording ---------------------------------------------------------- */

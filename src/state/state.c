@@ -131,7 +131,7 @@ int pd__state_stmt(sqlite3_stmt **out, pd_state *s, pd__query q)
 		[Q_SAME_SERIES] =
 			"SELECT id FROM series WHERE archive_id = ?1 AND author = ?2"
 			" AND version = ?3 AND (cover_title = ?4 OR first_title = ?5)"
-			" AND id < ?6 ORDER BY id LIMIT 1",
+			" AND id < ?6 AND expected = ?7 ORDER BY id LIMIT 1",
 		[Q_OTHER_VERSION] =
 			"SELECT id FROM series WHERE archive_id = ?1 AND author = ?2"
 			" AND version <> ?3 AND (cover_title = ?4 OR first_title = ?5)"

@@ -66,7 +66,7 @@ int pd__state_by_markers(GPtrArray **out, pd_state *state, int64_t archive_id,
 int pd__state_same_series(pd_earlier **out, pd_state *state, int64_t archive_id,
 			  const char *author, const char *version,
 			  const char *cover_title, const char *first_title,
-			  int64_t before);
+			  int64_t before, int expected);
 int pd__state_other_version(pd_earlier **out, pd_state *state, int64_t archive_id,
 			    const char *author, const char *version,
 			    const char *cover_title, const char *first_title);

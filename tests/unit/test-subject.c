@@ -48,6 +48,19 @@ int main(void)
 	tags("[PATCH v6,19/24] b", 1, 0, 19, 24, "6", "b");
 	tags("[PATCH 1 of 2] c", 1, 0, 1, 2, "1", "c");
 	tags("[kvm-unit-tests PATCH] d", 1, 0, 1, 1, "1", "d");
+	/* patch tags without the word PATCH (digest.md, "patch") */
+	tags("[RFC-PATCH] e", 1, 0, 1, 1, "1", "e");
+	tags("[RFC-PATCH v2 1/3] e", 1, 0, 1, 3, "2", "e");
+	tags("[RFC 1/2] f", 1, 0, 1, 2, "1", "f");
+	tags("[RFC net-next 01/17] g", 1, 0, 1, 17, "1", "g");
+	tags("[RFC] h", 1, 0, 1, 1, "1", "h");
+	tags("[1/2] i", 1, 0, 1, 2, "1", "i");
+	/* a pull request's messages are not postings */
+	tags("[GIT PULL 1/2] KVM: j", 0, 0, 1, 2, "1", "KVM: j");
+	tags("[PULL 0/3] k", 0, 0, 0, 3, "1", "k");
+	tags("[GIT PULL] KVM changes", 0, 0, 1, 1, "1", "KVM changes");
+	/* neither RFC nor a counter: not a patch tag */
+	tags("[syzbot] [kvm?] KASAN: l", 0, 0, 1, 1, "1", "KASAN: l");
 	tags("[PATCH RESEND V2 0/2] e", 1, 0, 0, 2, "2", "e");
 	tags("[PATCH V7 0/3] f", 1, 0, 0, 3, "7", "f");
 	tags("[PATCH v2.1 2/4] g", 1, 0, 2, 4, "2.1", "g");
@@ -60,7 +73,7 @@ int main(void)
 	tags("[Patch 2/2]: l", 1, 0, 2, 2, "1", "l");
 	tags("[PATCH1/8] m", 1, 0, 1, 8, "1", "m");
 	tags("A plain question", 0, 0, 1, 1, "1", "A plain question");
-	tags("[net,v2,1/2] n", 0, 0, 1, 2, "2", "n");
+	tags("[net,v2,1/2] n", 1, 0, 1, 2, "2", "n"); /* a counter is a patch tag */
 	tags("[PATCH]   spaced    out  ", 1, 0, 1, 1, "1", "spaced out");
 	tags("[PATCH] Re: a patch about a reply", 1, 0, 1, 1, "1", "a patch about a reply");
 	other_tags();
