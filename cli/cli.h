@@ -67,9 +67,22 @@ int cli_output_open(cli_output **out, const char *path);
 int cli_output_write(cli_output *output, const char *data, size_t len);
 /* cli_output_write() as a pd_write_cb (`output` a cli_output). */
 int cli_output_write_cb(const char *data, size_t len, void *output);
+/* 1 once a write failed (commit will say why). */
+int cli_output_failed(const cli_output *output);
 int cli_output_commit(cli_output *output);
 void cli_output_abort(cli_output *output);
 
+
+/* Writes "patchdigest: TEXT\n" on stderr, TEXT the formatted message made
+ * safe for a terminal by pd_display_text(): what the library says, file
+ * names and arguments may hold text from mail, and no control character
+ * of theirs may reach the terminal. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Says that `word` is an unknown option or lacks its value, and how to
+ * get `command`'s help (getopt's own message would name the binary's
+ * path; main() turns it off). */
+void cli_bad_option(const char *word, const char *command);
 
 /* Maps a library status to the exit code documented for it. */
 int cli_exit_code(int status);

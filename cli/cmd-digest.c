@@ -87,7 +87,7 @@ int cmd_digest(int argc, char **argv)
 		case 'h': fputs(usage, stdout); return EXIT_DIGEST_OK;
 		case 'V': printf("patchdigest %s\n", PD_VERSION); return EXIT_DIGEST_OK;
 		default:
-			fputs("Try 'patchdigest --help'.\n", stderr);
+			cli_bad_option(argv[optind - 1], "patchdigest");
 			return EXIT_USAGE;
 		}
 	}
@@ -100,8 +100,8 @@ int cmd_digest(int argc, char **argv)
 	if (optind < argc && !run.range.range)
 		run.range.range = argv[optind++];
 	if (optind < argc) {
-		fprintf(stderr, "patchdigest: unexpected argument '%s'\nTry 'patchdigest --help'.\n",
-			argv[optind]);
+		cli_error("unexpected argument '%s'", argv[optind]);
+		cli_error("try 'patchdigest --help'");
 		return EXIT_USAGE;
 	}
 	return cli_run_digest(&run);

@@ -76,7 +76,7 @@ int cmd_next(int argc, char **argv)
 		case 'D': dry_run = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_DIGEST_OK;
 		default:
-			fputs("Try 'patchdigest next --help'.\n", stderr);
+			cli_bad_option(argv[optind - 1], "patchdigest next");
 			return EXIT_USAGE;
 		}
 	}

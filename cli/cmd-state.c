@@ -91,28 +91,30 @@ int cmd_state(int argc, char **argv)
 		case 'T': state_arg = optarg; break;
 		case 'N':
 			last = strtol(optarg, &end, 10);
-			if (*end || end == optarg || last < 0) {
-				fprintf(stderr, "patchdigest: --last takes a count, not '%s'\n", optarg);
+			if (*end || end == optarg || last < 0 || last > 1000000) {
+				cli_error("--last takes a count, not '%s'", optarg);
 				return EXIT_USAGE;
 			}
 			break;
-		case 'W':
-			so.wait_ms = (int)strtol(optarg, &end, 10) * 1000;
-			if (*end || end == optarg || so.wait_ms < 0) {
-				fprintf(stderr, "patchdigest: --wait takes seconds, not '%s'\n", optarg);
+		case 'W': {
+			long seconds = strtol(optarg, &end, 10);
+			if (*end || end == optarg || seconds < 0 || seconds > 86400) {
+				cli_error("--wait takes seconds (0 to 86400), not '%s'", optarg);
 				return EXIT_USAGE;
 			}
+			so.wait_ms = (int)seconds * 1000;
 			break;
+		}
 		case 'h': fputs(usage, stdout); return EXIT_DIGEST_OK;
 		default:
-			fputs("Try 'patchdigest state --help'.\n", stderr);
+			cli_bad_option(argv[optind - 1], "patchdigest state");
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc)
 		action = argv[optind++];
 	if (strcmp(action, "list") && strcmp(action, "forget")) {
-		fprintf(stderr, "patchdigest: state: unknown action '%s'; use list or forget\n", action);
+		cli_error("state: unknown action '%s'; use list or forget", action);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(action, "forget") ? optind != argc - 1 : optind != argc) {
@@ -127,7 +129,7 @@ int cmd_state(int argc, char **argv)
 	}
 	so.read_only = !strcmp(action, "list");
 	if ((error = pd_state_open(&state, path, &so)) < 0) {
-		fprintf(stderr, "patchdigest: %s\n", pd_error_last());
+		cli_error("%s", pd_error_last());
 		code = cli_exit_code(error);
 		goto cleanup;
 	}
@@ -139,10 +141,10 @@ int cmd_state(int argc, char **argv)
 		if (error == PD_ERR_NOT_FOUND && strcmp(key, argv[optind]))
 			error = pd_state_forget(state, argv[optind], &gone);
 		if (error < 0) {
-			fprintf(stderr, "patchdigest: %s\n", pd_error_last());
+			cli_error("%s", pd_error_last());
 			if (error == PD_ERR_NOT_FOUND)
-				fprintf(stderr, "patchdigest: `patchdigest state` lists the archives "
-					"it knows\n");
+				cli_error("`patchdigest state` lists the archives "
+					"it knows");
 			code = error == PD_ERR_NOT_FOUND ? EXIT_INPUT : cli_exit_code(error);
 		} else {
 			printf("forgot %s: its position and %lld series\n", key, (long long)gone);
@@ -151,7 +153,7 @@ int cmd_state(int argc, char **argv)
 		goto cleanup;
 	}
 	if ((error = pd_state_list(&list, &n, state, (size_t)last)) < 0) {
-		fprintf(stderr, "patchdigest: %s\n", pd_error_last());
+		cli_error("%s", pd_error_last());
 		code = cli_exit_code(error);
 		goto cleanup;
 	}

@@ -3,13 +3,36 @@
  * and progress on stderr, reading dates, and the run itself: read the
  * archive, print the digest, and record it in the state when asked.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <stdarg.h>
 #include <glib.h>
 #include "patchdigest.h"
 #include "cli.h"
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	char *text, *safe;
+
+	va_start(ap, fmt);
+	text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	safe = pd_display_text(text, 0);
+	fprintf(stderr, "patchdigest: %s\n", safe);
+	pd_free(safe);
+	g_free(text);
+}
+
+void cli_bad_option(const char *word, const char *command)
+{
+	cli_error("unknown option, or an option without its value: '%s'", word ? word : "");
+	cli_error("try '%s --help'", command);
+}
 
 static void on_diag(pd_diag_level level, const char *origin, const char *what, void *payload)
 {
@@ -21,7 +44,11 @@ static void on_diag(pd_diag_level level, const char *origin, const char *what, v
 		fputs("\r\033[K", stderr);
 		run->progress_shown = 0;
 	}
-	fprintf(stderr, "patchdigest: %s: %s%s\n", origin && *origin ? origin : "(unknown)",
+	if (level == PD_DIAG_RANGE) {
+		cli_error("%s", what);
+		return;
+	}
+	cli_error("%s: %s%s", origin && *origin ? origin : "(unknown)",
 		level == PD_DIAG_SKIPPED ? "skipped: "
 		: level == PD_DIAG_NOTE ? "note (nothing lost): "
 		: "damaged, read what could be: ", what);
@@ -41,6 +68,9 @@ static void on_progress(size_t n, int done, void *payload)
 	run->progress_shown = 1;
 }
 
+/* 9999-12-31T23:59:59Z: the last second a date names */
+#define LAST_SECOND 253402300799LL
+
 int cli_parse_date(const char *arg, int64_t *out)
 {
 	GTimeZone *utc = g_time_zone_new_utc();
@@ -50,9 +80,12 @@ int cli_parse_date(const char *arg, int64_t *out)
 
 	if (arg[0] == '@') {
 		char *end;
-		long long v = strtoll(arg + 1, &end, 10);
+		long long v;
+		errno = 0;
+		v = strtoll(arg + 1, &end, 10);
 		g_time_zone_unref(utc);
-		if (*end || end == arg + 1)
+		/* 0 would read as "no bound"; past 9999 is no date */
+		if (*end || end == arg + 1 || errno || v <= 0 || v > LAST_SECOND)
 			return -1;
 		*out = v;
 		return 0;
@@ -66,7 +99,7 @@ int cli_parse_date(const char *arg, int64_t *out)
 		return -1;
 	*out = g_date_time_to_unix(dt);
 	g_date_time_unref(dt);
-	return 0;
+	return *out > 0 ? 0 : -1; /* 0 would read as "no bound" */
 }
 
 void cli_run_init(cli_run *run)
@@ -87,18 +120,18 @@ static int fail(cli_run *run, int status)
 	if (run->progress_shown)
 		fputs("\r\033[K", stderr);
 	run->progress_shown = 0;
-	fprintf(stderr, "patchdigest: %s\n", *pd_error_last() ? pd_error_last()
+	cli_error("%s", *pd_error_last() ? pd_error_last()
 						: pd_status_to_string(status));
 	/* the library says what happened; what to do about it is ours */
 	if (status == PD_ERR_RANGE && run->range.start)
-		fprintf(stderr, "patchdigest: if the archive was replaced or its history "
-			"rewritten, `patchdigest state forget %s` starts over\n", run->path);
+		cli_error("if the archive was replaced or its history "
+			"rewritten, `patchdigest state forget %s` starts over", run->path);
 	else if (status == PD_ERR_STATE)
-		fprintf(stderr, "patchdigest: move the file away, or give another with "
-			"--state FILE\n");
+		cli_error("move the file away, or give another with "
+			"--state FILE");
 	else if (status == PD_ERR_BUSY)
-		fprintf(stderr, "patchdigest: try again later, or wait longer with --wait "
-			"SECONDS\n");
+		cli_error("try again later, or wait longer with --wait "
+			"SECONDS");
 	return cli_exit_code(status);
 }
 
@@ -136,6 +169,37 @@ static int positions_equal(const pd_position *a, const pd_position *b)
 	return 1;
 }
 
+/* Is `a` the same file as `b` (both existing)? */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0
+	    && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* -o naming the archive or the state file would replace what the run
+ * reads with the digest of it: refused before anything is read (exit 2). */
+static int refuse_own_files(cli_run *run)
+{
+	char *state = NULL;
+	int code = 0;
+
+	if (!run->output || !strcmp(run->output, "-"))
+		return 0;
+	if (run->use_state)
+		state = run->state_path ? g_strdup(run->state_path) : pd_state_default_path();
+	if (same_file(run->output, run->path)) {
+		cli_error("-o %s is the archive being read; choose another file", run->output);
+		code = EXIT_USAGE;
+	} else if (same_file(run->output, state)) {
+		cli_error("-o %s is the state database; choose another file", run->output);
+		code = EXIT_USAGE;
+	}
+	g_free(state);
+	return code;
+}
+
 int cli_run_digest(cli_run *run)
 {
 	pd_archive *archive = NULL;
@@ -152,6 +216,13 @@ int cli_run_digest(cli_run *run)
 		run->opts.progress = on_progress;
 		run->opts.progress_payload = run;
 	}
+	if (run->range.since && run->range.until && run->range.until <= run->range.since) {
+		cli_error("--until must come after --since");
+		code = EXIT_USAGE;
+		goto cleanup;
+	}
+	if ((code = refuse_own_files(run)) != 0)
+		goto cleanup;
 	/* the archive first: a wrong path must not create a state file */
 	if ((error = pd_archive_open(&archive, run->path)) < 0) {
 		code = fail(run, error);
@@ -159,8 +230,8 @@ int cli_run_digest(cli_run *run)
 	}
 	if (run->next && pd_archive_get_kind(archive) != PD_ARCHIVE_V2
 	    && pd_archive_get_kind(archive) != PD_ARCHIVE_GIT) {
-		fprintf(stderr, "patchdigest: %s is a %s; `next` continues from a commit, so it "
-			"needs a git archive (use `digest --record` with --since/--until)\n",
+		cli_error("%s is a %s; `next` continues from a commit, so it "
+			"needs a git archive (use `digest --record` with --since/--until)",
 			run->path, pd_archive_kind_to_string(pd_archive_get_kind(archive)));
 		code = EXIT_USAGE;
 		goto cleanup;
@@ -176,8 +247,8 @@ int cli_run_digest(cli_run *run)
 			goto cleanup;
 		}
 		if (!start && !run->quiet && !run->range.since)
-			fprintf(stderr, "patchdigest: no digest of %s recorded yet; this one starts at "
-				"its first message (--since DATE starts later)\n", key);
+			cli_error("no digest of %s recorded yet; this one starts at "
+				"its first message (--since DATE starts later)", key);
 		run->range.start = start;
 	}
 	error = pd_digest_read(&report, &reached, archive, &run->range, &run->opts, state, key);
@@ -187,8 +258,8 @@ int cli_run_digest(cli_run *run)
 	}
 	if (run->next && report->n_messages == 0 && !report->n_skipped) {
 		if (!run->quiet)
-			fprintf(stderr, "patchdigest: nothing new in %s since the last digest "
-				"(it ended at %s)\n", key, report->to_label);
+			cli_error("nothing new in %s since the last digest "
+				"(it ended at %s)", key, report->to_label);
 		code = EXIT_DIGEST_OK;
 		if (run->record && !positions_equal(start, reached)
 		    && ((error = pd_state_record_position(state, key, pd_archive_get_kind(archive), reached)) < 0
@@ -204,7 +275,10 @@ int cli_run_digest(cli_run *run)
 	 * PD_ERR_IO, and commit says why */
 	error = strcmp(run->format, "json") ? pd_render_classic_write(report, cli_output_write_cb, output)
 					    : pd_render_json_write(report, cli_output_write_cb, output);
-	if (error < 0 && error != PD_ERR_IO) {
+	/* PD_ERR_IO from our write callback is the output's failure, which
+	 * commit reports; any other (a commit message that cannot be read
+	 * back) means the digest is cut short: never put it in place */
+	if (error < 0 && !(error == PD_ERR_IO && cli_output_failed(output))) {
 		code = fail(run, error);
 		goto cleanup;
 	}
@@ -218,8 +292,8 @@ int cli_run_digest(cli_run *run)
 	}
 	code = report->n_skipped || report->n_damaged ? EXIT_PARTIAL : EXIT_DIGEST_OK;
 	if (code == EXIT_PARTIAL && !run->quiet)
-		fprintf(stderr, "patchdigest: %zu message(s) could not be read and were left out, "
-			"%zu were damaged and read in part\n", report->n_skipped, report->n_damaged);
+		cli_error("%zu message(s) could not be read and were left out, "
+			"%zu were damaged and read in part", report->n_skipped, report->n_damaged);
 	/* the digest is out in full: only now does the state learn of it */
 	if (run->record
 	    && ((error = pd_state_record(state, key, pd_archive_get_kind(archive), report, reached)) < 0
@@ -247,40 +321,61 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 	case 'S':
 	case 'U':
 		if (cli_parse_date(arg, c == 'S' ? &run->range.since : &run->range.until) < 0) {
-			fprintf(stderr, "patchdigest: '%s' is not a date; give YYYY-MM-DD, "
-				"an ISO 8601 date-time, or @SECONDS\n", arg);
+			cli_error("'%s' is not a date after 1970-01-01T00:00:00Z and before "
+				"the year 10000; give YYYY-MM-DD, an ISO 8601 date-time, or "
+				"@SECONDS", arg);
 			return -1;
 		}
 		return 1;
 	case 'f':
 		if (strcmp(arg, "classic") && strcmp(arg, "json")) {
-			fprintf(stderr, "patchdigest: unknown format '%s'; use classic or json\n", arg);
+			cli_error("unknown format '%s'; use classic or json", arg);
 			return -1;
 		}
 		run->format = arg;
 		return 1;
 	case 'o': run->output = arg; return 1;
-	case 'n': run->opts.name = arg; return 1;
-	case 'L': run->opts.lore_list = arg; return 1;
+	case 'n':
+		if (!g_utf8_validate(arg, -1, NULL) || !*arg || g_ascii_isspace(arg[0])
+		    || g_ascii_isspace(arg[strlen(arg) - 1])) {
+			cli_error("--name takes a list name in UTF-8, without blanks at "
+				"either end");
+			return -1;
+		}
+		run->opts.name = arg;
+		return 1;
+	case 'L':
+		if (!*arg || strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789._+-") != strlen(arg)) {
+			cli_error("--lore-list takes a list's name on lore.kernel.org "
+				"(letters, digits and . _ + -), not '%s'", arg);
+			return -1;
+		}
+		run->opts.lore_list = arg;
+		return 1;
 	case 'q': run->quiet = 1; return 1;
 	case 'v': run->verbose = 1; return 1;
 	case 'P': run->show_progress = 0; return 1;
-	case 'j':
-		run->opts.threads = (unsigned)strtoul(arg, &end, 10);
-		if (*end || end == arg || run->opts.threads < 1 || run->opts.threads > 256) {
-			fprintf(stderr, "patchdigest: --jobs takes a number of threads (1 to 256), "
-				"not '%s'\n", arg);
+	case 'j': {
+		long n = strtol(arg, &end, 10);
+		if (*end || end == arg || n < 1 || n > 256) {
+			cli_error("--jobs takes a number of threads (1 to 256), "
+				"not '%s'", arg);
 			return -1;
 		}
+		run->opts.threads = (unsigned)n;
 		return 1;
+	}
 	case 'T': run->state_path = arg; run->use_state = 1; return 1;
-	case 'W':
-		run->wait_seconds = (int)strtol(arg, &end, 10);
-		if (*end || end == arg || run->wait_seconds < 0 || run->wait_seconds > 86400) {
-			fprintf(stderr, "patchdigest: --wait takes seconds (0 to 86400), not '%s'\n", arg);
+	case 'W': {
+		long seconds = strtol(arg, &end, 10);
+		if (*end || end == arg || seconds < 0 || seconds > 86400) {
+			cli_error("--wait takes seconds (0 to 86400), not '%s'", arg);
 			return -1;
 		}
+		run->wait_seconds = (int)seconds;
 		return 1;
+	}
 	}
 	return 0;
 }

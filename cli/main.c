@@ -2,6 +2,7 @@
  * main.c - patchdigest's command dispatcher.  Each command lives in a file
  * of its own (cmd-*.c); with no command name, the digest command runs.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -20,8 +21,9 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	opterr = 0; /* cli_bad_option() says it, as patchdigest */
 	if (pd_init() < 0) {
-		fprintf(stderr, "patchdigest: %s\n", pd_error_last());
+		cli_error("%s", pd_error_last());
 		return 70;
 	}
 	if (argc >= 2) {

@@ -7,10 +7,40 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <glib.h>
 #include "patchdigest.h"
 #include "cli.h"
+
+/* The file being written beside its target, for the signal handler to
+ * remove: a run stopped by SIGTERM, SIGHUP or SIGINT leaves nothing
+ * behind (only async-signal-safe calls in the handler). */
+static char *volatile current_temp;
+
+static void on_stop_signal(int sig)
+{
+	char *temp = current_temp;
+
+	if (temp)
+		unlink(temp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void watch_stop_signals(char *temp)
+{
+	static const int sigs[] = { SIGTERM, SIGHUP, SIGINT };
+
+	current_temp = temp;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = temp ? on_stop_signal : SIG_DFL;
+		sigemptyset(&sa.sa_mask);
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
 
 struct cli_output {
 	FILE *file;
@@ -57,9 +87,19 @@ int cli_output_open(cli_output **out, const char *path)
 	o->target = g_strdup(real ? real : path); /* none: it does not exist yet */
 	free(real);
 	o->temp = g_strdup_printf("%s.XXXXXX", o->target);
-	/* open() applies the umask to the mode, as for any new file */
+	/* open() applies the umask to the mode, as for any new file; a file
+	 * replaced keeps its own mode (a 0600 digest stays private) */
 	if ((fd = g_mkstemp_full(o->temp, O_WRONLY, 0666)) < 0)
 		goto fail;
+	watch_stop_signals(o->temp);
+	if (stat(o->target, &st) == 0 && S_ISREG(st.st_mode)
+	    && fchmod(fd, st.st_mode & 07777) != 0) {
+		int saved = errno;
+		close(fd);
+		unlink(o->temp);
+		errno = saved;
+		goto fail;
+	}
 	if (!(o->file = fdopen(fd, "w"))) {
 		close(fd);
 		unlink(o->temp);
@@ -68,7 +108,7 @@ int cli_output_open(cli_output **out, const char *path)
 	*out = o;
 	return 0;
 fail:
-	fprintf(stderr, "patchdigest: cannot write %s: %s\n", path, strerror(errno));
+	cli_error("cannot write %s: %s", path, strerror(errno));
 	g_free(o->temp);
 	o->temp = NULL; /* nothing made to remove */
 	cli_output_abort(o);
@@ -89,6 +129,11 @@ int cli_output_write(cli_output *o, const char *data, size_t len)
 	if (!o->failed && fwrite(data, 1, len, o->file) != len)
 		failed(o);
 	return o->failed ? -1 : 0;
+}
+
+int cli_output_failed(const cli_output *o)
+{
+	return o->failed;
 }
 
 int cli_output_write_cb(const char *data, size_t len, void *output)
@@ -112,10 +157,11 @@ int cli_output_commit(cli_output *o)
 			failed(o);
 	}
 	if (o->failed) {
-		fprintf(stderr, "patchdigest: cannot write %s: %s\n",
+		cli_error("cannot write %s: %s",
 			o->is_stdout ? "the digest to standard output" : o->path,
 			strerror(o->errno_at_failure));
 	} else {
+		watch_stop_signals(NULL);
 		g_free(o->temp);
 		o->temp = NULL; /* renamed: nothing to remove */
 	}
@@ -132,6 +178,8 @@ void cli_output_abort(cli_output *o)
 		fclose(o->file);
 	if (o->temp)
 		unlink(o->temp);
+	if (o->temp && current_temp == o->temp)
+		watch_stop_signals(NULL);
 	g_free(o->temp);
 	g_free(o->target);
 	g_free(o->path);

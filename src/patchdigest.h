@@ -95,7 +95,9 @@ PD_EXTERN const char *pd_kind_to_string(pd_kind kind);
 /* What the leading tags of a subject say. */
 typedef struct {
 	int is_reply;          /* leading Re:/Aw:/Fwd:/Sv: */
-	int is_patch_tagged;   /* a PATCH tag in a leading bracket group */
+	int is_patch_tagged;   /* a patch tag in a leading bracket group: a
+	                          PATCH or RFC-PATCH token, an RFC token, or an
+	                          n/N counter (n <= N) -- never with PULL */
 	int has_counter;       /* an n/N or "n of N" counter was present */
 	int number;            /* n of n/N; 1 for an uncounted patch */
 	int total;             /* N of n/N; 1 for an uncounted patch */
@@ -348,8 +350,11 @@ typedef struct {
 typedef enum {
 	PD_DIAG_WARNING = 1, /* the message was used, something in it was damaged */
 	PD_DIAG_SKIPPED,     /* the message could not be read and was skipped */
-	PD_DIAG_NOTE         /* the message was read whole; something in it is
+	PD_DIAG_NOTE,        /* the message was read whole; something in it is
 	                        odd but lost nothing (shown with -v) */
+	PD_DIAG_RANGE        /* about the range, not a message: `origin` is the
+	                        range, `what` why it reads as it does (FROM
+	                        after TO: nothing, as git reads it) */
 } pd_diag_level;
 
 typedef void (*pd_diag_cb)(pd_diag_level level, const char *origin,
@@ -545,6 +550,18 @@ PD_EXTERN int pd_render_json_write(const pd_report *report, pd_write_cb write, v
  * pd_free()), *out_len its length. */
 PD_EXTERN int pd_render_classic(char **out, size_t *out_len, const pd_report *report);
 PD_EXTERN int pd_render_json(char **out, size_t *out_len, const pd_report *report);
+
+/* `text` (UTF-8) made safe to show on a terminal: every character a
+ * terminal would act on instead of showing is written as a visible
+ * escape -- C0 controls (but tab, and newline when `keep_lines`) and DEL
+ * as \xNN ("\x1b" for ESC, "\x0a" for a newline inside a header value),
+ * C1 controls, bidirectional marks, embeddings, overrides and isolates,
+ * and the Unicode line and paragraph separators as \uNNNN ("\u202e").
+ * Everything else is kept as it is, backslashes included.  The classic
+ * renderer writes every text from mail this way; JSON keeps texts as
+ * they are (JSON escapes controls; whoever shows a JSON string must make
+ * it safe).  New string (pd_free()). */
+PD_EXTERN char *pd_display_text(const char *text, int keep_lines);
 
 PD_EXTERN void pd_free(void *ptr);
 

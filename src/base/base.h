@@ -43,6 +43,10 @@ char *pd__person_name(const pd_person *p);
  * missing name.  New string. */
 char *pd__person_display_plain(const pd_person *p);
 
+/* Appends `text` (valid UTF-8) made safe for a terminal or a plain-text
+ * reader: pd_display_text() says what changes. */
+void pd__append_display(GString *out, const char *text, int keep_lines);
+
 /* "2025-08-26T09:37:41Z" for `when` (new string). */
 char *pd__format_date(int64_t when);
 

@@ -70,3 +70,80 @@ char *pd__format_date(int64_t when)
 	g_date_time_unref(dt);
 	return s;
 }
+
+/* How many bytes at `p` (valid UTF-8) encode a character a terminal
+ * would act on rather than show, and which: C1 controls (U+0080-U+009F),
+ * the bidirectional marks, embeddings, overrides and isolates (U+061C,
+ * U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and the line and
+ * paragraph separators (U+2028, U+2029).  0 for any other character. */
+static size_t hostile_char(const unsigned char *p, gunichar *c)
+{
+	if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+		*c = p[1];
+		return 2;
+	}
+	if (p[0] == 0xD8 && p[1] == 0x9C) {
+		*c = 0x061C;
+		return 2;
+	}
+	if (p[0] == 0xE2 && p[1] == 0x80
+	    && (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xA8 && p[2] <= 0xAE))) {
+		*c = 0x2000 + (p[2] - 0x80);
+		return 3;
+	}
+	if (p[0] == 0xE2 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9) {
+		*c = 0x2040 + (p[2] - 0x80);
+		return 3;
+	}
+	return 0;
+}
+
+void pd__append_display(GString *out, const char *text, int keep_lines)
+{
+	const unsigned char *p = (const unsigned char *)(text ? text : "");
+	const unsigned char *run = p;
+
+	while (*p) {
+		gunichar c;
+		size_t n;
+		if (*p >= 0x20 && *p < 0x7F) {
+			p++;
+			continue;
+		}
+		if (*p == '\t' || (*p == '\n' && keep_lines)) {
+			p++;
+			continue;
+		}
+		if (*p < 0x20 || *p == 0x7F) {
+			g_string_append_len(out, (const char *)run, p - run);
+			g_string_append_printf(out, "\\x%02x", *p);
+			run = ++p;
+			continue;
+		}
+		if ((n = hostile_char(p, &c))) {
+			g_string_append_len(out, (const char *)run, p - run);
+			g_string_append_printf(out, "\\u%04x", (unsigned)c);
+			run = p += n;
+			continue;
+		}
+		/* a byte that starts no valid UTF-8 character (the library's
+		 * own texts are valid; a caller's need not be) */
+		c = g_utf8_get_char_validated((const char *)p, -1);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			g_string_append_len(out, (const char *)run, p - run);
+			g_string_append_printf(out, "\\x%02x", *p);
+			run = ++p;
+			continue;
+		}
+		p += g_utf8_skip[*p];
+	}
+	g_string_append_len(out, (const char *)run, p - run);
+}
+
+char *pd_display_text(const char *text, int keep_lines)
+{
+	GString *out = g_string_sized_new(text ? strlen(text) : 0);
+
+	pd__append_display(out, text, keep_lines);
+	return g_string_free(out, FALSE);
+}

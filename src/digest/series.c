@@ -327,7 +327,10 @@ static void fill_series(pd_series *s, builder *b)
 	g_strlcpy(s->version, b->version, sizeof(s->version));
 	s->expected = b->total;
 	s->received = (int)g_hash_table_size(counted);
-	s->complete = s->received >= s->expected;
+	/* complete: every number 1..N, whatever add-ons came too */
+	s->complete = 1;
+	for (int n = 1; n <= s->expected && s->complete; n++)
+		s->complete = g_hash_table_contains(counted, GINT_TO_POINTER(n));
 	s->reported_as = -1;
 	s->first_date = s->last_date = lead->date;
 	if (s->cover && s->cover->date < s->first_date)

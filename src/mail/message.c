@@ -139,14 +139,17 @@ static void undo_list_rewrite(pd_person *p, const pd__mail *mail, const char *ch
 		g_free(list_address);
 		return;
 	}
-	if (!original) {
-		char *reply_to = header_text(mail, "Reply-To", charset);
-		original = reply_to ? single_reply_to(reply_to, p->address) : NULL;
-		g_free(reply_to);
-	}
 	g_free(list_address);
-	if (original) {
+	for (int step = 0; step < 2; step++) {
 		pd_person o = { 0 };
+		if (step == 1) { /* an X-Original-From without an address */
+			char *reply_to = header_text(mail, "Reply-To", charset);
+			g_free(original);
+			original = reply_to ? single_reply_to(reply_to, p->address) : NULL;
+			g_free(reply_to);
+		}
+		if (!original)
+			continue;
 		split_person(&o, original);
 		if (*o.address) {
 			g_free(p->name);
@@ -157,8 +160,8 @@ static void undo_list_rewrite(pd_person *p, const pd__mail *mail, const char *ch
 		}
 		g_free(o.name);
 		g_free(o.address);
-		g_free(original);
 	}
+	g_free(original);
 	p->name[via - p->name] = '\0';
 }
 

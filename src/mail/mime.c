@@ -117,11 +117,14 @@ static void add_damage(pd__mail *mail, const char *what, gint64 offset, const ch
 /* What a value of header `name` says, for comparing repeats: the
  * Message-IDs of an ID header (Gnus adds "(X's message of DATE)" to a
  * second In-Reply-To:), else the value without quotes, blanks folded,
- * lowercased. */
+ * and lowercased for MIME's own headers. */
 static char *meaning(const char *name, const char *value)
 {
 	GString *s = g_string_new(NULL);
 	const char *p;
+	/* MIME's own values ignore case; a name or a subject does not */
+	int fold_case = !g_ascii_strncasecmp(name, "Content-", 8)
+		     || !g_ascii_strcasecmp(name, "MIME-Version");
 
 	if (!g_ascii_strcasecmp(name, "In-Reply-To") || !g_ascii_strcasecmp(name, "References")
 	    || !g_ascii_strcasecmp(name, "Message-ID")) {
@@ -143,7 +146,7 @@ static char *meaning(const char *name, const char *value)
 				g_string_append_c(s, ' ');
 			continue;
 		}
-		g_string_append_c(s, g_ascii_tolower(*p));
+		g_string_append_c(s, fold_case ? g_ascii_tolower(*p) : *p);
 	}
 	while (s->len && s->str[s->len - 1] == ' ')
 		g_string_truncate(s, s->len - 1);

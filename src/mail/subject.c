@@ -157,7 +157,8 @@ static void parse_group(pd_subject_info *info, const char *p, size_t len)
 	}
 	/* "[RFC 1/2]", "[RFC net-next 01/17]": a patch tag without the word
 	 * PATCH; "[GIT PULL 1/2]" is a pull request's, never a posting */
-	if ((rfc || counter) && !pull)
+	/* a counter alone must read as one ("[2024/10] report" is a date) */
+	if ((rfc || (counter && info->number <= info->total)) && !pull)
 		info->is_patch_tagged = 1;
 }
 

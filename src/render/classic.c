@@ -1,6 +1,10 @@
 /*
- * render/classic.c - the classic text digest, as ../shared/spec/digest.md
- * defines it.
+ * render/classic.c - the classic text digest (docs/format.md).
+ *
+ * Every text that comes from mail (subjects, titles, names, addresses,
+ * commit messages, the list's name) is written through
+ * pd__append_display(): a mail must not be able to drive the terminal
+ * that shows the digest, and no header value may start a line of its own.
  */
 #include <string.h>
 #include "render/render.h"
@@ -9,7 +13,14 @@
 static const char separator[] =
 	"----------------------------------------------------------------------";
 
-/* A body without its leading and trailing blank lines. */
+/* One line's worth of text from mail: controls and newlines escaped. */
+static void text(GString *out, const char *s)
+{
+	pd__append_display(out, s, 0);
+}
+
+/* A body without its leading and trailing blank lines, its lines kept
+ * and their controls escaped. */
 static void append_trimmed(GString *out, const char *text)
 {
 	const char *start = text, *end = text + strlen(text);
@@ -24,7 +35,11 @@ static void append_trimmed(GString *out, const char *text)
 	}
 	while (end > start && g_ascii_isspace(end[-1]))
 		end--;
-	g_string_append_len(out, start, end - start);
+	{
+		char *body = g_strndup(start, end - start);
+		pd__append_display(out, body, 1);
+		g_free(body);
+	}
 }
 
 /* The New: block of `m`, its commit message read back from the report's
@@ -35,8 +50,13 @@ static int new_block(GString *out, const pd_report *r, const pd_message *m)
 	char *body = NULL;
 	int error = pd_report_commit_message(&body, r, m);
 
-	g_string_append_printf(out, "New:  %s\n%s\nAuthor: %s\n\n",
-			       m->tags.title, m->subject, author);
+	g_string_append(out, "New:  ");
+	text(out, m->tags.title);
+	g_string_append_c(out, '\n');
+	text(out, m->subject);
+	g_string_append(out, "\nAuthor: ");
+	text(out, author);
+	g_string_append(out, "\n\n");
 	append_trimmed(out, body ? body : "");
 	g_string_append_printf(out, "\n\n%s\n\n", separator);
 	g_free(author);
@@ -85,15 +105,20 @@ static void patch_list(pd__sink *sink, const pd_report *r)
 	for (i = 0; i < r->n_series; i++) {
 		const pd_series *s = &r->series[i];
 		pd__sink_flush(sink, 0);
-		g_string_append_printf(out, "Series: %s [v%s, %d/%d patches%s",
-				       s->title, s->version, s->received, s->expected,
-				       s->complete ? "" : ", incomplete");
+		g_string_append(out, "Series: ");
+		text(out, s->title);
+		g_string_append_printf(out, " [v%s, %d/%d patches%s", s->version, s->received,
+				       s->expected, s->complete ? "" : ", incomplete");
 		history_note(out, r, s);
 		g_string_append(out, "]\n");
-		if (s->cover)
-			g_string_append_printf(out, "%s\n", s->cover->subject);
-		for (j = 0; j < s->n_patches; j++)
-			g_string_append_printf(out, "%s\n", s->patches[j]->subject);
+		if (s->cover) {
+			text(out, s->cover->subject);
+			g_string_append_c(out, '\n');
+		}
+		for (j = 0; j < s->n_patches; j++) {
+			text(out, s->patches[j]->subject);
+			g_string_append_c(out, '\n');
+		}
 		g_string_append_c(out, '\n');
 	}
 }
@@ -117,8 +142,11 @@ static int commit_messages(pd__sink *sink, const pd_report *r)
 		} else if (s->status == PD_SERIES_REPORTED && (s->cover || s->first_patch)) {
 			const pd_message *exist = s->first_patch ? s->first_patch : s->cover;
 			const pd_message *skip = s->cover ? s->cover : s->first_patch;
-			g_string_append_printf(out, "Exist: %s\n Skip: %s\n",
-					       exist->subject, skip->subject);
+			g_string_append(out, "Exist: ");
+			text(out, exist->subject);
+			g_string_append(out, "\n Skip: ");
+			text(out, skip->subject);
+			g_string_append_c(out, '\n');
 		}
 	}
 	return error;
@@ -134,15 +162,23 @@ int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload
 	pd__sink_init(&sink, write, payload);
 	s = sink.buf;
 	g_string_append_printf(s, "From %s to %s\n", r->from_label, r->to_label);
-	g_string_append_printf(s, "%s mailing list update from %s to %s\n\n",
-			       r->name, r->from_label, r->to_label);
+	text(s, r->name);
+	g_string_append_printf(s, " mailing list update from %s to %s\n\n",
+			       r->from_label, r->to_label);
 	g_string_append(s, "Top 15 contributor Email domains (Based on Email Body)\n\n");
 	for (i = 0; i < r->n_domains && i < TOP_ROWS; i++)
-		g_string_append_printf(s, "%7u %s\n", r->domains[i].count, r->domains[i].display);
+	{
+		g_string_append_printf(s, "%7u ", r->domains[i].count);
+		text(s, r->domains[i].display);
+		g_string_append_c(s, '\n');
+	}
 	g_string_append(s, "\nTop 15 contributors (Based on Email Body)\n\n");
 	for (i = 0; i < r->n_contributors && i < TOP_ROWS; i++)
-		g_string_append_printf(s, "%7u  %s\n", r->contributors[i].count,
-				       r->contributors[i].display);
+	{
+		g_string_append_printf(s, "%7u  ", r->contributors[i].count);
+		text(s, r->contributors[i].display);
+		g_string_append_c(s, '\n');
+	}
 	g_string_append(s, "\n===== Patch list in this time period =====\n\n");
 	patch_list(&sink, r);
 	g_string_append(s, "\n===== Patch Commit Messages ====\n\n");

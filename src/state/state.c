@@ -293,6 +293,13 @@ int pd_state_open(pd_state **out, const char *path, const pd_state_options *opts
 		error = pd__error(PD_ERR_STATE, "%s: a directory, not a state file", path);
 		goto cleanup;
 	}
+	/* a device or FIFO is no database: SQLite would write its journal
+	 * beside it (/dev/null-journal) */
+	if (exists && !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+		error = pd__error(PD_ERR_STATE, "%s: not a regular file, so not a state file",
+				  path);
+		goto cleanup;
+	}
 	if (s->read_only && !exists) {
 		error = open_empty(s);
 		goto cleanup;

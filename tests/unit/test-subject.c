@@ -61,6 +61,9 @@ int main(void)
 	tags("[GIT PULL] KVM changes", 0, 0, 1, 1, "1", "KVM changes");
 	/* neither RFC nor a counter: not a patch tag */
 	tags("[syzbot] [kvm?] KASAN: l", 0, 0, 1, 1, "1", "KASAN: l");
+	/* a counter alone must read as one: a date is not */
+	tags("[2024/10] m", 0, 0, 2024, 10, "1", "m");
+	tags("[PATCH 3/2] add-on", 1, 0, 3, 2, "1", "add-on");
 	tags("[PATCH RESEND V2 0/2] e", 1, 0, 0, 2, "2", "e");
 	tags("[PATCH V7 0/3] f", 1, 0, 0, 3, "7", "f");
 	tags("[PATCH v2.1 2/4] g", 1, 0, 2, 4, "2.1", "g");
