@@ -143,6 +143,15 @@ PY
 "$PD" -f json "$tmp/md" >"$tmp/md.json"; check "a Maildir is read" $? 0
 n=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['counts']['messages'], d['counts']['series'])" "$tmp/md.json")
 check "a Maildir gives the mbox's messages and series" "$n" "27 10"
+# a FIFO (or device) among the messages would block the run forever:
+# skipped, named, and the rest read
+mkfifo "$tmp/md/cur/1699999999.fifo.host:2,S"
+timeout 20 "$PD" -f json "$tmp/md" >"$tmp/md.json" 2>"$tmp/err"
+check "a FIFO in a Maildir: the run ends, exit 1 (one skipped)" $? 1
+check_grep "a FIFO in a Maildir: stderr names it" "fifo.host:2,S: skipped: not a regular file" "$tmp/err"
+n=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['counts']['messages'], d['counts']['skipped'])" "$tmp/md.json")
+check "a FIFO in a Maildir: every message read, the FIFO skipped" "$n" "27 1"
+rm -f "$tmp/md/cur/1699999999.fifo.host:2,S"
 
 # --jobs: the same digest on any number of threads (reading order is kept)
 "$PD" -j 1 -f json sample/kvm-sample.mbox >"$tmp/j1.json"

@@ -24,6 +24,24 @@ check "--since: the same digest as the range FROM..TO" "$(cmp "$tmp/since" "$tmp
 
 cp -r "$tmp/a" "$tmp/m" # for the merge below
 
+# a reversed range names nothing, as git reads it (HEAD..HEAD~5), within an
+# epoch and across epochs; it is said on stderr, and --record records no
+# position (the next digest starts at the beginning, not after everything)
+count() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['counts']['messages'])" "$1"; }
+for range in "HEAD..HEAD~5" "$(nth 200)..$(nth 50)"; do
+	"$PD" -f json "$tmp/a" "$range" >"$tmp/rev.json" 2>"$tmp/err"
+	check "reversed range $range: exit 0" $? 0
+	check "reversed range $range: nothing read, as git reads it" "$(count "$tmp/rev.json")" 0
+	check_grep "reversed range $range: stderr says why" "names no commit" "$tmp/err"
+done
+check "git itself reads nothing in HEAD..HEAD~5" \
+	"$(git --git-dir="$tmp/a/git/2.git" rev-list HEAD..HEAD~5 | wc -l)" 0
+"$PD" digest --record --state "$tmp/rev.db" "$tmp/a" "HEAD..HEAD~5" >/dev/null 2>&1
+"$PD" next -f json --state "$tmp/rev.db" "$tmp/a" >"$tmp/next.json" 2>/dev/null
+"$PD" -f json "$tmp/a" >"$tmp/all.json" 2>/dev/null
+check "after --record of a reversed range, next reads what a digest of all reads" \
+	"$(count "$tmp/next.json")" "$(count "$tmp/all.json")"
+
 # a damaged commit before --since is never read
 epoch1=$tmp/a/git/1.git
 mkdir "$tmp/packs" && mv "$epoch1"/objects/pack/* "$tmp/packs/"

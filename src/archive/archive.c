@@ -180,6 +180,11 @@ int pd_archive_iter_next(pd_raw_message *out, pd_archive_iter *it)
 	return it->reader->ops->next(out, it->reader);
 }
 
+const char *pd__archive_iter_range_note(const pd_archive_iter *it)
+{
+	return it->reader->range_note;
+}
+
 const char *pd_archive_iter_from_label(const pd_archive_iter *it)
 {
 	return it->reader->from_label;
@@ -204,6 +209,7 @@ void pd_archive_iter_free(pd_archive_iter *it)
 		return;
 	if (it->reader) {
 		g_free(it->reader->from_label);
+		g_free(it->reader->range_note);
 		g_free(it->reader->to_label);
 		it->reader->ops->free(it->reader);
 	}

@@ -34,6 +34,8 @@ struct pd__reader {
 	 * references in *deferred, with out->data NULL */
 	pd__blob_ref *deferred;
 	char *from_label, *to_label;   /* owned; NULL for mbox/Maildir */
+	char *range_note;              /* why the range reads as it does, or
+	                                  NULL; owned */
 };
 
 struct pd_archive {
@@ -58,6 +60,10 @@ void pd__blob_reader_free(pd__blob_reader *reader);
  * naming `commit_origin` when the tree or blob cannot be read. */
 int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *reader,
 			 const pd__blob_ref *ref, const char *commit_origin);
+
+/* What the reader of `it` has to say about its range (a reversed range
+ * reads nothing), or NULL.  Borrowed from the iterator. */
+const char *pd__archive_iter_range_note(const pd_archive_iter *it);
 
 int pd__mbox_reader_new(pd__reader **out, const char *path);
 /* The same reader over `len` bytes the caller keeps alive and unchanged

@@ -490,8 +490,24 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_opt
 	if (to && (error = resolve(r->walks, to, "the range end", &to_epoch, &to_oid)) < 0)
 		goto cleanup;
 
+	/* FROM after TO (HEAD..HEAD~5): git reads nothing, and so do we; the
+	 * walk back from TO would never meet FROM and read all of history */
+	if (from && to && (from_epoch > to_epoch
+			   || (from_epoch == to_epoch && !git_oid_equal(&from_oid, &to_oid)
+			       && git_graph_descendant_of(g_array_index(r->walks, epoch_walk,
+									from_epoch).repo,
+							  &from_oid, &to_oid) == 1))) {
+		r->base.range_note = g_strdup_printf("%s comes after %s, so %s..%s names no "
+						     "commit (as git reads it): nothing is read",
+						     from, to, from, to);
+	}
 	for (i = 0; i < r->walks->len; i++) {
 		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
+		if (r->base.range_note) { /* reversed: no epoch is read */
+			w->before_range = 0;
+			w->has_push = 0;
+			continue;
+		}
 		if (i < from_epoch || i > to_epoch) {
 			w->before_range = i < from_epoch && w->has_push;
 			w->has_push = 0; /* outside the range */

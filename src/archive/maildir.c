@@ -3,6 +3,10 @@
  * (file names start with the delivery time, so name order is that order).
  */
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "archive/archive.h"
 
 typedef struct {
@@ -39,11 +43,46 @@ static void list_dir(GPtrArray *files, const char *root, const char *sub)
 	g_free(dir_path);
 }
 
+/* Reads the message file `path` into r->contents.  Only a regular file
+ * is a message: a FIFO would block the run forever and a device never
+ * end, so anything else is left unread (opened without blocking, and
+ * checked on the descriptor itself, so nothing can be swapped in
+ * between). */
+static int read_file(maildir_reader *r, const char *path)
+{
+	struct stat st;
+	GString *data;
+	char buf[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return pd__error(PD_ERR_IO, "%s: %s", path, g_strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return pd__error(PD_ERR_IO, "not a regular file (a FIFO, socket or device), "
+				 "so not a message");
+	}
+	data = g_string_sized_new((gsize)st.st_size + 1);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		g_string_append_len(data, buf, n);
+	if (n < 0) {
+		int saved = errno;
+		close(fd);
+		g_string_free(data, TRUE);
+		return pd__error(PD_ERR_IO, "%s: %s", path, g_strerror(saved));
+	}
+	close(fd);
+	r->length = data->len;
+	r->contents = g_string_free(data, FALSE);
+	return PD_OK;
+}
+
 static int maildir_next(pd_raw_message *out, pd__reader *base)
 {
 	maildir_reader *r = (maildir_reader *)base;
-	GError *gerr = NULL;
 	const char *path;
+	int error;
 
 	if (r->next >= r->files->len)
 		return PD_ITEROVER;
@@ -52,11 +91,8 @@ static int maildir_next(pd_raw_message *out, pd__reader *base)
 	r->contents = NULL;
 	out->origin = path;
 	out->archive_time = 0;
-	if (!g_file_get_contents(path, &r->contents, &r->length, &gerr)) {
-		int error = pd__error(PD_ERR_IO, "%s: %s", path, gerr->message);
-		g_error_free(gerr);
+	if ((error = read_file(r, path)) < 0)
 		return error;
-	}
 	out->data = r->contents;
 	out->len = r->length;
 	return PD_OK;

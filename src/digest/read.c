@@ -234,6 +234,9 @@ int pd_digest_read(pd_report **out, pd_position **position, pd_archive *archive,
 		d->since = range->since;
 		d->until = range->until;
 	}
+	if (pd__archive_iter_range_note(it) && d->opts.diag)
+		d->opts.diag(PD_DIAG_RANGE, range && range->range ? range->range : "",
+			     pd__archive_iter_range_note(it), d->opts.diag_payload);
 	if ((error = read_all(d, it)) < 0)
 		goto cleanup;
 	if (position && (error = pd_archive_iter_position(position, it)) < 0)
