@@ -84,6 +84,19 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * path; main() turns it off). */
 void cli_bad_option(const char *word, const char *command);
 
+/* glibc gives each thread that allocates an arena of its own, 64 MB of
+ * address space each, up to 8 per core: a 16-core machine under
+ * `ulimit -v 1000000` ran out of address space.  Four arenas serve the
+ * pipeline as well (its threads allocate little at a time); the
+ * environment's MALLOC_ARENA_MAX, when set, wins. */
+void cli_limit_memory(void);
+
+/* An allocation that fails inside GLib aborts, and one another library
+ * mishandles may crash: either way the run ends with exit 70 and a line
+ * saying so (and -o's temporary file removed), not a bare SIGABRT or
+ * SIGSEGV.  Not under AddressSanitizer, whose own reports must show. */
+void cli_on_crash_exit_70(void);
+
 /* Maps a library status to the exit code documented for it. */
 int cli_exit_code(int status);
 

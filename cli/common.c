@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <stdarg.h>
+#include <malloc.h>
 #include <glib.h>
 #include "patchdigest.h"
 #include "cli.h"
@@ -26,6 +27,12 @@ void cli_error(const char *fmt, ...)
 	fprintf(stderr, "patchdigest: %s\n", safe);
 	pd_free(safe);
 	g_free(text);
+}
+
+void cli_limit_memory(void)
+{
+	if (!getenv("MALLOC_ARENA_MAX"))
+		mallopt(M_ARENA_MAX, 4);
 }
 
 void cli_bad_option(const char *word, const char *command)
@@ -256,6 +263,12 @@ int cli_run_digest(cli_run *run)
 		code = fail(run, error);
 		goto cleanup;
 	}
+	/* a run that records nothing is done with the state: its snapshot
+	 * ends before the output, which may wait on a reader for as long as
+	 * it likes (`next --dry-run | less`) and must not hold back a
+	 * recording run meanwhile (the report keeps copies of what it read) */
+	if (state && !run->record)
+		pd_state_rollback(state);
 	if (run->next && report->n_messages == 0 && !report->n_skipped) {
 		if (!run->quiet)
 			cli_error("nothing new in %s since the last digest "
@@ -265,6 +278,15 @@ int cli_run_digest(cli_run *run)
 		    && ((error = pd_state_record_position(state, key, pd_archive_get_kind(archive), reached)) < 0
 			|| (error = pd_state_commit(state)) < 0))
 			code = fail(run, error);
+		goto cleanup;
+	}
+	/* a recording run writes its records first, inside its transaction:
+	 * if the state cannot take them (disk full, a damaged file), it says
+	 * so before any digest is written.  They become durable only with
+	 * the commit after the output; a failed output rolls them back. */
+	if (run->record
+	    && (error = pd_state_record(state, key, pd_archive_get_kind(archive), report, reached)) < 0) {
+		code = fail(run, error);
 		goto cleanup;
 	}
 	if (cli_output_open(&output, run->output) < 0) {
@@ -294,10 +316,8 @@ int cli_run_digest(cli_run *run)
 	if (code == EXIT_PARTIAL && !run->quiet)
 		cli_error("%zu message(s) could not be read and were left out, "
 			"%zu were damaged and read in part", report->n_skipped, report->n_damaged);
-	/* the digest is out in full: only now does the state learn of it */
-	if (run->record
-	    && ((error = pd_state_record(state, key, pd_archive_get_kind(archive), report, reached)) < 0
-		|| (error = pd_state_commit(state)) < 0)) {
+	/* the digest is out in full: only now does the state keep it */
+	if (run->record && (error = pd_state_commit(state)) < 0) {
 		code = fail(run, error);
 		fputs("patchdigest: the digest was written but not recorded: the next run "
 		      "will report these series again\n", stderr);

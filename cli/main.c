@@ -3,6 +3,7 @@
  * of its own (cmd-*.c); with no command name, the digest command runs.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -22,6 +23,8 @@ int main(int argc, char **argv)
 	size_t i;
 
 	opterr = 0; /* cli_bad_option() says it, as patchdigest */
+	cli_limit_memory();
+	cli_on_crash_exit_70();
 	if (pd_init() < 0) {
 		cli_error("%s", pd_error_last());
 		return 70;

@@ -42,6 +42,47 @@ static void watch_stop_signals(char *temp)
 	}
 }
 
+static void on_crash(int sig)
+{
+	static const char msg[] = "patchdigest: internal error: out of memory, or a crash "
+				  "(the address space may be limited: ulimit -v); nothing was "
+				  "recorded\n";
+	char *temp = current_temp;
+	ssize_t ignored;
+
+	(void)sig;
+	if (temp)
+		unlink(temp);
+	ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)ignored;
+	_exit(70);
+}
+
+void cli_on_crash_exit_70(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return; /* ASan's reports must show */
+#else
+	/* GLib ends a failed allocation with SIGTRAP (G_BREAKPOINT), or abort */
+	static const int sigs[] = { SIGABRT, SIGTRAP, SIGSEGV, SIGBUS };
+
+	/* the handler runs on an alternate stack (the library gives its
+	 * threads one): a thread whose stack overflowed still says why */
+	static char main_stack[64 * 1024];
+	stack_t ss = { .ss_sp = main_stack, .ss_size = sizeof(main_stack) };
+
+	sigaltstack(&ss, NULL);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_crash;
+		sa.sa_flags = SA_ONSTACK; /* every thread that crashes exits 70 */
+		sigemptyset(&sa.sa_mask);
+		sigaction(sigs[i], &sa, NULL);
+	}
+#endif
+}
+
 struct cli_output {
 	FILE *file;
 	char *path;      /* what the user named, for messages */

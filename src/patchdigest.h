@@ -191,6 +191,11 @@ PD_EXTERN pd_archive_kind pd_archive_get_kind(const pd_archive *archive);
 typedef struct {
 	unsigned int epoch;              /* N of git/N.git; 0 for one repository */
 	char commit[41];                 /* full hex id */
+	int64_t commit_time;             /* its commit time; 0 when unknown
+	                                    (a state from before it was
+	                                    kept): after the epoch's history
+	                                    is rewritten, reading goes on from
+	                                    the last commit older than it */
 } pd_epoch_position;
 
 typedef struct {
@@ -373,7 +378,8 @@ typedef struct {
 	void *progress_payload;
 	size_t progress_every;    /* 0: every 1000 messages */
 	unsigned threads;         /* pd_digest_read(): threads parsing while
-	                             the caller's reads; 0: one per core */
+	                             the caller's reads; 0: one per core, at
+	                             most 8 */
 	pd_parse_options parse;   /* how pd_digest_add_raw() and
 	                             pd_digest_read() parse each message (its
 	                             keep_all_bodies keeps every patch's commit

@@ -124,4 +124,42 @@ check_grep "truncated older epoch: stderr names the epoch" "commit [0-9a-f]*: sk
 series "$tmp/rest.out" >"$tmp/want-rest"
 check "truncated older epoch: the newer epoch is digested" \
 	"$(series "$tmp/out" | cmp - "$tmp/want-rest" && echo same)" same
+# --- epochs that cannot be read: each is named, the others are read ---------
+# a damaged ref, a missing ref, an empty epoch directory, a symlink loop:
+# each made its epoch silently empty, or failed the whole archive
+python3 bench/gen-archive.py --messages 300 --seed 5 --epoch-messages 100 "$tmp/ep" >/dev/null 2>&1
+"$PD" -f json "$tmp/ep" >"$tmp/ep.json"
+messages() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['counts']['messages'])" "$1"; }
+all=$(messages "$tmp/ep.json")
+one_epoch() { # NAME WANT SETUP: the damaged copy reads the other epochs (WANT
+	# messages), names the one it cannot read, and exits 1
+	rm -rf "$tmp/bad"; cp -r "$tmp/ep" "$tmp/bad"
+	(cd "$tmp/bad/git" && eval "$3")
+	"$PD" -f json "$tmp/bad" >"$tmp/bad.json" 2>"$tmp/err"
+	check "$1: exit 1" $? 1
+	check_grep "$1: stderr names the epoch" "bad/git/[0-9].git: skipped: " "$tmp/err"
+	check "$1: the other epochs are read" "$(messages "$tmp/bad.json")" "$2"
+}
+"$PD" -f json "$tmp/ep/git/1.git" >"$tmp/ep1.json"
+without1=$((all - $(messages "$tmp/ep1.json")))
+one_epoch "a damaged ref in epoch 1" "$without1" \
+	'git --git-dir=1.git pack-refs --all; rm -f 1.git/packed-refs; echo garbage >1.git/refs/heads/master'
+one_epoch "a missing ref in epoch 1" "$without1" \
+	'git --git-dir=1.git pack-refs --all; rm -f 1.git/packed-refs 1.git/refs/heads/master'
+one_epoch "an empty epoch directory" "$all" 'mkdir 3.git'
+one_epoch "an epoch that is a symlink loop" "$all" 'ln -s 3.git 3.git'
+
+# a new epoch public-inbox made but has not written to is no fault
+rm -rf "$tmp/bad"; cp -r "$tmp/ep" "$tmp/bad"; git init -q --bare "$tmp/bad/git/3.git"
+"$PD" -f json "$tmp/bad" >"$tmp/bad.json" 2>"$tmp/err"
+check "a new, empty epoch: exit 0" $? 0
+check "a new, empty epoch: nothing on stderr" "$(cat "$tmp/err")" ""
+
+# --- a shallow clone: what is there is read, and it says it is shallow ----------
+git clone -q --bare --depth 40 "file://$tmp/ep/git/2.git" "$tmp/shallow.git" 2>/dev/null
+"$PD" -f json "$tmp/shallow.git" >"$tmp/sh.json" 2>"$tmp/err"
+check "a shallow clone: exit 0 (nothing it holds is lost)" $? 0
+check "a shallow clone: its 40 commits are read" "$(messages "$tmp/sh.json")" 40
+check_grep "a shallow clone: stderr says it is shallow" "is a shallow clone" "$tmp/err"
+check "a shallow clone: no 'history broken'" "$(grep -c 'history broken' "$tmp/err")" 0
 exit $fail

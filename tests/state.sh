@@ -270,3 +270,99 @@ check_grep "an earlier digest's single [PATCH v3] T does not make [PATCH v3 00/1
 	"^New:  kvm: lone$" "$tmp/count.txt"
 check_grep "the single patch sent again is a repeat of the earlier digest's" \
 	"^Exist: \[PATCH v3\] kvm: lone" "$tmp/count.txt"
+
+# --- a preview stuck in its output never blocks a recording run -----------
+# `next --dry-run | less` left open: the preview writes into a FIFO nobody
+# reads, so it stays in its output; a recording `next` must still record
+# (its snapshot of the state ended before the output began)
+"$tools/deliver.sh" "$tmp/pv" sample/kvm-sample.mbox >/dev/null 2>&1
+pc13=$(git --git-dir="$tmp/pv/git/0.git" rev-list --reverse HEAD | sed -n 13p)
+"$PD" digest --record --state "$tmp/pv.db" "$tmp/pv" "..$pc13" >/dev/null 2>&1
+mkfifo "$tmp/stuck"
+"$PD" next --dry-run --state "$tmp/pv.db" -o "$tmp/stuck" "$tmp/pv" 2>/dev/null &
+preview=$!
+sleep 1 # the preview has read the state and waits in its output
+timeout 60 "$PD" next --wait 3 --state "$tmp/pv.db" "$tmp/pv" >"$tmp/rec.txt" 2>"$tmp/rec.err"
+check "a recording next while a preview waits in its output: exit 0" $? 0
+"$PD" state --state "$tmp/pv.db" >"$tmp/pv.list"
+check_grep "the recording run recorded its digest" "in 2 digest(s)" "$tmp/pv.list"
+timeout 20 cat "$tmp/stuck" >/dev/null
+wait $preview
+check "the preview then finishes: exit 0" $? 0
+
+# --- the state stores what the continuation needs, not every reference -----
+# 300 patches each naming 1,000 older messages of its own (long threads):
+# a message's own ID, its parent and its thread's root are kept
+python3 - "$tmp/refs.mbox" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(1, 301):
+        refs = " ".join(f"<old{i}-{k}@x>" for k in range(1000))
+        f.write(f"From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: Ann <ann@x.example>\n"
+                f"Subject: [PATCH {i}/300] part {i}\nMessage-ID: <p{i}@x>\n"
+                f"In-Reply-To: <cover@x>\nReferences: {refs} <cover@x>\n"
+                f"Date: Mon, 03 Nov 2025 10:00:00 +0000\n\nPart {i}.\n---\n"
+                "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n\n")
+PY
+"$PD" digest --record --state "$tmp/refs.db" "$tmp/refs.mbox" >/dev/null 2>&1
+size=$(stat -c %s "$tmp/refs.db")
+if [ "$size" -lt 1000000 ]; then ok "300 patches with 1,000 References each: the state is $size bytes"
+else nok "300 patches with 1,000 References each: the state is $size bytes (over 1 MB)"; fi
+rows=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from series_message').fetchone()[0])" "$tmp/refs.db")
+check "each patch keeps its ID, its parent and its thread's root (300 + 300 + the cover)" "$rows" 601
+# the cover, arriving later, still joins the series through its ID
+printf 'From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: Ann <ann@x.example>\nSubject: [PATCH 0/300] parts\nMessage-ID: <cover@x>\nDate: Mon, 03 Nov 2025 11:00:00 +0000\n\nThe cover.\n\n' >>"$tmp/refs.mbox"
+"$PD" --state "$tmp/refs.db" "$tmp/refs.mbox" >"$tmp/refs.txt" 2>/dev/null
+check_grep "a cover arriving later continues the recorded series" "continues the series reported" "$tmp/refs.txt"
+
+# --- history rewritten since the last digest (public-inbox-purge) -----------
+# purge replaces message 5's blob and every commit after it, one for one,
+# keeping their times: the recorded commit (13) leaves the history.  The
+# next digest says so and goes on from the commit in its place: 14 to 27,
+# not the whole epoch again.
+if command -v public-inbox-purge >/dev/null; then
+	"$tools/deliver.sh" "$tmp/pg" sample/kvm-sample.mbox >/dev/null 2>&1
+	pg13=$(git --git-dir="$tmp/pg/git/0.git" rev-list --reverse HEAD | sed -n 13p)
+	pg5=$(git --git-dir="$tmp/pg/git/0.git" rev-list --reverse HEAD | sed -n 5p)
+	"$PD" digest --record --state "$tmp/pg.db" "$tmp/pg" "..$pg13" >/dev/null 2>&1
+	git --git-dir="$tmp/pg/git/0.git" show "$pg5:m" >"$tmp/purged.eml"
+	printf '[publicinbox "kvm"]\n\tinboxdir = %s\n\taddress = kvm@vger.kernel.org\n\turl = http://localhost/kvm\n' \
+		"$tmp/pg" >"$tmp/pi-config"
+	PI_CONFIG="$tmp/pi-config" HOME="$tmp" public-inbox-purge "$tmp/pg" <"$tmp/purged.eml" >/dev/null 2>&1
+	check_cmd "public-inbox-purge rewrote the history" sh -c \
+		"! git --git-dir='$tmp/pg/git/0.git' merge-base --is-ancestor $pg13 HEAD"
+	"$PD" next -f json --state "$tmp/pg.db" "$tmp/pg" >"$tmp/pg.json" 2>"$tmp/pg.err"
+	check "after a purge: next exits 0" $? 0
+	check "after a purge: next reads the 14 messages after the recorded one" \
+		"$(count_json "$tmp/pg.json" "['counts']['messages']")" 14
+	check_grep "after a purge: stderr says the epoch was rewritten" "was rewritten since the last digest" "$tmp/pg.err"
+	"$PD" next --state "$tmp/pg.db" "$tmp/pg" >/dev/null 2>"$tmp/pg2.err"
+	check_grep "and the digest after it has nothing new" "nothing new" "$tmp/pg2.err"
+else
+	skip "a purged history" "public-inbox-purge is not installed"
+fi
+
+# --- a state file written by the previous schema (1) ---------------------------
+# tests/fixtures/state-v1.sqlite3: the previous release's `digest --record`
+# of the sample's first 13 messages.  Read as it is by a run that records
+# nothing; upgraded in one transaction by the first run that records.
+fixture=tests/fixtures/state-v1.sqlite3
+cp "$fixture" "$tmp/v1.db"; cp sample/kvm-sample.mbox "$tmp/v1.mbox"
+sqlv1() { python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); r=c.execute(sys.argv[2]).fetchall(); c.commit(); print(r[0][0] if r else '')" "$@"; }
+sqlv1 "$tmp/v1.db" "UPDATE archive SET key = '$(python3 -c 'import os,sys; print(os.path.realpath(sys.argv[1]))' "$tmp/v1.mbox")'" >/dev/null
+check "the fixture is schema 1" "$(sqlv1 "$tmp/v1.db" 'PRAGMA user_version')" 1
+"$PD" --state "$tmp/v1.db" "$tmp/v1.mbox" >"$tmp/v1.txt" 2>"$tmp/v1.err"
+check "a schema 1 state read by a run that records nothing: exit 0" $? 0
+check "what it reported is not new again (6 New blocks, as with schema 2)" "$(grep -c '^New:' "$tmp/v1.txt")" 6
+check_grep "a series it reported goes on" "continues the series reported 2025-08-26" "$tmp/v1.txt"
+check "reading does not upgrade it" "$(sqlv1 "$tmp/v1.db" 'PRAGMA user_version')" 1
+"$PD" state --state "$tmp/v1.db" >"$tmp/v1.list"; check "state lists a schema 1 file: exit 0" $? 0
+"$PD" digest --record --state "$tmp/v1.db" "$tmp/v1.mbox" >/dev/null 2>&1
+check "a recording run upgrades it: exit 0" $? 0
+check "now schema 2" "$(sqlv1 "$tmp/v1.db" 'PRAGMA user_version')" 2
+check "its position table has commit_time" \
+	"$(sqlv1 "$tmp/v1.db" "SELECT count(*) FROM pragma_table_info('position') WHERE name = 'commit_time'")" 1
+"$PD" state --state "$tmp/v1.db" >"$tmp/v1.list"
+check_grep "both digests are there" "in 2 digest(s)" "$tmp/v1.list"
+check_cmd "the upgraded file passes SQLite's integrity check" sh -c \
+	"[ \"\$(python3 -c \"import sqlite3; print(sqlite3.connect('$tmp/v1.db').execute('PRAGMA integrity_check').fetchone()[0])\")\" = ok ]"

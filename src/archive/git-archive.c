@@ -13,34 +13,7 @@
 #include <git2.h>
 #include "archive/archive.h"
 #include "archive/git.h"
-
-typedef struct {
-	git_repository *repo;
-	char *path;
-	git_oid hide, push;   /* walk push ^hide */
-	int has_hide, has_push;
-	git_oid reached;      /* the last commit read */
-	int has_reached;
-	int finished;         /* read up to push */
-	int before_range;     /* wholly before the range: counts as read */
-} epoch_walk;
-
-typedef struct {
-	pd__reader base;
-	GArray *walks;       /* epoch_walk */
-	guint current;
-	git_revwalk *walk;
-	GArray *chain;       /* pd__chain_link: the epoch's line of first parents */
-	guint chain_pos;
-	git_blob *blob;
-	int v1;
-	char origin[GIT_OID_HEXSZ + 64];
-	git_oid last;
-	int seen_any;
-	int64_t until;       /* stop at the first commit at or after this */
-	int64_t since;       /* commits before this are passed over unread */
-	int from_passed;     /* from_label names a passed-over commit */
-} git_reader;
+#include "archive/git-reader.h"
 
 /* Resolves `spec` to a commit in one of the epochs, newest epoch first
  * for names like HEAD~3 that resolve everywhere. */
@@ -52,7 +25,7 @@ static int resolve(GArray *walks, const char *spec, const char *which,
 	for (i = walks->len; i-- > 0;) {
 		epoch_walk *w = &g_array_index(walks, epoch_walk, i);
 		git_object *obj = NULL, *commit = NULL;
-		if (git_revparse_single(&obj, w->repo, spec) < 0)
+		if (!w->repo || git_revparse_single(&obj, w->repo, spec) < 0)
 			continue;
 		if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0) {
 			git_oid_cpy(oid, git_object_id(commit));
@@ -69,6 +42,10 @@ static int resolve(GArray *walks, const char *spec, const char *which,
 			 which, spec);
 }
 
+/* Opens every epoch.  One that cannot be opened (an empty directory, a
+ * symlink loop, a damaged repository) keeps its place, unread, and is
+ * reported as a skipped entry: the other epochs are read.  A single
+ * repository that cannot be opened fails the archive. */
 static int open_epochs(GArray *walks, const pd_archive *a)
 {
 	guint i, n = a->epochs ? a->epochs->len : 1;
@@ -77,14 +54,41 @@ static int open_epochs(GArray *walks, const pd_archive *a)
 		epoch_walk w = { 0 };
 		w.path = g_strdup(a->epochs ? g_ptr_array_index(a->epochs, i) : a->path);
 		if (git_repository_open_bare(&w.repo, w.path) < 0) {
-			int error = pd__error(PD_ERR_GIT, "%s: cannot open the git repository: %s",
-					      w.path, pd__git_message());
-			g_free(w.path);
-			return error;
+			if (!a->epochs) {
+				int error = pd__error(PD_ERR_GIT, "%s: cannot open the git repository: %s",
+						      w.path, pd__git_message());
+				g_free(w.path);
+				return error;
+			}
+			w.repo = NULL;
+			w.problem = g_strdup_printf("cannot open the epoch's git repository (%s): "
+						    "its messages are not read", pd__git_message());
+		} else {
+			w.shallow = git_repository_is_shallow(w.repo) == 1;
 		}
 		g_array_append_val(walks, w);
 	}
 	return PD_OK;
+}
+
+static int count_object(const git_oid *id, void *payload)
+{
+	(void)id;
+	++*(int *)payload;
+	return 1; /* one is enough */
+}
+
+/* Does the repository hold any object? */
+static int has_objects(git_repository *repo)
+{
+	git_odb *odb = NULL;
+	int n = 0;
+
+	if (git_repository_odb(&odb, repo) == 0) {
+		git_odb_foreach(odb, count_object, &n);
+		git_odb_free(odb);
+	}
+	return n > 0;
 }
 
 /* An epoch with no commits yet has no HEAD to push.  HEAD is resolved
@@ -92,10 +96,24 @@ static int open_epochs(GArray *walks, const pd_archive *a)
  * is reported as damage, not as an empty archive. */
 static int epoch_head(epoch_walk *w)
 {
-	if (git_reference_name_to_id(&w->push, w->repo, "HEAD") < 0)
+	int unborn;
+
+	if (!w->repo)
 		return 0;
-	w->has_push = 1;
-	return 1;
+	if (git_reference_name_to_id(&w->push, w->repo, "HEAD") == 0) {
+		w->has_push = 1;
+		return 1;
+	}
+	/* a new epoch has no commit yet; one whose ref is missing or
+	 * damaged holds its messages all the same: say so */
+	unborn = git_repository_head_unborn(w->repo);
+	if (unborn < 0)
+		w->problem = g_strdup_printf("its HEAD cannot be resolved (%s): a damaged ref; "
+					     "its messages are not read", pd__git_message());
+	else if (has_objects(w->repo))
+		w->problem = g_strdup("its HEAD names no commit, but it holds objects: a "
+				      "missing or damaged ref; its messages are not read");
+	return 0;
 }
 
 static int salvage(pd_raw_message *out, git_reader *r, epoch_walk *w);
@@ -163,7 +181,9 @@ static int start_walk(pd_raw_message *out, git_reader *r)
 			      r->since);
 		if (end.has_passed_over)
 			pass_over(r, w, &end.passed_over);
-		if (end.has_broken)
+		/* a shallow clone's history ends where the clone began: read
+		 * what is there, and the note says so */
+		if (end.has_broken && !w->shallow)
 			return broken_history(out, r, w, &end, pd__git_message());
 		if (!end.merges)
 			return PD_OK;
@@ -275,6 +295,15 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 	git_reader *r = (git_reader *)base;
 	int error;
 
+	/* first, each epoch that cannot be read, as a skipped entry */
+	for (; r->problems_said < r->walks->len; r->problems_said++) {
+		epoch_walk *w = &g_array_index(r->walks, epoch_walk, r->problems_said);
+		if (w->problem) {
+			r->problems_said++;
+			out->origin = w->path;
+			return pd__error(PD_ERR_GIT, "%s", w->problem);
+		}
+	}
 	for (;;) {
 		epoch_walk *w;
 		pd__chain_link link;
@@ -287,6 +316,14 @@ static int git_next(pd_raw_message *out, pd__reader *base)
 		if (error == GIT_ITEROVER) {
 			w->finished = 1;
 			end_walk(r);
+			/* the position names push: keep its time (for going
+			 * on after a rewritten history) */
+			{
+				git_commit *c = NULL;
+				if (w->has_push && git_commit_lookup(&c, w->repo, &w->push) == 0)
+					w->push_time = git_commit_time(c);
+				git_commit_free(c);
+			}
 			/* nothing reads this epoch again: its pack index and
 			 * windows would stay mapped to the end */
 			git_repository_free(w->repo);
@@ -364,71 +401,13 @@ static void git_reader_free(pd__reader *base)
 		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
 		git_repository_free(w->repo);
 		g_free(w->path);
+		g_free(w->problem);
 	}
 	g_array_free(r->walks, TRUE);
 	g_free(r);
 }
 
-static int git_position(pd_position **out, const pd__reader *base);
-static const pd__reader_ops git_ops = { git_next, git_reader_free, git_position };
-
-/* Sets each epoch's start from a recorded position; a commit the epoch
- * does not hold means the archive is not the one the position came from. */
-static int apply_start(git_reader *r, const pd_archive *a, const pd_position *start)
-{
-	size_t i;
-
-	for (i = 0; i < start->n_epochs; i++) {
-		const pd_epoch_position *p = &start->epochs[i];
-		git_commit *commit = NULL;
-		epoch_walk *w;
-		if (p->epoch >= r->walks->len)
-			return pd__error(PD_ERR_RANGE, "%s: the recorded position names epoch %u, "
-					 "which the archive no longer has", a->path, p->epoch);
-		w = &g_array_index(r->walks, epoch_walk, p->epoch);
-		if (git_oid_fromstr(&w->hide, p->commit) < 0
-		    || git_commit_lookup(&commit, w->repo, &w->hide) < 0)
-			return pd__error(PD_ERR_RANGE, "%s: the recorded position of epoch %u, commit "
-					 "%s, is not in the archive: it was replaced or its history "
-					 "rewritten", w->path, p->epoch, p->commit);
-		git_commit_free(commit);
-		w->has_hide = 1;
-	}
-	/* FROM is the position in the first epoch with anything new */
-	for (i = 0; i < r->walks->len; i++) {
-		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
-		if (!w->has_push || (w->has_hide && git_oid_equal(&w->hide, &w->push)))
-			continue;
-		if (w->has_hide)
-			r->base.from_label = pd__git_abbreviate(w->repo, &w->hide);
-		return PD_OK;
-	}
-	return PD_OK;
-}
-
-static int git_position(pd_position **out, const pd__reader *base)
-{
-	const git_reader *r = (const git_reader *)base;
-	GArray *epochs = g_array_new(FALSE, TRUE, sizeof(pd_epoch_position));
-	guint i;
-
-	for (i = 0; i < r->walks->len; i++) {
-		const epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
-		const git_oid *at = w->before_range || (w->finished && w->has_push) ? &w->push
-				  : w->has_reached ? &w->reached
-				  : w->has_hide ? &w->hide : NULL;
-		pd_epoch_position p = { 0 };
-		if (!at)
-			continue;
-		p.epoch = i;
-		git_oid_tostr(p.commit, sizeof(p.commit), at);
-		g_array_append_val(epochs, p);
-	}
-	*out = g_new0(pd_position, 1);
-	(*out)->n_epochs = epochs->len;
-	(*out)->epochs = (pd_epoch_position *)g_array_free(epochs, FALSE);
-	return PD_OK;
-}
+static const pd__reader_ops git_ops = { git_next, git_reader_free, pd__git_position };
 
 int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_options *opts)
 {
@@ -437,7 +416,7 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_opt
 	char *from = NULL, *to = NULL;
 	guint from_epoch = 0, to_epoch, i;
 	git_oid from_oid, to_oid;
-	int error, last_with_head = -1;
+	int error, last_with_head = -1, reversed = 0;
 
 	*out = NULL;
 	if ((error = pd__git_ready()) < 0)
@@ -454,6 +433,13 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_opt
 		error = pd__error(PD_ERR_NOT_ARCHIVE, "%s: the archive has no commits", a->path);
 		goto cleanup;
 	}
+	for (i = 0; i < r->walks->len; i++) {
+		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
+		if (w->shallow && !r->base.range_note)
+			r->base.range_note = g_strdup_printf("%s is a shallow clone: the history "
+							     "before it began is not here, and "
+							     "what is here is read", w->path);
+	}
 	if ((error = pd__git_check_layout(&r->v1, g_array_index(r->walks, epoch_walk, last_with_head).repo,
 					 &g_array_index(r->walks, epoch_walk, last_with_head).push,
 					 g_array_index(r->walks, epoch_walk, last_with_head).path)) < 0)
@@ -467,7 +453,7 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_opt
 			error = pd__error(PD_ERR_INVALID, "a range and a start position exclude each other");
 			goto cleanup;
 		}
-		if ((error = apply_start(r, a, opts->start)) < 0)
+		if ((error = pd__git_apply_start(r, a, opts->start)) < 0)
 			goto cleanup;
 	} else if (range && *range) {
 		const char *dots = strstr(range, "..");
@@ -500,10 +486,11 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_opt
 		r->base.range_note = g_strdup_printf("%s comes after %s, so %s..%s names no "
 						     "commit (as git reads it): nothing is read",
 						     from, to, from, to);
+		reversed = 1;
 	}
 	for (i = 0; i < r->walks->len; i++) {
 		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
-		if (r->base.range_note) { /* reversed: no epoch is read */
+		if (reversed) { /* no epoch is read */
 			w->before_range = 0;
 			w->has_push = 0;
 			continue;

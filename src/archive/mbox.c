@@ -1,6 +1,12 @@
 /*
- * archive/mbox.c - messages of an mbox file (mboxrd or mboxo) as slices of the
- * mapped file: zero copies unless a mboxrd ">From " line must lose its '>'.
+ * archive/mbox.c - messages of an mbox file (mboxrd or mboxo), read in
+ * windows: the file is read with read(2) into a buffer that holds the
+ * message being handed out and what follows it, never the whole file.
+ * A file is not mapped: another program may cut it while it is read (a
+ * mail client expunging, logrotate's copytruncate), and a mapped page past
+ * the new end kills the reader with SIGBUS; read() just ends early, and
+ * the cut is reported.  Messages are slices of the buffer unless a mboxrd
+ * ">From " line must lose its '>'.
  *
  * A message starts at a "From " line that stands at the start of the file
  * or after a blank line and looks like a separator (an address, then a
@@ -8,13 +14,24 @@
  * in an mboxo body does not split a message in two.
  */
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "archive/archive.h"
+
+/* Bytes read at a time. */
+#define MBOX_CHUNK (1024 * 1024)
 
 typedef struct {
 	pd__reader base;
-	GMappedFile *file;
-	const char *data;
-	size_t len, pos;
+	int fd;              /* -1: the data is the caller's, all of it */
+	GString *window;     /* read from fd: file bytes from `offset` on */
+	const char *data;    /* the window's bytes (or the caller's) */
+	size_t len, pos;     /* pos: where the next message starts */
+	off_t offset;        /* the file offset of data[0] */
+	off_t size;          /* the file's size when opened */
+	int eof, cut_said;
 	int mboxrd;
 	unsigned index;
 	GString *buf;
@@ -49,20 +66,69 @@ static size_t line_len(const char *p, const char *end)
 	return nl ? (size_t)(nl - p) : (size_t)(end - p);
 }
 
-/* Finds the next separator at or after `pos` at a line start. */
-static size_t find_separator(const mbox_reader *r, size_t pos, int after_blank)
+/* Reads the next chunk onto the window, first dropping what comes before
+ * `keep` (the message being scanned), which moves: *keep becomes 0 and
+ * the other window positions passed in `shift` move with it.  Returns the
+ * bytes read, 0 at the end of the file, or PD_ERR_IO. */
+static ssize_t fill(mbox_reader *r, size_t *keep, size_t *shift)
 {
-	const char *end = r->data + r->len;
+	size_t drop = *keep, old;
+	ssize_t n;
 
-	while (pos < r->len) {
-		const char *p = r->data + pos;
-		size_t n = line_len(p, end);
-		if (after_blank && is_separator(p, n))
-			return pos;
-		after_blank = n == 0 || (n == 1 && p[0] == '\r');
-		pos += n + 1;
+	if (r->fd < 0 || r->eof)
+		return 0;
+	if (drop) {
+		g_string_erase(r->window, 0, drop);
+		r->offset += drop;
+		*keep = 0;
+		*shift -= drop;
 	}
-	return r->len;
+	old = r->window->len;
+	g_string_set_size(r->window, old + MBOX_CHUNK);
+	do
+		n = read(r->fd, r->window->str + old, MBOX_CHUNK);
+	while (n < 0 && errno == EINTR);
+	g_string_set_size(r->window, old + (n > 0 ? (size_t)n : 0));
+	r->data = r->window->str;
+	r->len = r->window->len;
+	if (n < 0)
+		return pd__error(PD_ERR_IO, "%s: %s", r->path, g_strerror(errno));
+	if (n == 0)
+		r->eof = 1;
+	return n;
+}
+
+/* The end of the message starting at r->pos: the next separator at a
+ * line start after a blank line, or the end of the file; reads on until
+ * one is in the window.  Returns its position, or PD_ERR_IO. */
+static int find_end(mbox_reader *r, size_t *end_out)
+{
+	size_t scan = r->pos;
+	int after_blank = 0, first = 1;
+
+	for (;;) {
+		const char *p = r->data + scan, *end = r->data + r->len;
+		const char *nl = scan < r->len ? memchr(p, '\n', end - p) : NULL;
+		size_t n;
+		if (!nl && !r->eof) { /* the line goes on past the window */
+			ssize_t got = fill(r, &r->pos, &scan);
+			if (got < 0)
+				return (int)got;
+			continue;
+		}
+		n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (!first && after_blank && is_separator(p, n)) {
+			*end_out = scan;
+			return PD_OK;
+		}
+		if (!nl) {
+			*end_out = r->len;
+			return PD_OK;
+		}
+		after_blank = n == 0 || (n == 1 && p[0] == '\r');
+		first = 0;
+		scan += n + 1;
+	}
 }
 
 /* mboxrd: ">From ", ">>From " ... lose one '>'. */
@@ -105,17 +171,37 @@ static void unescape(GString *out, const char *p, size_t len)
 static int mbox_next(pd_raw_message *out, pd__reader *base)
 {
 	mbox_reader *r = (mbox_reader *)base;
-	size_t start, stop;
+	size_t start, stop = 0;
 	const char *p;
+	int error;
 
-	if (r->pos >= r->len)
+	while (r->pos >= r->len && !r->eof) {
+		ssize_t got = fill(r, &r->pos, &r->pos);
+		if (got < 0)
+			return (int)got;
+	}
+	if (r->pos >= r->len) {
+		/* the file shrank while it was read: say so, once */
+		if (r->fd >= 0 && !r->cut_said && r->offset + (off_t)r->len < r->size) {
+			r->cut_said = 1;
+			g_free(r->origin);
+			r->origin = g_strdup_printf("%s: byte %lld", r->path,
+						    (long long)(r->offset + (off_t)r->len));
+			out->origin = r->origin;
+			return pd__error(PD_ERR_IO, "the file was cut to %lld bytes while it was "
+					 "read (it had %lld): what was there is digested",
+					 (long long)(r->offset + (off_t)r->len), (long long)r->size);
+		}
 		return PD_ITEROVER;
+	}
+	if ((error = find_end(r, &stop)) < 0)
+		return error;
 	start = r->pos;
-	stop = find_separator(r, start + line_len(r->data + start, r->data + r->len) + 1, 0);
 	r->pos = stop;
 	r->index++;
 	g_free(r->origin);
-	r->origin = g_strdup_printf("%s: message %u (byte %zu)", r->path, r->index, start);
+	r->origin = g_strdup_printf("%s: message %u (byte %lld)", r->path, r->index,
+				    (long long)(r->offset + (off_t)start));
 	out->origin = r->origin;
 	out->archive_time = 0;
 	p = r->data + start;
@@ -137,8 +223,10 @@ static void mbox_free(pd__reader *base)
 {
 	mbox_reader *r = (mbox_reader *)base;
 
-	if (r->file)
-		g_mapped_file_unref(r->file);
+	if (r->fd >= 0)
+		close(r->fd);
+	if (r->window)
+		g_string_free(r->window, TRUE);
 	g_string_free(r->buf, TRUE);
 	g_free(r->path);
 	g_free(r->origin);
@@ -150,9 +238,20 @@ static const pd__reader_ops mbox_ops = { mbox_next, mbox_free, NULL };
 /* Checks the first separator and the mboxrd marker of r->data. */
 static int mbox_start(mbox_reader *r, const char *path)
 {
-	size_t first = r->len ? find_separator(r, 0, 1) : 0;
+	size_t zero = 0, first_line;
+	int is_mbox;
 
-	if (r->len && first != 0)
+	/* the first line whole in the window */
+	while (!r->eof && !memchr(r->data, '\n', r->len)) {
+		ssize_t got = fill(r, &zero, &zero);
+		if (got < 0)
+			return (int)got;
+	}
+	first_line = r->len ? (size_t)((const char *)(memchr(r->data, '\n', r->len)
+						       ? memchr(r->data, '\n', r->len)
+						       : r->data + r->len) - r->data) : 0;
+	is_mbox = !r->len || is_separator(r->data, first_line);
+	if (!is_mbox)
 		return pd__error(PD_ERR_NOT_ARCHIVE,
 				 "%s: not an mbox (it does not start with a \"From \" line); "
 				 "the kinds read are a public-inbox v2 inbox, a git epoch or v1 "
@@ -166,6 +265,7 @@ static mbox_reader *mbox_reader_alloc(const char *path)
 	mbox_reader *r = g_new0(mbox_reader, 1);
 
 	r->base.ops = &mbox_ops;
+	r->fd = -1;
 	r->buf = g_string_new(NULL);
 	r->path = g_strdup(path);
 	return r;
@@ -173,23 +273,21 @@ static mbox_reader *mbox_reader_alloc(const char *path)
 
 int pd__mbox_reader_new(pd__reader **out, const char *path)
 {
-	GError *gerr = NULL;
 	mbox_reader *r;
+	struct stat st;
 	int error;
 
 	*out = NULL;
 	r = mbox_reader_alloc(path);
-	r->file = g_mapped_file_new(path, FALSE, &gerr);
-	if (!r->file) {
-		error = pd__error(PD_ERR_IO, "%s: %s", path, gerr->message);
-		g_error_free(gerr);
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0 || fstat(r->fd, &st) != 0) {
+		error = pd__error(PD_ERR_IO, "%s: %s", path, g_strerror(errno));
 		mbox_free(&r->base);
 		return error;
 	}
-	r->data = g_mapped_file_get_contents(r->file);
-	r->len = g_mapped_file_get_length(r->file);
-	if (!r->data) /* an empty file maps to NULL: no messages */
-		r->data = "";
+	r->size = st.st_size;
+	r->window = g_string_sized_new(MBOX_CHUNK);
+	r->data = r->window->str;
 	if ((error = mbox_start(r, path)) < 0) {
 		mbox_free(&r->base);
 		return error;
@@ -208,6 +306,7 @@ int pd__mbox_reader_from_memory(pd__reader **out, const char *data, size_t len,
 	r = mbox_reader_alloc(name);
 	r->data = len ? data : "";
 	r->len = len;
+	r->eof = 1; /* all of it is here */
 	if ((error = mbox_start(r, name)) < 0) {
 		mbox_free(&r->base);
 		return error;

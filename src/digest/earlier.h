@@ -25,12 +25,11 @@ typedef struct pd__earlier_source {
 	int (*by_markers)(GPtrArray **out, const char *author, const char *version,
 			  int total, int64_t date, int64_t window, void *self);
 	/* the oldest earlier series with this identity (author, version,
-	 * patch count `expected`, and the cover's or first patch's title),
-	 * recorded before series id `before`.  (The state does not record
-	 * RFC marking: within one digest, mark.c compares it too.) */
+	 * patch count `expected`, RFC marking `rfc`, and the cover's or
+	 * first patch's title), recorded before series id `before` */
 	int (*same_series)(pd_earlier **out, const char *author, const char *version,
 			   const char *cover_title, const char *first_title,
-			   int64_t before, int expected, void *self);
+			   int64_t before, int expected, int rfc, void *self);
 	/* the newest earlier series of the same titles and author with
 	 * another version */
 	int (*other_version)(pd_earlier **out, const char *author, const char *version,
@@ -38,6 +37,11 @@ typedef struct pd__earlier_source {
 	void (*free)(void *self);
 	void *self;
 } pd__earlier_source;
+
+/* Whether series s is marked RFC: its cover's tags, else its first
+ * (lowest numbered) patch's (digest/mark.c).  Both sides of the
+ * interface use it: marking compares it, the state records it. */
+int pd__series_is_rfc(const pd_series *s);
 
 /* The source over `state` for the archive `archive_key` (state/earlier.c):
  * *out a new source, or NULL when the state has recorded nothing of that

@@ -28,7 +28,8 @@ static int ask_state(pd_earlier **out, const pd__earlier_source *l, const pd_ser
 	char *author = g_ascii_strdown(s->author->address, -1);
 	int error = same_version
 		? l->same_series(out, author, s->version, cover_title(s), first_title(s),
-				 s->continues ? s->continues->id : INT64_MAX, s->expected, l->self)
+				 s->continues ? s->continues->id : INT64_MAX, s->expected,
+				 pd__series_is_rfc(s), l->self)
 		: l->other_version(out, author, s->version, cover_title(s), first_title(s),
 				   l->self);
 	g_free(author);
@@ -121,7 +122,7 @@ static void index_add(GHashTable *index, const char *author, const char *title, 
 
 /* Whether series s is marked RFC: its cover's tags, else its first
  * (lowest numbered) patch's. */
-static int is_rfc(const pd_series *s)
+int pd__series_is_rfc(const pd_series *s)
 {
 	const pd_message *lead = s->cover ? s->cover : s->first_patch ? s->first_patch
 			       : s->n_patches ? s->patches[0] : NULL;
@@ -141,7 +142,8 @@ static long pick(const pd_report *r, const pd_series *s, GArray *list, int same_
 		int same = !strcmp(s->version, o->version);
 		if (!same_version && !same)
 			return (long)j;
-		if (same_version && same && o->expected == s->expected && is_rfc(o) == is_rfc(s))
+		if (same_version && same && o->expected == s->expected
+		    && pd__series_is_rfc(o) == pd__series_is_rfc(s))
 			return (long)j;
 	}
 	return -1;

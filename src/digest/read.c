@@ -11,6 +11,8 @@
  * batches per thread are in flight: memory stays flat however large the
  * archive.
  */
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include "digest/digest.h"
 #include "archive/archive.h"
@@ -61,12 +63,46 @@ static pd__blob_reader *check_out_reader(pool *p)
 }
 
 /* Runs on a pool thread (or the caller's, with one thread). */
+/* Each parsing thread gets an alternate signal stack, once: a program's
+ * handler for SIGSEGV can then still run when the thread's own stack is
+ * exhausted (GLib, failing to allocate, recurses into its logging until
+ * it is), so that such a run ends with its message (the CLI: exit 70),
+ * not a bare SIGSEGV.  No handler is installed here: that is the
+ * program's business. */
+#define ALT_STACK_SIZE (64 * 1024)
+
+static void alt_stack_free(gpointer stack)
+{
+	stack_t off = { .ss_flags = SS_DISABLE };
+
+	sigaltstack(&off, NULL);
+	free(stack);
+}
+
+static GPrivate alt_stack_key = G_PRIVATE_INIT(alt_stack_free);
+
+static void ensure_alt_stack(void)
+{
+	stack_t ss;
+
+	if (g_private_get(&alt_stack_key))
+		return;
+	ss.ss_sp = malloc(ALT_STACK_SIZE);
+	ss.ss_size = ALT_STACK_SIZE;
+	ss.ss_flags = 0;
+	if (ss.ss_sp && sigaltstack(&ss, NULL) == 0)
+		g_private_set(&alt_stack_key, ss.ss_sp);
+	else
+		free(ss.ss_sp);
+}
+
 static void parse_batch(gpointer data, gpointer user)
 {
 	batch *b = data;
 	pool *p = user;
 	pd__blob_reader *br = NULL;
 
+	ensure_alt_stack();
 	for (size_t i = 0; i < b->n; i++) {
 		entry *e = &b->entries[i];
 		const char *bytes = e->data;
@@ -143,7 +179,9 @@ static int take_oldest(pd_digest *d, GQueue *in_flight, pool *p, size_t *taken)
 /* Reads every entry of `it` into `d`; see the file comment. */
 static int read_all(pd_digest *d, pd_archive_iter *it)
 {
-	unsigned threads = d->opts.threads ? d->opts.threads : g_get_num_processors();
+	/* one per core, at most 8: past that the serial walk is the limit,
+	 * and each thread costs address space (a stack, a malloc arena) */
+	unsigned threads = d->opts.threads ? d->opts.threads : MIN(g_get_num_processors(), 8);
 	GThreadPool *workers = NULL;
 	GQueue in_flight = G_QUEUE_INIT;
 	pd__blob_ref ref;

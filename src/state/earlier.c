@@ -39,11 +39,11 @@ static int by_markers(GPtrArray **out, const char *author, const char *version, 
 
 static int same_series(pd_earlier **out, const char *author, const char *version,
 		       const char *cover_title, const char *first_title, int64_t before,
-		       int expected, void *self)
+		       int expected, int rfc, void *self)
 {
 	bound *b = self;
 	return found_ok(pd__state_same_series(out, b->state, b->archive_id, author, version,
-					      cover_title, first_title, before, expected));
+					      cover_title, first_title, before, expected, rfc));
 }
 
 static int other_version(pd_earlier **out, const char *author, const char *version,

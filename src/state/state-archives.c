@@ -22,8 +22,11 @@ static int read_position(pd_position **out, pd_state *s, int64_t archive_id)
 	int rc;
 
 	*out = NULL;
-	rc = sqlite3_prepare_v2(s->db, "SELECT epoch, commit_id FROM position"
-				" WHERE archive_id = ?1 ORDER BY epoch", -1, &st, NULL);
+	rc = sqlite3_prepare_v2(s->db, s->schema >= 2
+				? "SELECT epoch, commit_id, commit_time FROM position"
+				  " WHERE archive_id = ?1 ORDER BY epoch"
+				: "SELECT epoch, commit_id, 0 FROM position"
+				  " WHERE archive_id = ?1 ORDER BY epoch", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return pd__state_fail(s, rc, "reading the position");
 	sqlite3_bind_int64(st, 1, archive_id);
@@ -32,6 +35,7 @@ static int read_position(pd_position **out, pd_state *s, int64_t archive_id)
 		pd_epoch_position e = { 0 };
 		const char *hex = (const char *)sqlite3_column_text(st, 1);
 		e.epoch = (unsigned)sqlite3_column_int(st, 0);
+		e.commit_time = sqlite3_column_int64(st, 2);
 		g_strlcpy(e.commit, hex ? hex : "", sizeof(e.commit));
 		g_array_append_val(epochs, e);
 	}

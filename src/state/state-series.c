@@ -9,6 +9,7 @@
  */
 #include <string.h>
 #include "state/state.h"
+#include "digest/earlier.h"
 
 void pd_earlier_free(pd_earlier *e)
 {
@@ -176,7 +177,7 @@ cleanup:
 static int by_titles(pd_earlier **out, pd_state *s, pd__query q, int64_t archive_id,
 		     const char *author, const char *version,
 		     const char *cover_title, const char *first_title, int64_t before,
-		     int expected)
+		     int expected, int rfc)
 {
 	sqlite3_stmt *st;
 	int error;
@@ -195,6 +196,7 @@ static int by_titles(pd_earlier **out, pd_state *s, pd__query q, int64_t archive
 	if (q == Q_SAME_SERIES) {
 		sqlite3_bind_int64(st, 6, before);
 		sqlite3_bind_int(st, 7, expected);
+		sqlite3_bind_int(st, 8, rfc);
 	}
 	return load_first(out, s, st);
 }
@@ -202,10 +204,10 @@ static int by_titles(pd_earlier **out, pd_state *s, pd__query q, int64_t archive
 int pd__state_same_series(pd_earlier **out, pd_state *s, int64_t archive_id,
 			  const char *author, const char *version,
 			  const char *cover_title, const char *first_title, int64_t before,
-			  int expected)
+			  int expected, int rfc)
 {
 	return by_titles(out, s, Q_SAME_SERIES, archive_id, author, version,
-			 cover_title, first_title, before, expected);
+			 cover_title, first_title, before, expected, rfc);
 }
 
 int pd__state_other_version(pd_earlier **out, pd_state *s, int64_t archive_id,
@@ -213,7 +215,7 @@ int pd__state_other_version(pd_earlier **out, pd_state *s, int64_t archive_id,
 			    const char *cover_title, const char *first_title)
 {
 	return by_titles(out, s, Q_OTHER_VERSION, archive_id, author, version,
-			 cover_title, first_title, 0, 0);
+			 cover_title, first_title, 0, 0, 0);
 }
 
 /* ---- recording ---------------------------------------------------------- */
@@ -271,13 +273,14 @@ int pd_state_record_position(pd_state *s, const char *key, pd_archive_kind kind,
 		return error;
 	if ((error = ensure_archive(&archive_id, s, key, kind)) < 0)
 		return error;
-	if ((error = prepare(&st, s, "INSERT OR REPLACE INTO position (archive_id, epoch, commit_id)"
-				     " VALUES (?1, ?2, ?3)")) < 0)
+	if ((error = prepare(&st, s, "INSERT OR REPLACE INTO position (archive_id, epoch, commit_id,"
+			     " commit_time) VALUES (?1, ?2, ?3, ?4)")) < 0)
 		return error;
 	for (i = 0; i < position->n_epochs && error == PD_OK; i++) {
 		sqlite3_bind_int64(st, 1, archive_id);
 		sqlite3_bind_int(st, 2, (int)position->epochs[i].epoch);
 		sqlite3_bind_text(st, 3, position->epochs[i].commit, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, position->epochs[i].commit_time);
 		error = step_done(s, st, "recording the position");
 	}
 	sqlite3_finalize(st);
@@ -290,9 +293,13 @@ typedef struct {
 	int64_t archive_id, digest_id;
 } recorder;
 
-/* Remembers the series' messages, and what they refer to (number -1):
- * a message arriving later joins the series through either, as threading
- * does within one digest (patches may name a cover that comes after). */
+/* Remembers the series' messages, and what they answer (number -1): a
+ * message arriving later joins the series through either, as threading
+ * does within one digest (patches may name a cover that comes after).
+ * Of what a message refers to only its parent (In-Reply-To) and its
+ * thread's root (the oldest References entry) can be a message of this
+ * series still to come: the rest of a long References chain is older
+ * mail, and storing it all made a state of 150 MB from 2,000 patches. */
 static int record_messages(recorder *rec, int64_t series_id, const pd_series *ser)
 {
 	size_t i, j;
@@ -300,10 +307,17 @@ static int record_messages(recorder *rec, int64_t series_id, const pd_series *se
 
 	for (i = 0; i <= ser->n_patches && error == PD_OK; i++) {
 		const pd_message *m = i < ser->n_patches ? ser->patches[i] : ser->cover;
+		size_t n_refs = 0;
+		const char *ids[3];
 		if (!m)
 			continue;
-		for (j = 0; error == PD_OK && (j == 0 || m->references[j - 1]); j++) {
-			const char *id = j == 0 ? m->message_id : m->references[j - 1];
+		while (m->references[n_refs])
+			n_refs++;
+		ids[0] = m->message_id;
+		ids[1] = n_refs ? m->references[0] : NULL;
+		ids[2] = n_refs > 1 ? m->references[n_refs - 1] : NULL;
+		for (j = 0; j < 3 && error == PD_OK; j++) {
+			const char *id = ids[j];
 			int number = j > 0 ? -1 : m->kind == PD_KIND_COVER ? 0 : m->tags.number;
 			if (!id)
 				continue;
@@ -337,6 +351,7 @@ static int record_series(recorder *rec, const pd_series *ser, int64_t *id_out)
 	sqlite3_bind_int(rec->series, 8, ser->expected);
 	sqlite3_bind_int(rec->series, 9, ser->cover != NULL);
 	sqlite3_bind_int64(rec->series, 10, ser->last_date);
+	sqlite3_bind_int(rec->series, 11, pd__series_is_rfc(ser));
 	error = step_done(rec->s, rec->series, "recording a series");
 	*id_out = sqlite3_last_insert_rowid(rec->s->db);
 	return error;
@@ -399,7 +414,7 @@ int pd_state_record(pd_state *s, const char *key, pd_archive_kind kind,
 		goto cleanup;
 	if ((error = prepare(&rec.series, s, "INSERT INTO series (archive_id, digest_id, author,"
 			     " version, title, cover_title, first_title, expected, has_cover,"
-			     " last_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")) < 0
+			     " last_date, rfc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")) < 0
 	    || (error = prepare(&rec.message, s, "INSERT INTO series_message"
 				" (message_id, series_id, number) VALUES (?1, ?2, ?3)"
 				" ON CONFLICT DO UPDATE SET number = max(number, excluded.number)")) < 0

@@ -20,7 +20,9 @@
 #include "state/state.h"
 
 #define STATE_APPLICATION_ID 0x50446967   /* "PDig" */
-#define STATE_SCHEMA_VERSION 1
+/* 1: the first.  2: position.commit_time (to go on after a rewritten
+ * history), series.rfc (a repeat needs the same RFC marking). */
+#define STATE_SCHEMA_VERSION 2
 
 static const char schema[] =
 	"CREATE TABLE archive ("
@@ -29,6 +31,7 @@ static const char schema[] =
 	"CREATE TABLE position ("
 	"  archive_id INTEGER NOT NULL REFERENCES archive(id) ON DELETE CASCADE,"
 	"  epoch INTEGER NOT NULL, commit_id TEXT NOT NULL,"
+	"  commit_time INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (archive_id, epoch)) WITHOUT ROWID;"
 	"CREATE TABLE digest ("
 	"  id INTEGER PRIMARY KEY,"
@@ -43,7 +46,8 @@ static const char schema[] =
 	"  digest_id INTEGER NOT NULL REFERENCES digest(id) ON DELETE CASCADE,"
 	"  author TEXT NOT NULL, version TEXT NOT NULL, title TEXT NOT NULL,"
 	"  cover_title TEXT, first_title TEXT, expected INTEGER NOT NULL,"
-	"  has_cover INTEGER NOT NULL, last_date INTEGER NOT NULL);"
+	"  has_cover INTEGER NOT NULL, last_date INTEGER NOT NULL,"
+	"  rfc INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX series_by_author ON series(archive_id, author, version);"
 	"CREATE INDEX series_by_digest ON series(digest_id);"
 	"CREATE TABLE series_message ("
@@ -131,16 +135,22 @@ int pd__state_stmt(sqlite3_stmt **out, pd_state *s, pd__query q)
 		[Q_SAME_SERIES] =
 			"SELECT id FROM series WHERE archive_id = ?1 AND author = ?2"
 			" AND version = ?3 AND (cover_title = ?4 OR first_title = ?5)"
-			" AND id < ?6 AND expected = ?7 ORDER BY id LIMIT 1",
+			" AND id < ?6 AND expected = ?7 AND rfc = ?8 ORDER BY id LIMIT 1",
 		[Q_OTHER_VERSION] =
 			"SELECT id FROM series WHERE archive_id = ?1 AND author = ?2"
 			" AND version <> ?3 AND (cover_title = ?4 OR first_title = ?5)"
 			" ORDER BY id DESC LIMIT 1",
 	};
+	/* a schema 1 file read as it is knows no RFC marking */
+	static const char same_series_v1[] =
+		"SELECT id FROM series WHERE archive_id = ?1 AND author = ?2"
+		" AND version = ?3 AND (cover_title = ?4 OR first_title = ?5)"
+		" AND id < ?6 AND expected = ?7 AND ?8 = ?8 ORDER BY id LIMIT 1";
+	const char *text = q == Q_SAME_SERIES && s->schema < 2 ? same_series_v1 : sql[q];
 	int rc;
 
 	if (!s->stmt[q]) {
-		rc = sqlite3_prepare_v3(s->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[q], NULL);
+		rc = sqlite3_prepare_v3(s->db, text, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[q], NULL);
 		if (rc != SQLITE_OK)
 			return pd__state_fail(s, rc, "preparing a query");
 	}
@@ -187,6 +197,7 @@ char *pd_state_archive_key(const char *path)
 /* A reader of a state with nothing recorded reads an empty one in memory. */
 static int open_empty(pd_state *s)
 {
+	s->schema = STATE_SCHEMA_VERSION;
 	int rc;
 
 	sqlite3_close(s->db);
@@ -195,6 +206,42 @@ static int open_empty(pd_state *s)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db, schema, NULL, NULL, NULL);
 	return rc == SQLITE_OK ? PD_OK : pd__state_fail(s, rc, "opening");
+}
+
+/* Brings a file written by an older schema up to this one, in one write
+ * transaction (a crash leaves it as it was).  Each step adds what the
+ * newer schema has, with defaults that read as "not known then". */
+static int migrate(pd_state *s)
+{
+	static const char *const steps[] = {
+		/* 1 -> 2 */
+		"ALTER TABLE position ADD COLUMN commit_time INTEGER NOT NULL DEFAULT 0;"
+		"ALTER TABLE series ADD COLUMN rfc INTEGER NOT NULL DEFAULT 0;",
+	};
+	int64_t version = 0;
+	int error;
+
+	if (s->schema >= STATE_SCHEMA_VERSION)
+		return PD_OK;
+	if ((error = exec(s, "BEGIN IMMEDIATE", "upgrading the schema")) < 0)
+		return error;
+	/* another run may have upgraded it meanwhile */
+	error = pd__state_query_int(&version, s, "PRAGMA user_version", 0, "upgrading the schema");
+	for (int64_t v = version; error == PD_OK && v < STATE_SCHEMA_VERSION; v++)
+		error = exec(s, steps[v - 1], "upgrading the schema");
+	if (error == PD_OK && version < STATE_SCHEMA_VERSION) {
+		char *sql = g_strdup_printf("PRAGMA user_version = %d", STATE_SCHEMA_VERSION);
+		error = exec(s, sql, "upgrading the schema");
+		g_free(sql);
+	}
+	if (error == PD_OK)
+		error = exec(s, "COMMIT", "upgrading the schema");
+	if (error < 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return error;
+	}
+	s->schema = STATE_SCHEMA_VERSION;
+	return PD_OK;
 }
 
 /* Makes a new, empty file ours; a file with tables but not our id is
@@ -215,7 +262,8 @@ static int adopt_or_refuse(pd_state *s)
 			return pd__error(PD_ERR_STATE, "%s: written by a newer patchdigest (schema %lld; "
 					 "this one reads %d)",
 					 s->path, (long long)version, STATE_SCHEMA_VERSION);
-		return PD_OK;
+		s->schema = (int)version;
+		return s->read_only ? PD_OK : migrate(s);
 	}
 	if ((error = pd__state_query_int(&tables, s, "SELECT count(*) FROM sqlite_master", 0,
 					 "reading the schema")) < 0)
@@ -236,6 +284,9 @@ static int adopt_or_refuse(pd_state *s)
 					    schema, STATE_APPLICATION_ID, STATE_SCHEMA_VERSION);
 		error = exec(s, sql, "creating the schema");
 		g_free(sql);
+		s->schema = STATE_SCHEMA_VERSION;
+	} else if (error == PD_OK) {
+		s->schema = STATE_SCHEMA_VERSION; /* the other run made it */
 	}
 	if (error == PD_OK)
 		error = exec(s, "COMMIT", "creating the schema");

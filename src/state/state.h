@@ -27,6 +27,9 @@ struct pd_state {
 	char *path;
 	int read_only;
 	int in_transaction;
+	int schema;          /* the file's schema version (an older one is
+	                        read as it is by a read-only handle, and
+	                        migrated by a writing one) */
 	sqlite3_stmt *stmt[Q_COUNT];
 };
 
@@ -66,7 +69,7 @@ int pd__state_by_markers(GPtrArray **out, pd_state *state, int64_t archive_id,
 int pd__state_same_series(pd_earlier **out, pd_state *state, int64_t archive_id,
 			  const char *author, const char *version,
 			  const char *cover_title, const char *first_title,
-			  int64_t before, int expected);
+			  int64_t before, int expected, int rfc);
 int pd__state_other_version(pd_earlier **out, pd_state *state, int64_t archive_id,
 			    const char *author, const char *version,
 			    const char *cover_title, const char *first_title);
