@@ -42,6 +42,7 @@ static void watch_stop_signals(char *temp)
 	}
 }
 
+#if !defined(__SANITIZE_ADDRESS__)
 static void on_crash(int sig)
 {
 	static const char msg[] = "patchdigest: internal error: out of memory, or a crash "
@@ -57,6 +58,8 @@ static void on_crash(int sig)
 	(void)ignored;
 	_exit(70);
 }
+
+#endif
 
 void cli_on_crash_exit_70(void)
 {
