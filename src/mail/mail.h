@@ -125,6 +125,30 @@ char *pd__mail_message_id(const pd__mail *mail);
 
 /* Parses an RFC 5322 date; returns 0 when it cannot. */
 int pd__parse_date(const char *value, int64_t *when, int *tz_minutes);
+/* ---- trailers.c: "Tag-by: Name <address>" by b4's rules ---------------- */
+
+typedef struct {
+	char *tag;       /* as written: "Reviewed-by" */
+	char *value;     /* the value; a bare address without brackets */
+	char *extinfo;   /* "  # comment" or a "[note]" line as written, or NULL */
+	int is_person;   /* the value names a person: name and address below */
+	int is_utility;  /* Fixes, Link and the like */
+	char *name;      /* a person's name as written (quotes kept), or "" */
+	char *address;   /* a person's address, or NULL */
+} pd__trailer;
+
+/* The trailers of `text` (a commit message; with `followup`, a reply's
+ * text), in order: a new array of pd__trailer (g_ptr_array_unref() frees
+ * them).  trailers.c says which lines count. */
+GPtrArray *pd__find_trailers(const char *text, int followup);
+void pd__trailer_free(pd__trailer *t);
+
+/* Whether a reply's trailer speaks for its sender `from`, as b4 decides
+ * (addresses equal, or equal but for a +tag, or with domains one label
+ * apart; else the names).  A trailer that does not is reported, not
+ * counted.  Non-person trailers always match. */
+int pd__trailer_matches_sender(const pd__trailer *t, const pd_person *from);
+
 /* ---- message.c: git mailinfo, for the tests that hold us to git -------- */
 
 /* The fields `git mailinfo -u` prints and writes, computed by the same
