@@ -149,6 +149,22 @@ void pd__trailer_free(pd__trailer *t);
  * counted.  Non-person trailers always match. */
 int pd__trailer_matches_sender(const pd__trailer *t, const pd_person *from);
 
+/* ---- applied.c: "Applied, thanks!" and its kin --------------------------- */
+
+typedef struct {
+	char *tree;          /* the tree or branch named ("next", "kvm-x86 mmu",
+	                        "tip x86/urgent"), or NULL */
+	GPtrArray *commits;  /* commit ids named (char *), or NULL */
+	GArray *numbers;     /* patch numbers named (int); NULL or empty: the
+	                        whole of what the reply answers */
+} pd__applied;
+
+/* Whether a reply's text says that what it answers was applied, queued,
+ * merged or picked up (applied.c says which phrasings count: precision
+ * first); fills *out when it does (clear with pd__applied_clear()). */
+int pd__find_applied(pd__applied *out, const char *text);
+void pd__applied_clear(pd__applied *a);
+
 /* ---- message.c: git mailinfo, for the tests that hold us to git -------- */
 
 /* The fields `git mailinfo -u` prints and writes, computed by the same

@@ -1,0 +1,274 @@
+/*
+ * mail/applied.c - does a reply say that what it answers was applied?
+ *
+ * Precision comes first: a false "applied" misleads a reader, a missed
+ * one only leaves a series "discussed".  So only a statement counts, made
+ * at the start of a line of the reply's own text (quoted lines and the
+ * signature never count):
+ *
+ *  - a maintainer's: "Applied, thanks!", "Applied to next, thanks!",
+ *    "Thanks, applied.", "Queued, thanks.", "Queued 3+5, thanks.",
+ *    "Pushed, thanks!", "Picked up ...", "Series applied",
+ *    "Merged, thanks" -- a line that starts with the verb (after an
+ *    optional "Thanks,"), and is neither a question nor a promise;
+ *  - b4's thank-you message: that line, then "[n/N] subject" lines each
+ *    followed by "commit: <id>" or a commit URL: exactly those patches;
+ *  - patchwork-bot: "This series was applied to TREE" (or patch);
+ *  - tip-bot2: "The following commit has been merged into the BRANCH
+ *    branch of tip:" with its "Commit-ID:".
+ *
+ * Not applied: "will apply", "I'll apply", "can you apply", any line
+ * with a question mark, "does not apply", "doesn't apply", "fails to
+ * apply", "with this applied", "after applying", "applied ... and
+ * tested/verified/built" (a tester), the kernel test robot's "If your
+ * patch is applied to the wrong git tree", and bare "merged with ...".
+ */
+#include <string.h>
+#include <stdlib.h>
+#include "mail/mail.h"
+
+void pd__applied_clear(pd__applied *a)
+{
+	g_free(a->tree);
+	if (a->commits)
+		g_ptr_array_unref(a->commits);
+	if (a->numbers)
+		g_array_unref(a->numbers);
+	memset(a, 0, sizeof(*a));
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return !g_ascii_strncasecmp(s, prefix, strlen(prefix));
+}
+
+static int contains(const char *lower, const char *word)
+{
+	return strstr(lower, word) != NULL;
+}
+
+static void add_number(pd__applied *a, long n)
+{
+	int v = (int)n;
+
+	if (n < 0 || n > 100000)
+		return;
+	if (!a->numbers)
+		a->numbers = g_array_new(FALSE, FALSE, sizeof(int));
+	for (guint i = 0; i < a->numbers->len; i++)
+		if (g_array_index(a->numbers, int, i) == v)
+			return;
+	g_array_append_val(a->numbers, v);
+}
+
+static void add_commit(pd__applied *a, const char *id, size_t len)
+{
+	if (!a->commits)
+		a->commits = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(a->commits, g_strndup(id, len));
+}
+
+/* A commit id at `p`: 7 to 40 hex digits, then no more hex. */
+static size_t hex_id(const char *p)
+{
+	size_t n = 0;
+
+	while (g_ascii_isxdigit(p[n]))
+		n++;
+	return n >= 7 && n <= 40 ? n : 0;
+}
+
+/* "3+5", "1-3", "1,2,4", "1 and 3": patch numbers right after the verb. */
+static void numbers_after(pd__applied *a, const char *p)
+{
+	static const char *const counts[] = { "two", "three", "four", "five", "six", NULL };
+
+	while (*p == ' ')
+		p++;
+	/* "Applied first two cleanups" */
+	if (starts_with(p, "the first ") || starts_with(p, "first ")) {
+		const char *w = strstr(p, "first ") + 6;
+		long n = g_ascii_isdigit(*w) ? strtol(w, NULL, 10) : 0;
+		for (int i = 0; !n && counts[i]; i++)
+			if (starts_with(w, counts[i]))
+				n = i + 2;
+		for (long k = 1; k <= n; k++)
+			add_number(a, k);
+		return;
+	}
+	if (starts_with(p, "patches ") || starts_with(p, "patch "))
+		p = strchr(p, ' ') + 1;
+	while (g_ascii_isdigit(*p)) {
+		char *end;
+		long n = strtol(p, &end, 10);
+		if (*end == '-' && g_ascii_isdigit(end[1])) {
+			long m = strtol(end + 1, &end, 10);
+			for (long k = n; k <= m && k - n < 1000; k++)
+				add_number(a, k);
+		} else {
+			add_number(a, n);
+		}
+		p = end;
+		if (*p == '+' || *p == ',' || *p == '/')
+			p++;
+		else if (starts_with(p, " and "))
+			p += 5;
+		else
+			break;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+/* The tree a statement names: "to kvm-x86 mmu", "to arm64 (for-next/ffa)",
+ * up to ", thanks", "." or the end of the line. */
+static char *tree_after(const char *line)
+{
+	const char *lower_to = NULL, *p;
+	char *lower = g_ascii_strdown(line, -1), *tree;
+	size_t n;
+
+	if ((p = strstr(lower, " into ")))
+		lower_to = line + (p - lower) + 6;
+	else if ((p = strstr(lower, " to ")))
+		lower_to = line + (p - lower) + 4;
+	g_free(lower);
+	if (!lower_to)
+		return NULL;
+	while (*lower_to == ' ')
+		lower_to++;
+	if (starts_with(lower_to, "the ") && !starts_with(lower_to, "the following"))
+		lower_to += 4;
+	n = strcspn(lower_to, ",!;");
+	tree = g_strstrip(g_strndup(lower_to, n));
+	n = strlen(tree);
+	while (n && (tree[n - 1] == '.' || tree[n - 1] == ':'))
+		tree[--n] = '\0';
+	/* "with minor fixes" and the like are not part of the tree */
+	if ((p = strstr(tree, " with ")))
+		tree[p - tree] = '\0';
+	g_strstrip(tree);
+	if (!*tree || strlen(tree) > 80) {
+		g_free(tree);
+		return NULL;
+	}
+	return tree;
+}
+
+/* Is `line` (blanks trimmed) a maintainer's statement that something was
+ * applied?  Fills a->numbers from "Queued 3+5". */
+static int statement(pd__applied *a, const char *line)
+{
+	static const char *const verbs[] = {
+		"series applied", "applied", "queued", "pushed", "picked up", "picked", "merged,",
+		"merged into", "merged to", "now applied", "applied the series", NULL
+	};
+	static const char *const not_applied[] = {
+		"will apply", "i'll apply", "i will apply", "please apply", "can you apply",
+		"could you apply", "not apply", "n't apply", "fails to apply", "failed to apply",
+		"with this applied", "with the series applied", "with these applied",
+		"after applying", "patch is applied to the wrong", "applied on top of",
+		" and tested", " and verified", " and built", " and boot", " and ran",
+		"cleanly", "locally", "to my tree for testing", NULL
+	};
+	const char *p = line;
+	char *lower;
+	int hit = 0;
+
+	/* "Thanks, applied." */
+	if (starts_with(p, "thanks") || starts_with(p, "thank you")) {
+		size_t n = strcspn(p, ",!.");
+		if (p[n] && n <= 10)
+			p += n + 1;
+	}
+	while (*p == ' ')
+		p++;
+	for (int i = 0; verbs[i] && !hit; i++) {
+		size_t n = strlen(verbs[i]);
+		if (starts_with(p, verbs[i])
+		    && (!g_ascii_isalpha(p[n]) || verbs[i][n - 1] == ' '))
+			hit = (int)n;
+	}
+	if (!hit || strchr(line, '?'))
+		return 0;
+	lower = g_ascii_strdown(line, -1);
+	for (int i = 0; not_applied[i]; i++)
+		if (contains(lower, not_applied[i])) {
+			g_free(lower);
+			return 0;
+		}
+	g_free(lower);
+	numbers_after(a, p + hit);
+	return 1;
+}
+
+int pd__find_applied(pd__applied *out, const char *text)
+{
+	char **lines;
+	int found = 0, listed = 0;
+	const char *sig;
+	char *body;
+
+	memset(out, 0, sizeof(*out));
+	if (!text)
+		return 0;
+	sig = strstr(text, "\n-- \n");
+	body = sig ? g_strndup(text, sig - text) : g_strdup(text);
+	lines = g_strsplit(body, "\n", -1);
+	g_free(body);
+	for (size_t i = 0; lines[i]; i++) {
+		char *l = g_strstrip(lines[i]);
+		char *lower;
+		if (!*l || *l == '>')
+			continue;
+		lower = g_ascii_strdown(l, -1);
+		if (starts_with(lower, "this series was applied to ")
+		    || starts_with(lower, "this patch was applied to ")) {
+			/* patchwork-bot */
+			found = 1;
+			g_free(out->tree);
+			out->tree = tree_after(l);
+		} else if (starts_with(lower, "the following commit has been merged into the ")) {
+			/* tip-bot2: "... into the x86/urgent branch of tip:" */
+			const char *b = l + strlen("the following commit has been merged into the ");
+			const char *e = strstr(b, " branch");
+			found = 1;
+			g_free(out->tree);
+			out->tree = e ? g_strdup_printf("tip %.*s", (int)(e - b), b) : g_strdup("tip");
+		} else if (starts_with(lower, "commit-id:") || starts_with(lower, "commit:")) {
+			const char *id = strchr(l, ':') + 1;
+			size_t n;
+			while (*id == ' ')
+				id++;
+			if ((n = hex_id(id)) && found)
+				add_commit(out, id, n);
+		} else if (found && l[0] == '[' && g_ascii_isdigit(l[1])) {
+			/* b4 ty: "[2/3] subject" -- the next line names its commit */
+			long n = strtol(l + 1, NULL, 10);
+			const char *next = lines[i + 1] ? lines[i + 1] : "";
+			const char *id = strstr(next, "commit:");
+			const char *url = strstr(next, "/commit/");
+			if (id || url) {
+				/* a "commit:" line adds its id when it is read */
+				if (!id) {
+					const char *h = strstr(url, "id=") ? strstr(url, "id=") + 3 : url + 8;
+					size_t len = hex_id(h);
+					if (len)
+						add_commit(out, h, len);
+				}
+				if (!listed && out->numbers) /* the list says exactly which */
+					g_array_set_size(out->numbers, 0);
+				add_number(out, n);
+				listed = 1;
+			}
+		} else if (!found && statement(out, l)) {
+			found = 1;
+			out->tree = tree_after(l);
+		}
+		g_free(lower);
+	}
+	g_strfreev(lines);
+	if (!found)
+		pd__applied_clear(out);
+	return found;
+}
