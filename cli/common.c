@@ -57,7 +57,7 @@ static void on_diag(pd_diag_level level, const char *origin, const char *what, v
 	}
 	cli_error("%s: %s%s", origin && *origin ? origin : "(unknown)",
 		level == PD_DIAG_SKIPPED ? "skipped: "
-		: level == PD_DIAG_NOTE ? "note (nothing lost): "
+		: level == PD_DIAG_NOTE ? "note: "
 		: "damaged, read what could be: ", what);
 }
 

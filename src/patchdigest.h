@@ -115,6 +115,29 @@ typedef struct {
 PD_EXTERN int pd_subject_parse(pd_subject_info *out, const char *subject);
 PD_EXTERN void pd_subject_info_clear(pd_subject_info *info);
 
+/* A trailer a reply gives ("Reviewed-by: Name <address>"), by b4's rules. */
+typedef struct {
+	char *tag;            /* as written: "Reviewed-by" */
+	pd_person person;     /* whom it names */
+	int matches_sender;   /* the reply's sender speaks for it (b4's rule:
+	                         the address, else the name); a trailer that
+	                         does not is reported, never counted */
+} pd_trailer;
+
+/* What a reply says about what it answers: its trailers, and whether it
+ * says it was applied (docs/format.md says which phrasings count). */
+typedef struct {
+	pd_trailer *trailers; size_t n_trailers;
+	int applied;
+	char *applied_tree;       /* "next", "kvm-x86 mmu", or NULL */
+	char **applied_commits;   /* commit ids named, NULL-terminated; or NULL */
+	int *applied_numbers;     /* the patches named (b4's thank-you, "Queued
+	                             3+5"); none: all of what it answers */
+	size_t n_applied_numbers;
+} pd_reply_facts;
+
+PD_EXTERN void pd_reply_facts_free(pd_reply_facts *facts);
+
 typedef struct pd_message {
 	char *message_id;   /* without angle brackets; NULL when absent */
 	char **references;  /* In-Reply-To first, then References newest first,
@@ -142,6 +165,9 @@ typedef struct pd_message {
 	char *note;         /* something odd that lost nothing (a header the
 	                       digest reads given twice, saying the same), or
 	                       NULL: reported as PD_DIAG_NOTE, never damage */
+	pd_reply_facts *facts; /* a reply's trailers and "applied", or NULL
+	                       (read only for a reply whose subject has a
+	                       bracketed tag: replies to patches keep it) */
 } pd_message;
 
 typedef struct {
@@ -294,6 +320,25 @@ PD_EXTERN void pd_earlier_free(pd_earlier *earlier);
 
 PD_EXTERN const char *pd_series_status_to_string(pd_series_status status);
 
+/* What happened to a series by the end of the range (docs/format.md). */
+typedef enum {
+	PD_REVIEW_WAITING = 0,   /* no reviewer replied */
+	PD_REVIEW_DISCUSSED,     /* a reviewer replied */
+	PD_REVIEW_REVIEWED,      /* every patch has a Reviewed-by or Acked-by,
+	                            directly or through the cover letter */
+	PD_REVIEW_PARTLY_APPLIED,/* some of its patches were applied */
+	PD_REVIEW_APPLIED        /* every patch was applied */
+} pd_review_status;
+
+PD_EXTERN const char *pd_review_status_to_string(pd_review_status status);
+
+/* A trailer a reply gave, counted for one message of a series. */
+typedef struct {
+	const pd_message *on;       /* the patch or cover letter it is for */
+	const pd_message *reply;    /* the reply that gave it */
+	const pd_trailer *trailer;  /* in reply->facts */
+} pd_series_trailer;
+
 typedef struct {
 	/* The messages are the report's (pd_report.messages): valid until
 	 * pd_report_free(). */
@@ -323,6 +368,17 @@ typedef struct {
 	const pd_earlier *previous; /* else another version reported by an
 	                            earlier digest, the newest; else NULL */
 	int64_t first_date, last_date;
+	/* the review side: replies in the range that answer the series (a
+	 * reply answers the first patch or cover letter met walking up its
+	 * In-Reply-To chain through other replies) */
+	size_t n_replies;
+	size_t n_reviewers;       /* distinct reviewers among their senders */
+	int64_t first_review;     /* the first reviewer reply's date; 0: none */
+	pd_series_trailer *trailers; size_t n_trailers; /* counted trailers */
+	const pd_message **applied; size_t n_applied; /* replies saying applied */
+	pd_review_status review_status;
+	int needs_attention;      /* complete, not applied, no newer version,
+	                             no reviewer reply for stale_days */
 } pd_series;
 
 typedef struct {
@@ -341,7 +397,8 @@ typedef struct {
 	pd_series *series;    size_t n_series;    /* in posting order */
 	const pd_message **messages; size_t n_messages; /* unique, in archive order;
 	                      a reply keeps only message_id, references,
-	                      kind, dates, damaged (and the first List-Id):
+	                      sender, facts, kind, dates, damaged (and the
+	                      first List-Id):
 	                      its other strings are NULL, to keep memory flat.
 	                      Owned by the report and valid until
 	                      pd_report_free() (each is one block with
@@ -350,6 +407,13 @@ typedef struct {
 	size_t n_patches, n_covers, n_replies, n_duplicates, n_skipped;
 	size_t n_damaged;     /* read, but the MIME parser recovered from damage */
 	pd_earlier **earlier; size_t n_earlier;   /* what the series refer to */
+	/* reviewers: senders of replies to others' series (bots excluded),
+	 * counted by series replied to; key the lowercased address */
+	pd_tally *reviewers; size_t n_reviewers;
+	pd_tally *reviewer_domains; size_t n_reviewer_domains;
+	int64_t median_first_review; /* seconds from a series' first message
+	                             to its first reviewer reply, the median
+	                             over the series that had one; -1: none */
 } pd_report;
 
 typedef enum {
@@ -377,6 +441,8 @@ typedef struct {
 	pd_progress_cb progress;  /* NULL: none */
 	void *progress_payload;
 	size_t progress_every;    /* 0: every 1000 messages */
+	unsigned stale_days;      /* a series waits this long for a reviewer
+	                             before it needs attention; 0: 14 */
 	unsigned threads;         /* pd_digest_read(): threads parsing while
 	                             the caller's reads; 0: one per core, at
 	                             most 8 */

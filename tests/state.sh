@@ -128,7 +128,7 @@ cp "$tmp/v1.mbox" "$tmp/list.mbox"
 cp "$tmp/v2.mbox" "$tmp/list.mbox"
 "$PD" --state "$tmp/v.db" -f json "$tmp/list.mbox" >"$tmp/v2.json"
 "$PD" digest --record --state "$tmp/v.db" "$tmp/list.mbox" >"$tmp/v2.txt"
-grep -q "^Series: kvm: make it faster \[v2, 1/1 patches; v1 reported 2024-01-01\]" "$tmp/v2.txt" \
+grep -q "^Series: kvm: make it faster \[v2, 1/1 patches; v1 reported 2024-01-01[];]" "$tmp/v2.txt" \
 	&& ok "the patch list names the version reported before, and when" \
 	|| { nok "the patch list names the version reported before, and when"; grep Series "$tmp/v2.txt" | sed 's/^/#   /'; }
 grep -q "^Exist: \[RESEND PATCH\] kvm: make it faster" "$tmp/v2.txt" \

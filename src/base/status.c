@@ -78,6 +78,18 @@ const char *pd_series_status_to_string(pd_series_status status)
 	return "unknown";
 }
 
+const char *pd_review_status_to_string(pd_review_status status)
+{
+	switch (status) {
+	case PD_REVIEW_WAITING: return "waiting";
+	case PD_REVIEW_DISCUSSED: return "discussed";
+	case PD_REVIEW_REVIEWED: return "reviewed";
+	case PD_REVIEW_PARTLY_APPLIED: return "partly applied";
+	case PD_REVIEW_APPLIED: return "applied";
+	}
+	return "unknown";
+}
+
 void pd_free(void *ptr)
 {
 	g_free(ptr);

@@ -27,7 +27,7 @@ int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
 	d->name = g_strdup(d->opts.name);
 	d->lore_list = g_strdup(d->opts.lore_list);
 	d->opts.name = d->opts.lore_list = NULL;
-	d->messages = g_ptr_array_new_with_free_func(g_free); /* packed */
+	d->messages = g_ptr_array_new_with_free_func(pd__kept_free);
 	d->pool = g_string_chunk_new(64 * 1024);
 	d->ids = g_hash_table_new(g_str_hash, g_str_equal);
 	d->bodies = pd__body_store_new();
@@ -78,6 +78,7 @@ static int keep(pd_digest *d, pd_message *m)
 		g_free(kept);
 		kept = pd__message_pack(m, d->pool, 1);
 	}
+	m->facts = NULL; /* the kept copy owns them now */
 	pd_message_free(m);
 	if (kept->message_id)
 		g_hash_table_add(d->ids, kept->message_id);
@@ -140,67 +141,6 @@ int pd_digest_add_raw(pd_digest *d, const pd_raw_message *raw)
 		return PD_OK;
 	}
 	return pd__digest_take(d, m, raw->origin, raw->archive_time);
-}
-
-/* ---- tables ------------------------------------------------------------- */
-
-typedef struct {
-	GHashTable *index;  /* key -> position in rows */
-	GArray *rows;       /* pd_tally */
-} tally;
-
-static void tally_add(tally *t, const char *key, const char *display_if_new)
-{
-	gpointer pos;
-
-	if (g_hash_table_lookup_extended(t->index, key, NULL, &pos)) {
-		g_array_index(t->rows, pd_tally, GPOINTER_TO_UINT(pos)).count++;
-		return;
-	}
-	pd_tally row = { 1, g_strdup(key), g_strdup(display_if_new) };
-	g_hash_table_insert(t->index, row.key, GUINT_TO_POINTER(t->rows->len));
-	g_array_append_val(t->rows, row);
-}
-
-/* Count descending; ties keep first-seen order (the sort is stable). */
-static gint by_count(gconstpointer x, gconstpointer y)
-{
-	const pd_tally *a = x, *b = y;
-	return (a->count < b->count) - (a->count > b->count);
-}
-
-static pd_tally *tally_finish(tally *t, size_t *n)
-{
-	g_array_sort(t->rows, by_count);
-	*n = t->rows->len;
-	g_hash_table_destroy(t->index);
-	return (pd_tally *)g_array_free(t->rows, FALSE);
-}
-
-static void build_tables(pd_report *r)
-{
-	tally domains = { g_hash_table_new(g_str_hash, g_str_equal),
-			  g_array_new(FALSE, FALSE, sizeof(pd_tally)) };
-	tally people = { g_hash_table_new(g_str_hash, g_str_equal),
-			 g_array_new(FALSE, FALSE, sizeof(pd_tally)) };
-	size_t i;
-
-	for (i = 0; i < r->n_messages; i++) {
-		const pd_message *m = r->messages[i];
-		char *domain, *key, *display;
-		if (m->kind == PD_KIND_REPLY)
-			continue;
-		domain = pd__address_domain(m->author.address);
-		key = g_ascii_strdown(m->author.address, -1);
-		display = pd__person_display_quoted(&m->author);
-		tally_add(&domains, domain, domain);
-		tally_add(&people, key, display);
-		g_free(domain);
-		g_free(key);
-		g_free(display);
-	}
-	r->domains = tally_finish(&domains, &r->n_domains);
-	r->contributors = tally_finish(&people, &r->n_contributors);
 }
 
 /* ---- the list's name ---------------------------------------------------- */
@@ -270,6 +210,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	pd_report *r = &full->pub;
 	GPtrArray *keep = g_ptr_array_new_with_free_func((GDestroyNotify)pd_earlier_free);
 	pd__earlier_source *source = NULL;
+	pd__review_options review;
 	int error = PD_OK;
 	size_t i;
 
@@ -287,6 +228,9 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	d->bodies = NULL;
 	full->pool = d->pool;
 	d->pool = NULL;
+	review.stale_days = d->opts.stale_days;
+	review.diag = d->opts.diag;
+	review.diag_payload = d->opts.diag_payload;
 	pd_digest_free(d);
 
 	forgotten_re(r);
@@ -316,7 +260,11 @@ fail:
 		pd_report_free(r);
 		return error;
 	}
-	build_tables(r);
+	pd__build_tables(r);
+	{
+		pd__review_options ro = { review.stale_days, review.diag, review.diag_payload };
+		pd__review(r, &ro);
+	}
 	guess_list(r);
 	if (from_label)
 		r->from_label = g_strdup(from_label);
@@ -331,17 +279,6 @@ fail:
 	return PD_OK;
 }
 
-static void free_tallies(pd_tally *rows, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		g_free(rows[i].key);
-		g_free(rows[i].display);
-	}
-	g_free(rows);
-}
-
 void pd_report_free(pd_report *r)
 {
 	size_t i;
@@ -350,10 +287,12 @@ void pd_report_free(pd_report *r)
 		return;
 	pd__series_array_free(r->series, r->n_series);
 	for (i = 0; i < r->n_messages; i++)
-		g_free((gpointer)r->messages[i]); /* packed: one block */
+		pd__kept_free((gpointer)r->messages[i]);
 	g_free(r->messages);
-	free_tallies(r->domains, r->n_domains);
-	free_tallies(r->contributors, r->n_contributors);
+	pd__tallies_free(r->domains, r->n_domains);
+	pd__tallies_free(r->contributors, r->n_contributors);
+	pd__tallies_free(r->reviewers, r->n_reviewers);
+	pd__tallies_free(r->reviewer_domains, r->n_reviewer_domains);
 	g_free(r->name);
 	g_free(r->lore_list);
 	g_free(r->from_label);

@@ -45,6 +45,10 @@ typedef struct {
  * when `with_body`.  `m` is left as it was. */
 pd_message *pd__message_pack(const pd_message *m, GStringChunk *pool, int with_body);
 
+/* Frees a kept (packed) message: its block, and the reply facts it owns
+ * (the packer moves them from the parsed message).  NULL-safe. */
+void pd__kept_free(gpointer kept);
+
 /* ---- series.c ----------------------------------------------------------- */
 
 /* Groups the patches and covers of `msgs` (unique, posting order) into
@@ -70,6 +74,35 @@ int pd__drop_reported(pd_report *r, const pd__earlier_source *source);
  * new one, the other version shown before.  `source` may be NULL; the
  * pd_earlier records series point to are added to `keep`. */
 int pd__mark_series(pd_report *r, const pd__earlier_source *source, GPtrArray *keep);
+
+/* ---- tables.c: rows counted by key ------------------------------------- */
+
+typedef struct {
+	GHashTable *index;  /* key -> position in rows */
+	GArray *rows;       /* pd_tally */
+} pd__tally;
+
+void pd__tally_init(pd__tally *t);
+/* Counts one more for `key`; a new row shows `display_if_new` (copied). */
+void pd__tally_add(pd__tally *t, const char *key, const char *display_if_new);
+/* The rows, count descending, ties in first-seen order; frees the rest. */
+pd_tally *pd__tally_finish(pd__tally *t, size_t *n);
+void pd__tallies_free(pd_tally *rows, size_t n);
+/* The domain and contributor tables: patches and covers by author. */
+void pd__build_tables(pd_report *r);
+
+/* ---- review.c: what happened to each series ------------------------------ */
+
+typedef struct {
+	unsigned stale_days;  /* 0: 14 */
+	pd_diag_cb diag;      /* trailers a reply gives that its sender does
+	                         not speak for: PD_DIAG_NOTE (-v) */
+	void *diag_payload;
+} pd__review_options;
+
+/* Fills each series' review fields and the reviewer tables of `r`
+ * (grouped and marked).  Fails only on NOMEM. */
+int pd__review(pd_report *r, const pd__review_options *opts);
 
 /* ---- digest.c ---------------------------------------------------------- */
 

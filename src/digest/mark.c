@@ -67,7 +67,7 @@ int pd__drop_reported(pd_report *r, const pd__earlier_source *l)
 			error = l->reported_message(&seen, m->message_id, l->self);
 		if (seen) {
 			r->n_duplicates++;
-			g_free((gpointer)m); /* packed: one block */
+			pd__kept_free((gpointer)m);
 			continue;
 		}
 		r->messages[kept++] = m;

@@ -71,3 +71,13 @@ pd_message *pd__message_pack(const pd_message *m, GStringChunk *pool, int with_b
 #undef PACK
 	return p;
 }
+
+void pd__kept_free(gpointer kept)
+{
+	pd_message *m = kept;
+
+	if (!m)
+		return;
+	pd_reply_facts_free(m->facts);
+	g_free(m);
+}

@@ -413,7 +413,10 @@ void pd__series_array_free(pd_series *series, size_t n)
 
 	if (!series)
 		return;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		g_free(series[i].patches);
+		g_free(series[i].trailers);
+		g_free(series[i].applied);
+	}
 	g_free(series);
 }

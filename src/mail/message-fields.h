@@ -19,7 +19,8 @@
  *   reply  KEEP: a kept reply holds it; DROP: it does not (replies are
  *          half an archive; only what is read again stays); FIRST: only
  *          until a kept message had one (the List-Id, to name the list)
- * `references`, the one array, is walked by each place itself.
+ * `references`, the one array, and `facts`, a reply's (owned, moved into
+ * a kept copy), are handled by each place itself.
  */
 #ifndef PD_MAIL_MESSAGE_FIELDS_H
 #define PD_MAIL_MESSAGE_FIELDS_H
@@ -31,8 +32,8 @@
 	X(message_id,     POOL, KEEP)  \
 	X(subject,        OWN,  DROP)  \
 	X(tags.title,     OWN,  DROP)  \
-	X(sender.name,    POOL, DROP)  \
-	X(sender.address, POOL, DROP)  \
+	X(sender.name,    POOL, KEEP)  \
+	X(sender.address, POOL, KEEP)  \
 	X(author.name,    POOL, DROP)  \
 	X(author.address, POOL, DROP)  \
 	X(date_raw,       OWN,  DROP)  \
@@ -64,7 +65,8 @@
 	X(int64_t, archive_time)       \
 	X(unsigned, damaged)           \
 	X(char *, damage)              \
-	X(char *, note)
+	X(char *, note)                \
+	X(pd_reply_facts *, facts)
 
 #define PD__MEMBER_DECLARE(type, name) type name;
 struct pd__message_mirror { PD__MESSAGE_MEMBERS(PD__MEMBER_DECLARE) };

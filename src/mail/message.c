@@ -53,6 +53,114 @@ static void split_person(pd_person *p, const char *from)
 	}
 }
 
+/* A reply's own text, every text part converted to UTF-8 and joined;
+ * NULL when it carries a diff (a patch sent as a reply gives no
+ * follow-up trailers, as b4 reads it). */
+static char *reply_text(pd__mail *mail)
+{
+	size_t n, i;
+	int multipart;
+	const pd__text_part *parts = pd__mail_parts(mail, &n, &multipart);
+	GString *text = g_string_new(NULL);
+
+	for (i = 0; i < n; i++) {
+		size_t len;
+		char *u = pd__to_utf8(parts[i].data, parts[i].len, parts[i].charset, &len);
+		g_string_append_len(text, u, len);
+		if (len && u[len - 1] != '\n')
+			g_string_append_c(text, '\n');
+		g_free(u);
+	}
+	if (strstr(text->str, "\ndiff --git ") || g_str_has_prefix(text->str, "diff --git ")) {
+		g_string_free(text, TRUE);
+		return NULL;
+	}
+	return g_string_free(text, FALSE);
+}
+
+/* "Reviewed-by", "Acked-by", "Tested-by": a review's trailers are the
+ * person trailers whose tag ends in "-by". */
+static int is_by_tag(const pd__trailer *t)
+{
+	size_t n = strlen(t->tag);
+	return t->is_person && n > 3 && !g_ascii_strcasecmp(t->tag + n - 3, "-by");
+}
+
+/* What a reply says about what it answers: its follow-up trailers (each
+ * marked as its sender's or not) and an "applied".  NULL when it says
+ * neither. */
+static pd_reply_facts *reply_facts(pd__mail *mail, const pd_person *sender)
+{
+	char *text = reply_text(mail);
+	GPtrArray *trailers;
+	pd_reply_facts *f;
+	pd__applied applied;
+	int said_applied;
+
+	if (!text)
+		return NULL;
+	trailers = pd__find_trailers(text, 1);
+	said_applied = pd__find_applied(&applied, text);
+	g_free(text);
+	if (!said_applied) {
+		/* only person trailers that end in "-by" are the review's */
+		for (guint i = trailers->len; i-- > 0;)
+			if (!is_by_tag(g_ptr_array_index(trailers, i)))
+				g_ptr_array_remove_index(trailers, i);
+		if (!trailers->len) {
+			g_ptr_array_unref(trailers);
+			return NULL;
+		}
+	}
+	f = g_new0(pd_reply_facts, 1);
+	f->trailers = g_new0(pd_trailer, trailers->len + 1);
+	for (guint i = 0; i < trailers->len; i++) {
+		pd__trailer *t = g_ptr_array_index(trailers, i);
+		pd_trailer *o;
+		if (!is_by_tag(t))
+			continue;
+		o = &f->trailers[f->n_trailers++];
+		o->tag = g_strdup(t->tag);
+		o->person.name = g_strdup(t->name);
+		o->person.address = g_strdup(t->address);
+		o->matches_sender = pd__trailer_matches_sender(t, sender);
+	}
+	g_ptr_array_unref(trailers);
+	if (said_applied) {
+		f->applied = 1;
+		f->applied_tree = applied.tree;
+		applied.tree = NULL;
+		if (applied.commits && applied.commits->len) {
+			g_ptr_array_add(applied.commits, NULL);
+			f->applied_commits = (char **)g_ptr_array_free(applied.commits, FALSE);
+			applied.commits = NULL;
+		}
+		if (applied.numbers && applied.numbers->len) {
+			f->n_applied_numbers = applied.numbers->len;
+			f->applied_numbers = (int *)g_array_free(applied.numbers, FALSE);
+			applied.numbers = NULL;
+		}
+		pd__applied_clear(&applied);
+	}
+	return f;
+}
+
+void pd_reply_facts_free(pd_reply_facts *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n_trailers; i++) {
+		g_free(f->trailers[i].tag);
+		g_free(f->trailers[i].person.name);
+		g_free(f->trailers[i].person.address);
+	}
+	g_free(f->trailers);
+	g_free(f->applied_tree);
+	g_strfreev(f->applied_commits);
+	g_free(f->applied_numbers);
+	g_free(f);
+}
+
 /* The first address of To:, for guessing the list when no List-Id says. */
 static char *first_to_address(const pd__mail *mail)
 {
@@ -264,6 +372,12 @@ int pd_message_parse(pd_message **out, const char *data, size_t len,
 		}
 		pd__body_clear(&body);
 	}
+	/* a reply to a patch (its subject keeps a bracketed tag, as
+	 * "Re: [PATCH v2 3/5]" and tip-bot2's "[tip: x86/urgent]" do): what
+	 * it says about what it answers; other replies' bodies are never
+	 * decoded */
+	if (m->kind == PD_KIND_REPLY && strchr(m->subject, '['))
+		m->facts = reply_facts(mail, &m->sender);
 	/* the list is guessed from where patches went; a reply's long To:
 	 * and Cc: lists are not worth decoding */
 	if (m->kind != PD_KIND_REPLY)
@@ -285,6 +399,7 @@ void pd_message_free(pd_message *m)
 	PD__MESSAGE_STRINGS(FREE_STRING)
 #undef FREE_STRING
 	g_strfreev(m->references);
+	pd_reply_facts_free(m->facts);
 	g_free(m);
 }
 

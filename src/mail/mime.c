@@ -191,8 +191,8 @@ static void settle_conflicts(pd__mail *mail)
 				mail->note = g_string_new(NULL);
 			else
 				g_string_append(mail->note, "; ");
-			g_string_append_printf(mail->note, "%s given %d times, saying the same",
-					       c->name, seen);
+			g_string_append_printf(mail->note, "%s given %d times, saying the same "
+					       "(nothing lost)", c->name, seen);
 		} else {
 			add_damage(mail, "conflicting headers", c->offset, c->name);
 		}

@@ -97,6 +97,44 @@ static void history_note(GString *out, const pd_report *r, const pd_series *s)
 	g_free(day);
 }
 
+/* "; reviewed: 3 replies, Reviewed-by 2, Acked-by 1; applied to next":
+ * what happened to series s, for its heading in the patch list. */
+static void review_note(GString *out, const pd_series *s)
+{
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *tags = g_ptr_array_new();
+	const char *tree = NULL;
+
+	g_string_append_printf(out, "; %s", pd_review_status_to_string(s->review_status));
+	if (s->n_replies)
+		g_string_append_printf(out, ": %zu repl%s", s->n_replies, s->n_replies == 1 ? "y" : "ies");
+	/* trailers by tag, in the order first given */
+	for (size_t i = 0; i < s->n_trailers; i++) {
+		const char *tag = s->trailers[i].trailer->tag;
+		if (!g_hash_table_contains(seen, tag)) {
+			g_hash_table_insert(seen, (gpointer)tag, GINT_TO_POINTER(1));
+			g_ptr_array_add(tags, (gpointer)tag);
+		} else {
+			g_hash_table_insert(seen, (gpointer)tag,
+					    GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(seen, tag)) + 1));
+		}
+	}
+	for (guint i = 0; i < tags->len; i++) {
+		const char *tag = g_ptr_array_index(tags, i);
+		g_string_append(out, s->n_replies || i ? ", " : ": ");
+		text(out, tag);
+		g_string_append_printf(out, " %d", GPOINTER_TO_INT(g_hash_table_lookup(seen, tag)));
+	}
+	for (size_t i = 0; i < s->n_applied && !tree; i++)
+		tree = s->applied[i]->facts->applied_tree;
+	if (tree) {
+		g_string_append(out, "; applied to ");
+		text(out, tree);
+	}
+	g_ptr_array_free(tags, TRUE);
+	g_hash_table_destroy(seen);
+}
+
 static void patch_list(pd__sink *sink, const pd_report *r)
 {
 	GString *out = sink->buf;
@@ -110,6 +148,7 @@ static void patch_list(pd__sink *sink, const pd_report *r)
 		g_string_append_printf(out, " [v%s, %d/%d patches%s", s->version, s->received,
 				       s->expected, s->complete ? "" : ", incomplete");
 		history_note(out, r, s);
+		review_note(out, s);
 		g_string_append(out, "]\n");
 		if (s->cover) {
 			text(out, s->cover->subject);
@@ -152,6 +191,83 @@ static int commit_messages(pd__sink *sink, const pd_report *r)
 	return error;
 }
 
+/* Every applied reply in the range: the series' title and author, which
+ * patches, where, by whom, when. */
+static void applied_section(pd__sink *sink, const pd_report *r)
+{
+	GString *out = sink->buf;
+	size_t n = 0;
+
+	g_string_append(out, "\n===== Applied in this time period =====\n\n");
+	for (size_t i = 0; i < r->n_series; i++) {
+		const pd_series *s = &r->series[i];
+		for (size_t k = 0; k < s->n_applied; k++) {
+			const pd_message *a = s->applied[k];
+			const pd_reply_facts *f = a->facts;
+			char *who = pd__person_display_plain(&a->sender), *day = day_of(a->date);
+			char *author = pd__person_display_plain(s->author);
+			pd__sink_flush(sink, 0);
+			text(out, s->title);
+			g_string_append(out, " (");
+			text(out, author);
+			g_string_append(out, "): ");
+			if (f->n_applied_numbers) {
+				g_string_append(out, f->n_applied_numbers == 1 ? "patch " : "patches ");
+				for (size_t j = 0; j < f->n_applied_numbers; j++)
+					g_string_append_printf(out, "%s%d", j ? "," : "", f->applied_numbers[j]);
+			} else {
+				g_string_append(out, "all");
+			}
+			if (f->applied_tree) {
+				g_string_append(out, " to ");
+				text(out, f->applied_tree);
+			}
+			g_string_append(out, " by ");
+			text(out, who);
+			g_string_append_printf(out, ", %s\n", day);
+			g_free(who);
+			g_free(day);
+			g_free(author);
+			n++;
+		}
+	}
+	if (!n)
+		g_string_append(out, "Nothing was applied in this time period.\n");
+}
+
+/* The series that wait for a reviewer: complete, not applied, no newer
+ * version, no reviewer reply for stale_days; oldest first. */
+static void attention_section(pd__sink *sink, const pd_report *r)
+{
+	GString *out = sink->buf;
+	int64_t end = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n_series; i++)
+		if (r->series[i].last_date > end)
+			end = r->series[i].last_date;
+	g_string_append(out, "\n===== Needs attention =====\n\n");
+	for (size_t i = 0; i < r->n_series; i++) {
+		const pd_series *s = &r->series[i];
+		char *author, *day;
+		if (!s->needs_attention)
+			continue;
+		author = pd__person_display_plain(s->author);
+		day = day_of(s->first_date);
+		pd__sink_flush(sink, 0);
+		text(out, s->title);
+		g_string_append(out, " (");
+		text(out, author);
+		g_string_append_printf(out, "): posted %s, no reviewer for %lld days\n", day,
+				       (long long)((end - s->first_date) / 86400));
+		g_free(author);
+		g_free(day);
+		n++;
+	}
+	if (!n)
+		g_string_append(out, "Nothing needs attention.\n");
+}
+
 int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload)
 {
 	pd__sink sink;
@@ -179,8 +295,22 @@ int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload
 		text(s, r->contributors[i].display);
 		g_string_append_c(s, '\n');
 	}
+	g_string_append(s, "\nTop 15 reviewers (replies to others' patches)\n\n");
+	for (i = 0; i < r->n_reviewers && i < TOP_ROWS; i++) {
+		g_string_append_printf(s, "%7u  ", r->reviewers[i].count);
+		text(s, r->reviewers[i].display);
+		g_string_append_c(s, '\n');
+	}
+	g_string_append(s, "\nTop 15 reviewer Email domains\n\n");
+	for (i = 0; i < r->n_reviewer_domains && i < TOP_ROWS; i++) {
+		g_string_append_printf(s, "%7u ", r->reviewer_domains[i].count);
+		text(s, r->reviewer_domains[i].display);
+		g_string_append_c(s, '\n');
+	}
 	g_string_append(s, "\n===== Patch list in this time period =====\n\n");
 	patch_list(&sink, r);
+	applied_section(&sink, r);
+	attention_section(&sink, r);
 	g_string_append(s, "\n===== Patch Commit Messages ====\n\n");
 	error = commit_messages(&sink, r);
 	return pd__sink_finish(&sink, error);

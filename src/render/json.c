@@ -65,9 +65,54 @@ static json_t *link_for(const pd_report *r, const pd_message *m)
 	return v;
 }
 
+/* The trailers counted for `m`, one of s's messages (a cover letter's
+ * are listed on it, not copied to its patches). */
+static json_t *trailers_of(const pd_series *s, const pd_message *m)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; s && i < s->n_trailers; i++) {
+		const pd_series_trailer *t = &s->trailers[i];
+		if (t->on != m)
+			continue;
+		json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:o, s:o}",
+						   "tag", jstr(t->trailer->tag),
+						   "name", jstr(t->trailer->person.name),
+						   "address", jstr(t->trailer->person.address),
+						   "message_id", str_or_null(t->reply->message_id),
+						   "date", date_or_null(t->reply->date)));
+	}
+	return a;
+}
+
+/* An applied reply: who, when, where, which commits and patches. */
+static json_t *applied_of(const pd_message *reply)
+{
+	const pd_reply_facts *f = reply->facts;
+	json_t *o = json_object(), *commits = json_array(), *patches;
+
+	json_object_set_new(o, "message_id", str_or_null(reply->message_id));
+	json_object_set_new(o, "date", date_or_null(reply->date));
+	json_object_set_new(o, "by", person(&reply->sender));
+	json_object_set_new(o, "tree", str_or_null(f->applied_tree));
+	for (size_t i = 0; f->applied_commits && f->applied_commits[i]; i++)
+		json_array_append_new(commits, jstr(f->applied_commits[i]));
+	json_object_set_new(o, "commits", commits);
+	if (f->n_applied_numbers) {
+		patches = json_array();
+		for (size_t i = 0; i < f->n_applied_numbers; i++)
+			json_array_append_new(patches, json_integer(f->applied_numbers[i]));
+	} else {
+		patches = json_string("all");
+	}
+	json_object_set_new(o, "patches", patches);
+	return o;
+}
+
 /* `m` as JSON; with its commit message when `with_body`, read back from
  * the report's store (*error set when that fails). */
-static json_t *message(const pd_report *r, const pd_message *m, int with_body, int *error)
+static json_t *message(const pd_report *r, const pd_series *s, const pd_message *m,
+		       int with_body, int *error)
 {
 	json_t *o = json_object();
 	char *body = NULL;
@@ -82,6 +127,7 @@ static json_t *message(const pd_report *r, const pd_message *m, int with_body, i
 	json_object_set_new(o, "sender", person(&m->sender));
 	json_object_set_new(o, "link", link_for(r, m));
 	json_object_set_new(o, "origin", jstr(m->origin));
+	json_object_set_new(o, "trailers", trailers_of(s, m));
 	if (with_body) {
 		int e = pd_report_commit_message(&body, r, m);
 		if (e < 0)
@@ -159,9 +205,22 @@ static json_t *series(const pd_report *r, const pd_series *s, int *error)
 		json_object_set_new(o, "previous_version", earlier_here(r, s->previous_as));
 	else if (s->previous)
 		json_object_set_new(o, "previous_version", earlier_digest(s->previous));
-	json_object_set_new(o, "cover", s->cover ? message(r, s->cover, shown, error) : json_null());
+	json_object_set_new(o, "review_status",
+			    json_string(pd_review_status_to_string(s->review_status)));
+	json_object_set_new(o, "replies", json_integer((json_int_t)s->n_replies));
+	json_object_set_new(o, "reviewers", json_integer((json_int_t)s->n_reviewers));
+	json_object_set_new(o, "first_review", s->first_review ? date_or_null(s->first_review)
+							      : json_null());
+	json_object_set_new(o, "needs_attention", json_boolean(s->needs_attention));
+	{
+		json_t *applied = json_array();
+		for (i = 0; i < s->n_applied; i++)
+			json_array_append_new(applied, applied_of(s->applied[i]));
+		json_object_set_new(o, "applied", applied);
+	}
+	json_object_set_new(o, "cover", s->cover ? message(r, s, s->cover, shown, error) : json_null());
 	for (i = 0; i < s->n_patches; i++)
-		json_array_append_new(patches, message(r, s->patches[i],
+		json_array_append_new(patches, message(r, s, s->patches[i],
 						       shown && s->patches[i] == s->first_patch, error));
 	json_object_set_new(o, "patches", patches);
 	return o;
@@ -214,6 +273,33 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 	json_object_set_new(root, "domains", tallies(r->domains, r->n_domains, "domain"));
 	json_object_set_new(root, "contributors",
 			    tallies(r->contributors, r->n_contributors, "address"));
+	json_object_set_new(root, "reviewers", tallies(r->reviewers, r->n_reviewers, "address"));
+	json_object_set_new(root, "reviewer_domains",
+			    tallies(r->reviewer_domains, r->n_reviewer_domains, "domain"));
+	json_object_set_new(root, "median_first_review",
+			    r->median_first_review >= 0 ? json_integer(r->median_first_review)
+							: json_null());
+	{
+		json_t *applied = json_array(), *attention = json_array();
+		for (i = 0; i < r->n_series; i++) {
+			const pd_series *s = &r->series[i];
+			for (size_t k = 0; k < s->n_applied; k++) {
+				json_t *a = applied_of(s->applied[k]);
+				json_object_set_new(a, "series", json_integer((json_int_t)i));
+				json_object_set_new(a, "title", jstr(s->title));
+				json_array_append_new(applied, a);
+			}
+			if (s->needs_attention)
+				json_array_append_new(attention, json_pack("{s:i, s:o, s:o, s:o}",
+					"series", (json_int_t)i, "title", jstr(s->title),
+					"author", person(s->author), "since", date_or_null(s->first_date)));
+		}
+		json_object_set_new(root, "applied", applied);
+		json_object_set_new(root, "needs_attention", attention);
+	}
+	/* pull requests are read as pull requests (never as postings), not
+	 * listed yet: issue 14 */
+	json_object_set_new(root, "pull_requests", json_array());
 	/* the document with an empty "series" array, which is last: the
 	 * series are written into it one by one */
 	json_object_set_new(root, "series", json_array());
