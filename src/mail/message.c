@@ -53,15 +53,55 @@ static void split_person(pd_person *p, const char *from)
 	}
 }
 
+/* A look at a reply's own lines (unquoted, above the signature) before
+ * any parsing or conversion (the bytes as sent: every charset a list
+ * sees is ASCII in what is looked for): does one hold a "-by:" trailer, or start as an applied
+ * statement can?  Most replies hold neither, and the parsers, which
+ * split and copy lines, need not run on them. */
+static void glance(const char *text, size_t size, int *trailers, int *applied)
+{
+	static const char *const starts[] = {
+		"applied", "queued", "pushed", "picked", "merged", "series applied", "now applied",
+		"thanks", "thank you", "this series was", "this patch was", "the following commit", NULL
+	};
+	const char *p = text, *end = text + size;
+
+	while (p < end && !(*trailers && *applied)) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *l = p;
+		while (l < p + len && (*l == ' ' || *l == '\t'))
+			l++;
+		if (len == 3 && !memcmp(p, "-- ", 3))
+			break; /* the signature */
+		if (l < p + len && *l != '>') {
+			const char *c = memchr(l, ':', p + len - l);
+			if (c && c - l >= 3 && !g_ascii_strncasecmp(c - 3, "-by", 3))
+				*trailers = 1;
+			for (int i = 0; starts[i] && !*applied; i++)
+				*applied = !g_ascii_strncasecmp(l, starts[i], strlen(starts[i]));
+		}
+		p += len + (nl ? 1 : 0);
+	}
+}
+
 /* A reply's own text, every text part converted to UTF-8 and joined;
- * NULL when it carries a diff (a patch sent as a reply gives no
- * follow-up trailers, as b4 reads it). */
-static char *reply_text(pd__mail *mail)
+ * NULL when a glance finds nothing worth parsing, or when it carries a
+ * diff (a patch sent as a reply gives no follow-up trailers, as b4
+ * reads it). */
+static char *reply_text(pd__mail *mail, int *may_trail, int *may_apply)
 {
 	size_t n, i;
 	int multipart;
 	const pd__text_part *parts = pd__mail_parts(mail, &n, &multipart);
-	GString *text = g_string_new(NULL);
+	GString *text;
+
+	*may_trail = *may_apply = 0;
+	for (i = 0; i < n; i++)
+		glance(parts[i].data, parts[i].len, may_trail, may_apply);
+	if (!*may_trail && !*may_apply)
+		return NULL;
+	text = g_string_new(NULL);
 
 	for (i = 0; i < n; i++) {
 		size_t len;
@@ -91,16 +131,19 @@ static int is_by_tag(const pd__trailer *t)
  * neither. */
 static pd_reply_facts *reply_facts(pd__mail *mail, const pd_person *sender)
 {
-	char *text = reply_text(mail);
+	int may_trail, may_apply;
+	char *text = reply_text(mail, &may_trail, &may_apply);
 	GPtrArray *trailers;
 	pd_reply_facts *f;
 	pd__applied applied;
-	int said_applied;
+	int said_applied = 0;
 
 	if (!text)
 		return NULL;
-	trailers = pd__find_trailers(text, 1);
-	said_applied = pd__find_applied(&applied, text);
+	trailers = may_trail ? pd__find_trailers(text, 1)
+			     : g_ptr_array_new_with_free_func((GDestroyNotify)pd__trailer_free);
+	if (may_apply)
+		said_applied = pd__find_applied(&applied, text);
 	g_free(text);
 	if (!said_applied) {
 		/* only person trailers that end in "-by" are the review's */
