@@ -198,3 +198,42 @@ int pd__parse_date(const char *value, int64_t *when, int *tz_minutes)
 	g_date_time_unref(dt);
 	return 1;
 }
+
+/* What a value of header `name` says, for comparing repeats: the
+ * Message-IDs of an ID header (Gnus adds "(X's message of DATE)" to a
+ * second In-Reply-To:), else the value without quotes, blanks folded,
+ * and lowercased for MIME's own headers. */
+char *pd__header_meaning(const char *name, const char *value)
+{
+	GString *s = g_string_new(NULL);
+	const char *p;
+	/* MIME's own values ignore case; a name or a subject does not */
+	int fold_case = !g_ascii_strncasecmp(name, "Content-", 8)
+		     || !g_ascii_strcasecmp(name, "MIME-Version");
+
+	if (!g_ascii_strcasecmp(name, "In-Reply-To") || !g_ascii_strcasecmp(name, "References")
+	    || !g_ascii_strcasecmp(name, "Message-ID")) {
+		for (p = value; (p = strchr(p, '<')); ) {
+			const char *gt = strchr(p, '>');
+			if (!gt)
+				break;
+			g_string_append_len(s, p, gt + 1 - p);
+			p = gt + 1;
+		}
+		if (s->len)
+			return g_string_free(s, FALSE);
+	}
+	for (p = value; *p; p++) {
+		if (*p == '"')
+			continue;
+		if (g_ascii_isspace(*p)) {
+			if (s->len && s->str[s->len - 1] != ' ')
+				g_string_append_c(s, ' ');
+			continue;
+		}
+		g_string_append_c(s, fold_case ? g_ascii_tolower(*p) : *p);
+	}
+	while (s->len && s->str[s->len - 1] == ' ')
+		g_string_truncate(s, s->len - 1);
+	return g_string_free(s, FALSE);
+}

@@ -22,6 +22,11 @@ char *pd__header_unfold(const char *raw);
  * valid, else as `fallback_charset` or Latin-1) into UTF-8.  New string. */
 char *pd__header_decode(const char *unfolded, const char *fallback_charset);
 
+/* What a value of header `name` says, for telling whether a header given
+ * twice said the same: its Message-IDs for an ID header, else the value
+ * without quotes, blanks folded, lowercased for MIME's own.  New string. */
+char *pd__header_meaning(const char *name, const char *value);
+
 /* Turns every run of blanks into one space, in place (git cleanup_space). */
 void pd__cleanup_space(GString *s);
 
