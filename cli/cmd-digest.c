@@ -32,6 +32,8 @@ static const char usage[] =
 "                         digests reported become Exist/Skip\n"
 "      --record           record this digest in the state (its series and,\n"
 "                         for git archives, its end as the next start)\n"
+"      --stale-days N     a series with no reviewer for N days needs\n"
+"                         attention (default 14)\n"
 "      --wait SECONDS     wait this long for another recording run (30)\n"
 "  -q, --quiet            do not report skipped or damaged messages\n"
 "  -v, --verbose          also report oddities that lost nothing (a header\n"
@@ -63,6 +65,7 @@ int cmd_digest(int argc, char **argv)
 		{ "state", required_argument, NULL, 'T' },
 		{ "record", no_argument, NULL, 'R' },
 		{ "wait", required_argument, NULL, 'W' },
+		{ "stale-days", required_argument, NULL, 'A' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-progress", no_argument, NULL, 'P' },

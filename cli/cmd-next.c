@@ -25,6 +25,8 @@ static const char usage[] =
 "      --since DATE       leave out messages before DATE\n"
 "      --state FILE       the state database (default:\n"
 "                         $XDG_STATE_HOME/patchdigest/state.sqlite3)\n"
+"      --stale-days N     a series with no reviewer for N days needs\n"
+"                         attention (default 14)\n"
 "      --wait SECONDS     wait this long for another run on the same state\n"
 "                         (default 30; 0: stop at once)\n"
 "  -f, --format FORMAT    classic (default) or json\n"
@@ -51,6 +53,7 @@ int cmd_next(int argc, char **argv)
 		{ "until", required_argument, NULL, 'U' },
 		{ "state", required_argument, NULL, 'T' },
 		{ "wait", required_argument, NULL, 'W' },
+		{ "stale-days", required_argument, NULL, 'A' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "name", required_argument, NULL, 'n' },

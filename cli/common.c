@@ -387,6 +387,15 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 		return 1;
 	}
 	case 'T': run->state_path = arg; run->use_state = 1; return 1;
+	case 'A': {
+		long days = strtol(arg, &end, 10);
+		if (*end || end == arg || days < 1 || days > 3650) {
+			cli_error("--stale-days takes days (1 to 3650), not '%s'", arg);
+			return -1;
+		}
+		run->opts.stale_days = (unsigned)days;
+		return 1;
+	}
 	case 'W': {
 		long seconds = strtol(arg, &end, 10);
 		if (*end || end == arg || seconds < 0 || seconds > 86400) {
