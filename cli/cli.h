@@ -18,6 +18,7 @@ enum {
 };
 
 #include <stdint.h>
+#include <glib.h>
 #include "patchdigest.h"
 
 int cmd_digest(int argc, char **argv);
@@ -37,6 +38,7 @@ typedef struct {
 	int next;                /* start where the last recorded digest ended */
 	int wait_seconds;        /* for another run's lock */
 	int quiet, verbose, show_progress, progress_shown;
+	GPtrArray *bots;         /* --bot, NULL-terminated once the run starts */
 } cli_run;
 
 void cli_run_init(cli_run *run);

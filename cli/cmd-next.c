@@ -25,6 +25,8 @@ static const char usage[] =
 "      --since DATE       leave out messages before DATE\n"
 "      --state FILE       the state database (default:\n"
 "                         $XDG_STATE_HOME/patchdigest/state.sqlite3)\n"
+"      --bot ADDRESS      replies from ADDRESS (or a prefix ending in '*')\n"
+"                         are a bot's, never a reviewer's (repeatable)\n"
 "      --stale-days N     a series with no reviewer for N days needs\n"
 "                         attention (default 14)\n"
 "      --wait SECONDS     wait this long for another run on the same state\n"
@@ -54,6 +56,7 @@ int cmd_next(int argc, char **argv)
 		{ "state", required_argument, NULL, 'T' },
 		{ "wait", required_argument, NULL, 'W' },
 		{ "stale-days", required_argument, NULL, 'A' },
+		{ "bot", required_argument, NULL, 'B' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "name", required_argument, NULL, 'n' },

@@ -219,6 +219,10 @@ int cli_run_digest(cli_run *run)
 
 	run->opts.diag = on_diag;
 	run->opts.diag_payload = run;
+	if (run->bots) {
+		g_ptr_array_add(run->bots, NULL);
+		run->opts.bots = (const char *const *)run->bots->pdata;
+	}
 	if (run->show_progress) {
 		run->opts.progress = on_progress;
 		run->opts.progress_payload = run;
@@ -323,6 +327,11 @@ int cli_run_digest(cli_run *run)
 		      "will report these series again\n", stderr);
 	}
 cleanup:
+	if (run->bots) {
+		g_ptr_array_free(run->bots, TRUE);
+		run->bots = NULL;
+		run->opts.bots = NULL;
+	}
 	cli_output_abort(output);
 	pd_report_free(report);
 	pd_position_free(start);
@@ -387,6 +396,11 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 		return 1;
 	}
 	case 'T': run->state_path = arg; run->use_state = 1; return 1;
+	case 'B':
+		if (!run->bots)
+			run->bots = g_ptr_array_new();
+		g_ptr_array_add(run->bots, (gpointer)arg);
+		return 1;
 	case 'A': {
 		long days = strtol(arg, &end, 10);
 		if (*end || end == arg || days < 1 || days > 3650) {

@@ -443,6 +443,11 @@ typedef struct {
 	size_t progress_every;    /* 0: every 1000 messages */
 	unsigned stale_days;      /* a series waits this long for a reviewer
 	                             before it needs attention; 0: 14 */
+	const char *const *bots;  /* more bots than the built-in ones
+	                             (docs/format.md), NULL-terminated: an
+	                             address, or a prefix ending in '*'
+	                             ("ci-bot*"); case is ignored.  Borrowed:
+	                             must outlive pd_digest_finish() */
 	unsigned threads;         /* pd_digest_read(): threads parsing while
 	                             the caller's reads; 0: one per core, at
 	                             most 8 */

@@ -229,6 +229,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	full->pool = d->pool;
 	d->pool = NULL;
 	review.stale_days = d->opts.stale_days;
+	review.bots = d->opts.bots;
 	review.diag = d->opts.diag;
 	review.diag_payload = d->opts.diag_payload;
 	pd_digest_free(d);
@@ -262,7 +263,8 @@ fail:
 	}
 	pd__build_tables(r);
 	{
-		pd__review_options ro = { review.stale_days, review.diag, review.diag_payload };
+		pd__review_options ro = { review.stale_days, review.bots, review.diag,
+					  review.diag_payload };
 		pd__review(r, &ro);
 	}
 	guess_list(r);

@@ -95,6 +95,7 @@ void pd__build_tables(pd_report *r);
 
 typedef struct {
 	unsigned stale_days;  /* 0: 14 */
+	const char *const *bots; /* more bots, or NULL */
 	pd_diag_cb diag;      /* trailers a reply gives that its sender does
 	                         not speak for: PD_DIAG_NOTE (-v) */
 	void *diag_payload;

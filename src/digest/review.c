@@ -21,13 +21,19 @@
 
 /* The bots review.md names; their replies count as replies (and a
  * patchwork-bot or tip-bot2 notice as "applied"), never as a reviewer's. */
-static int is_bot(const char *address)
+static int is_bot(const char *address, const char *const *more)
 {
 	const char *at = address ? strchr(address, '@') : NULL;
 	size_t local = at ? (size_t)(at - address) : 0;
 
 	if (!at)
 		return 0;
+	for (; more && *more; more++) {
+		size_t n = strlen(*more);
+		if (n && (*more)[n - 1] == '*' ? !g_ascii_strncasecmp(address, *more, n - 1)
+					      : !g_ascii_strcasecmp(address, *more))
+			return 1;
+	}
 	return !g_ascii_strcasecmp(address, "lkp@intel.com")
 	    || !g_ascii_strcasecmp(address, "pr-tracker-bot@kernel.org")
 	    || (!g_ascii_strncasecmp(address, "patchwork-bot+", 14)
@@ -192,7 +198,7 @@ int pd__review(pd_report *r, const pd__review_options *opts)
 		s->n_replies++;
 		is_author = same_address(m->sender.address, s->author->address)
 			 || same_address(m->sender.address, s->sender->address);
-		if (m->sender.address && *m->sender.address && !is_author && !is_bot(m->sender.address)) {
+		if (m->sender.address && *m->sender.address && !is_author && !is_bot(m->sender.address, opts->bots)) {
 			char *key = g_ascii_strdown(m->sender.address, -1);
 			if (!g_hash_table_contains(c->reviewers, key)) {
 				char *domain = pd__address_domain(m->sender.address);
