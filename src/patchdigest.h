@@ -376,9 +376,15 @@ typedef struct {
 	int64_t first_review;     /* the first reviewer reply's date; 0: none */
 	pd_series_trailer *trailers; size_t n_trailers; /* counted trailers */
 	const pd_message **applied; size_t n_applied; /* replies saying applied */
+	const pd_message **applied_on; /* what each of them answers (the cover
+	                             letter, or a patch: then that patch is
+	                             what was applied, unless it names more) */
+	int64_t last_review;      /* the last reviewer reply's date; 0: none */
 	pd_review_status review_status;
 	int needs_attention;      /* complete, not applied, no newer version,
-	                             no reviewer reply for stale_days */
+	                             no reviewer reply for stale_days (counted
+	                             from the last one, else from posting, to
+	                             the range's newest message) */
 } pd_series;
 
 typedef struct {
@@ -411,6 +417,8 @@ typedef struct {
 	 * counted by series replied to; key the lowercased address */
 	pd_tally *reviewers; size_t n_reviewers;
 	pd_tally *reviewer_domains; size_t n_reviewer_domains;
+	int64_t last_date;        /* the newest message's date: the end the
+	                             review side counts days to */
 	int64_t median_first_review; /* seconds from a series' first message
 	                             to its first reviewer reply, the median
 	                             over the series that had one; -1: none */

@@ -84,7 +84,7 @@ const char *pd_review_status_to_string(pd_review_status status)
 	case PD_REVIEW_WAITING: return "waiting";
 	case PD_REVIEW_DISCUSSED: return "discussed";
 	case PD_REVIEW_REVIEWED: return "reviewed";
-	case PD_REVIEW_PARTLY_APPLIED: return "partly applied";
+	case PD_REVIEW_PARTLY_APPLIED: return "partly-applied";
 	case PD_REVIEW_APPLIED: return "applied";
 	}
 	return "unknown";

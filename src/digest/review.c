@@ -76,6 +76,7 @@ typedef struct {
 	GHashTable *reviewers;   /* lowercased address -> 1 */
 	GArray *trailers;        /* pd_series_trailer */
 	GPtrArray *applied;      /* const pd_message * */
+	GPtrArray *applied_on;   /* what each answers */
 	GHashTable *applied_numbers; /* patch number -> 1 */
 	int applied_all;
 } counting;
@@ -89,6 +90,8 @@ static void counting_free(gpointer p)
 		g_array_free(c->trailers, TRUE);
 	if (c->applied)
 		g_ptr_array_free(c->applied, TRUE);
+	if (c->applied_on)
+		g_ptr_array_free(c->applied_on, TRUE);
 	g_hash_table_destroy(c->applied_numbers);
 	g_free(c);
 }
@@ -100,9 +103,12 @@ static void note_applied(counting *c, const pd_message *m, const pd_message *r)
 {
 	const pd_reply_facts *f = r->facts;
 
-	if (!c->applied)
+	if (!c->applied) {
 		c->applied = g_ptr_array_new();
+		c->applied_on = g_ptr_array_new();
+	}
 	g_ptr_array_add(c->applied, (gpointer)r);
+	g_ptr_array_add(c->applied_on, (gpointer)m);
 	if (f->n_applied_numbers) {
 		for (size_t i = 0; i < f->n_applied_numbers; i++)
 			g_hash_table_add(c->applied_numbers, GINT_TO_POINTER(f->applied_numbers[i]));
@@ -212,6 +218,8 @@ int pd__review(pd_report *r, const pd__review_options *opts)
 			g_free(key);
 			if (!s->first_review || m->date < s->first_review)
 				s->first_review = m->date;
+			if (m->date > s->last_review)
+				s->last_review = m->date;
 		}
 		if (!m->facts)
 			continue;
@@ -248,25 +256,28 @@ int pd__review(pd_report *r, const pd__review_options *opts)
 		if (c->applied) {
 			s->n_applied = c->applied->len;
 			s->applied = (const pd_message **)g_ptr_array_free(c->applied, FALSE);
-			c->applied = NULL;
+			s->applied_on = (const pd_message **)g_ptr_array_free(c->applied_on, FALSE);
+			c->applied = c->applied_on = NULL;
 		}
 		if (s->first_review) {
 			int64_t wait = s->first_review - s->first_date;
 			g_array_append_val(waits, wait);
 		}
 	}
-	/* needs attention: complete, shown, not applied, no newer version
-	 * here, and no reviewer for stale_days at the range's end */
+	/* needs attention: complete, not a repeat, not applied, no newer
+	 * version here, and no reviewer reply for stale_days at the range's
+	 * end (since the last one, or since it was posted) */
+	r->last_date = end;
 	for (i = 0; i < r->n_series; i++) {
 		pd_series *s = &r->series[i];
 		int newer = 0;
 		for (size_t k = i + 1; k < r->n_series && !newer; k++)
 			newer = r->series[k].previous_as == (long)i;
-		s->needs_attention = s->complete && !newer && !s->n_reviewers
+		s->needs_attention = s->complete && !newer
 			&& s->status != PD_SERIES_REPORTED
 			&& s->review_status != PD_REVIEW_APPLIED
 			&& s->review_status != PD_REVIEW_PARTLY_APPLIED
-			&& end - s->first_date >= stale;
+			&& end - (s->last_review ? s->last_review : s->first_date) >= stale;
 	}
 	g_array_sort(waits, by_value);
 	r->median_first_review = waits->len ? g_array_index(waits, int64_t, waits->len / 2) : -1;

@@ -417,6 +417,7 @@ void pd__series_array_free(pd_series *series, size_t n)
 		g_free(series[i].patches);
 		g_free(series[i].trailers);
 		g_free(series[i].applied);
+		g_free(series[i].applied_on);
 	}
 	g_free(series);
 }

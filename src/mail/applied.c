@@ -109,7 +109,7 @@ static void numbers_after(pd__applied *a, const char *p)
 			add_number(a, n);
 		}
 		p = end;
-		if (*p == '+' || *p == ',' || *p == '/')
+		if (*p == '+' || *p == ',')
 			p++;
 		else if (starts_with(p, " and "))
 			p += 5;
@@ -130,7 +130,7 @@ static char *tree_after(const char *line)
 
 	if ((p = strstr(lower, " into ")))
 		lower_to = line + (p - lower) + 6;
-	else if ((p = strstr(lower, " to ")))
+	else if ((p = strstr(lower, " to ")) && !(p >= lower + 6 && !strncmp(p - 6, "thanks", 6)))
 		lower_to = line + (p - lower) + 4;
 	g_free(lower);
 	if (!lower_to)

@@ -105,18 +105,27 @@ static void review_note(GString *out, const pd_series *s)
 	GPtrArray *tags = g_ptr_array_new();
 	const char *tree = NULL;
 
-	g_string_append_printf(out, "; %s", pd_review_status_to_string(s->review_status));
+	/* "partly-applied" (JSON's spelling) reads "partly applied" here */
+	g_string_append(out, "; ");
+	for (const char *c = pd_review_status_to_string(s->review_status); *c; c++)
+		g_string_append_c(out, *c == '-' ? ' ' : *c);
 	if (s->n_replies)
 		g_string_append_printf(out, ": %zu repl%s", s->n_replies, s->n_replies == 1 ? "y" : "ies");
-	/* trailers by tag, in the order first given */
+	/* trailers by tag (case aside: "Reviewed-By" is a Reviewed-by), in
+	 * the order first given, shown as first written */
 	for (size_t i = 0; i < s->n_trailers; i++) {
 		const char *tag = s->trailers[i].trailer->tag;
-		if (!g_hash_table_contains(seen, tag)) {
+		guint k;
+		for (k = 0; k < tags->len; k++)
+			if (!g_ascii_strcasecmp(g_ptr_array_index(tags, k), tag))
+				break;
+		if (k == tags->len) {
 			g_hash_table_insert(seen, (gpointer)tag, GINT_TO_POINTER(1));
 			g_ptr_array_add(tags, (gpointer)tag);
 		} else {
-			g_hash_table_insert(seen, (gpointer)tag,
-					    GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(seen, tag)) + 1));
+			const char *first = g_ptr_array_index(tags, k);
+			g_hash_table_insert(seen, (gpointer)first,
+					    GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(seen, first)) + 1));
 		}
 	}
 	for (guint i = 0; i < tags->len; i++) {
@@ -215,6 +224,8 @@ static void applied_section(pd__sink *sink, const pd_report *r)
 				g_string_append(out, f->n_applied_numbers == 1 ? "patch " : "patches ");
 				for (size_t j = 0; j < f->n_applied_numbers; j++)
 					g_string_append_printf(out, "%s%d", j ? "," : "", f->applied_numbers[j]);
+			} else if (s->applied_on[k]->kind == PD_KIND_PATCH) {
+				g_string_append_printf(out, "patch %d", s->applied_on[k]->tags.number);
 			} else {
 				g_string_append(out, "all");
 			}
@@ -237,33 +248,43 @@ static void applied_section(pd__sink *sink, const pd_report *r)
 
 /* The series that wait for a reviewer: complete, not applied, no newer
  * version, no reviewer reply for stale_days; oldest first. */
+/* Since when series s has waited for a reviewer. */
+static int64_t waiting_since(const pd_series *s)
+{
+	return s->last_review ? s->last_review : s->first_date;
+}
+
+static gint by_waiting(gconstpointer x, gconstpointer y)
+{
+	int64_t a = waiting_since(*(const pd_series *const *)x);
+	int64_t b = waiting_since(*(const pd_series *const *)y);
+	return (a > b) - (a < b);
+}
+
 static void attention_section(pd__sink *sink, const pd_report *r)
 {
 	GString *out = sink->buf;
-	int64_t end = 0;
-	size_t n = 0;
+	GPtrArray *waiting = g_ptr_array_new();
+	size_t n;
 
-	for (size_t i = 0; i < r->n_series; i++)
-		if (r->series[i].last_date > end)
-			end = r->series[i].last_date;
 	g_string_append(out, "\n===== Needs attention =====\n\n");
-	for (size_t i = 0; i < r->n_series; i++) {
-		const pd_series *s = &r->series[i];
-		char *author, *day;
-		if (!s->needs_attention)
-			continue;
-		author = pd__person_display_plain(s->author);
-		day = day_of(s->first_date);
+	for (size_t i = 0; i < r->n_series; i++)
+		if (r->series[i].needs_attention)
+			g_ptr_array_add(waiting, &r->series[i]);
+	g_ptr_array_sort(waiting, by_waiting); /* stable: posting order among equals */
+	for (n = 0; n < waiting->len; n++) {
+		const pd_series *s = g_ptr_array_index(waiting, n);
+		char *author = pd__person_display_plain(s->author), *day = day_of(s->first_date);
 		pd__sink_flush(sink, 0);
 		text(out, s->title);
 		g_string_append(out, " (");
 		text(out, author);
-		g_string_append_printf(out, "): posted %s, no reviewer for %lld days\n", day,
-				       (long long)((end - s->first_date) / 86400));
+		g_string_append_printf(out, "): posted %s, no reviewer reply for %lld days\n", day,
+				       (long long)((r->last_date - waiting_since(s)) / 86400));
 		g_free(author);
 		g_free(day);
-		n++;
 	}
+	g_ptr_array_free(waiting, TRUE);
 	if (!n)
 		g_string_append(out, "Nothing needs attention.\n");
 }

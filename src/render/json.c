@@ -85,8 +85,9 @@ static json_t *trailers_of(const pd_series *s, const pd_message *m)
 	return a;
 }
 
-/* An applied reply: who, when, where, which commits and patches. */
-static json_t *applied_of(const pd_message *reply)
+/* An applied reply, answering `on`: who, when, where, which commits and
+ * patches (those it names; else the patch it answers; else all). */
+static json_t *applied_of(const pd_message *reply, const pd_message *on)
 {
 	const pd_reply_facts *f = reply->facts;
 	json_t *o = json_object(), *commits = json_array(), *patches;
@@ -102,6 +103,9 @@ static json_t *applied_of(const pd_message *reply)
 		patches = json_array();
 		for (size_t i = 0; i < f->n_applied_numbers; i++)
 			json_array_append_new(patches, json_integer(f->applied_numbers[i]));
+	} else if (on->kind == PD_KIND_PATCH) {
+		patches = json_array();
+		json_array_append_new(patches, json_integer(on->tags.number));
 	} else {
 		patches = json_string("all");
 	}
@@ -215,7 +219,7 @@ static json_t *series(const pd_report *r, const pd_series *s, int *error)
 	{
 		json_t *applied = json_array();
 		for (i = 0; i < s->n_applied; i++)
-			json_array_append_new(applied, applied_of(s->applied[i]));
+			json_array_append_new(applied, applied_of(s->applied[i], s->applied_on[i]));
 		json_object_set_new(o, "applied", applied);
 	}
 	json_object_set_new(o, "cover", s->cover ? message(r, s, s->cover, shown, error) : json_null());
@@ -284,7 +288,7 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 		for (i = 0; i < r->n_series; i++) {
 			const pd_series *s = &r->series[i];
 			for (size_t k = 0; k < s->n_applied; k++) {
-				json_t *a = applied_of(s->applied[k]);
+				json_t *a = applied_of(s->applied[k], s->applied_on[k]);
 				json_object_set_new(a, "series", json_integer((json_int_t)i));
 				json_object_set_new(a, "title", jstr(s->title));
 				json_array_append_new(applied, a);

@@ -49,6 +49,8 @@ int main(void)
 	applied("Applied first two cleanups", "Applied first two cleanups to arm64 (for-next/ffa), thanks!\n",
 		"arm64 (for-next/ffa)|1,2|");
 	applied("Series applied", "Series applied to kvm-x86 mmu\n", "kvm-x86 mmu||");
+	applied("thanks to someone is no tree", "Applied, thanks to Bob for the fix!\n", "||");
+	applied("Queued 1/3 is patch 1 of 3", "Queued 1/3, thanks.\n", "|1|");
 	/* b4 ty: exactly the patches listed */
 	applied("b4 thank-you", "On Tue, 1 Oct 2024, A wrote:\n> [...]\n\nApplied to next, thanks!\n\n"
 		"[1/3] KVM: arm64: one\n      commit: 0123456789ab\n"
