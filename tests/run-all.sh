@@ -26,6 +26,7 @@ run fuzz-corpus env B="$B" tests/fuzz-corpus.sh
 run git-faults env PATCHDIGEST="$B/patchdigest" tests/git-faults.sh
 run git-walk env PATCHDIGEST="$B/patchdigest" tests/git-walk.sh
 run hostile env PATCHDIGEST="$B/patchdigest" tests/hostile.sh
+run review env PATCHDIGEST="$B/patchdigest" tests/review.sh
 run terminal env PATCHDIGEST="$B/patchdigest" tests/terminal.sh
 run output env PATCHDIGEST="$B/patchdigest" tests/output.sh
 run install env B="$B" PATCHDIGEST="$B/patchdigest" tests/install.sh

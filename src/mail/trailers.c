@@ -75,9 +75,10 @@ static void split_value(pd__trailer *t)
 	const char *lt = strrchr(t->value, '<');
 	const char *gt = lt ? strchr(lt, '>') : NULL;
 
-	if (lt && gt) {
+	if (lt) {
+		/* "Name <address" with its '>' missing reads as b4 reads it */
 		t->name = g_strstrip(g_strndup(t->value, lt - t->value));
-		t->address = g_strstrip(g_strndup(lt + 1, gt - lt - 1));
+		t->address = g_strstrip(gt ? g_strndup(lt + 1, gt - lt - 1) : g_strdup(lt + 1));
 	} else {
 		t->name = g_strdup("");
 		t->address = g_strstrip(g_strdup(t->value));

@@ -9,9 +9,12 @@ compares the set of (tag, address) of its Reviewed-by, Acked-by and
 Tested-by trailers.  Prints the agreement and the first differences;
 exits 1 when a message differs beyond the deliberate differences:
 
-  - b4 carries trailers from an older revision to an unchanged patch of a
-    newer one (by patch hash); the digest counts what was given to each
-    posting (those differences are counted apart, as "carried").
+  - "with a diff": a reply that carries a diff of its own gives no
+    trailers (review.md: "in a reply that carries no diff"); b4 takes them
+    from any reply whose subject says Re:.
+  - "carried": b4 carries trailers from an older revision to an unchanged
+    patch of a newer one (by patch hash); the digest counts what was
+    given to each posting.
 
 Runs under /usr/bin/python3 (where Debian's b4 is).
 """
@@ -82,7 +85,7 @@ def main():
     for mid in msgs:
         threads.setdefault(root(mid), []).append(mid)
     # what b4 collects, per message
-    b4_sets = {}
+    b4_sets, b4_why = {}, {}
     for ids in threads.values():
         if len(ids) < 2:
             continue
@@ -102,9 +105,19 @@ def main():
             for p in ser.patches:
                 if p is None:
                     continue
-                got = {(t.name.lower(), t.addr[1].lower()) for t in p.followup_trailers
-                       if t.name.lower() in TAGS and t.addr}
+                got, why = set(), {}
+                for t in p.followup_trailers:
+                    if t.name.lower() not in TAGS or not t.addr:
+                        continue
+                    key = (t.name.lower(), t.addr[1].lower())
+                    got.add(key)
+                    lm = getattr(t, "lmsg", None)
+                    if lm is not None and lm.has_diff:
+                        why[key] = "with a diff"
+                    elif lm is not None and getattr(lm, "revision", None) not in (None, rev):
+                        why[key] = "carried"
                 b4_sets[p.msgid] = got
+                b4_why[p.msgid] = why
     # what the digest collected
     d = json.load(open(digest))
     ours = {}
@@ -113,18 +126,27 @@ def main():
             ours[p["message_id"]] = {(t["tag"].lower(), (t["address"] or "").lower())
                                      for t in p["trailers"] if t["tag"].lower() in TAGS}
     same = differ = 0
+    deliberate = {}
     diffs = []
     for mid, theirs in b4_sets.items():
         if mid not in ours:
             continue
         if ours[mid] == theirs:
             same += 1
-        else:
-            differ += 1
-            diffs.append((mid, sorted(ours[mid] - theirs), sorted(theirs - ours[mid])))
+            continue
+        only_b4 = theirs - ours[mid]
+        reasons = {b4_why[mid].get(k) for k in only_b4}
+        if not (ours[mid] - theirs) and only_b4 and None not in reasons:
+            for r in reasons:
+                deliberate[r] = deliberate.get(r, 0) + 1
+            continue
+        differ += 1
+        diffs.append((mid, sorted(ours[mid] - theirs), sorted(only_b4)))
     with_trailers = sum(1 for v in b4_sets.values() if v)
-    print(f"b4-oracle: {same + differ} messages compared ({with_trailers} with trailers by b4): "
-          f"{same} agree, {differ} differ")
+    n_deliberate = sum(deliberate.values())
+    print(f"b4-oracle: {same + differ + n_deliberate} messages compared ({with_trailers} with "
+          f"trailers by b4): {same} agree, {n_deliberate} differ deliberately "
+          f"{dict(sorted(deliberate.items()))}, {differ} differ")
     for mid, only_ours, only_b4 in diffs[:15]:
         print(f"#   {mid}: only ours {only_ours}; only b4 {only_b4}")
     sys.exit(1 if differ else 0)

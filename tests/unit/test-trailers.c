@@ -125,6 +125,10 @@ static void ours(void)
 	CHECK_STR("a reply: no URL, no Cc, no trailer without a person (but Fixes)", s,
 		  "Fixes||;Reported-by|Bob|bob@x.org");
 	g_free(s);
+	s = followups("Acked-by: Will Deacon <will@kernel.org?\n");
+	CHECK_STR("a reply: a value whose '>' is missing keeps its name", s,
+		  "Acked-by|Will Deacon|will@kernel.org?");
+	g_free(s);
 	s = followups("Reviewed-by: Long Name\n<long@x.org>\n");
 	CHECK_STR("a reply: an address wrapped onto the next line is joined", s,
 		  "Reviewed-by|Long Name|long@x.org");
