@@ -32,6 +32,8 @@ static const char usage[] =
 "                         digests reported become Exist/Skip\n"
 "      --record           record this digest in the state (its series and,\n"
 "                         for git archives, its end as the next start)\n"
+"      --lookback DAYS    also read the DAYS before the range, only to know\n"
+"                         what a reply in it answers (default 60; 0: off)\n"
 "      --bot ADDRESS      replies from ADDRESS (or a prefix ending in '*')\n"
 "                         are a bot's, never a reviewer's (repeatable)\n"
 "      --stale-days N     a series with no reviewer for N days needs\n"
@@ -69,6 +71,7 @@ int cmd_digest(int argc, char **argv)
 		{ "wait", required_argument, NULL, 'W' },
 		{ "stale-days", required_argument, NULL, 'A' },
 		{ "bot", required_argument, NULL, 'B' },
+		{ "lookback", required_argument, NULL, 'K' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-progress", no_argument, NULL, 'P' },

@@ -25,6 +25,8 @@ static const char usage[] =
 "      --since DATE       leave out messages before DATE\n"
 "      --state FILE       the state database (default:\n"
 "                         $XDG_STATE_HOME/patchdigest/state.sqlite3)\n"
+"      --lookback DAYS    also read the DAYS before the range, only to know\n"
+"                         what a reply in it answers (default 60; 0: off)\n"
 "      --bot ADDRESS      replies from ADDRESS (or a prefix ending in '*')\n"
 "                         are a bot's, never a reviewer's (repeatable)\n"
 "      --stale-days N     a series with no reviewer for N days needs\n"
@@ -57,6 +59,7 @@ int cmd_next(int argc, char **argv)
 		{ "wait", required_argument, NULL, 'W' },
 		{ "stale-days", required_argument, NULL, 'A' },
 		{ "bot", required_argument, NULL, 'B' },
+		{ "lookback", required_argument, NULL, 'K' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "name", required_argument, NULL, 'n' },

@@ -116,6 +116,7 @@ void cli_run_init(cli_run *run)
 
 	memset(run, 0, sizeof(*run));
 	run->range = range;
+	run->range.lookback = (int64_t)60 * 86400; /* --lookback's default */
 	run->opts = opts;
 	run->format = "classic";
 	run->show_progress = isatty(STDERR_FILENO);
@@ -396,6 +397,15 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 		return 1;
 	}
 	case 'T': run->state_path = arg; run->use_state = 1; return 1;
+	case 'K': {
+		long days = strtol(arg, &end, 10);
+		if (*end || end == arg || days < 0 || days > 3650) {
+			cli_error("--lookback takes days (0 to 3650), not '%s'", arg);
+			return -1;
+		}
+		run->range.lookback = (int64_t)days * 86400;
+		return 1;
+	}
 	case 'B':
 		if (!run->bots)
 			run->bots = g_ptr_array_new();

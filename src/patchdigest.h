@@ -247,8 +247,13 @@ typedef struct {
 	                             commit given here, and every epoch not
 	                             listed from its first commit, up to the
 	                             newest.  Excludes `range`. */
+	int64_t lookback;   /* pd_digest_read(): also read this many seconds
+	                       before the range (before `since`, or before the
+	                       start position's commits), only to know what a
+	                       reply in the range answers: those messages are
+	                       never counted, listed or shown.  0: none */
 } pd_range_options;
-#define PD_RANGE_OPTIONS_VERSION 1
+#define PD_RANGE_OPTIONS_VERSION 2
 #define PD_RANGE_OPTIONS_INIT { .version = PD_RANGE_OPTIONS_VERSION }
 
 /* One message's bytes as stored, borrowed from the iterator until the next
@@ -413,6 +418,10 @@ typedef struct {
 	size_t n_patches, n_covers, n_replies, n_duplicates, n_skipped;
 	size_t n_damaged;     /* read, but the MIME parser recovered from damage */
 	pd_earlier **earlier; size_t n_earlier;   /* what the series refer to */
+	/* series posted in the look-back window before the range
+	 * (pd_range_options.lookback): never listed, counted or shown; their
+	 * review fields say what replies in the range did to them */
+	pd_series *lookback_series; size_t n_lookback_series;
 	/* reviewers: senders of replies to others' series (bots excluded),
 	 * counted by series replied to; key the lowercased address */
 	pd_tally *reviewers; size_t n_reviewers;

@@ -76,6 +76,7 @@ bad "-n not UTF-8" -n "$(printf 'K\377M')"
 bad "--lore-list not UTF-8" --lore-list "$(printf 'k\377m')"
 bad "--lore-list with a slash" --lore-list "../x"
 bad "--stale-days 0" --stale-days 0
+bad "--lookback -1" --lookback -1
 "$PD" state --wait 4294968 >/dev/null 2>"$tmp/err"
 check "state --wait 4294968: exit 2" $? 2
 "$PD" --bogus "$S" >/dev/null 2>"$tmp/err"

@@ -46,6 +46,7 @@ void pd_digest_free(pd_digest *d)
 	pd__body_store_free(d->bodies);
 	g_free(d->name);
 	g_free(d->lore_list);
+	pd_digest_free(d->lookback);
 	g_free(d);
 }
 
@@ -105,6 +106,21 @@ static void slim_reply(pd_digest *d, pd_message *m)
 
 int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t archive_time)
 {
+	if (d->is_lookback) {
+		/* read only to thread replies to: nothing is reported of it */
+		if (!archive_time && ((d->since && m->date < d->since)
+				      || (d->until && m->date >= d->until))) {
+			pd_message_free(m);
+			return PD_OK;
+		}
+		if (archive_time)
+			m->archive_time = archive_time;
+		g_clear_pointer(&m->commit_message, g_free);
+		g_clear_pointer(&m->facts, pd_reply_facts_free);
+		if (m->kind == PD_KIND_REPLY)
+			slim_reply(d, m);
+		return keep(d, m);
+	}
 	if (m->kind != PD_KIND_REPLY)
 		d->have_list_id |= m->list_id && *m->list_id;
 	if (archive_time)
@@ -228,6 +244,8 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	d->bodies = NULL;
 	full->pool = d->pool;
 	d->pool = NULL;
+	full->lookback = d->lookback;
+	d->lookback = NULL;
 	review.stale_days = d->opts.stale_days;
 	review.bots = d->opts.bots;
 	review.diag = d->opts.diag;
@@ -262,10 +280,14 @@ fail:
 		return error;
 	}
 	pd__build_tables(r);
+	if (full->lookback && full->lookback->messages->len)
+		pd__group_series(&r->lookback_series, &r->n_lookback_series,
+				 (const pd_message **)full->lookback->messages->pdata,
+				 full->lookback->messages->len, NULL, NULL);
 	{
 		pd__review_options ro = { review.stale_days, review.bots, review.diag,
 					  review.diag_payload };
-		pd__review(r, &ro);
+		pd__review(r, &ro, full->lookback ? full->lookback->messages : NULL);
 	}
 	guess_list(r);
 	if (from_label)
@@ -288,6 +310,8 @@ void pd_report_free(pd_report *r)
 	if (!r)
 		return;
 	pd__series_array_free(r->series, r->n_series);
+	pd__series_array_free(r->lookback_series, r->n_lookback_series);
+	pd_digest_free(((pd__report *)r)->lookback); /* after its series */
 	for (i = 0; i < r->n_messages; i++)
 		pd__kept_free((gpointer)r->messages[i]);
 	g_free(r->messages);

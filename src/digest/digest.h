@@ -34,6 +34,7 @@ typedef struct {
 	pd_report pub;            /* first: a pd_report * is one of these */
 	pd__body_store *bodies;   /* owned */
 	GStringChunk *pool;       /* the messages' shared strings, owned */
+	pd_digest *lookback;      /* the look-back messages, owned */
 } pd__report;
 
 /* ---- kept messages (message-pack.c) ------------------------------------ */
@@ -101,9 +102,11 @@ typedef struct {
 	void *diag_payload;
 } pd__review_options;
 
-/* Fills each series' review fields and the reviewer tables of `r`
- * (grouped and marked).  Fails only on NOMEM. */
-int pd__review(pd_report *r, const pd__review_options *opts);
+/* Fills each series' review fields (the range's and the look-back
+ * window's) and the reviewer tables of `r` (grouped and marked), with the
+ * window's messages `lookback` (may be NULL) to walk up through.  Fails
+ * only on NOMEM. */
+int pd__review(pd_report *r, const pd__review_options *opts, GPtrArray *lookback);
 
 /* ---- digest.c ---------------------------------------------------------- */
 
@@ -118,6 +121,9 @@ struct pd_digest {
 	int64_t since, until;   /* pd_digest_read()'s range, for messages
 	                           without an archive time; 0: no bound */
 	pd__body_store *bodies; /* the kept messages' commit messages */
+	int is_lookback;        /* this digest holds look-back messages: no
+	                           diagnostics, no commit messages */
+	pd_digest *lookback;    /* the messages before the range, or NULL; owned */
 };
 
 /* Adds a message parsed from the entry `origin` of the archive: applies

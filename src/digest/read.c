@@ -253,6 +253,40 @@ static int read_all(pd_digest *d, pd_archive_iter *it)
 	return error;
 }
 
+/* The look-back window: the `lookback` seconds before the range -- before
+ * `since`, or before the oldest commit a start position names (its time
+ * is in the state since schema 2).  Read into d->lookback, a digest of its
+ * own that reports nothing: its messages only tell what a reply in the
+ * range answers.  A range without a start in time has no window. */
+static int read_lookback(pd_digest *d, pd_archive *archive, const pd_range_options *range)
+{
+	pd_range_options window = PD_RANGE_OPTIONS_INIT;
+	pd_digest_options opts = d->opts;
+	pd_archive_iter *it = NULL;
+	int64_t end = range->since;
+	int error;
+
+	for (size_t i = 0; !end && range->start && i < range->start->n_epochs; i++)
+		if (range->start->epochs[i].commit_time
+		    && (!end || range->start->epochs[i].commit_time < end))
+			end = range->start->epochs[i].commit_time;
+	if (end <= 0)
+		return PD_OK;
+	window.since = end > range->lookback ? end - range->lookback : 1;
+	window.until = end;
+	opts.diag = NULL;
+	opts.progress = NULL;
+	if ((error = pd_digest_new(&d->lookback, &opts)) < 0)
+		return error;
+	d->lookback->is_lookback = 1;
+	d->lookback->since = window.since;
+	d->lookback->until = window.until;
+	if ((error = pd_archive_iter_new(&it, archive, &window)) == PD_OK)
+		error = read_all(d->lookback, it);
+	pd_archive_iter_free(it);
+	return error;
+}
+
 int pd_digest_read(pd_report **out, pd_position **position, pd_archive *archive,
 		   const pd_range_options *range, const pd_digest_options *opts,
 		   pd_state *state, const char *archive_key)
@@ -275,6 +309,8 @@ int pd_digest_read(pd_report **out, pd_position **position, pd_archive *archive,
 	if (pd__archive_iter_range_note(it) && d->opts.diag)
 		d->opts.diag(PD_DIAG_RANGE, range && range->range ? range->range : "",
 			     pd__archive_iter_range_note(it), d->opts.diag_payload);
+	if (range && range->lookback > 0 && (error = read_lookback(d, archive, range)) < 0)
+		goto cleanup;
 	if ((error = read_all(d, it)) < 0)
 		goto cleanup;
 	if (position && (error = pd_archive_iter_position(position, it)) < 0)

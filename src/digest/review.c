@@ -47,10 +47,13 @@ static int same_address(const char *a, const char *b)
 	return a && b && !g_ascii_strcasecmp(a, b);
 }
 
-/* A message of series `s` and the series: where a walk up ends. */
+/* A message of series `s` and the series: where a walk up ends.  `slot`
+ * is the series' place among all counted (the range's, then the
+ * look-back window's). */
 typedef struct {
 	pd_series *series;
 	const pd_message *message;
+	size_t slot;
 } member;
 
 /* The member a reply answers, or NULL. */
@@ -155,7 +158,13 @@ static gint by_value(gconstpointer a, gconstpointer b)
 	return (x > y) - (x < y);
 }
 
-int pd__review(pd_report *r, const pd__review_options *opts)
+/* The series of the range, then those of the look-back window. */
+static pd_series *nth_series(pd_report *r, size_t i)
+{
+	return i < r->n_series ? &r->series[i] : &r->lookback_series[i - r->n_series];
+}
+
+int pd__review(pd_report *r, const pd__review_options *opts, GPtrArray *lookback)
 {
 	GHashTable *members = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 	GHashTable *replies = g_hash_table_new(g_str_hash, g_str_equal);
@@ -165,10 +174,12 @@ int pd__review(pd_report *r, const pd__review_options *opts)
 	int64_t end = 0, stale = (int64_t)(opts->stale_days ? opts->stale_days : 14) * 86400;
 	size_t i;
 
+	size_t n_all = r->n_series + r->n_lookback_series;
+
 	pd__tally_init(&people);
 	pd__tally_init(&domains);
-	for (i = 0; i < r->n_series; i++) {
-		pd_series *s = &r->series[i];
+	for (i = 0; i < n_all; i++) {
+		pd_series *s = nth_series(r, i);
 		counting *c = g_new0(counting, 1);
 		c->reviewers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 		c->applied_numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -181,7 +192,12 @@ int pd__review(pd_report *r, const pd__review_options *opts)
 			mb = g_new(member, 1);
 			mb->series = s;
 			mb->message = m;
-			g_hash_table_insert(members, m->message_id, mb);
+			mb->slot = i;
+			/* a message of the range wins over one of the window */
+			if (i < r->n_series || !g_hash_table_contains(members, m->message_id))
+				g_hash_table_insert(members, m->message_id, mb);
+			else
+				g_free(mb);
 		}
 	}
 	for (i = 0; i < r->n_messages; i++) {
@@ -189,6 +205,13 @@ int pd__review(pd_report *r, const pd__review_options *opts)
 		if (m->date > end)
 			end = m->date;
 		if (m->kind == PD_KIND_REPLY && m->message_id)
+			g_hash_table_insert(replies, m->message_id, (gpointer)m);
+	}
+	/* the window's replies only carry walks up to what they answer */
+	for (i = 0; lookback && i < lookback->len; i++) {
+		const pd_message *m = g_ptr_array_index(lookback, i);
+		if (m->kind == PD_KIND_REPLY && m->message_id
+		    && !g_hash_table_contains(replies, m->message_id))
 			g_hash_table_insert(replies, m->message_id, (gpointer)m);
 	}
 	for (i = 0; i < r->n_messages; i++) {
@@ -200,7 +223,7 @@ int pd__review(pd_report *r, const pd__review_options *opts)
 		if (m->kind != PD_KIND_REPLY || !(mb = answered(members, replies, m)))
 			continue;
 		s = mb->series;
-		c = g_ptr_array_index(counts, s - r->series);
+		c = g_ptr_array_index(counts, mb->slot);
 		s->n_replies++;
 		is_author = same_address(m->sender.address, s->author->address)
 			 || same_address(m->sender.address, s->sender->address);
@@ -243,8 +266,8 @@ int pd__review(pd_report *r, const pd__review_options *opts)
 		if (m->facts->applied && !is_author)
 			note_applied(c, mb->message, m);
 	}
-	for (i = 0; i < r->n_series; i++) {
-		pd_series *s = &r->series[i];
+	for (i = 0; i < n_all; i++) {
+		pd_series *s = nth_series(r, i);
 		counting *c = g_ptr_array_index(counts, i);
 		s->n_reviewers = g_hash_table_size(c->reviewers);
 		s->review_status = status_of(s, c);
@@ -259,7 +282,7 @@ int pd__review(pd_report *r, const pd__review_options *opts)
 			s->applied_on = (const pd_message **)g_ptr_array_free(c->applied_on, FALSE);
 			c->applied = c->applied_on = NULL;
 		}
-		if (s->first_review) {
+		if (s->first_review && i < r->n_series) {
 			int64_t wait = s->first_review - s->first_date;
 			g_array_append_val(waits, wait);
 		}

@@ -183,6 +183,33 @@ static int statement(pd__applied *a, const char *line)
 	}
 	while (*p == ' ')
 		p++;
+	/* who or what was applied, said first: "I've applied", "Both now
+	 * queued", "Patch 1 applied", "Rebased, and queued" */
+	for (int again = 1; again;) {
+		static const char *const leads[] = {
+			"i've ", "i have ", "we've ", "we have ", "i ", "both ", "all ", "the series ",
+			"this series ", "series ", "the patch ", "this patch ", "patches ", "patch ",
+			"this ", "it ", "they ", "now ", "just ", "also ", "are ", "is ", "been ",
+			"rebased, and ", "rebased and ", NULL
+		};
+		again = 0;
+		for (int i = 0; leads[i]; i++)
+			if (starts_with(p, leads[i])) {
+				p += strlen(leads[i]);
+				/* "Patch 1 applied": the numbers said before the verb */
+				if (starts_with(leads[i], "patch"))
+					while (g_ascii_isdigit(*p) || *p == ',' || *p == '-' || *p == ' '
+					       || starts_with(p, "and ")) {
+						if (g_ascii_isdigit(*p))
+							numbers_after(a, p);
+						p += starts_with(p, "and ") ? 4 : 1;
+						while (g_ascii_isdigit(*p))
+							p++;
+					}
+				again = 1;
+				break;
+			}
+	}
 	for (int i = 0; verbs[i] && !hit; i++) {
 		size_t n = strlen(verbs[i]);
 		if (starts_with(p, verbs[i])
@@ -200,6 +227,22 @@ static int statement(pd__applied *a, const char *line)
 	g_free(lower);
 	numbers_after(a, p + hit);
 	return 1;
+}
+
+/* A statement that starts a later sentence of the line: "Sorry for
+ * the delay. Now applied to kvmarm/next." */
+static int sentence_statement(pd__applied *a, const char *line)
+{
+	for (const char *p = line; (p = strpbrk(p, ".!")); ) {
+		p++;
+		if (*p != ' ')
+			continue;
+		while (*p == ' ')
+			p++;
+		if (*p && statement(a, p))
+			return 1;
+	}
+	return 0;
 }
 
 int pd__find_applied(pd__applied *out, const char *text)
@@ -261,7 +304,10 @@ int pd__find_applied(pd__applied *out, const char *text)
 				add_number(out, n);
 				listed = 1;
 			}
-		} else if (!found && statement(out, l)) {
+		} else if (!found && !g_ascii_isspace(*lines[i]) && (statement(out, l)
+				|| sentence_statement(out, l))) {
+			/* an unindented line: an indented one continues a sentence
+			 * ("   applied to foo() in patch 1") */
 			found = 1;
 			out->tree = tree_after(l);
 		}

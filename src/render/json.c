@@ -285,15 +285,18 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 							: json_null());
 	{
 		json_t *applied = json_array(), *attention = json_array();
-		for (i = 0; i < r->n_series; i++) {
-			const pd_series *s = &r->series[i];
+		for (i = 0; i < r->n_series + r->n_lookback_series; i++) {
+			const pd_series *s = i < r->n_series ? &r->series[i]
+					   : &r->lookback_series[i - r->n_series];
 			for (size_t k = 0; k < s->n_applied; k++) {
 				json_t *a = applied_of(s->applied[k], s->applied_on[k]);
-				json_object_set_new(a, "series", json_integer((json_int_t)i));
+				/* a series posted before the range has no index */
+				json_object_set_new(a, "series", i < r->n_series ? json_integer((json_int_t)i)
+										 : json_null());
 				json_object_set_new(a, "title", jstr(s->title));
 				json_array_append_new(applied, a);
 			}
-			if (s->needs_attention)
+			if (i < r->n_series && s->needs_attention)
 				json_array_append_new(attention, json_pack("{s:i, s:o, s:o, s:o}",
 					"series", (json_int_t)i, "title", jstr(s->title),
 					"author", person(s->author), "since", date_or_null(s->first_date)));
