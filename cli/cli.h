@@ -43,6 +43,16 @@ typedef struct {
 
 void cli_run_init(cli_run *run);
 
+/* The review side's options in --help, the same for digest and next
+ * (cli_run_option() reads them for both). */
+#define CLI_REVIEW_OPTIONS_HELP \
+	"      --lookback DAYS    also read the DAYS before the range, only to know\n" \
+	"                         what a reply in it answers (default 60; 0: off)\n" \
+	"      --bot ADDRESS      replies from ADDRESS (or a prefix ending in '*')\n" \
+	"                         are a bot's, never a reviewer's (repeatable)\n" \
+	"      --stale-days N     a series with no reviewer for N days needs\n" \
+	"                         attention (default 14)\n"
+
 /* Reads, prints, records; returns the exit code, having said why on
  * stderr when it is not 0. */
 int cli_run_digest(cli_run *run);

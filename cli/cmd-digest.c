@@ -32,12 +32,7 @@ static const char usage[] =
 "                         digests reported become Exist/Skip\n"
 "      --record           record this digest in the state (its series and,\n"
 "                         for git archives, its end as the next start)\n"
-"      --lookback DAYS    also read the DAYS before the range, only to know\n"
-"                         what a reply in it answers (default 60; 0: off)\n"
-"      --bot ADDRESS      replies from ADDRESS (or a prefix ending in '*')\n"
-"                         are a bot's, never a reviewer's (repeatable)\n"
-"      --stale-days N     a series with no reviewer for N days needs\n"
-"                         attention (default 14)\n"
+CLI_REVIEW_OPTIONS_HELP
 "      --wait SECONDS     wait this long for another recording run (30)\n"
 "  -q, --quiet            do not report skipped or damaged messages\n"
 "  -v, --verbose          also report oddities that lost nothing (a header\n"

@@ -25,12 +25,7 @@ static const char usage[] =
 "      --since DATE       leave out messages before DATE\n"
 "      --state FILE       the state database (default:\n"
 "                         $XDG_STATE_HOME/patchdigest/state.sqlite3)\n"
-"      --lookback DAYS    also read the DAYS before the range, only to know\n"
-"                         what a reply in it answers (default 60; 0: off)\n"
-"      --bot ADDRESS      replies from ADDRESS (or a prefix ending in '*')\n"
-"                         are a bot's, never a reviewer's (repeatable)\n"
-"      --stale-days N     a series with no reviewer for N days needs\n"
-"                         attention (default 14)\n"
+CLI_REVIEW_OPTIONS_HELP
 "      --wait SECONDS     wait this long for another run on the same state\n"
 "                         (default 30; 0: stop at once)\n"
 "  -f, --format FORMAT    classic (default) or json\n"

@@ -1,7 +1,8 @@
 /*
  * base/base.h - what every layer of the library shares: the error of the
- * last failure, and the display forms of dates and people that the
- * report and its renderers both use.  Private: not installed.
+ * last failure, the display forms of dates and people that the report
+ * and its renderers both use, and the walk over all a report's series
+ * (the range's, then the look-back window's).  Private: not installed.
  *
  * Layers (docs/architecture.md): base <- mail <- archive, digest, state,
  * render.  A file includes the header of its own folder and of the layers
@@ -46,6 +47,19 @@ char *pd__person_display_plain(const pd_person *p);
 /* Appends `text` (valid UTF-8) made safe for a terminal or a plain-text
  * reader: pd_display_text() says what changes. */
 void pd__append_display(GString *out, const char *text, int keep_lines);
+
+/* Series i of all a report has, the range's (r->series) first, then the
+ * look-back window's (r->lookback_series): what the review side counts
+ * and the Applied section lists.  i < pd__n_all_series(r). */
+static inline size_t pd__n_all_series(const pd_report *r)
+{
+	return r->n_series + r->n_lookback_series;
+}
+
+static inline pd_series *pd__all_series(const pd_report *r, size_t i)
+{
+	return i < r->n_series ? &r->series[i] : &r->lookback_series[i - r->n_series];
+}
 
 /* "2025-08-26T09:37:41Z" for `when` (new string). */
 char *pd__format_date(int64_t when);

@@ -158,12 +158,6 @@ static gint by_value(gconstpointer a, gconstpointer b)
 	return (x > y) - (x < y);
 }
 
-/* The series of the range, then those of the look-back window. */
-static pd_series *nth_series(pd_report *r, size_t i)
-{
-	return i < r->n_series ? &r->series[i] : &r->lookback_series[i - r->n_series];
-}
-
 int pd__review(pd_report *r, const pd__review_options *opts, GPtrArray *lookback)
 {
 	GHashTable *members = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
@@ -174,12 +168,12 @@ int pd__review(pd_report *r, const pd__review_options *opts, GPtrArray *lookback
 	int64_t end = 0, stale = (int64_t)(opts->stale_days ? opts->stale_days : 14) * 86400;
 	size_t i;
 
-	size_t n_all = r->n_series + r->n_lookback_series;
+	size_t n_all = pd__n_all_series(r);
 
 	pd__tally_init(&people);
 	pd__tally_init(&domains);
 	for (i = 0; i < n_all; i++) {
-		pd_series *s = nth_series(r, i);
+		pd_series *s = pd__all_series(r, i);
 		counting *c = g_new0(counting, 1);
 		c->reviewers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 		c->applied_numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -267,7 +261,7 @@ int pd__review(pd_report *r, const pd__review_options *opts, GPtrArray *lookback
 			note_applied(c, mb->message, m);
 	}
 	for (i = 0; i < n_all; i++) {
-		pd_series *s = nth_series(r, i);
+		pd_series *s = pd__all_series(r, i);
 		counting *c = g_ptr_array_index(counts, i);
 		s->n_reviewers = g_hash_table_size(c->reviewers);
 		s->review_status = status_of(s, c);

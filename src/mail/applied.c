@@ -261,24 +261,22 @@ int pd__find_applied(pd__applied *out, const char *text)
 	g_free(body);
 	for (size_t i = 0; lines[i]; i++) {
 		char *l = g_strstrip(lines[i]);
-		char *lower;
 		if (!*l || *l == '>')
 			continue;
-		lower = g_ascii_strdown(l, -1);
-		if (starts_with(lower, "this series was applied to ")
-		    || starts_with(lower, "this patch was applied to ")) {
+		if (starts_with(l, "this series was applied to ")
+		    || starts_with(l, "this patch was applied to ")) {
 			/* patchwork-bot */
 			found = 1;
 			g_free(out->tree);
 			out->tree = tree_after(l);
-		} else if (starts_with(lower, "the following commit has been merged into the ")) {
+		} else if (starts_with(l, "the following commit has been merged into the ")) {
 			/* tip-bot2: "... into the x86/urgent branch of tip:" */
 			const char *b = l + strlen("the following commit has been merged into the ");
 			const char *e = strstr(b, " branch");
 			found = 1;
 			g_free(out->tree);
 			out->tree = e ? g_strdup_printf("tip %.*s", (int)(e - b), b) : g_strdup("tip");
-		} else if (starts_with(lower, "commit-id:") || starts_with(lower, "commit:")) {
+		} else if (starts_with(l, "commit-id:") || starts_with(l, "commit:")) {
 			const char *id = strchr(l, ':') + 1;
 			size_t n;
 			while (*id == ' ')
@@ -311,7 +309,6 @@ int pd__find_applied(pd__applied *out, const char *text)
 			found = 1;
 			out->tree = tree_after(l);
 		}
-		g_free(lower);
 	}
 	g_strfreev(lines);
 	if (!found)

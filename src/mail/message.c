@@ -145,24 +145,19 @@ static pd_reply_facts *reply_facts(pd__mail *mail, const pd_person *sender)
 	if (may_apply)
 		said_applied = pd__find_applied(&applied, text);
 	g_free(text);
-	if (!said_applied) {
-		/* only person trailers that end in "-by" are the review's */
-		for (guint i = trailers->len; i-- > 0;)
-			if (!is_by_tag(g_ptr_array_index(trailers, i)))
-				g_ptr_array_remove_index(trailers, i);
-		if (!trailers->len) {
-			g_ptr_array_unref(trailers);
-			return NULL;
-		}
+	/* only person trailers that end in "-by" are the review's */
+	for (guint i = trailers->len; i-- > 0;)
+		if (!is_by_tag(g_ptr_array_index(trailers, i)))
+			g_ptr_array_remove_index(trailers, i);
+	if (!said_applied && !trailers->len) {
+		g_ptr_array_unref(trailers);
+		return NULL;
 	}
 	f = g_new0(pd_reply_facts, 1);
 	f->trailers = g_new0(pd_trailer, trailers->len + 1);
 	for (guint i = 0; i < trailers->len; i++) {
 		pd__trailer *t = g_ptr_array_index(trailers, i);
-		pd_trailer *o;
-		if (!is_by_tag(t))
-			continue;
-		o = &f->trailers[f->n_trailers++];
+		pd_trailer *o = &f->trailers[f->n_trailers++];
 		o->tag = g_strdup(t->tag);
 		o->person.name = g_strdup(t->name);
 		o->person.address = g_strdup(t->address);

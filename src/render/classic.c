@@ -209,9 +209,8 @@ static void applied_section(pd__sink *sink, const pd_report *r)
 
 	g_string_append(out, "\n===== Applied in this time period =====\n\n");
 	/* the range's series, then those posted before it (look-back) */
-	for (size_t i = 0; i < r->n_series + r->n_lookback_series; i++) {
-		const pd_series *s = i < r->n_series ? &r->series[i]
-				   : &r->lookback_series[i - r->n_series];
+	for (size_t i = 0; i < pd__n_all_series(r); i++) {
+		const pd_series *s = pd__all_series(r, i);
 		for (size_t k = 0; k < s->n_applied; k++) {
 			const pd_message *a = s->applied[k];
 			const pd_reply_facts *f = a->facts;

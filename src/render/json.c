@@ -285,9 +285,8 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 							: json_null());
 	{
 		json_t *applied = json_array(), *attention = json_array();
-		for (i = 0; i < r->n_series + r->n_lookback_series; i++) {
-			const pd_series *s = i < r->n_series ? &r->series[i]
-					   : &r->lookback_series[i - r->n_series];
+		for (i = 0; i < pd__n_all_series(r); i++) {
+			const pd_series *s = pd__all_series(r, i);
 			for (size_t k = 0; k < s->n_applied; k++) {
 				json_t *a = applied_of(s->applied[k], s->applied_on[k]);
 				/* a series posted before the range has no index */
