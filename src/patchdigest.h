@@ -319,6 +319,13 @@ typedef struct {
 	int *numbers;            /* patch numbers received, n_numbers of them */
 	size_t n_numbers;
 	int64_t last_date;
+	/* the review side, as the digests that saw its replies recorded it
+	 * (a state file of an older schema knows none: NULL and 0s) */
+	char *author_name;       /* NULL when not recorded */
+	int64_t first_date;      /* its first message's date (else last_date) */
+	int64_t last_review;     /* the last reviewer reply's date; 0: none */
+	int review_status;       /* a pd_review_status */
+	int superseded;          /* a newer version was reported */
 } pd_earlier;
 
 PD_EXTERN void pd_earlier_free(pd_earlier *earlier);
@@ -392,6 +399,23 @@ typedef struct {
 	                             the range's newest message) */
 } pd_series;
 
+/* A pull request: a non-reply [GIT PULL] or [PULL] message (its
+ * numbered [GIT PULL n/m] messages belong to it and are never postings). */
+typedef struct {
+	const pd_message *message; /* the request: the report's, keeping its
+	                             subject and title; valid until
+	                             pd_report_free() */
+	size_t n_parts;           /* its numbered messages in the range */
+	size_t n_replies;         /* replies in the range that answer it */
+	const pd_message *merged; /* the first reply in the range saying it was
+	                             merged or pulled (its facts name the tree
+	                             and commit), from someone other than its
+	                             sender; NULL: not merged in the range */
+	int in_range;             /* 1: posted in the range; 0: in the
+	                             look-back window, listed because it was
+	                             merged in the range */
+} pd_pull;
+
 typedef struct {
 	unsigned count;
 	char *key;      /* domain, or the lowercased address */
@@ -431,6 +455,19 @@ typedef struct {
 	int64_t median_first_review; /* seconds from a series' first message
 	                             to its first reviewer reply, the median
 	                             over the series that had one; -1: none */
+	pd_pull *pulls; size_t n_pulls; /* the range's pull requests, then
+	                             earlier ones merged in the range */
+	/* replies in the range saying "applied" of a patch that is in no
+	 * series known here (posted before the look-back window and never
+	 * reported): listed by their own subject (tags.title), which they
+	 * keep */
+	const pd_message **applied_elsewhere; size_t n_applied_elsewhere;
+	/* series reported by earlier digests (the state database), neither
+	 * in the range nor in the look-back window, that replies in the range
+	 * answer or that need attention: their review fields as for the
+	 * range's series; no messages (cover NULL, no patches), title and
+	 * author from the state */
+	pd_series *earlier_series; size_t n_earlier_series;
 } pd_report;
 
 typedef enum {

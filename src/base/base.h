@@ -49,16 +49,21 @@ char *pd__person_display_plain(const pd_person *p);
 void pd__append_display(GString *out, const char *text, int keep_lines);
 
 /* Series i of all a report has, the range's (r->series) first, then the
- * look-back window's (r->lookback_series): what the review side counts
- * and the Applied section lists.  i < pd__n_all_series(r). */
+ * look-back window's (r->lookback_series), then those only the state
+ * knows (r->earlier_series): what the review side counts and the
+ * Applied and Needs attention sections list.  i < pd__n_all_series(r). */
 static inline size_t pd__n_all_series(const pd_report *r)
 {
-	return r->n_series + r->n_lookback_series;
+	return r->n_series + r->n_lookback_series + r->n_earlier_series;
 }
 
 static inline pd_series *pd__all_series(const pd_report *r, size_t i)
 {
-	return i < r->n_series ? &r->series[i] : &r->lookback_series[i - r->n_series];
+	if (i < r->n_series)
+		return &r->series[i];
+	i -= r->n_series;
+	return i < r->n_lookback_series ? &r->lookback_series[i]
+					: &r->earlier_series[i - r->n_lookback_series];
 }
 
 /* "2025-08-26T09:37:41Z" for `when` (new string). */

@@ -94,10 +94,13 @@ static int keep(pd_digest *d, pd_message *m)
 static void slim_reply(pd_digest *d, pd_message *m)
 {
 	int had_list_id = d->have_list_id;
+	/* the few replies listed by their own title keep it */
+	int titled = pd__is_pull_request(m) || (m->facts && m->facts->applied);
 
 #define SLIM_KEEP(field)
 #define SLIM_DROP(field) g_clear_pointer(&m->field, g_free);
 #define SLIM_FIRST(field) if (had_list_id) SLIM_DROP(field)
+#define SLIM_TITLED(field) if (!titled) SLIM_DROP(field)
 #define SLIM(field, pack, reply) SLIM_##reply(field)
 	PD__MESSAGE_STRINGS(SLIM)
 #undef SLIM
@@ -271,14 +274,8 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 					 source, keep);
 	if (error == PD_OK)
 		error = pd__mark_series(r, source, keep);
-fail:
-	pd__earlier_source_free(source);
-	r->n_earlier = keep->len;
-	r->earlier = (pd_earlier **)g_ptr_array_free(keep, FALSE);
-	if (error < 0) {
-		pd_report_free(r);
-		return error;
-	}
+	if (error < 0)
+		goto fail;
 	pd__build_tables(r);
 	if (full->lookback && full->lookback->messages->len)
 		pd__group_series(&r->lookback_series, &r->n_lookback_series,
@@ -287,7 +284,15 @@ fail:
 	{
 		pd__review_options ro = { review.stale_days, review.bots, review.diag,
 					  review.diag_payload };
-		pd__review(r, &ro, full->lookback ? full->lookback->messages : NULL);
+		error = pd__review(full, &ro, source, keep);
+	}
+fail:
+	pd__earlier_source_free(source);
+	r->n_earlier = keep->len;
+	r->earlier = (pd_earlier **)g_ptr_array_free(keep, FALSE);
+	if (error < 0) {
+		pd_report_free(r);
+		return error;
 	}
 	guess_list(r);
 	if (from_label)
@@ -311,6 +316,11 @@ void pd_report_free(pd_report *r)
 		return;
 	pd__series_array_free(r->series, r->n_series);
 	pd__series_array_free(r->lookback_series, r->n_lookback_series);
+	pd__series_array_free(r->earlier_series, r->n_earlier_series);
+	g_free(r->pulls);
+	g_free(r->applied_elsewhere);
+	if (((pd__report *)r)->owned)
+		g_ptr_array_unref(((pd__report *)r)->owned);
 	pd_digest_free(((pd__report *)r)->lookback); /* after its series */
 	for (i = 0; i < r->n_messages; i++)
 		pd__kept_free((gpointer)r->messages[i]);

@@ -35,6 +35,9 @@ typedef struct {
 	pd__body_store *bodies;   /* owned */
 	GStringChunk *pool;       /* the messages' shared strings, owned */
 	pd_digest *lookback;      /* the look-back messages, owned */
+	GPtrArray *owned;         /* blocks the review side made for series
+	                             only the state knows (their author, the
+	                             message a reply answers): g_free each */
 } pd__report;
 
 /* ---- kept messages (message-pack.c) ------------------------------------ */
@@ -102,11 +105,26 @@ typedef struct {
 	void *diag_payload;
 } pd__review_options;
 
-/* Fills each series' review fields (the range's and the look-back
- * window's) and the reviewer tables of `r` (grouped and marked), with the
- * window's messages `lookback` (may be NULL) to walk up through.  Fails
- * only on NOMEM. */
-int pd__review(pd_report *r, const pd__review_options *opts, GPtrArray *lookback);
+/* Fills each series' review fields (the range's, the look-back window's
+ * and, through `source` (may be NULL), those earlier digests reported:
+ * r->earlier_series, their pd_earlier added to `keep`), the pull requests,
+ * the replies saying "applied" of unknown patches and the reviewer
+ * tables of the report (grouped and marked).  The window's messages are
+ * full->lookback's.  What it makes is the report's.  Fails when the
+ * source cannot be read. */
+int pd__review(pd__report *full, const pd__review_options *opts,
+	       pd__earlier_source *source, GPtrArray *keep);
+
+/* ---- pulls.c: pull requests ------------------------------------------- */
+
+/* Adds the pull requests among `msgs` to `pulls` (pd_pull, in_range as
+ * given) and their ids and their numbered parts' to `by_id` (message id
+ * -> index in `pulls` + 1). */
+void pd__pulls_collect(GArray *pulls, GHashTable *by_id, const pd_message *const *msgs,
+		       size_t n, int in_range);
+/* The report's list from what was collected: the range's pull requests,
+ * then the window's merged in the range.  Consumes `pulls`. */
+void pd__pulls_finish(pd_report *r, GArray *pulls);
 
 /* ---- digest.c ---------------------------------------------------------- */
 

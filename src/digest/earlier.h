@@ -34,6 +34,14 @@ typedef struct pd__earlier_source {
 	 * another version */
 	int (*other_version)(pd_earlier **out, const char *author, const char *version,
 			     const char *cover_title, const char *first_title, void *self);
+	/* the series whose patch or cover letter (never a message it
+	 * refers to) is `message_id`: what a reply to it answers; *number
+	 * its patch number, 0 for the cover letter */
+	int (*answered)(pd_earlier **out, int *number, const char *message_id, void *self);
+	/* series that may need attention: posted at or after `horizon`,
+	 * not applied, no newer version, no reviewer reply since `quiet`:
+	 * pd_earlier in the order they were recorded; *out NULL when none */
+	int (*waiting)(GPtrArray **out, int64_t horizon, int64_t quiet, void *self);
 	void (*free)(void *self);
 	void *self;
 } pd__earlier_source;

@@ -47,31 +47,49 @@ static int same_address(const char *a, const char *b)
 	return a && b && !g_ascii_strcasecmp(a, b);
 }
 
-/* A message of series `s` and the series: where a walk up ends.  `slot`
- * is the series' place among all counted (the range's, then the
- * look-back window's). */
+/* A message of a series and the series' place among all counted (the
+ * range's, the look-back window's, then those only the state knows):
+ * where a walk up ends. */
 typedef struct {
-	pd_series *series;
 	const pd_message *message;
 	size_t slot;
 } member;
 
-/* The member a reply answers, or NULL. */
-static const member *answered(GHashTable *members, GHashTable *replies, const pd_message *reply)
+/* The first number the state's series have among the slots. */
+#define NO_PULL 0
+
+/* Where a reply's walk up ends: a series' message, a pull request
+ * (`pull` its index + 1), or neither, `lost` then the id it could go no
+ * further from (a message not here, which the state may know). */
+typedef struct {
+	const member *member;
+	gsize pull;
+	const char *lost;
+} walk_end;
+
+/* What reply `reply` answers. */
+static walk_end answered(GHashTable *members, GHashTable *pulls, GHashTable *replies,
+			 const pd_message *reply)
 {
+	walk_end end = { NULL, NO_PULL, NULL };
 	const char *id = reply->references ? reply->references[0] : NULL;
 
 	for (int steps = 0; id && steps < MAX_WALK; steps++) {
-		const member *m = g_hash_table_lookup(members, id);
 		const pd_message *parent;
-		if (m)
-			return m;
+		if ((end.member = g_hash_table_lookup(members, id)))
+			return end;
+		if ((end.pull = GPOINTER_TO_SIZE(g_hash_table_lookup(pulls, id))))
+			return end;
 		parent = g_hash_table_lookup(replies, id);
-		if (!parent || !parent->references)
-			return NULL;
+		if (!parent) {
+			end.lost = id;
+			return end;
+		}
+		if (!parent->references)
+			return end;
 		id = parent->references[0];
 	}
-	return NULL;
+	return end;
 }
 
 /* Per series while counting: its reviewers and trailers, growing. */
@@ -158,113 +176,375 @@ static gint by_value(gconstpointer a, gconstpointer b)
 	return (x > y) - (x < y);
 }
 
-int pd__review(pd_report *r, const pd__review_options *opts, GPtrArray *lookback)
+/* Counted series beyond the report's fixed ones: the state's. */
+typedef struct {
+	pd__report *full;
+	pd_report *r;
+	const pd__review_options *opts;
+	pd__earlier_source *source;
+	GPtrArray *keep;          /* the report's pd_earlier list */
+	GHashTable *members;      /* message id -> member */
+	GHashTable *pulls;        /* message id -> pull index + 1 */
+	GHashTable *replies;      /* message id -> reply (range, then window) */
+	GPtrArray *counts;        /* counting, by slot */
+	GArray *earlier;          /* pd_series only the state knows */
+	GHashTable *earlier_slot; /* state series id -> slot + 1 */
+	size_t n_fixed;           /* range + look-back series */
+} review;
+
+static pd_series *series_at(review *v, size_t slot)
 {
-	GHashTable *members = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-	GHashTable *replies = g_hash_table_new(g_str_hash, g_str_equal);
-	GPtrArray *counts = g_ptr_array_new_with_free_func(counting_free);
+	return slot < v->n_fixed ? pd__all_series(v->r, slot)
+				 : &g_array_index(v->earlier, pd_series, slot - v->n_fixed);
+}
+
+static counting *counting_new(void)
+{
+	counting *c = g_new0(counting, 1);
+	c->reviewers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	c->applied_numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
+	return c;
+}
+
+/* Something the report owns for a series only the state knows. */
+static gpointer owned(review *v, gsize size)
+{
+	gpointer p = g_malloc0(size);
+	g_ptr_array_add(v->full->owned, p);
+	return p;
+}
+
+static char *pooled(review *v, const char *text)
+{
+	return text ? g_string_chunk_insert_const(v->full->pool, text) : NULL;
+}
+
+/* The slot of the state's series `e` (taking it), made on first use. */
+static size_t earlier_slot(review *v, pd_earlier *e)
+{
+	gsize at = GPOINTER_TO_SIZE(g_hash_table_lookup(v->earlier_slot, &e->id));
+	pd_series s = { 0 };
+	pd_person *author;
+
+	if (at) {
+		pd_earlier_free(e);
+		return at - 1;
+	}
+	g_ptr_array_add(v->keep, e);
+	author = owned(v, sizeof(*author));
+	author->name = pooled(v, e->author_name ? e->author_name : "");
+	author->address = pooled(v, e->author);
+	s.author = s.sender = author;
+	s.title = pooled(v, e->title);
+	g_strlcpy(s.version, e->version, sizeof(s.version));
+	s.expected = e->expected;
+	for (size_t k = 0; k < e->n_numbers; k++)
+		s.received += e->numbers[k] >= 1 && e->numbers[k] <= e->expected;
+	s.complete = s.received >= s.expected;
+	s.status = PD_SERIES_REPORTED;
+	s.reported_as = s.previous_as = -1;
+	s.earlier = e;
+	s.first_date = e->first_date;
+	s.last_date = e->last_date;
+	s.last_review = e->last_review;
+	g_array_append_val(v->earlier, s);
+	g_ptr_array_add(v->counts, counting_new());
+	at = v->n_fixed + v->earlier->len;
+	g_hash_table_insert(v->earlier_slot, &e->id, GSIZE_TO_POINTER(at));
+	return at - 1;
+}
+
+/* The member for a message the state knows (`lost`, where a walk ended):
+ * NULL when the state has none, or on error (*error). */
+static const member *from_state(review *v, const char *lost, int *error)
+{
+	pd_earlier *e = NULL;
+	pd_message *stub;
+	member *mb;
+	int number = -1;
+
+	if (!v->source || !v->source->answered)
+		return NULL;
+	if ((*error = v->source->answered(&e, &number, lost, v->source->self)) < 0 || !e)
+		return NULL;
+	/* the message the reply answers, as far as the state knows it */
+	stub = owned(v, sizeof(*stub));
+	stub->message_id = pooled(v, lost);
+	stub->kind = number == 0 ? PD_KIND_COVER : PD_KIND_PATCH;
+	stub->tags.number = number;
+	mb = g_new(member, 1);
+	mb->message = stub;
+	mb->slot = earlier_slot(v, e);
+	g_hash_table_insert(v->members, stub->message_id, mb);
+	return mb;
+}
+
+static void add_members(review *v, size_t slot)
+{
+	const pd_series *s = series_at(v, slot);
+
+	for (size_t k = 0; k <= s->n_patches; k++) {
+		const pd_message *m = k < s->n_patches ? s->patches[k] : s->cover;
+		member *mb;
+		if (!m || !m->message_id)
+			continue;
+		/* a message of the range wins over one of the window */
+		if (slot >= v->r->n_series && g_hash_table_contains(v->members, m->message_id))
+			continue;
+		mb = g_new(member, 1);
+		mb->message = m;
+		mb->slot = slot;
+		g_hash_table_insert(v->members, m->message_id, mb);
+	}
+}
+
+static int is_reviewer(review *v, const pd_series *s, const pd_message *m)
+{
+	return m->sender.address && *m->sender.address
+	    && !same_address(m->sender.address, s->author->address)
+	    && !same_address(m->sender.address, s->sender->address)
+	    && !is_bot(m->sender.address, v->opts->bots);
+}
+
+/* Counts reply `m` of the range for series slot `mb->slot`. */
+static void count_reply(review *v, pd__tally *people, pd__tally *domains, const member *mb,
+			const pd_message *m)
+{
+	pd_series *s = series_at(v, mb->slot);
+	counting *c = g_ptr_array_index(v->counts, mb->slot);
+	int is_author = same_address(m->sender.address, s->author->address)
+		     || same_address(m->sender.address, s->sender->address);
+
+	s->n_replies++;
+	if (is_reviewer(v, s, m)) {
+		char *key = g_ascii_strdown(m->sender.address, -1);
+		if (!g_hash_table_contains(c->reviewers, key)) {
+			char *domain = pd__address_domain(m->sender.address);
+			char *display = pd__person_display_quoted(&m->sender);
+			g_hash_table_add(c->reviewers, g_strdup(key));
+			pd__tally_add(people, key, display);
+			pd__tally_add(domains, domain, domain);
+			g_free(domain);
+			g_free(display);
+		}
+		g_free(key);
+		if (!s->first_review || m->date < s->first_review)
+			s->first_review = m->date;
+		if (m->date > s->last_review)
+			s->last_review = m->date;
+	}
+	if (!m->facts)
+		return;
+	for (size_t k = 0; k < m->facts->n_trailers; k++) {
+		const pd_trailer *t = &m->facts->trailers[k];
+		pd_series_trailer st = { mb->message, m, t };
+		if (!t->matches_sender) {
+			if (v->opts->diag) {
+				char *what = g_strdup_printf("a trailer its sender does not give, "
+							     "not counted: %s: %s <%s>", t->tag,
+							     t->person.name, t->person.address);
+				v->opts->diag(PD_DIAG_NOTE, m->message_id, what, v->opts->diag_payload);
+				g_free(what);
+			}
+			continue;
+		}
+		if (!c->trailers)
+			c->trailers = g_array_new(FALSE, FALSE, sizeof(pd_series_trailer));
+		g_array_append_val(c->trailers, st);
+	}
+	if (m->facts->applied && !is_author)
+		note_applied(c, mb->message, m);
+}
+
+/* A reply of the window that a reviewer sent: the series it answers
+ * (posted in the window) did not wait since. */
+static void count_window_reply(review *v, const pd_message *m)
+{
+	walk_end w = answered(v->members, v->pulls, v->replies, m);
+	pd_series *s;
+
+	if (!w.member || w.member->slot < v->r->n_series)
+		return;
+	s = series_at(v, w.member->slot);
+	if (is_reviewer(v, s, m) && m->date > s->last_review)
+		s->last_review = m->date;
+}
+
+/* Which of the n series a newer posting follows: another version
+ * grouping linked to it, or the same author and title posted later.  A
+ * new array of n flags. */
+static guint8 *superseded(review *v, size_t n)
+{
+	GHashTable *newest = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	guint8 *flags = g_new0(guint8, n ? n : 1);
+	char **keys = g_new0(char *, n ? n : 1);
+
+	for (size_t i = 0; i < n; i++) {
+		const pd_series *s = series_at(v, i);
+		int64_t *seen;
+		if (i < v->r->n_series && s->previous_as >= 0 && (size_t)s->previous_as < n)
+			flags[s->previous_as] = 1;
+		if (!s->title || !s->author->address)
+			continue;
+		keys[i] = g_strdup_printf("%s\n%s", s->author->address, s->title);
+		for (char *k = keys[i]; *k != '\n'; k++)
+			*k = g_ascii_tolower(*k);
+		seen = g_hash_table_lookup(newest, keys[i]);
+		if (!seen) {
+			seen = g_new(int64_t, 1);
+			*seen = s->first_date;
+			g_hash_table_insert(newest, g_strdup(keys[i]), seen);
+		} else if (s->first_date > *seen) {
+			*seen = s->first_date;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const int64_t *seen = keys[i] ? g_hash_table_lookup(newest, keys[i]) : NULL;
+		if (seen && *seen > series_at(v, i)->first_date)
+			flags[i] = 1;
+		g_free(keys[i]);
+	}
+	g_free(keys);
+	g_hash_table_destroy(newest);
+	return flags;
+}
+
+/* The state's series that wait for a reviewer and are not here yet:
+ * posted within ATTENTION_HORIZON days of the range's end, quiet for
+ * stale seconds. */
+#define ATTENTION_HORIZON (90 * 86400)
+
+static int add_waiting(review *v, int64_t end, int64_t stale)
+{
+	GPtrArray *waiting = NULL;
+	GHashTable *here;
+	int error;
+
+	if (!v->source || !v->source->waiting || !end)
+		return PD_OK;
+	if ((error = v->source->waiting(&waiting, end - ATTENTION_HORIZON, end - stale,
+					v->source->self)) < 0 || !waiting)
+		return error;
+	/* the state ids of series already counted */
+	here = g_hash_table_new(g_int64_hash, g_int64_equal);
+	for (size_t i = 0; i < v->n_fixed && error >= 0; i++) {
+		const pd_series *s = series_at(v, i);
+		const pd_message *m = s->cover ? s->cover : s->first_patch;
+		pd_earlier *e = NULL;
+		int number;
+		if (s->earlier)
+			g_hash_table_add(here, (gpointer)&s->earlier->id);
+		if (s->continues)
+			g_hash_table_add(here, (gpointer)&s->continues->id);
+		if (!m || !m->message_id)
+			continue;
+		if ((error = v->source->answered(&e, &number, m->message_id, v->source->self)) >= 0 && e) {
+			g_hash_table_add(here, &e->id);
+			g_ptr_array_add(v->keep, e);
+		}
+	}
+	for (guint i = 0; i < waiting->len && error >= 0; i++) {
+		pd_earlier *e = g_ptr_array_index(waiting, i);
+		if (g_hash_table_contains(here, &e->id)
+		    || g_hash_table_contains(v->earlier_slot, &e->id))
+			continue;
+		g_ptr_array_index(waiting, i) = NULL;
+		earlier_slot(v, e);
+	}
+	g_hash_table_destroy(here);
+	g_ptr_array_set_free_func(waiting, (GDestroyNotify)pd_earlier_free);
+	g_ptr_array_unref(waiting);
+	return error < 0 ? error : PD_OK;
+}
+
+int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_source *source,
+	       GPtrArray *keep)
+{
+	pd_report *r = &full->pub;
+	GPtrArray *lookback = full->lookback ? full->lookback->messages : NULL;
+	review v = { full, r, opts, source, keep, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
+	GArray *pulls = g_array_new(FALSE, FALSE, sizeof(pd_pull));
+	GPtrArray *elsewhere = g_ptr_array_new();
 	pd__tally people, domains;
 	GArray *waits = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	int64_t end = 0, stale = (int64_t)(opts->stale_days ? opts->stale_days : 14) * 86400;
-	size_t i;
+	int error = PD_OK;
+	size_t i, n_all;
+	guint8 *newer;
 
-	size_t n_all = pd__n_all_series(r);
-
+	v.members = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	v.pulls = g_hash_table_new(g_str_hash, g_str_equal);
+	v.replies = g_hash_table_new(g_str_hash, g_str_equal);
+	v.counts = g_ptr_array_new_with_free_func(counting_free);
+	v.earlier = g_array_new(FALSE, TRUE, sizeof(pd_series));
+	v.earlier_slot = g_hash_table_new(g_int64_hash, g_int64_equal);
+	v.n_fixed = pd__n_all_series(r);
+	if (!full->owned)
+		full->owned = g_ptr_array_new_with_free_func(g_free);
 	pd__tally_init(&people);
 	pd__tally_init(&domains);
-	for (i = 0; i < n_all; i++) {
-		pd_series *s = pd__all_series(r, i);
-		counting *c = g_new0(counting, 1);
-		c->reviewers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		c->applied_numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
-		g_ptr_array_add(counts, c);
-		for (size_t k = 0; k <= s->n_patches; k++) {
-			const pd_message *m = k < s->n_patches ? s->patches[k] : s->cover;
-			member *mb;
-			if (!m || !m->message_id)
-				continue;
-			mb = g_new(member, 1);
-			mb->series = s;
-			mb->message = m;
-			mb->slot = i;
-			/* a message of the range wins over one of the window */
-			if (i < r->n_series || !g_hash_table_contains(members, m->message_id))
-				g_hash_table_insert(members, m->message_id, mb);
-			else
-				g_free(mb);
-		}
+	for (i = 0; i < v.n_fixed; i++) {
+		g_ptr_array_add(v.counts, counting_new());
+		add_members(&v, i);
 	}
+	pd__pulls_collect(pulls, v.pulls, r->messages, r->n_messages, 1);
+	if (lookback)
+		pd__pulls_collect(pulls, v.pulls, (const pd_message *const *)lookback->pdata,
+				  lookback->len, 0);
 	for (i = 0; i < r->n_messages; i++) {
 		const pd_message *m = r->messages[i];
 		if (m->date > end)
 			end = m->date;
 		if (m->kind == PD_KIND_REPLY && m->message_id)
-			g_hash_table_insert(replies, m->message_id, (gpointer)m);
+			g_hash_table_insert(v.replies, m->message_id, (gpointer)m);
 	}
 	/* the window's replies only carry walks up to what they answer */
 	for (i = 0; lookback && i < lookback->len; i++) {
 		const pd_message *m = g_ptr_array_index(lookback, i);
 		if (m->kind == PD_KIND_REPLY && m->message_id
-		    && !g_hash_table_contains(replies, m->message_id))
-			g_hash_table_insert(replies, m->message_id, (gpointer)m);
+		    && !g_hash_table_contains(v.replies, m->message_id))
+			g_hash_table_insert(v.replies, m->message_id, (gpointer)m);
 	}
-	for (i = 0; i < r->n_messages; i++) {
+	for (i = 0; i < r->n_messages && error >= 0; i++) {
 		const pd_message *m = r->messages[i];
-		const member *mb;
-		counting *c;
-		pd_series *s;
-		int is_author;
-		if (m->kind != PD_KIND_REPLY || !(mb = answered(members, replies, m)))
+		walk_end w;
+		if (m->kind != PD_KIND_REPLY || pd__is_pull_request(m) || pd__is_pull_part(m))
 			continue;
-		s = mb->series;
-		c = g_ptr_array_index(counts, mb->slot);
-		s->n_replies++;
-		is_author = same_address(m->sender.address, s->author->address)
-			 || same_address(m->sender.address, s->sender->address);
-		if (m->sender.address && *m->sender.address && !is_author && !is_bot(m->sender.address, opts->bots)) {
-			char *key = g_ascii_strdown(m->sender.address, -1);
-			if (!g_hash_table_contains(c->reviewers, key)) {
-				char *domain = pd__address_domain(m->sender.address);
-				char *display = pd__person_display_quoted(&m->sender);
-				g_hash_table_add(c->reviewers, g_strdup(key));
-				pd__tally_add(&people, key, display);
-				pd__tally_add(&domains, domain, domain);
-				g_free(domain);
-				g_free(display);
-			}
-			g_free(key);
-			if (!s->first_review || m->date < s->first_review)
-				s->first_review = m->date;
-			if (m->date > s->last_review)
-				s->last_review = m->date;
+		w = answered(v.members, v.pulls, v.replies, m);
+		if (!w.member && !w.pull && w.lost)
+			w.member = from_state(&v, w.lost, &error);
+		if (w.member) {
+			count_reply(&v, &people, &domains, w.member, m);
+		} else if (w.pull) {
+			pd_pull *p = &g_array_index(pulls, pd_pull, w.pull - 1);
+			if (p->in_range)
+				p->n_replies++;
+			if (!p->merged && m->facts && m->facts->applied
+			    && !same_address(m->sender.address, p->message->sender.address))
+				p->merged = m;
+		} else if (m->facts && m->facts->applied && m->tags.title
+			   && (m->tags.is_patch_tagged || m->tags.is_pull)) {
+			/* "applied" of a patch (or pulled of a pull request)
+			 * nothing here holds */
+			g_ptr_array_add(elsewhere, (gpointer)m);
 		}
-		if (!m->facts)
-			continue;
-		for (size_t k = 0; k < m->facts->n_trailers; k++) {
-			const pd_trailer *t = &m->facts->trailers[k];
-			pd_series_trailer st = { mb->message, m, t };
-			if (!t->matches_sender) {
-				if (opts->diag) {
-					char *what = g_strdup_printf("a trailer its sender does not give, "
-								     "not counted: %s: %s <%s>", t->tag,
-								     t->person.name, t->person.address);
-					opts->diag(PD_DIAG_NOTE, m->message_id, what, opts->diag_payload);
-					g_free(what);
-				}
-				continue;
-			}
-			if (!c->trailers)
-				c->trailers = g_array_new(FALSE, FALSE, sizeof(pd_series_trailer));
-			g_array_append_val(c->trailers, st);
-		}
-		if (m->facts->applied && !is_author)
-			note_applied(c, mb->message, m);
 	}
+	for (i = 0; lookback && i < lookback->len; i++) {
+		const pd_message *m = g_ptr_array_index(lookback, i);
+		if (m->kind == PD_KIND_REPLY && !pd__is_pull_request(m) && !pd__is_pull_part(m))
+			count_window_reply(&v, m);
+	}
+	r->last_date = end;
+	if (error >= 0)
+		error = add_waiting(&v, end, stale);
+	n_all = v.n_fixed + v.earlier->len;
 	for (i = 0; i < n_all; i++) {
-		pd_series *s = pd__all_series(r, i);
-		counting *c = g_ptr_array_index(counts, i);
+		pd_series *s = series_at(&v, i);
+		counting *c = g_ptr_array_index(v.counts, i);
 		s->n_reviewers = g_hash_table_size(c->reviewers);
 		s->review_status = status_of(s, c);
+		if (s->earlier && i >= v.n_fixed && (int)s->review_status < s->earlier->review_status)
+			s->review_status = (pd_review_status)s->earlier->review_status;
 		if (c->trailers) {
 			s->n_trailers = c->trailers->len;
 			s->trailers = (pd_series_trailer *)g_array_free(c->trailers, FALSE);
@@ -282,27 +562,34 @@ int pd__review(pd_report *r, const pd__review_options *opts, GPtrArray *lookback
 		}
 	}
 	/* needs attention: complete, not a repeat, not applied, no newer
-	 * version here, and no reviewer reply for stale_days at the range's
-	 * end (since the last one, or since it was posted) */
-	r->last_date = end;
-	for (i = 0; i < r->n_series; i++) {
-		pd_series *s = &r->series[i];
-		int newer = 0;
-		for (size_t k = i + 1; k < r->n_series && !newer; k++)
-			newer = r->series[k].previous_as == (long)i;
-		s->needs_attention = s->complete && !newer
-			&& s->status != PD_SERIES_REPORTED
+	 * version, and no reviewer reply for stale_days at the range's end
+	 * (since the last one, or since it was posted) */
+	newer = superseded(&v, n_all);
+	for (i = 0; i < n_all; i++) {
+		pd_series *s = series_at(&v, i);
+		s->needs_attention = s->complete
+			&& (s->status != PD_SERIES_REPORTED || i >= v.n_fixed)
 			&& s->review_status != PD_REVIEW_APPLIED
 			&& s->review_status != PD_REVIEW_PARTLY_APPLIED
-			&& end - (s->last_review ? s->last_review : s->first_date) >= stale;
+			&& end - (s->last_review ? s->last_review : s->first_date) >= stale
+			&& !(s->earlier && i >= v.n_fixed && s->earlier->superseded)
+			&& !newer[i];
 	}
+	g_free(newer);
+	r->n_earlier_series = v.earlier->len;
+	r->earlier_series = (pd_series *)g_array_free(v.earlier, FALSE);
+	pd__pulls_finish(r, pulls);
+	r->n_applied_elsewhere = elsewhere->len;
+	r->applied_elsewhere = (const pd_message **)g_ptr_array_free(elsewhere, FALSE);
 	g_array_sort(waits, by_value);
 	r->median_first_review = waits->len ? g_array_index(waits, int64_t, waits->len / 2) : -1;
 	g_array_free(waits, TRUE);
 	r->reviewers = pd__tally_finish(&people, &r->n_reviewers);
 	r->reviewer_domains = pd__tally_finish(&domains, &r->n_reviewer_domains);
-	g_ptr_array_free(counts, TRUE);
-	g_hash_table_destroy(replies);
-	g_hash_table_destroy(members);
-	return PD_OK;
+	g_ptr_array_free(v.counts, TRUE);
+	g_hash_table_destroy(v.earlier_slot);
+	g_hash_table_destroy(v.replies);
+	g_hash_table_destroy(v.pulls);
+	g_hash_table_destroy(v.members);
+	return error < 0 ? error : PD_OK;
 }

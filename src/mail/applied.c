@@ -9,11 +9,13 @@
  *  - a maintainer's: "Applied, thanks!", "Applied to next, thanks!",
  *    "Thanks, applied.", "Queued, thanks.", "Queued 3+5, thanks.",
  *    "Pushed, thanks!", "Picked up ...", "Series applied",
- *    "Merged, thanks" -- a line that starts with the verb (after an
+ *    "Merged, thanks", "Pulled, thanks." (a pull request's recipient)
+ *    -- a line that starts with the verb (after an
  *    optional "Thanks,"), and is neither a question nor a promise;
  *  - b4's thank-you message: that line, then "[n/N] subject" lines each
  *    followed by "commit: <id>" or a commit URL: exactly those patches;
  *  - patchwork-bot: "This series was applied to TREE" (or patch);
+ *  - pr-tracker-bot: "has been merged into TREE:" and the commit URL;
  *  - tip-bot2: "The following commit has been merged into the BRANCH
  *    branch of tip:" with its "Commit-ID:".
  *
@@ -21,7 +23,12 @@
  * with a question mark, "does not apply", "doesn't apply", "fails to
  * apply", "with this applied", "after applying", "applied ... and
  * tested/verified/built" (a tester), the kernel test robot's "If your
- * patch is applied to the wrong git tree", and bare "merged with ...".
+ * patch is applied to the wrong git tree", bare "merged with ...", a
+ * tester's or reviewer's "I applied ..." / "I pushed ..." (a maintainer
+ * says "Applied" or "I've applied"), "I have pulled the branch", a line
+ * wrapped from the one before (it starts no sentence), one that ends
+ * in ':' after a subject ("I have this queued:" points elsewhere), and
+ * lines naming another version, a dropped commit or a needed rebase.
  */
 #include <string.h>
 #include <stdlib.h>
@@ -76,6 +83,26 @@ static size_t hex_id(const char *p)
 	while (g_ascii_isxdigit(p[n]))
 		n++;
 	return n >= 7 && n <= 40 ? n : 0;
+}
+
+/* The commit a URL on `line` names: cgit's ".../commit/?id=ID",
+ * git.kernel.org's short ".../c/ID", GitHub's ".../commit/ID".  Its
+ * length, with *id at it; 0 when there is none. */
+static size_t url_commit(const char *line, const char **id)
+{
+	static const char *const marks[] = { "id=", "/commit/", "/c/", NULL };
+
+	if (!strstr(line, "://"))
+		return 0;
+	for (int i = 0; marks[i]; i++) {
+		const char *p = strstr(line, marks[i]);
+		size_t n;
+		if (p && (n = hex_id(p + strlen(marks[i])))) {
+			*id = p + strlen(marks[i]);
+			return n;
+		}
+	}
+	return 0;
 }
 
 /* "3+5", "1-3", "1,2,4", "1 and 3": patch numbers right after the verb. */
@@ -144,8 +171,15 @@ static char *tree_after(const char *line)
 	n = strlen(tree);
 	while (n && (tree[n - 1] == '.' || tree[n - 1] == ':'))
 		tree[--n] = '\0';
-	/* "with minor fixes" and the like are not part of the tree */
+	/* "with minor fixes", "and MR posted" and the like are not part of
+	 * the tree, nor is a footnote mark: "arm/queue[1]" */
 	if ((p = strstr(tree, " with ")))
+		tree[p - tree] = '\0';
+	if ((p = strstr(tree, " and ")))
+		tree[p - tree] = '\0';
+	n = strlen(tree);
+	if (n > 3 && tree[n - 1] == ']' && (p = strrchr(tree, '[')) && p > tree
+	    && strspn(p + 1, "0123456789") == (size_t)(tree + n - 1 - (p + 1)))
 		tree[p - tree] = '\0';
 	g_strstrip(tree);
 	if (!*tree || strlen(tree) > 80) {
@@ -160,7 +194,7 @@ static char *tree_after(const char *line)
 static int statement(pd__applied *a, const char *line)
 {
 	static const char *const verbs[] = {
-		"series applied", "applied", "queued", "pushed", "picked up", "picked", "merged,",
+		"series applied", "applied", "queued", "pushed", "pulled", "picked up", "picked", "merged,",
 		"merged into", "merged to", "now applied", "applied the series", NULL
 	};
 	static const char *const not_applied[] = {
@@ -169,11 +203,12 @@ static int statement(pd__applied *a, const char *line)
 		"with this applied", "with the series applied", "with these applied",
 		"after applying", "patch is applied to the wrong", "applied on top of",
 		" and tested", " and verified", " and built", " and boot", " and ran",
-		"cleanly", "locally", "to my tree for testing", NULL
+		"cleanly", "locally", "to my tree for testing", "compiled", "rebooted",
+		"installed", "own version", "commit dropped", "my current", "needs a rebase", NULL
 	};
 	const char *p = line;
 	char *lower;
-	int hit = 0;
+	int hit = 0, led = 0, bare_i = 0;
 
 	/* "Thanks, applied." */
 	if (starts_with(p, "thanks") || starts_with(p, "thank you")) {
@@ -195,6 +230,9 @@ static int statement(pd__applied *a, const char *line)
 		again = 0;
 		for (int i = 0; leads[i]; i++)
 			if (starts_with(p, leads[i])) {
+				if (!led) /* "I applied", "I just applied" */
+					bare_i = !strcmp(leads[i], "i ");
+				led = 1;
 				p += strlen(leads[i]);
 				/* "Patch 1 applied": the numbers said before the verb */
 				if (starts_with(leads[i], "patch"))
@@ -216,7 +254,16 @@ static int statement(pd__applied *a, const char *line)
 		    && (!g_ascii_isalpha(p[n]) || verbs[i][n - 1] == ' '))
 			hit = (int)n;
 	}
-	if (!hit || strchr(line, '?'))
+	/* a question; "I have this queued:", introducing something else;
+	 * "I applied these 4, compiled, ...", "I applied your fix": said so,
+	 * it is a tester's or reviewer's, where a maintainer says "Applied"
+	 * or "I've applied" */
+	if (!hit || strchr(line, '?') || (led && line[strlen(line) - 1] == ':')
+	    || (bare_i && (starts_with(p, "applied") || starts_with(p, "pushed"))))
+		return 0;
+	/* "Pulled, thanks." says a pull request was; "I have pulled the
+	 * latest branch" is a reviewer fetching it */
+	if (led && starts_with(p, "pulled"))
 		return 0;
 	lower = g_ascii_strdown(line, -1);
 	for (int i = 0; not_applied[i]; i++)
@@ -229,26 +276,73 @@ static int statement(pd__applied *a, const char *line)
 	return 1;
 }
 
-/* A statement that starts a later sentence of the line: "Sorry for
- * the delay. Now applied to kvmarm/next." */
-static int sentence_statement(pd__applied *a, const char *line)
+/* A later clause of `sentence` that says its writer queued or picked up
+ * what it answers: "they were very nice and I've queued them", "Looks
+ * good, I have picked it up".  Only with "I've"/"I have" and those two
+ * verbs: "..., I applied your fix" is as often a reviewer's. */
+static int clause_statement(pd__applied *a, const char *sentence)
 {
-	for (const char *p = line; (p = strpbrk(p, ".!")); ) {
-		p++;
-		if (*p != ' ')
-			continue;
+	static const char *const joins[] = { ", ", " and ", NULL };
+	static const char *const leads[] = { "i've ", "i have ", "we've ", "we have ", NULL };
+
+	for (int j = 0; joins[j]; j++)
+		for (const char *p = sentence; (p = strstr(p, joins[j])); p++) {
+			const char *c = p + strlen(joins[j]);
+			for (int i = 0; leads[i]; i++) {
+				const char *v = c + strlen(leads[i]);
+				if (starts_with(c, leads[i]) && (starts_with(v, "queued") || starts_with(v, "picked"))
+				    && statement(a, c))
+					return 1;
+			}
+		}
+	return 0;
+}
+
+/* Is one of the sentences of `paragraph` (its lines joined, wrapped
+ * lines and all) a statement?  The first such fills a->tree.  A sentence
+ * ends at '.', '!' or '?' before a blank: "Sorry for the delay. Now
+ * applied to kvmarm/next." holds one, as does "they were very nice and
+ * I've\nqueued them." */
+static int paragraph_statement(pd__applied *a, const char *paragraph)
+{
+	const char *p = paragraph;
+
+	while (*p) {
+		size_t n = 0;
+		char *sentence;
+		int hit;
+		while (p[n] && !(strchr(".!?", p[n]) && (p[n + 1] == ' ' || !p[n + 1])))
+			n++;
+		if (p[n])
+			n++;
+		sentence = g_strstrip(g_strndup(p, n));
+		hit = *sentence && (statement(a, sentence) || clause_statement(a, sentence));
+		if (hit)
+			a->tree = tree_after(sentence);
+		g_free(sentence);
+		if (hit)
+			return 1;
+		p += n;
 		while (*p == ' ')
 			p++;
-		if (*p && statement(a, p))
-			return 1;
 	}
 	return 0;
+}
+
+/* Lines a bot or b4 writes, each read on its own, never as text. */
+static int is_notice_line(const char *l)
+{
+	return starts_with(l, "this series was applied to ") || starts_with(l, "this patch was applied to ")
+	    || starts_with(l, "the following commit has been merged into the ")
+	    || starts_with(l, "has been merged into ") || starts_with(l, "commit-id:")
+	    || starts_with(l, "commit:") || (l[0] == '[' && g_ascii_isdigit(l[1]));
 }
 
 int pd__find_applied(pd__applied *out, const char *text)
 {
 	char **lines;
 	int found = 0, listed = 0;
+	GString *paragraph = g_string_new(NULL);
 	const char *sig;
 	char *body;
 
@@ -260,7 +354,21 @@ int pd__find_applied(pd__applied *out, const char *text)
 	lines = g_strsplit(body, "\n", -1);
 	g_free(body);
 	for (size_t i = 0; lines[i]; i++) {
+		int indented = g_ascii_isspace(*lines[i]);
 		char *l = g_strstrip(lines[i]);
+		/* a paragraph of the reply's own text: unindented lines up to a
+		 * blank, quoted or indented one, or a notice */
+		if (*l && *l != '>' && !indented && !is_notice_line(l)) {
+			if (!found) {
+				if (paragraph->len)
+					g_string_append_c(paragraph, ' ');
+				g_string_append(paragraph, l);
+			}
+			continue;
+		}
+		if (paragraph->len && !found)
+			found = paragraph_statement(out, paragraph->str);
+		g_string_truncate(paragraph, 0);
 		if (!*l || *l == '>')
 			continue;
 		if (starts_with(l, "this series was applied to ")
@@ -276,6 +384,17 @@ int pd__find_applied(pd__applied *out, const char *text)
 			found = 1;
 			g_free(out->tree);
 			out->tree = e ? g_strdup_printf("tip %.*s", (int)(e - b), b) : g_strdup("tip");
+		} else if (starts_with(l, "has been merged into ")) {
+			/* pr-tracker-bot: "The pull request you sent on DATE:",
+			 * the quoted tag, "has been merged into TREE:", its URL */
+			const char *b = l + strlen("has been merged into ");
+			const char *id = NULL;
+			size_t n = strcspn(b, ": ");
+			found = 1;
+			g_free(out->tree);
+			out->tree = n ? g_strndup(b, n) : NULL;
+			if (lines[i + 1] && (n = url_commit(lines[i + 1], &id)))
+				add_commit(out, id, n);
 		} else if (starts_with(l, "commit-id:") || starts_with(l, "commit:")) {
 			const char *id = strchr(l, ':') + 1;
 			size_t n;
@@ -287,30 +406,23 @@ int pd__find_applied(pd__applied *out, const char *text)
 			/* b4 ty: "[2/3] subject" -- the next line names its commit */
 			long n = strtol(l + 1, NULL, 10);
 			const char *next = lines[i + 1] ? lines[i + 1] : "";
-			const char *id = strstr(next, "commit:");
-			const char *url = strstr(next, "/commit/");
-			if (id || url) {
+			const char *id = strstr(next, "commit:"), *h = NULL;
+			size_t len = id ? 0 : url_commit(next, &h);
+			if (id || len) {
 				/* a "commit:" line adds its id when it is read */
-				if (!id) {
-					const char *h = strstr(url, "id=") ? strstr(url, "id=") + 3 : url + 8;
-					size_t len = hex_id(h);
-					if (len)
-						add_commit(out, h, len);
-				}
+				if (len)
+					add_commit(out, h, len);
 				if (!listed && out->numbers) /* the list says exactly which */
 					g_array_set_size(out->numbers, 0);
 				add_number(out, n);
 				listed = 1;
 			}
-		} else if (!found && !g_ascii_isspace(*lines[i]) && (statement(out, l)
-				|| sentence_statement(out, l))) {
-			/* an unindented line: an indented one continues a sentence
-			 * ("   applied to foo() in patch 1") */
-			found = 1;
-			out->tree = tree_after(l);
 		}
 	}
+	if (paragraph->len && !found)
+		found = paragraph_statement(out, paragraph->str);
 	g_strfreev(lines);
+	g_string_free(paragraph, TRUE);
 	if (!found)
 		pd__applied_clear(out);
 	return found;

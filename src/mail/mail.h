@@ -192,4 +192,17 @@ int pd__mailinfo_run(pd__mailinfo **out, const char *data, size_t len,
 		     int no_inbody_headers);
 void pd__mailinfo_free(pd__mailinfo *info);
 
+/* A pull request (review.md): a message, not a reply, with a PULL tag
+ * and no counter or 0/N.  Its numbered parts ([GIT PULL 1/2]) belong to
+ * it: pd__is_pull_part(). */
+static inline int pd__is_pull_request(const pd_message *m)
+{
+	return m->tags.is_pull && !m->tags.is_reply && (!m->tags.has_counter || m->tags.number == 0);
+}
+
+static inline int pd__is_pull_part(const pd_message *m)
+{
+	return m->tags.is_pull && !m->tags.is_reply && m->tags.has_counter && m->tags.number > 0;
+}
+
 #endif

@@ -18,7 +18,10 @@
  *          in the message (digest/body-store.c keeps it otherwise)
  *   reply  KEEP: a kept reply holds it; DROP: it does not (replies are
  *          half an archive; only what is read again stays); FIRST: only
- *          until a kept message had one (the List-Id, to name the list)
+ *          until a kept message had one (the List-Id, to name the list);
+ *          TITLED: only by a reply listed under its own title (a pull
+ *          request, or a reply saying "applied" to a patch that is
+ *          not in the archive)
  * `references`, the one array, and `facts`, a reply's (owned, moved into
  * a kept copy), are handled by each place itself.
  */
@@ -30,8 +33,8 @@
 
 #define PD__MESSAGE_STRINGS(X) \
 	X(message_id,     POOL, KEEP)  \
-	X(subject,        OWN,  DROP)  \
-	X(tags.title,     OWN,  DROP)  \
+	X(subject,        OWN,  TITLED) \
+	X(tags.title,     OWN,  TITLED) \
 	X(sender.name,    POOL, KEEP)  \
 	X(sender.address, POOL, KEEP)  \
 	X(author.name,    POOL, DROP)  \

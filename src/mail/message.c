@@ -55,15 +55,32 @@ static void split_person(pd_person *p, const char *from)
 
 /* A look at a reply's own lines (unquoted, above the signature) before
  * any parsing or conversion (the bytes as sent: every charset a list
- * sees is ASCII in what is looked for): does one hold a "-by:" trailer, or start as an applied
- * statement can?  Most replies hold neither, and the parsers, which
+ * sees is ASCII in what is looked for): does one hold a "-by:" trailer,
+ * or a verb an "applied" statement uses?  Most replies hold neither, and the parsers, which
  * split and copy lines, need not run on them. */
+/* Does the line [l, end) hold a word applied.c reads as the verb of a
+ * statement (anywhere: "Patch 1 applied", "Rebased, and queued")? */
+static int has_applied_verb(const char *l, const char *end)
+{
+	static const char *const stems[] = {
+		"applied", "queued", "pushed", "picked", "merged", "pulled", NULL
+	};
+
+	for (; l + 6 <= end; l++) {
+		char c = g_ascii_tolower(*l);
+		if (c != 'a' && c != 'q' && c != 'p' && c != 'm')
+			continue;
+		for (int i = 0; stems[i]; i++) {
+			size_t n = strlen(stems[i]);
+			if (l + n <= end && !g_ascii_strncasecmp(l, stems[i], n))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 static void glance(const char *text, size_t size, int *trailers, int *applied)
 {
-	static const char *const starts[] = {
-		"applied", "queued", "pushed", "picked", "merged", "series applied", "now applied",
-		"thanks", "thank you", "this series was", "this patch was", "the following commit", NULL
-	};
 	const char *p = text, *end = text + size;
 
 	while (p < end && !(*trailers && *applied)) {
@@ -78,8 +95,8 @@ static void glance(const char *text, size_t size, int *trailers, int *applied)
 			const char *c = memchr(l, ':', p + len - l);
 			if (c && c - l >= 3 && !g_ascii_strncasecmp(c - 3, "-by", 3))
 				*trailers = 1;
-			for (int i = 0; starts[i] && !*applied; i++)
-				*applied = !g_ascii_strncasecmp(l, starts[i], strlen(starts[i]));
+			if (!*applied)
+				*applied = has_applied_verb(l, p + len);
 		}
 		p += len + (nl ? 1 : 0);
 	}

@@ -200,21 +200,37 @@ static int commit_messages(pd__sink *sink, const pd_report *r)
 	return error;
 }
 
+/* One applied line's tail: " to TREE by WHO, DAY". */
+static void applied_tail(GString *out, const pd_message *a)
+{
+	char *who = pd__person_display_plain(&a->sender), *day = day_of(a->date);
+
+	if (a->facts->applied_tree) {
+		g_string_append(out, " to ");
+		text(out, a->facts->applied_tree);
+	}
+	g_string_append(out, " by ");
+	text(out, who);
+	g_string_append_printf(out, ", %s\n", day);
+	g_free(who);
+	g_free(day);
+}
+
 /* Every applied reply in the range: the series' title and author, which
- * patches, where, by whom, when. */
+ * patches, where, by whom, when; then what was applied of patches no
+ * series here holds, and the pull requests merged. */
 static void applied_section(pd__sink *sink, const pd_report *r)
 {
 	GString *out = sink->buf;
 	size_t n = 0;
 
 	g_string_append(out, "\n===== Applied in this time period =====\n\n");
-	/* the range's series, then those posted before it (look-back) */
+	/* the range's series, then those posted before it (look-back, state) */
 	for (size_t i = 0; i < pd__n_all_series(r); i++) {
 		const pd_series *s = pd__all_series(r, i);
 		for (size_t k = 0; k < s->n_applied; k++) {
 			const pd_message *a = s->applied[k];
 			const pd_reply_facts *f = a->facts;
-			char *who = pd__person_display_plain(&a->sender), *day = day_of(a->date);
 			char *author = pd__person_display_plain(s->author);
 			pd__sink_flush(sink, 0);
 			text(out, s->title);
@@ -230,18 +246,32 @@ static void applied_section(pd__sink *sink, const pd_report *r)
 			} else {
 				g_string_append(out, "all");
 			}
-			if (f->applied_tree) {
-				g_string_append(out, " to ");
-				text(out, f->applied_tree);
-			}
-			g_string_append(out, " by ");
-			text(out, who);
-			g_string_append_printf(out, ", %s\n", day);
-			g_free(who);
-			g_free(day);
+			applied_tail(out, a);
 			g_free(author);
 			n++;
 		}
+	}
+	for (size_t i = 0; i < r->n_applied_elsewhere; i++, n++) {
+		const pd_message *a = r->applied_elsewhere[i];
+		pd__sink_flush(sink, 0);
+		text(out, a->tags.title);
+		g_string_append(out, " (posted before the look-back window): applied");
+		applied_tail(out, a);
+	}
+	for (size_t i = 0; i < r->n_pulls; i++) {
+		const pd_pull *p = &r->pulls[i];
+		char *from;
+		if (!p->merged)
+			continue;
+		from = pd__person_display_plain(&p->message->sender);
+		pd__sink_flush(sink, 0);
+		text(out, p->message->tags.title);
+		g_string_append(out, " (");
+		text(out, from);
+		g_string_append(out, "): pull request, merged");
+		applied_tail(out, p->merged);
+		g_free(from);
+		n++;
 	}
 	if (!n)
 		g_string_append(out, "Nothing was applied in this time period.\n");
@@ -269,9 +299,10 @@ static void attention_section(pd__sink *sink, const pd_report *r)
 	size_t n;
 
 	g_string_append(out, "\n===== Needs attention =====\n\n");
-	for (size_t i = 0; i < r->n_series; i++)
-		if (r->series[i].needs_attention)
-			g_ptr_array_add(waiting, &r->series[i]);
+	/* the range's series, the look-back window's, earlier digests' */
+	for (size_t i = 0; i < pd__n_all_series(r); i++)
+		if (pd__all_series(r, i)->needs_attention)
+			g_ptr_array_add(waiting, pd__all_series(r, i));
 	g_ptr_array_sort(waiting, by_waiting); /* stable: posting order among equals */
 	for (n = 0; n < waiting->len; n++) {
 		const pd_series *s = g_ptr_array_index(waiting, n);

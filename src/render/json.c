@@ -85,8 +85,9 @@ static json_t *trailers_of(const pd_series *s, const pd_message *m)
 	return a;
 }
 
-/* An applied reply, answering `on`: who, when, where, which commits and
- * patches (those it names; else the patch it answers; else all). */
+/* An applied reply, answering `on` (NULL: a message not known here):
+ * who, when, where, which commits and patches (those it names; else the
+ * patch it answers; else all). */
 static json_t *applied_of(const pd_message *reply, const pd_message *on)
 {
 	const pd_reply_facts *f = reply->facts;
@@ -103,7 +104,7 @@ static json_t *applied_of(const pd_message *reply, const pd_message *on)
 		patches = json_array();
 		for (size_t i = 0; i < f->n_applied_numbers; i++)
 			json_array_append_new(patches, json_integer(f->applied_numbers[i]));
-	} else if (on->kind == PD_KIND_PATCH) {
+	} else if (on && on->kind == PD_KIND_PATCH) {
 		patches = json_array();
 		json_array_append_new(patches, json_integer(on->tags.number));
 	} else {
@@ -251,6 +252,45 @@ static int dump_indented(pd__sink *sink, const json_t *value, const char *indent
 	return PD_OK;
 }
 
+/* A series that needs attention: the range's by index, one posted
+ * before it (look-back window, earlier digests) by title alone. */
+static json_t *attention_of(const pd_report *r, const pd_series *s, size_t i)
+{
+	int64_t since = s->last_review ? s->last_review : s->first_date;
+
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:i}",
+			 "series", i < r->n_series ? json_integer((json_int_t)i) : json_null(),
+			 "title", jstr(s->title), "author", person(s->author),
+			 "since", date_or_null(s->first_date),
+			 "waiting_since", date_or_null(since),
+			 "days", (json_int_t)((r->last_date - since) / 86400));
+}
+
+static json_t *pull_requests(const pd_report *r)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < r->n_pulls; i++) {
+		const pd_pull *p = &r->pulls[i];
+		json_t *o = json_object(), *merged = json_null();
+		json_object_set_new(o, "message_id", str_or_null(p->message->message_id));
+		json_object_set_new(o, "title", str_or_null(p->message->tags.title));
+		json_object_set_new(o, "subject", str_or_null(p->message->subject));
+		json_object_set_new(o, "from", person(&p->message->sender));
+		json_object_set_new(o, "date", date_or_null(p->message->date));
+		json_object_set_new(o, "in_range", json_boolean(p->in_range));
+		json_object_set_new(o, "parts", json_integer((json_int_t)p->n_parts));
+		json_object_set_new(o, "replies", json_integer((json_int_t)p->n_replies));
+		if (p->merged) {
+			merged = applied_of(p->merged, NULL);
+			json_object_del(merged, "patches");
+		}
+		json_object_set_new(o, "merged", merged);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 {
 	json_t *root = json_object();
@@ -295,17 +335,21 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 				json_object_set_new(a, "title", jstr(s->title));
 				json_array_append_new(applied, a);
 			}
-			if (i < r->n_series && s->needs_attention)
-				json_array_append_new(attention, json_pack("{s:i, s:o, s:o, s:o}",
-					"series", (json_int_t)i, "title", jstr(s->title),
-					"author", person(s->author), "since", date_or_null(s->first_date)));
+			if (s->needs_attention)
+				json_array_append_new(attention, attention_of(r, s, i));
+		}
+		/* "applied" of a patch in no series known here: its own title */
+		for (i = 0; i < r->n_applied_elsewhere; i++) {
+			const pd_message *m = r->applied_elsewhere[i];
+			json_t *a = applied_of(m, NULL);
+			json_object_set_new(a, "series", json_null());
+			json_object_set_new(a, "title", jstr(m->tags.title));
+			json_array_append_new(applied, a);
 		}
 		json_object_set_new(root, "applied", applied);
 		json_object_set_new(root, "needs_attention", attention);
 	}
-	/* pull requests are read as pull requests (never as postings), not
-	 * listed yet: issue 14 */
-	json_object_set_new(root, "pull_requests", json_array());
+	json_object_set_new(root, "pull_requests", pull_requests(r));
 	/* the document with an empty "series" array, which is last: the
 	 * series are written into it one by one */
 	json_object_set_new(root, "series", json_array());

@@ -54,6 +54,22 @@ static int other_version(pd_earlier **out, const char *author, const char *versi
 						cover_title, first_title));
 }
 
+static int answered(pd_earlier **out, int *number, const char *message_id, void *self)
+{
+	bound *b = self;
+	return found_ok(pd__state_answered(out, number, b->state, b->archive_id, message_id));
+}
+
+static int waiting(GPtrArray **out, int64_t horizon, int64_t quiet, void *self)
+{
+	bound *b = self;
+	int error = pd__state_waiting(out, b->state, b->archive_id, horizon, quiet);
+
+	if (error == PD_OK && !(*out)->len)
+		g_clear_pointer(out, g_ptr_array_unref);
+	return error;
+}
+
 int pd__state_earlier_source(pd__earlier_source **out, pd_state *state, const char *archive_key)
 {
 	pd__earlier_source *source;
@@ -75,6 +91,8 @@ int pd__state_earlier_source(pd__earlier_source **out, pd_state *state, const ch
 	source->by_markers = by_markers;
 	source->same_series = same_series;
 	source->other_version = other_version;
+	source->answered = answered;
+	source->waiting = waiting;
 	source->free = g_free;
 	source->self = b;
 	*out = source;

@@ -20,6 +20,7 @@ void pd_earlier_free(pd_earlier *e)
 	g_free(e->title);
 	g_free(e->cover_title);
 	g_free(e->first_title);
+	g_free(e->author_name);
 	g_free(e->numbers);
 	g_free(e);
 }
@@ -30,8 +31,7 @@ static char *column_dup(sqlite3_stmt *st, int col)
 	return v ? g_strdup((const char *)v) : NULL;
 }
 
-/* Loads series `id` with its digest and the patch numbers it holds. */
-static int load(pd_earlier **out, pd_state *s, int64_t id)
+int pd__state_load(pd_earlier **out, pd_state *s, int64_t id)
 {
 	sqlite3_stmt *st;
 	pd_earlier *e;
@@ -60,6 +60,13 @@ static int load(pd_earlier **out, pd_state *s, int64_t id)
 	e->expected = sqlite3_column_int(st, 10);
 	e->has_cover = sqlite3_column_int(st, 11);
 	e->last_date = sqlite3_column_int64(st, 12);
+	e->author_name = column_dup(st, 13);
+	e->first_date = sqlite3_column_int64(st, 14);
+	if (!e->first_date)
+		e->first_date = e->last_date;
+	e->last_review = sqlite3_column_int64(st, 15);
+	e->review_status = (pd_review_status)sqlite3_column_int(st, 16);
+	e->superseded = sqlite3_column_int(st, 17);
 	sqlite3_reset(st);
 
 	if ((error = pd__state_stmt(&st, s, Q_EARLIER_NUMBERS)) < 0) {
@@ -95,7 +102,7 @@ static int load_first(pd_earlier **out, pd_state *s, sqlite3_stmt *st)
 	}
 	id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return load(out, s, id);
+	return pd__state_load(out, s, id);
 }
 
 int pd__state_by_message(pd_earlier **out, pd_state *s, int64_t archive_id,
@@ -159,7 +166,7 @@ int pd__state_by_markers(GPtrArray **out, pd_state *s, int64_t archive_id,
 	}
 	for (i = 0; i < ids->len; i++) {
 		pd_earlier *e = NULL;
-		if ((error = load(&e, s, g_array_index(ids, int64_t, i))) < 0)
+		if ((error = pd__state_load(&e, s, g_array_index(ids, int64_t, i))) < 0)
 			goto cleanup;
 		if (e)
 			g_ptr_array_add(found, e);
@@ -447,6 +454,8 @@ int pd_state_record(pd_state *s, const char *key, pd_archive_kind kind,
 		if (error == PD_OK)
 			error = record_messages(&rec, ids[i], ser);
 	}
+	if (error == PD_OK)
+		error = pd__state_record_review(s, rec.archive_id, r, ids);
 	if (error == PD_OK)
 		error = pd_state_record_position(s, key, kind, position);
 cleanup:

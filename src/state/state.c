@@ -21,8 +21,12 @@
 
 #define STATE_APPLICATION_ID 0x50446967   /* "PDig" */
 /* 1: the first.  2: position.commit_time (to go on after a rewritten
- * history), series.rfc (a repeat needs the same RFC marking). */
-#define STATE_SCHEMA_VERSION 2
+ * history), series.rfc (a repeat needs the same RFC marking).  3: the
+ * review side across digests: series.author_name, first_date,
+ * last_review, review_status (pd_review_status) and superseded (a newer
+ * version was reported), so that a reply weeks later finds its series
+ * and "needs attention" covers earlier digests' series. */
+#define STATE_SCHEMA_VERSION 3
 
 static const char schema[] =
 	"CREATE TABLE archive ("
@@ -47,7 +51,11 @@ static const char schema[] =
 	"  author TEXT NOT NULL, version TEXT NOT NULL, title TEXT NOT NULL,"
 	"  cover_title TEXT, first_title TEXT, expected INTEGER NOT NULL,"
 	"  has_cover INTEGER NOT NULL, last_date INTEGER NOT NULL,"
-	"  rfc INTEGER NOT NULL DEFAULT 0);"
+	"  rfc INTEGER NOT NULL DEFAULT 0,"
+	"  author_name TEXT, first_date INTEGER NOT NULL DEFAULT 0,"
+	"  last_review INTEGER NOT NULL DEFAULT 0,"
+	"  review_status INTEGER NOT NULL DEFAULT 0,"
+	"  superseded INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX series_by_author ON series(archive_id, author, version);"
 	"CREATE INDEX series_by_digest ON series(digest_id);"
 	"CREATE TABLE series_message ("
@@ -116,8 +124,20 @@ int pd__state_stmt(sqlite3_stmt **out, pd_state *s, pd__query q)
 		[Q_EARLIER_LOAD] =
 			"SELECT s.id, s.digest_id, d.made, d.period_end, d.range, s.author,"
 			" s.version, s.title, s.cover_title, s.first_title, s.expected,"
-			" s.has_cover, s.last_date"
+			" s.has_cover, s.last_date, s.author_name, s.first_date, s.last_review,"
+			" s.review_status, s.superseded"
 			" FROM series s JOIN digest d ON d.id = s.digest_id WHERE s.id = ?1",
+		[Q_ANSWERED] =
+			"SELECT m.series_id, m.number FROM series_message m"
+			" JOIN series s ON s.id = m.series_id"
+			" WHERE m.message_id = ?1 AND s.archive_id = ?2 AND m.number >= 0"
+			" ORDER BY s.id DESC LIMIT 1",
+		[Q_WAITING] =
+			"SELECT id FROM series WHERE archive_id = ?1 AND superseded = 0"
+			" AND review_status < 3"
+			" AND coalesce(nullif(first_date, 0), last_date) >= ?2"
+			" AND max(last_review, coalesce(nullif(first_date, 0), last_date)) <= ?3"
+			" ORDER BY id LIMIT 1000",
 		[Q_EARLIER_NUMBERS] =
 			"SELECT DISTINCT number FROM series_message"
 			" WHERE series_id = ?1 AND number > 0 ORDER BY number",
@@ -146,7 +166,17 @@ int pd__state_stmt(sqlite3_stmt **out, pd_state *s, pd__query q)
 		"SELECT id FROM series WHERE archive_id = ?1 AND author = ?2"
 		" AND version = ?3 AND (cover_title = ?4 OR first_title = ?5)"
 		" AND id < ?6 AND expected = ?7 AND ?8 = ?8 ORDER BY id LIMIT 1";
-	const char *text = q == Q_SAME_SERIES && s->schema < 2 ? same_series_v1 : sql[q];
+	/* ... and a schema 2 file knows no review: the columns read as
+	 * "not known", and no series waits */
+	static const char load_v2[] =
+		"SELECT s.id, s.digest_id, d.made, d.period_end, d.range, s.author,"
+		" s.version, s.title, s.cover_title, s.first_title, s.expected,"
+		" s.has_cover, s.last_date, NULL, 0, 0, 0, 0"
+		" FROM series s JOIN digest d ON d.id = s.digest_id WHERE s.id = ?1";
+	static const char waiting_v2[] = "SELECT ?1, ?2, ?3 WHERE 0";
+	const char *text = q == Q_SAME_SERIES && s->schema < 2 ? same_series_v1
+			 : q == Q_EARLIER_LOAD && s->schema < 3 ? load_v2
+			 : q == Q_WAITING && s->schema < 3 ? waiting_v2 : sql[q];
 	int rc;
 
 	if (!s->stmt[q]) {
@@ -217,6 +247,13 @@ static int migrate(pd_state *s)
 		/* 1 -> 2 */
 		"ALTER TABLE position ADD COLUMN commit_time INTEGER NOT NULL DEFAULT 0;"
 		"ALTER TABLE series ADD COLUMN rfc INTEGER NOT NULL DEFAULT 0;",
+		/* 2 -> 3: a series recorded before knows no review (0s: not
+		 * reviewed, not superseded; first_date 0 reads as last_date) */
+		"ALTER TABLE series ADD COLUMN author_name TEXT;"
+		"ALTER TABLE series ADD COLUMN first_date INTEGER NOT NULL DEFAULT 0;"
+		"ALTER TABLE series ADD COLUMN last_review INTEGER NOT NULL DEFAULT 0;"
+		"ALTER TABLE series ADD COLUMN review_status INTEGER NOT NULL DEFAULT 0;"
+		"ALTER TABLE series ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;",
 	};
 	int64_t version = 0;
 	int error;

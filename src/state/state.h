@@ -19,6 +19,8 @@ typedef enum {
 	Q_BY_MARKERS,
 	Q_SAME_SERIES,
 	Q_OTHER_VERSION,
+	Q_ANSWERED,
+	Q_WAITING,
 	Q_COUNT
 } pd__query;
 
@@ -50,6 +52,10 @@ int pd__state_archive_id(int64_t *out, pd_state *state, const char *key);
 
 /* ---- state-series.c: lookups for the digest ---------------------------- */
 
+/* Series `id` with its digest and the patch numbers it holds: 1 with
+ * *out a new pd_earlier, 0 when there is no such series, or negative. */
+int pd__state_load(pd_earlier **out, pd_state *state, int64_t id);
+
 /* Each returns 1 with *out set (a new pd_earlier), 0 when there is none,
  * or a negative status.  `archive_id` from pd__state_archive_id(). */
 int pd__state_by_message(pd_earlier **out, pd_state *state, int64_t archive_id,
@@ -73,5 +79,25 @@ int pd__state_same_series(pd_earlier **out, pd_state *state, int64_t archive_id,
 int pd__state_other_version(pd_earlier **out, pd_state *state, int64_t archive_id,
 			    const char *author, const char *version,
 			    const char *cover_title, const char *first_title);
+
+/* ---- state-review.c: the review side across digests -------------------- */
+
+/* The series whose patch or cover letter (never what they refer to) is
+ * `message_id`, with *number its patch number (0: the cover letter):
+ * what a reply to that message answers.  1, 0 or a negative status. */
+int pd__state_answered(pd_earlier **out, int *number, pd_state *state,
+		       int64_t archive_id, const char *message_id);
+/* Series that may need attention: posted at or after `horizon`, not
+ * applied, no newer version reported, no reviewer reply since `quiet`:
+ * a new array of pd_earlier (g_ptr_array_unref()); their completeness is
+ * the caller's to judge.  Empty for a file of schema 2 or older. */
+int pd__state_waiting(GPtrArray **out, pd_state *state, int64_t archive_id,
+		      int64_t horizon, int64_t quiet);
+/* Records what the report's replies did to the series it knows by state
+ * id (range series in `ids`, then earlier ones through their pd_earlier):
+ * last reviewer reply, review status, and which were superseded.  Inside
+ * pd_state_record()'s transaction. */
+int pd__state_record_review(pd_state *state, int64_t archive_id, const pd_report *r,
+			    const int64_t *ids);
 
 #endif

@@ -59,6 +59,19 @@ int main(void)
 	applied("b4 thank-you with commit URLs", "Applied to kvm-x86 misc, thanks!\n\n"
 		"[1/1] KVM: x86: one\n      https://github.com/kvm-x86/linux/commit/0a1b2c3d4e5f\n",
 		"kvm-x86 misc|1|0a1b2c3d4e5f");
+	applied("b4 thank-you with /c/ URLs", "Patch 1 applied to powerpc/next.\n\n"
+		"[1/2] powerpc: kvm: one\n      https://git.kernel.org/powerpc/c/c26d4c5d4f0df720\n\ncheers\n",
+		"powerpc/next|1|c26d4c5d4f0df720");
+	/* pull requests: the recipient, and pr-tracker-bot */
+	applied("Pulled, thanks.", "On 30/08/19 11:03, Marc Zyngier wrote:\n> Paolo,\n\nPulled, thanks.\n\nPaolo\n", "||");
+	applied("Pulled into kvm/next", "Pulled into kvm/next, thanks.\n", "kvm/next||");
+	applied("pr-tracker-bot", "The pull request you sent on Wed, 28 Aug 2019 18:32:33 +0100:\n\n"
+		"> git://git.kernel.org/pub/scm/linux/kernel/git/arm64/linux.git tags/arm64-fixes\n\n"
+		"has been merged into torvalds/linux.git:\n"
+		"https://git.kernel.org/torvalds/c/9cf6b756cdf2cd38b8b0dac2567f7c6daf5e79d5\n\nThank you!\n",
+		"torvalds/linux.git||9cf6b756cdf2cd38b8b0dac2567f7c6daf5e79d5");
+	applied("not pulled yet", "I haven't pulled this yet, will do tomorrow.\n", "-");
+	applied("will be pulled", "This will be pulled into kvm/next after -rc2.\n", "-");
 	/* bots */
 	applied("patchwork-bot", "Hello:\n\nThis series was applied to netdev/net.git (main)\n"
 		"by Jakub Kicinski <kuba@kernel.org>:\n", "netdev/net.git (main)||");
@@ -79,5 +92,28 @@ int main(void)
 	applied("merged with", "merged with this one.\n", "-");
 	applied("applied on top", "Applied on top of kvm/next, it conflicts.\n", "-");
 	applied("applied locally", "I applied it locally and it builds.\n", "-");
+	/* seen on kvmarm and kvm-ppc: a wrapped line, testers, pointers */
+	applied("a wrapped line", "1-2 are the same, but I addressed some of the feedback and also\n"
+		"pulled in more fixes. In addition to the problems\n", "-");
+	applied("a tester: I applied", "I applied these 4, compiled, installed, rebooted\n", "-");
+	applied("a tester: I just applied", "I just applied Arnds Patche which you didn't added.\n", "-");
+	applied("points elsewhere", "I have this queued:\n  https://patchwork.ozlabs.org/patch/1253390/\n", "-");
+	applied("another version", "I've pushed out my own version of this[1]. Please have a look.\n", "-");
+	applied("a reviewer pulled", "I have pulled the latest branch and it looks good to me\n", "-");
+	applied("a dropped commit", "Thanks.  I've pushed out -rc2 releases with this commit dropped.\n", "-");
+	applied("a queue, not this", "This needs a rebase.  I have pushed my current queue, but note\n", "-");
+	applied("in a later sentence", "For some reason b4 doesn't want to cherry-pick\n"
+		"this patch from the list. I've applied it manually to kvm-arm64/next.\n",
+		"kvm-arm64/next||");
+	applied("I queued", "I queued these three to arm/queue[1].\n", "arm/queue||");
+	applied("a statement then a list", "Applied to misc/queue and MR posted:\nhttps://gitlab.com/x\n",
+		"misc/queue||");
+	applied("Patch 1 applied", "Patch 1 applied to powerpc/next.\n", "powerpc/next|1|");
+	applied("Rebased, and queued", "Rebased, and queued with the fix that Sean suggested.\n", "||");
+	applied("a later clause", "Just finished reviewing that part too, they were very nice and I've\n"
+		"queued them.  I'll continue tomorrow with the rest.\n", "||");
+	applied("a later clause, applied", "Looks good, I have applied your fix to the test.\n", "-");
+	applied("dropped, but applied", "Applied to vfio next branch for v5.12, dropped WARN_ON in release.\n",
+		"vfio next branch for v5.12||");
 	return harness_failed ? 1 : 0;
 }
