@@ -31,6 +31,7 @@ ap.add_argument("--runs", type=int, default=5)
 ap.add_argument("--sizes", default="10000,100000,1000000")
 ap.add_argument("--only", default="")
 ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--baseline", default="", help="another patchdigest binary, timed in the same rounds")
 args = ap.parse_args()
 
 
@@ -82,17 +83,24 @@ def bench(name, archive, extra=()):
     os.makedirs(work, exist_ok=True)
     cat_argv, n = catfile_argv(archive, work)
     pd_argv = [PD] + list(extra) + [archive]
-    cat_t, pd_t = [], []
+    base_argv = [args.baseline] + list(extra) + [archive] if args.baseline else None
+    cat_t, pd_t, base_t = [], [], []
     for _ in range(args.runs):
         cat_t.append(run_timed(cat_argv)[0])
-        w, rc = run_timed(pd_argv)
-        if rc not in (0, 1):
-            sys.exit("%s: patchdigest exited %d" % (name, rc))
-        pd_t.append(w)
+        for argv, times in ((pd_argv, pd_t), (base_argv, base_t)):
+            if not argv:
+                continue
+            w, rc = run_timed(argv)
+            if rc not in (0, 1):
+                sys.exit("%s: %s exited %d" % (name, argv[0], rc))
+            times.append(w)
     rss = peak_rss_mb(pd_argv)
     c, p = statistics.median(cat_t), statistics.median(pd_t)
-    print("| %s | %d | %.2f | %.2f | **%.2fx** | %.0f | %.0f |" % (name, n, c, p, p / c, n / p, rss),
-          flush=True)
+    row = "| %s | %d | %.2f | %.2f | **%.2fx** | %.0f | %.0f |" % (name, n, c, p, p / c, n / p, rss)
+    if base_argv:
+        b = statistics.median(base_t)
+        row += " %.2f | %.2fx | %.0f |" % (b, b / c, peak_rss_mb(base_argv))
+    print(row, flush=True)
 
 
 def synthetic(size):
@@ -113,8 +121,13 @@ def main():
         os.cpu_count(), args.runs, subprocess.run([PD, "--version"], capture_output=True,
                                                    text=True).stdout.strip()))
     print()
-    print("| archive | messages | cat-file s | patchdigest s | ratio | msgs/s | peak RSS MB |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    if args.baseline:
+        print("| archive | messages | cat-file s | patchdigest s | ratio | msgs/s | peak RSS MB"
+              " | baseline s | baseline ratio | baseline RSS MB |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    else:
+        print("| archive | messages | cat-file s | patchdigest s | ratio | msgs/s | peak RSS MB |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
     for name in ("kvmarm", "kvm-ppc"):
         path = os.path.join(SHARED, "corpus", name)
         if want(name):
@@ -128,11 +141,13 @@ def main():
             bench(name, synthetic(size))
     path = os.path.join(SHARED, "corpus", "kvmarm")
     if want("kvmarm-week") and os.path.isdir(path):
-        argv = [PD, "--since", "2022-06-06", "--until", "2022-06-13", path]
-        times = [run_timed(argv)[0] for _ in range(args.runs)]
-        print()
-        print("one-week digest of kvmarm (--since 2022-06-06 --until 2022-06-13): "
-              "median %.3f s, peak RSS %.0f MB" % (statistics.median(times), peak_rss_mb(argv)))
+        for binary in filter(None, (PD, args.baseline)):
+            argv = [binary, "--since", "2022-06-06", "--until", "2022-06-13", path]
+            times = [run_timed(argv)[0] for _ in range(args.runs)]
+            print()
+            print("one-week digest of kvmarm (--since 2022-06-06 --until 2022-06-13) by %s: "
+                  "median %.3f s, peak RSS %.0f MB" % (binary, statistics.median(times),
+                                                       peak_rss_mb(argv)))
 
 
 main()

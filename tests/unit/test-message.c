@@ -2,7 +2,7 @@
  * test-message.c - single messages with hostile headers: Message-IDs with
  * junk around the brackets, references to itself, NULs, mixed line ends;
  * and the same Content-Type in message after message, whose parsed charset
- * each thread remembers (mime.c).
+ * each thread remembers (mime.c); the glance at a reply's own lines.
  */
 #include <glib.h>
 #include "harness.h"
@@ -89,9 +89,40 @@ static void charsets_remembered(void)
 	pd_message_free(m);
 }
 
+/* The glance before a reply's body is read finds the verb anywhere in a
+ * line, in any case; a reply without one is never read. */
+static void reply_glance(void)
+{
+	static const struct { const char *body; int applied; } cases[] = {
+		{ "APPLIED TO NEXT, THANKS!\n", 1 },
+		{ "Sorry for the delay. Now applied to kvmarm/next.\n", 1 },
+		{ "Patch 1 applied to powerpc/next.\n", 1 },
+		{ "Rebased, and queued with the fix.\n", 1 },
+		{ "Pulled, thanks.\n", 1 },
+		{ "> Applied to next, thanks!\n\nWrong version.\n", 0 },
+		{ "Looks good.\n-- \nApplied, thanks!\n", 0 },
+		{ "d\nde\ned\nLooks good to me.\n", 0 },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *text = g_strdup_printf("Message-ID: <r%zu@x>\nIn-Reply-To: <p@x>\n"
+					     "From: M <m@x>\nSubject: Re: [PATCH] x\n\n%s", i,
+					     cases[i].body);
+		pd_message *m = parse(text, 0);
+		char *body = g_strescape(cases[i].body, NULL);
+		char *name = g_strdup_printf("glance: %s", body);
+		CHECK(name, m && (m->facts && m->facts->applied) == cases[i].applied);
+		g_free(name);
+		g_free(body);
+		pd_message_free(m);
+		g_free(text);
+	}
+}
+
 int main(void)
 {
 	message_ids();
+	reply_glance();
 	charsets_remembered();
 	return harness_failed ? 1 : 0;
 }
