@@ -39,6 +39,10 @@ typedef struct {
 	int wait_seconds;        /* for another run's lock */
 	int quiet, verbose, show_progress, progress_shown;
 	GPtrArray *bots;         /* --bot, NULL-terminated once the run starts */
+	const char *mailmap_path;   /* --mailmap */
+	const char *employers_path; /* --employers */
+	pd_mailmap *mailmap;     /* loaded by the run, freed at its end */
+	pd_employers *employers;
 } cli_run;
 
 void cli_run_init(cli_run *run);
@@ -51,7 +55,11 @@ void cli_run_init(cli_run *run);
 	"      --bot ADDRESS      replies from ADDRESS (or a prefix ending in '*')\n" \
 	"                         are a bot's, never a reviewer's (repeatable)\n" \
 	"      --stale-days N     a series with no reviewer for N days needs\n" \
-	"                         attention (default 14)\n"
+	"                         attention (default 14)\n" \
+	"      --mailmap FILE     count and show people by the identity FILE (git's\n" \
+	"                         mailmap format) gives them\n" \
+	"      --employers FILE   add the employer tables from FILE (gitdm's EmailMap:\n" \
+	"                         'address-or-domain Employer [< YYYY-MM-DD]')\n"
 
 /* Reads, prints, records; returns the exit code, having said why on
  * stderr when it is not 0. */

@@ -67,6 +67,8 @@ int cmd_digest(int argc, char **argv)
 		{ "stale-days", required_argument, NULL, 'A' },
 		{ "bot", required_argument, NULL, 'B' },
 		{ "lookback", required_argument, NULL, 'K' },
+		{ "mailmap", required_argument, NULL, 'M' },
+		{ "employers", required_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-progress", no_argument, NULL, 'P' },

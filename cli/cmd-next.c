@@ -55,6 +55,8 @@ int cmd_next(int argc, char **argv)
 		{ "stale-days", required_argument, NULL, 'A' },
 		{ "bot", required_argument, NULL, 'B' },
 		{ "lookback", required_argument, NULL, 'K' },
+		{ "mailmap", required_argument, NULL, 'M' },
+		{ "employers", required_argument, NULL, 'E' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "name", required_argument, NULL, 'n' },

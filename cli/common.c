@@ -228,6 +228,20 @@ int cli_run_digest(cli_run *run)
 		run->opts.progress = on_progress;
 		run->opts.progress_payload = run;
 	}
+	/* the people files are the command line's: a bad one is a usage error */
+	if (run->mailmap_path && (error = pd_mailmap_load(&run->mailmap, run->mailmap_path)) < 0) {
+		cli_error("--mailmap: %s", pd_error_last());
+		code = EXIT_USAGE;
+		goto cleanup;
+	}
+	if (run->employers_path
+	    && (error = pd_employers_load(&run->employers, run->employers_path)) < 0) {
+		cli_error("--employers: %s", pd_error_last());
+		code = EXIT_USAGE;
+		goto cleanup;
+	}
+	run->opts.mailmap = run->mailmap;
+	run->opts.employers = run->employers;
 	if (run->range.since && run->range.until && run->range.until <= run->range.since) {
 		cli_error("--until must come after --since");
 		code = EXIT_USAGE;
@@ -334,7 +348,11 @@ cleanup:
 		run->opts.bots = NULL;
 	}
 	cli_output_abort(output);
-	pd_report_free(report);
+	pd_report_free(report); /* before the maps it borrows */
+	pd_mailmap_free(run->mailmap);
+	pd_employers_free(run->employers);
+	run->mailmap = NULL;
+	run->employers = NULL;
 	pd_position_free(start);
 	pd_position_free(reached);
 	pd_state_free(state); /* rolls back what was not committed */
@@ -406,6 +424,8 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 		run->range.lookback = (int64_t)days * 86400;
 		return 1;
 	}
+	case 'M': run->mailmap_path = arg; return 1;
+	case 'E': run->employers_path = arg; return 1;
 	case 'B':
 		if (!run->bots)
 			run->bots = g_ptr_array_new();

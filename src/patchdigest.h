@@ -192,6 +192,45 @@ PD_EXTERN int pd_message_parse(pd_message **out, const char *data, size_t len,
 		     const char *origin, const pd_parse_options *opts);
 PD_EXTERN void pd_message_free(pd_message *msg);
 
+/* ---- who people are: mailmap and employers ------------------------------ */
+
+/* A mailmap in git's format (gitmailmap(5): all four line forms, emails
+ * matched ignoring case), parsed by libgit2. */
+typedef struct pd_mailmap pd_mailmap;
+
+/* Reads the mailmap file `path`: *out a new mailmap, freed with
+ * pd_mailmap_free().  PD_ERR_NOT_FOUND when it cannot be read. */
+PD_EXTERN int pd_mailmap_load(pd_mailmap **out, const char *path);
+PD_EXTERN int pd_mailmap_from_buffer(pd_mailmap **out, const char *buf, size_t len);
+PD_EXTERN void pd_mailmap_free(pd_mailmap *mailmap);
+
+/* The identity `person` maps to: *out's strings are new (free them with
+ * g_free()); the name or address as given when the map says nothing of
+ * it.  `mailmap` may be NULL (a copy). */
+PD_EXTERN int pd_mailmap_resolve(pd_person *out, const pd_mailmap *mailmap,
+				 const pd_person *person);
+
+/* gitdm's EmailMap: "address-or-domain Employer Name [< YYYY-MM-DD]" per
+ * line ('#' starts a comment); an entry with a date holds for mail
+ * dated before it. */
+typedef struct pd_employers pd_employers;
+
+/* Reads the map `path`; PD_ERR_MALFORMED names the file and line of a
+ * bad entry. */
+PD_EXTERN int pd_employers_load(pd_employers **out, const char *path);
+/* The same from memory; `origin` names it in errors (NULL: "employers"). */
+PD_EXTERN int pd_employers_from_buffer(pd_employers **out, const char *buf, size_t len,
+				       const char *origin);
+PD_EXTERN void pd_employers_free(pd_employers *employers);
+
+/* The employer of mail from the address `posted` (`mapped`: its address
+ * after the mailmap, or NULL) dated `date`: an entry for the posted
+ * address, else for the mapped one, else the longest domain suffix of the
+ * posted address with an entry, then of the mapped one, else the posted
+ * address's domain.  *out a new string (g_free()). */
+PD_EXTERN int pd_employers_lookup(char **out, const pd_employers *employers,
+				  const char *posted, const char *mapped, int64_t date);
+
 /* ---- archives ----------------------------------------------------------- */
 
 typedef enum {
@@ -418,8 +457,12 @@ typedef struct {
 
 typedef struct {
 	unsigned count;
-	char *key;      /* domain, or the lowercased address */
-	char *display;  /* domain, or `Name <address>` quoted as RFC 5322 needs */
+	char *key;      /* domain, employer, or the lowercased address (after
+	                   the mailmap, when one is given) */
+	char *display;  /* domain, employer, or `Name <address>` quoted as
+	                   RFC 5322 needs */
+	char *employer; /* a person's row with an employer map: the employer
+	                   of their first message counted; else NULL */
 } pd_tally;
 
 typedef struct {
@@ -450,6 +493,10 @@ typedef struct {
 	 * counted by series replied to; key the lowercased address */
 	pd_tally *reviewers; size_t n_reviewers;
 	pd_tally *reviewer_domains; size_t n_reviewer_domains;
+	/* with pd_digest_options.employers: patches and covers by their
+	 * author's employer, and reviewers by theirs; else NULL and 0 */
+	pd_tally *employers; size_t n_employers;
+	pd_tally *reviewer_employers; size_t n_reviewer_employers;
 	int64_t last_date;        /* the newest message's date: the end the
 	                             review side counts days to */
 	int64_t median_first_review; /* seconds from a series' first message
@@ -510,8 +557,15 @@ typedef struct {
 	                             keep_all_bodies keeps every patch's commit
 	                             message, not only covers' and first
 	                             patches'); its version is checked too */
+	const pd_mailmap *mailmap;  /* contributors and reviewers are counted
+	                             and shown by the identity it maps them
+	                             to (the domain tables keep the address
+	                             as posted); NULL: none.  Borrowed: must
+	                             outlive pd_digest_finish() */
+	const pd_employers *employers; /* adds the employer tables; NULL:
+	                             none.  Borrowed, as mailmap */
 } pd_digest_options;
-#define PD_DIGEST_OPTIONS_VERSION 2
+#define PD_DIGEST_OPTIONS_VERSION 3
 #define PD_DIGEST_OPTIONS_INIT { .version = PD_DIGEST_OPTIONS_VERSION, \
 				 .parse = PD_PARSE_OPTIONS_INIT }
 

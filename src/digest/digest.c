@@ -229,7 +229,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	pd_report *r = &full->pub;
 	GPtrArray *keep = g_ptr_array_new_with_free_func((GDestroyNotify)pd_earlier_free);
 	pd__earlier_source *source = NULL;
-	pd__review_options review;
+	pd__review_options review = { 0 };
 	int error = PD_OK;
 	size_t i;
 
@@ -253,6 +253,8 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	review.bots = d->opts.bots;
 	review.diag = d->opts.diag;
 	review.diag_payload = d->opts.diag_payload;
+	review.mailmap = d->opts.mailmap;
+	review.employers = d->opts.employers;
 	pd_digest_free(d);
 
 	forgotten_re(r);
@@ -276,15 +278,13 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 		error = pd__mark_series(r, source, keep);
 	if (error < 0)
 		goto fail;
-	pd__build_tables(r);
+	pd__build_tables(r, review.mailmap, review.employers);
 	if (full->lookback && full->lookback->messages->len)
 		pd__group_series(&r->lookback_series, &r->n_lookback_series,
 				 (const pd_message **)full->lookback->messages->pdata,
 				 full->lookback->messages->len, NULL, NULL);
 	{
-		pd__review_options ro = { review.stale_days, review.bots, review.diag,
-					  review.diag_payload };
-		error = pd__review(full, &ro, source, keep);
+		error = pd__review(full, &review, source, keep);
 	}
 fail:
 	pd__earlier_source_free(source);
@@ -329,6 +329,8 @@ void pd_report_free(pd_report *r)
 	pd__tallies_free(r->contributors, r->n_contributors);
 	pd__tallies_free(r->reviewers, r->n_reviewers);
 	pd__tallies_free(r->reviewer_domains, r->n_reviewer_domains);
+	pd__tallies_free(r->employers, r->n_employers);
+	pd__tallies_free(r->reviewer_employers, r->n_reviewer_employers);
 	g_free(r->name);
 	g_free(r->lore_list);
 	g_free(r->from_label);

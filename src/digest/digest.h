@@ -88,12 +88,15 @@ typedef struct {
 
 void pd__tally_init(pd__tally *t);
 /* Counts one more for `key`; a new row shows `display_if_new` (copied). */
-void pd__tally_add(pd__tally *t, const char *key, const char *display_if_new);
+void pd__tally_add(pd__tally *t, const char *key, const char *display_if_new,
+		   const char *employer_if_new);
 /* The rows, count descending, ties in first-seen order; frees the rest. */
 pd_tally *pd__tally_finish(pd__tally *t, size_t *n);
 void pd__tallies_free(pd_tally *rows, size_t n);
-/* The domain and contributor tables: patches and covers by author. */
-void pd__build_tables(pd_report *r);
+/* The domain and contributor tables: patches and covers by author (by
+ * the identity `mailmap` gives, may be NULL), and with `employers` (may
+ * be NULL) the employer table. */
+void pd__build_tables(pd_report *r, const pd_mailmap *mailmap, const pd_employers *employers);
 
 /* ---- review.c: what happened to each series ------------------------------ */
 
@@ -103,6 +106,8 @@ typedef struct {
 	pd_diag_cb diag;      /* trailers a reply gives that its sender does
 	                         not speak for: PD_DIAG_NOTE (-v) */
 	void *diag_payload;
+	const pd_mailmap *mailmap;      /* or NULL */
+	const pd_employers *employers;  /* or NULL */
 } pd__review_options;
 
 /* Fills each series' review fields (the range's, the look-back window's

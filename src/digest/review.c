@@ -14,6 +14,7 @@
 #include <string.h>
 #include "digest/digest.h"
 #include "mail/mail.h"
+#include "people/people.h"
 
 /* How far a reply's chain of parents is followed: a thread deeper than
  * this is not a review, and a References cycle must end. */
@@ -298,36 +299,73 @@ static void add_members(review *v, size_t slot)
 	}
 }
 
+/* Whether a and b are one person: their addresses after the mailmap. */
+static int same_person(const review *v, const pd_person *a, const pd_person *b)
+{
+	pd_person x, y;
+	int same;
+
+	if (!v->opts->mailmap)
+		return same_address(a->address, b->address);
+	pd__mailmap_apply(&x, v->opts->mailmap, a);
+	pd__mailmap_apply(&y, v->opts->mailmap, b);
+	same = same_address(x.address, y.address);
+	g_free(x.name);
+	g_free(x.address);
+	g_free(y.name);
+	g_free(y.address);
+	return same;
+}
+
+static int is_author_of(const review *v, const pd_series *s, const pd_message *m)
+{
+	return same_person(v, &m->sender, s->author) || same_person(v, &m->sender, s->sender);
+}
+
 static int is_reviewer(review *v, const pd_series *s, const pd_message *m)
 {
-	return m->sender.address && *m->sender.address
-	    && !same_address(m->sender.address, s->author->address)
-	    && !same_address(m->sender.address, s->sender->address)
+	return m->sender.address && *m->sender.address && !is_author_of(v, s, m)
 	    && !is_bot(m->sender.address, v->opts->bots);
 }
 
+/* The reviewer tables count a person once per series replied to. */
+typedef struct {
+	pd__tally people, domains, firms;
+} reviewer_tables;
+
 /* Counts reply `m` of the range for series slot `mb->slot`. */
-static void count_reply(review *v, pd__tally *people, pd__tally *domains, const member *mb,
-			const pd_message *m)
+static void count_reply(review *v, reviewer_tables *tables, const member *mb, const pd_message *m)
 {
 	pd_series *s = series_at(v, mb->slot);
 	counting *c = g_ptr_array_index(v->counts, mb->slot);
-	int is_author = same_address(m->sender.address, s->author->address)
-		     || same_address(m->sender.address, s->sender->address);
+	int is_author = is_author_of(v, s, m);
 
 	s->n_replies++;
-	if (is_reviewer(v, s, m)) {
-		char *key = g_ascii_strdown(m->sender.address, -1);
+	if (m->sender.address && *m->sender.address && !is_author
+	    && !is_bot(m->sender.address, v->opts->bots)) {
+		pd_person who;
+		char *key;
+		pd__mailmap_apply(&who, v->opts->mailmap, &m->sender);
+		key = g_ascii_strdown(who.address, -1);
 		if (!g_hash_table_contains(c->reviewers, key)) {
 			char *domain = pd__address_domain(m->sender.address);
-			char *display = pd__person_display_quoted(&m->sender);
+			char *display = pd__person_display_quoted(&who);
+			char *employer = NULL;
+			if (v->opts->employers) {
+				employer = pd__employer_of(v->opts->employers, m->sender.address,
+							   who.address, m->date);
+				pd__tally_add(&tables->firms, employer, employer, NULL);
+			}
 			g_hash_table_add(c->reviewers, g_strdup(key));
-			pd__tally_add(people, key, display);
-			pd__tally_add(domains, domain, domain);
+			pd__tally_add(&tables->people, key, display, employer);
+			pd__tally_add(&tables->domains, domain, domain, NULL);
 			g_free(domain);
 			g_free(display);
+			g_free(employer);
 		}
 		g_free(key);
+		g_free(who.name);
+		g_free(who.address);
 		if (!s->first_review || m->date < s->first_review)
 			s->first_review = m->date;
 		if (m->date > s->last_review)
@@ -465,7 +503,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	review v = { full, r, opts, source, keep, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
 	GArray *pulls = g_array_new(FALSE, FALSE, sizeof(pd_pull));
 	GPtrArray *elsewhere = g_ptr_array_new();
-	pd__tally people, domains;
+	reviewer_tables tables;
 	GArray *waits = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	int64_t end = 0, stale = (int64_t)(opts->stale_days ? opts->stale_days : 14) * 86400;
 	int error = PD_OK;
@@ -481,8 +519,9 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	v.n_fixed = pd__n_all_series(r);
 	if (!full->owned)
 		full->owned = g_ptr_array_new_with_free_func(g_free);
-	pd__tally_init(&people);
-	pd__tally_init(&domains);
+	pd__tally_init(&tables.people);
+	pd__tally_init(&tables.domains);
+	pd__tally_init(&tables.firms);
 	for (i = 0; i < v.n_fixed; i++) {
 		g_ptr_array_add(v.counts, counting_new());
 		add_members(&v, i);
@@ -514,7 +553,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		if (!w.member && !w.pull && w.lost)
 			w.member = from_state(&v, w.lost, &error);
 		if (w.member) {
-			count_reply(&v, &people, &domains, w.member, m);
+			count_reply(&v, &tables, w.member, m);
 		} else if (w.pull) {
 			pd_pull *p = &g_array_index(pulls, pd_pull, w.pull - 1);
 			if (p->in_range)
@@ -584,8 +623,14 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	g_array_sort(waits, by_value);
 	r->median_first_review = waits->len ? g_array_index(waits, int64_t, waits->len / 2) : -1;
 	g_array_free(waits, TRUE);
-	r->reviewers = pd__tally_finish(&people, &r->n_reviewers);
-	r->reviewer_domains = pd__tally_finish(&domains, &r->n_reviewer_domains);
+	r->reviewers = pd__tally_finish(&tables.people, &r->n_reviewers);
+	r->reviewer_domains = pd__tally_finish(&tables.domains, &r->n_reviewer_domains);
+	if (opts->employers) {
+		r->reviewer_employers = pd__tally_finish(&tables.firms, &r->n_reviewer_employers);
+	} else {
+		pd_tally *none = pd__tally_finish(&tables.firms, &i);
+		pd__tallies_free(none, i);
+	}
 	g_ptr_array_free(v.counts, TRUE);
 	g_hash_table_destroy(v.earlier_slot);
 	g_hash_table_destroy(v.replies);

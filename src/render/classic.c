@@ -341,6 +341,14 @@ int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload
 		text(s, r->domains[i].display);
 		g_string_append_c(s, '\n');
 	}
+	if (r->employers) {
+		g_string_append(s, "\nTop 15 employers (Based on Email Body)\n\n");
+		for (i = 0; i < r->n_employers && i < TOP_ROWS; i++) {
+			g_string_append_printf(s, "%7u ", r->employers[i].count);
+			text(s, r->employers[i].display);
+			g_string_append_c(s, '\n');
+		}
+	}
 	g_string_append(s, "\nTop 15 contributors (Based on Email Body)\n\n");
 	for (i = 0; i < r->n_contributors && i < TOP_ROWS; i++)
 	{
@@ -359,6 +367,14 @@ int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload
 		g_string_append_printf(s, "%7u ", r->reviewer_domains[i].count);
 		text(s, r->reviewer_domains[i].display);
 		g_string_append_c(s, '\n');
+	}
+	if (r->reviewer_employers) {
+		g_string_append(s, "\nTop 15 reviewer employers\n\n");
+		for (i = 0; i < r->n_reviewer_employers && i < TOP_ROWS; i++) {
+			g_string_append_printf(s, "%7u ", r->reviewer_employers[i].count);
+			text(s, r->reviewer_employers[i].display);
+			g_string_append_c(s, '\n');
+		}
 	}
 	g_string_append(s, "\n===== Patch list in this time period =====\n\n");
 	patch_list(&sink, r);

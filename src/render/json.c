@@ -152,7 +152,10 @@ static json_t *tallies(const pd_tally *rows, size_t n, const char *key_name)
 		json_t *row = json_object();
 		json_object_set_new(row, "count", json_integer(rows[i].count));
 		json_object_set_new(row, key_name, jstr(rows[i].key));
-		json_object_set_new(row, "display", jstr(rows[i].display));
+		if (strcmp(key_name, "employer"))
+			json_object_set_new(row, "display", jstr(rows[i].display));
+		if (rows[i].employer)
+			json_object_set_new(row, "employer", jstr(rows[i].employer));
 		json_array_append_new(a, row);
 	}
 	return a;
@@ -317,9 +320,14 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 	json_object_set_new(root, "domains", tallies(r->domains, r->n_domains, "domain"));
 	json_object_set_new(root, "contributors",
 			    tallies(r->contributors, r->n_contributors, "address"));
+	if (r->employers)
+		json_object_set_new(root, "employers", tallies(r->employers, r->n_employers, "employer"));
 	json_object_set_new(root, "reviewers", tallies(r->reviewers, r->n_reviewers, "address"));
 	json_object_set_new(root, "reviewer_domains",
 			    tallies(r->reviewer_domains, r->n_reviewer_domains, "domain"));
+	if (r->reviewer_employers)
+		json_object_set_new(root, "reviewer_employers",
+				    tallies(r->reviewer_employers, r->n_reviewer_employers, "employer"));
 	json_object_set_new(root, "median_first_review",
 			    r->median_first_review >= 0 ? json_integer(r->median_first_review)
 							: json_null());
