@@ -24,6 +24,47 @@ enum {
 int cmd_digest(int argc, char **argv);
 int cmd_next(int argc, char **argv);
 int cmd_state(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+
+/* The configuration file (config.c), read with libgit2. */
+typedef struct {
+	char *path;              /* the file read, or that would be */
+	struct git_config *cfg;  /* NULL when there is no file */
+	char *list;              /* the [list "NAME"] this run is for, or NULL */
+} cli_config;
+
+extern const char *const cli_config_keys[];
+/* $PATCHDIGEST_CONFIG, else $XDG_CONFIG_HOME/patchdigest/config. */
+char *cli_config_default_path(void);
+/* $PI_CONFIG, else ~/.public-inbox/config. */
+char *cli_pi_config_path(void);
+/* Reads `explicit_path` (--config; must exist) or the default file (may
+ * be missing: then every setting is a default).  0, or -1 said on
+ * stderr (a syntax error names the file and line). */
+int cli_config_load(cli_config **out, const char *explicit_path);
+void cli_config_free(cli_config *config);
+/* The archive `arg` names: a path as it is (and the list whose path it
+ * is becomes config->list), else a [list "NAME"]'s path, else an inbox of
+ * public-inbox's configuration.  0, or -1 with the known names said. */
+int cli_config_resolve_archive(char **out, cli_config *config, const char *arg);
+/* `var` from the list's section, else [patchdigest]: 1 and new strings
+ * (origin: "FILE, [list \"kvm\"]"), or 0. */
+int cli_config_get(char **value, char **origin, const cli_config *config, const char *var);
+/* Every value of a repeatable `var`, the list's then the defaults'. */
+GPtrArray *cli_config_get_all(const cli_config *config, const char *var);
+GPtrArray *cli_config_lists(const cli_config *config);
+/* `value` as a number from min to max, or -1 said naming file and line. */
+int cli_config_number(long *out, const cli_config *config, const char *var, const char *value,
+		      const char *origin, long min, long max);
+/* "~/x" expanded.  New string. */
+char *cli_config_path_value(const char *value);
+
+/* What the command line set, so the configuration fills in the rest. */
+enum {
+	CLI_SET_STATE = 1 << 0, CLI_SET_MAILMAP = 1 << 1, CLI_SET_EMPLOYERS = 1 << 2,
+	CLI_SET_LOOKBACK = 1 << 3, CLI_SET_STALE = 1 << 4, CLI_SET_NAME = 1 << 5,
+	CLI_SET_LORE = 1 << 6, CLI_SET_SINCE = 1 << 7
+};
 
 /* One digest-making run, as the command line asked for it. */
 typedef struct {
@@ -43,6 +84,9 @@ typedef struct {
 	const char *employers_path; /* --employers */
 	pd_mailmap *mailmap;     /* loaded by the run, freed at its end */
 	pd_employers *employers;
+	const char *config_path; /* --config */
+	unsigned set;            /* CLI_SET_*: what the command line gave */
+	GPtrArray *owned;        /* strings the configuration gave, the run's */
 } cli_run;
 
 void cli_run_init(cli_run *run);

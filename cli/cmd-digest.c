@@ -68,6 +68,7 @@ int cmd_digest(int argc, char **argv)
 		{ "bot", required_argument, NULL, 'B' },
 		{ "lookback", required_argument, NULL, 'K' },
 		{ "mailmap", required_argument, NULL, 'M' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "employers", required_argument, NULL, 'E' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },

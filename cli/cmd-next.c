@@ -56,6 +56,7 @@ int cmd_next(int argc, char **argv)
 		{ "bot", required_argument, NULL, 'B' },
 		{ "lookback", required_argument, NULL, 'K' },
 		{ "mailmap", required_argument, NULL, 'M' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "employers", required_argument, NULL, 'E' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },

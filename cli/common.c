@@ -208,6 +208,79 @@ static int refuse_own_files(cli_run *run)
 	return code;
 }
 
+/* A string the run keeps until it ends. */
+static const char *keep(cli_run *run, char *value)
+{
+	if (!run->owned)
+		run->owned = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(run->owned, value);
+	return value;
+}
+
+/* Reads the configuration and fills in what the command line left: the
+ * archive a name stands for, then each setting from the list's section,
+ * else [patchdigest].  0, or an exit code (said on stderr). */
+static int apply_config(cli_run *run)
+{
+	static const struct { const char *var; unsigned set; int option; } simple[] = {
+		{ "name", CLI_SET_NAME, 'n' }, { "lore", CLI_SET_LORE, 'L' },
+		{ "state", CLI_SET_STATE, 0 }, { "mailmap", CLI_SET_MAILMAP, 'M' },
+		{ "employers", CLI_SET_EMPLOYERS, 'E' },
+	};
+	cli_config *c = NULL;
+	char *path = NULL, *value, *origin;
+	GPtrArray *bots;
+	long n;
+	int code = 0;
+
+	if (cli_config_load(&c, run->config_path) < 0)
+		return EXIT_USAGE;
+	if (cli_config_resolve_archive(&path, c, run->path) < 0) {
+		cli_config_free(c);
+		return EXIT_INPUT;
+	}
+	run->path = keep(run, path);
+	for (size_t i = 0; i < G_N_ELEMENTS(simple) && !code; i++) {
+		if ((run->set & simple[i].set) || !cli_config_get(&value, &origin, c, simple[i].var))
+			continue;
+		if (!strcmp(simple[i].var, "state")) {
+			run->state_path = keep(run, cli_config_path_value(value));
+		} else {
+			const char *v = simple[i].option == 'M' || simple[i].option == 'E'
+				      ? keep(run, cli_config_path_value(value)) : keep(run, g_strdup(value));
+			if (cli_run_option(run, simple[i].option, v) < 0) {
+				cli_error("(%s = %s, in %s)", simple[i].var, value, origin);
+				code = EXIT_USAGE;
+			}
+		}
+		g_free(value);
+		g_free(origin);
+	}
+	if (!code && !(run->set & CLI_SET_LOOKBACK) && cli_config_get(&value, &origin, c, "lookback")) {
+		if (cli_config_number(&n, c, "lookback", value, origin, 0, 3650) < 0)
+			code = EXIT_USAGE;
+		else
+			run->range.lookback = (int64_t)n * 86400;
+		g_free(value);
+		g_free(origin);
+	}
+	if (!code && !(run->set & CLI_SET_STALE) && cli_config_get(&value, &origin, c, "staledays")) {
+		if (cli_config_number(&n, c, "staleDays", value, origin, 1, 3650) < 0)
+			code = EXIT_USAGE;
+		else
+			run->opts.stale_days = (unsigned)n;
+		g_free(value);
+		g_free(origin);
+	}
+	/* bots add up: the command line's, the list's, the defaults' */
+	bots = cli_config_get_all(c, "bot");
+	for (guint i = 0; i < bots->len; i++)
+		cli_run_option(run, 'B', keep(run, g_strdup(bots->pdata[i])));
+	g_ptr_array_unref(bots);
+	cli_config_free(c);
+	return code;
+}
+
 int cli_run_digest(cli_run *run)
 {
 	pd_archive *archive = NULL;
@@ -218,6 +291,8 @@ int cli_run_digest(cli_run *run)
 	char *key = NULL;
 	int error, code;
 
+	if ((code = apply_config(run)) != 0)
+		goto cleanup;
 	run->opts.diag = on_diag;
 	run->opts.diag_payload = run;
 	if (run->bots) {
@@ -353,6 +428,9 @@ cleanup:
 	pd_employers_free(run->employers);
 	run->mailmap = NULL;
 	run->employers = NULL;
+	if (run->owned)
+		g_ptr_array_unref(run->owned);
+	run->owned = NULL;
 	pd_position_free(start);
 	pd_position_free(reached);
 	pd_state_free(state); /* rolls back what was not committed */
@@ -391,6 +469,7 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 			return -1;
 		}
 		run->opts.name = arg;
+		run->set |= CLI_SET_NAME;
 		return 1;
 	case 'L':
 		if (!*arg || strspn(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -400,6 +479,7 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 			return -1;
 		}
 		run->opts.lore_list = arg;
+		run->set |= CLI_SET_LORE;
 		return 1;
 	case 'q': run->quiet = 1; return 1;
 	case 'v': run->verbose = 1; return 1;
@@ -414,7 +494,8 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 		run->opts.threads = (unsigned)n;
 		return 1;
 	}
-	case 'T': run->state_path = arg; run->use_state = 1; return 1;
+	case 'T': run->state_path = arg; run->use_state = 1; run->set |= CLI_SET_STATE; return 1;
+	case 'C': run->config_path = arg; return 1;
 	case 'K': {
 		long days = strtol(arg, &end, 10);
 		if (*end || end == arg || days < 0 || days > 3650) {
@@ -422,10 +503,11 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 			return -1;
 		}
 		run->range.lookback = (int64_t)days * 86400;
+		run->set |= CLI_SET_LOOKBACK;
 		return 1;
 	}
-	case 'M': run->mailmap_path = arg; return 1;
-	case 'E': run->employers_path = arg; return 1;
+	case 'M': run->mailmap_path = arg; run->set |= CLI_SET_MAILMAP; return 1;
+	case 'E': run->employers_path = arg; run->set |= CLI_SET_EMPLOYERS; return 1;
 	case 'B':
 		if (!run->bots)
 			run->bots = g_ptr_array_new();
@@ -438,6 +520,7 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 			return -1;
 		}
 		run->opts.stale_days = (unsigned)days;
+		run->set |= CLI_SET_STALE;
 		return 1;
 	}
 	case 'W': {

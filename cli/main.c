@@ -16,6 +16,7 @@ static const struct {
 	{ "digest", cmd_digest, "print the digest of an archive or a range of it" },
 	{ "next", cmd_next, "print the digest that follows the last one recorded, and record it" },
 	{ "state", cmd_state, "show what the state database holds, or forget an archive" },
+	{ "config", cmd_config, "print the settings a list's digest uses, and where each comes from" },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,111 @@
+/*
+ * cmd-config.c - `patchdigest config [NAME|PATH]`: the settings a digest
+ * of that list would use, and where each comes from (the configuration
+ * file's list section, its [patchdigest] section, or the default).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static const char usage[] =
+"usage: patchdigest config [--config FILE] [NAME | PATH]\n"
+"\n"
+"Prints the settings `patchdigest next NAME` would use and where each comes\n"
+"from: the list's [list \"NAME\"] section of the configuration file, its\n"
+"[patchdigest] section, or the default.  Without NAME, the defaults and the\n"
+"names of the lists and public-inbox inboxes known.\n"
+"\n"
+"  -C, --config FILE   the configuration file (default:\n"
+"                      $XDG_CONFIG_HOME/patchdigest/config)\n"
+"  -h, --help          this text\n";
+
+/* The default of each setting, as `patchdigest config` shows it. */
+static char *default_of(const char *var)
+{
+	if (!strcmp(var, "state"))
+		return pd_state_default_path();
+	if (!strcmp(var, "lookback"))
+		return g_strdup("60");
+	if (!strcmp(var, "staledays"))
+		return g_strdup("14");
+	if (!strcmp(var, "firstrundays"))
+		return g_strdup("7");
+	if (!strcmp(var, "name") || !strcmp(var, "lore"))
+		return g_strdup("(from the mail: List-Id, else To:)");
+	return g_strdup("(none)");
+}
+
+int cmd_config(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *config_path = NULL;
+	cli_config *c = NULL;
+	char *archive = NULL;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "C:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C': config_path = optarg; break;
+		case 'h': fputs(usage, stdout); return EXIT_DIGEST_OK;
+		default:
+			cli_bad_option(argv[optind - 1], "patchdigest config");
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1) {
+		cli_error("config takes one list name or path at most");
+		return EXIT_USAGE;
+	}
+	if (cli_config_load(&c, config_path) < 0)
+		return EXIT_USAGE;
+	printf("file = %s%s\n", c->path, c->cfg ? "" : " (not there: every setting is a default)");
+	if (optind < argc && cli_config_resolve_archive(&archive, c, argv[optind]) < 0) {
+		cli_config_free(c);
+		return EXIT_INPUT;
+	}
+	if (c->list)
+		printf("list = %s\n", c->list);
+	if (archive && strcmp(archive, argv[optind]))
+		printf("archive = %s\n", archive);
+	for (size_t i = 0; cli_config_keys[i]; i++) {
+		const char *var = cli_config_keys[i];
+		char *value = NULL, *origin = NULL;
+		if (!strcmp(var, "bot")) {
+			GPtrArray *all = cli_config_get_all(c, var);
+			for (guint k = 0; k < all->len; k++)
+				printf("bot = %s\n", (char *)all->pdata[k]);
+			if (!all->len)
+				printf("bot = (only the built-in bots)\n");
+			g_ptr_array_unref(all);
+			continue;
+		}
+		if (!strcmp(var, "path") && !c->list)
+			continue;
+		if (cli_config_get(&value, &origin, c, var)) {
+			char *shown = pd_display_text(value, 0);
+			printf("%s = %s\t(%s)\n", var, shown, origin);
+			g_free(shown);
+		} else {
+			char *d = default_of(var);
+			printf("%s = %s\t(default)\n", var, d);
+			g_free(d);
+		}
+		g_free(value);
+		g_free(origin);
+	}
+	if (!c->list && optind >= argc) {
+		GPtrArray *lists = cli_config_lists(c);
+		for (guint i = 0; i < lists->len; i++)
+			printf("known list = %s\n", (char *)lists->pdata[i]);
+		g_ptr_array_unref(lists);
+	}
+	g_free(archive);
+	cli_config_free(c);
+	return EXIT_DIGEST_OK;
+}
