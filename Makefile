@@ -36,7 +36,7 @@ INSTALL    ?= install
 
 # Debian packages the build, the tests and mkinbox need.
 DEBS := build-essential pkg-config libgit2-dev libgmime-3.0-dev libjansson-dev \
-        libglib2.0-dev libsqlite3-dev git python3 public-inbox gdb b4
+        libglib2.0-dev libsqlite3-dev git python3 public-inbox gdb b4 curl
 
 B        ?= build
 LIB_SRC  := $(wildcard src/*/*.c)

@@ -85,6 +85,9 @@ typedef struct {
 	pd_mailmap *mailmap;     /* loaded by the run, freed at its end */
 	pd_employers *employers;
 	const char *config_path; /* --config */
+	int all;                 /* next --all: a first digest from the first message */
+	long first_run_days;     /* else it starts this long before the newest */
+	int fetch;               /* next --fetch: public-inbox-fetch first */
 	unsigned set;            /* CLI_SET_*: what the command line gave */
 	GPtrArray *owned;        /* strings the configuration gave, the run's */
 } cli_run;

@@ -8,7 +8,7 @@
 #include "cli.h"
 
 static const char usage[] =
-"usage: patchdigest next [OPTIONS] ARCHIVE\n"
+"usage: patchdigest next [OPTIONS] ARCHIVE|NAME\n"
 "\n"
 "Prints the digest of what ARCHIVE (a public-inbox git archive) received\n"
 "since the last digest recorded for it, then records this one: where it\n"
@@ -17,10 +17,17 @@ static const char usage[] =
 "as Exist/Skip when they are posted again.  The state changes only after\n"
 "the digest was written in full, in one transaction; a run that is killed\n"
 "or fails changes nothing, and running it again prints the same digest.\n"
-"The first digest of an archive starts at its first message (or --since).\n"
+"The first digest of an archive starts 7 days before its newest message\n"
+"(firstRunDays in the configuration), or at --since, or with --all at its\n"
+"first message; it says so on stderr.\n"
 "\n"
 "Options:\n"
 "      --dry-run          print the next digest, record nothing\n"
+"      --fetch            run public-inbox-fetch on ARCHIVE first (a clone made\n"
+"                         by public-inbox-clone)\n"
+"      --all              a first digest starts at the archive's first message\n"
+"      --config FILE      the configuration file (default:\n"
+"                         $XDG_CONFIG_HOME/patchdigest/config)\n"
 "      --until DATE       end the digest before DATE (the next one starts there)\n"
 "      --since DATE       leave out messages before DATE\n"
 "      --state FILE       the state database (default:\n"
@@ -48,6 +55,8 @@ int cmd_next(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "dry-run", no_argument, NULL, 'D' },
+		{ "all", no_argument, NULL, 'Z' },
+		{ "fetch", no_argument, NULL, 'F' },
 		{ "since", required_argument, NULL, 'S' },
 		{ "until", required_argument, NULL, 'U' },
 		{ "state", required_argument, NULL, 'T' },
@@ -81,6 +90,8 @@ int cmd_next(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'D': dry_run = 1; break;
+		case 'Z': run.all = 1; break;
+		case 'F': run.fetch = 1; break;
 		case 'h': fputs(usage, stdout); return EXIT_DIGEST_OK;
 		default:
 			cli_bad_option(argv[optind - 1], "patchdigest next");

@@ -121,6 +121,7 @@ void cli_run_init(cli_run *run)
 	run->format = "classic";
 	run->show_progress = isatty(STDERR_FILENO);
 	run->wait_seconds = 30;
+	run->first_run_days = 7;
 }
 
 static int fail(cli_run *run, int status)
@@ -208,6 +209,33 @@ static int refuse_own_files(cli_run *run)
 	return code;
 }
 
+/* next --fetch: public-inbox-fetch brings the inbox up to date first
+ * (no network code of ours).  0, or EXIT_ARCHIVE said on stderr. */
+static int fetch(cli_run *run)
+{
+	char *argv[] = { "public-inbox-fetch", "-q", "-C", (char *)run->path, NULL };
+	GError *err = NULL;
+	int status = 0;
+
+	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN
+			  | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &err)) {
+		if (g_error_matches(err, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
+			cli_error("--fetch: public-inbox-fetch is not installed (Debian package "
+				  "public-inbox)");
+		else
+			cli_error("--fetch: public-inbox-fetch: %s", err->message);
+		g_error_free(err);
+		return EXIT_ARCHIVE;
+	}
+	if (!g_spawn_check_wait_status(status, &err)) {
+		cli_error("--fetch: public-inbox-fetch -C %s failed (%s); nothing was "
+			  "digested or recorded", run->path, err->message);
+		g_error_free(err);
+		return EXIT_ARCHIVE;
+	}
+	return 0;
+}
+
 /* A string the run keeps until it ends. */
 static const char *keep(cli_run *run, char *value)
 {
@@ -261,6 +289,14 @@ static int apply_config(cli_run *run)
 			code = EXIT_USAGE;
 		else
 			run->range.lookback = (int64_t)n * 86400;
+		g_free(value);
+		g_free(origin);
+	}
+	if (!code && cli_config_get(&value, &origin, c, "firstrundays")) {
+		if (cli_config_number(&n, c, "firstRunDays", value, origin, 1, 36500) < 0)
+			code = EXIT_USAGE;
+		else
+			run->first_run_days = n;
 		g_free(value);
 		g_free(origin);
 	}
@@ -324,6 +360,8 @@ int cli_run_digest(cli_run *run)
 	}
 	if ((code = refuse_own_files(run)) != 0)
 		goto cleanup;
+	if (run->fetch && (code = fetch(run)) != 0)
+		goto cleanup;
 	/* the archive first: a wrong path must not create a state file */
 	if ((error = pd_archive_open(&archive, run->path)) < 0) {
 		code = fail(run, error);
@@ -347,9 +385,28 @@ int cli_run_digest(cli_run *run)
 			code = fail(run, error);
 			goto cleanup;
 		}
-		if (!start && !run->quiet && !run->range.since)
-			cli_error("no digest of %s recorded yet; this one starts at "
-				"its first message (--since DATE starts later)", key);
+		if (!start && !run->range.since && !run->all) {
+			/* a first digest of years of mail helps no one: the last
+			 * days, said before the digest */
+			int64_t newest = 0;
+			if ((error = pd_archive_newest_time(&newest, archive)) < 0) {
+				code = fail(run, error);
+				goto cleanup;
+			}
+			run->range.since = newest - (int64_t)run->first_run_days * 86400;
+			if (!run->quiet) {
+				GDateTime *t = g_date_time_new_from_unix_utc(run->range.since);
+				char *day = g_date_time_format(t, "%Y-%m-%d %H:%M UTC");
+				cli_error("no digest of %s recorded yet; this first one starts %ld "
+					  "days before its newest message, at %s (--since DATE or "
+					  "--all to start elsewhere)", key, run->first_run_days, day);
+				g_free(day);
+				g_date_time_unref(t);
+			}
+		} else if (!start && !run->quiet && !run->range.since) {
+			cli_error("no digest of %s recorded yet; --all: this one starts at its "
+				  "first message", key);
+		}
 		run->range.start = start;
 	}
 	error = pd_digest_read(&report, &reached, archive, &run->range, &run->opts, state, key);

@@ -251,6 +251,11 @@ PD_EXTERN int pd_archive_open(pd_archive **out, const char *path);
 PD_EXTERN void pd_archive_free(pd_archive *archive);
 PD_EXTERN pd_archive_kind pd_archive_get_kind(const pd_archive *archive);
 
+/* When the newest message of a git archive (v2 inbox: its newest epoch)
+ * was delivered: its HEAD commit's time.  PD_ERR_INVALID for an mbox or
+ * Maildir, PD_ERR_GIT when HEAD cannot be read. */
+PD_EXTERN int pd_archive_newest_time(int64_t *out, const pd_archive *archive);
+
 /* Where reading an archive stopped: per git epoch, the last commit read.
  * An epoch that is not listed has not been read at all. */
 typedef struct {

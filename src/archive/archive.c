@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include "archive/archive.h"
+#include <git2.h>
 #include "archive/git.h"
 
 struct pd_archive_iter {
@@ -214,4 +215,28 @@ void pd_archive_iter_free(pd_archive_iter *it)
 		it->reader->ops->free(it->reader);
 	}
 	g_free(it);
+}
+
+int pd_archive_newest_time(int64_t *out, const pd_archive *a)
+{
+	const char *git_dir;
+	git_repository *repo = NULL;
+	git_commit *head = NULL;
+	git_oid oid;
+	int error = PD_OK;
+
+	*out = 0;
+	if (!a || (a->kind != PD_ARCHIVE_V2 && a->kind != PD_ARCHIVE_GIT))
+		return pd__error(PD_ERR_INVALID, "pd_archive_newest_time: not a git archive");
+	/* the newest epoch holds the newest message */
+	git_dir = a->kind == PD_ARCHIVE_V2 ? g_ptr_array_index(a->epochs, a->epochs->len - 1) : a->path;
+	if (git_repository_open_bare(&repo, git_dir) < 0
+	    || git_reference_name_to_id(&oid, repo, "HEAD") < 0
+	    || git_commit_lookup(&head, repo, &oid) < 0)
+		error = pd__error(PD_ERR_GIT, "%s: its newest commit cannot be read", git_dir);
+	else
+		*out = (int64_t)git_commit_time(head);
+	git_commit_free(head);
+	git_repository_free(repo);
+	return error;
 }
