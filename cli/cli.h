@@ -14,6 +14,8 @@ enum {
 	EXIT_ARCHIVE = 4,      /* the archive could not be read at all */
 	EXIT_OUTPUT = 5,       /* the digest could not be written */
 	EXIT_STATE = 6,        /* the state database is unusable or busy */
+	EXIT_PIPE = 141,       /* standard output closed early (| head): quiet,
+	                          as a shell reports git killed by SIGPIPE */
 	EXIT_INTERNAL = 70     /* out of memory or a bug */
 };
 
@@ -127,7 +129,8 @@ int cli_parse_date(const char *arg, int64_t *out);
  * left as it was; a device or FIFO is written directly.  Writes never
  * stop at the first error (returning -1 from then on), which commit
  * reports.
- * open and commit return 0, or -1 with a message printed; commit and
+ * open and commit return 0, or -1 with a message printed (commit: -2,
+ * printing nothing, when standard output's reader went away); commit and
  * abort free the output, abort removing what was written beside. */
 typedef struct cli_output cli_output;
 int cli_output_open(cli_output **out, const char *path);

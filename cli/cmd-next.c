@@ -29,7 +29,8 @@ static const char usage[] =
 "      --config FILE      the configuration file (default:\n"
 "                         $XDG_CONFIG_HOME/patchdigest/config)\n"
 "      --until DATE       end the digest before DATE (the next one starts there)\n"
-"      --since DATE       leave out messages before DATE\n"
+"      --since DATE       leave out messages before DATE (commit time; forms as\n"
+"                         for `patchdigest --help`)\n"
 "      --state FILE       the state database (default:\n"
 "                         $XDG_STATE_HOME/patchdigest/state.sqlite3)\n"
 CLI_REVIEW_OPTIONS_HELP

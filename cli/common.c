@@ -78,6 +78,23 @@ static void on_progress(size_t n, int done, void *payload)
 /* 9999-12-31T23:59:59Z: the last second a date names */
 #define LAST_SECOND 253402300799LL
 
+/* "N days ago" or "N weeks ago" (N from 0 to 36500 days) as days;
+ * -1 when it is neither. */
+static long relative_days(const char *arg)
+{
+	char unit[8] = "";
+	long n = -1;
+	int used = 0;
+
+	if (sscanf(arg, "%ld %7s ago%n", &n, unit, &used) != 2 || arg[used] || n < 0)
+		return -1;
+	if (!strcmp(unit, "day") || !strcmp(unit, "days"))
+		return n <= 36500 ? n : -1;
+	if (!strcmp(unit, "week") || !strcmp(unit, "weeks"))
+		return n <= 5200 ? n * 7 : -1;
+	return -1;
+}
+
 int cli_parse_date(const char *arg, int64_t *out)
 {
 	GTimeZone *utc = g_time_zone_new_utc();
@@ -97,10 +114,30 @@ int cli_parse_date(const char *arg, int64_t *out)
 		*out = v;
 		return 0;
 	}
-	if (sscanf(arg, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3)
+	if (sscanf(arg, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3) {
 		dt = g_date_time_new(utc, y, m, d, 0, 0, 0);
-	else
+	} else if (!strcmp(arg, "today") || !strcmp(arg, "yesterday")
+		   || relative_days(arg) >= 0) {
+		/* UTC midnight of today, yesterday, N days or N weeks ago */
+		GDateTime *now = g_date_time_new_now(utc);
+		long back = !strcmp(arg, "today") ? 0 : !strcmp(arg, "yesterday") ? 1 : relative_days(arg);
+		GDateTime *midnight = g_date_time_new(utc, g_date_time_get_year(now),
+						      g_date_time_get_month(now),
+						      g_date_time_get_day_of_month(now), 0, 0, 0);
+		dt = midnight ? g_date_time_add_days(midnight, -(gint)back) : NULL;
+		if (midnight)
+			g_date_time_unref(midnight);
+		g_date_time_unref(now);
+	} else {
+		/* ISO 8601, with or without seconds ("2025-11-01T10:00") and
+		 * zone (UTC when none) */
 		dt = g_date_time_new_from_iso8601(arg, utc);
+		if (!dt && strlen(arg) == 16 && arg[10] == 'T') {
+			char *with_seconds = g_strconcat(arg, ":00", NULL);
+			dt = g_date_time_new_from_iso8601(with_seconds, utc);
+			g_free(with_seconds);
+		}
+	}
 	g_time_zone_unref(utc);
 	if (!dt)
 		return -1;
@@ -457,6 +494,10 @@ int cli_run_digest(cli_run *run)
 	}
 	error = cli_output_commit(output);
 	output = NULL;
+	if (error == -2) {
+		code = EXIT_PIPE; /* the reader went away: quietly, nothing recorded */
+		goto cleanup;
+	}
 	if (error < 0) {
 		if (run->record && !run->quiet)
 			fputs("patchdigest: nothing was recorded\n", stderr);
@@ -505,8 +546,9 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 	case 'U':
 		if (cli_parse_date(arg, c == 'S' ? &run->range.since : &run->range.until) < 0) {
 			cli_error("'%s' is not a date after 1970-01-01T00:00:00Z and before "
-				"the year 10000; give YYYY-MM-DD, an ISO 8601 date-time, or "
-				"@SECONDS", arg);
+				"the year 10000; give YYYY-MM-DD, an ISO 8601 date-time (seconds "
+				"may be left out), today, yesterday, 'N days ago', 'N weeks ago' "
+				"or @SECONDS", arg);
 			return -1;
 		}
 		return 1;

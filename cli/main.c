@@ -30,6 +30,23 @@ int main(int argc, char **argv)
 		cli_error("%s", pd_error_last());
 		return 70;
 	}
+	/* `patchdigest help [COMMAND]`: COMMAND's --help, or the commands */
+	if (argc >= 2 && !strcmp(argv[1], "help")) {
+		char *help[] = { argv[0], "--help", NULL };
+		if (argc == 2) {
+			printf("usage: patchdigest [COMMAND] [OPTIONS] ARCHIVE\n\ncommands:\n");
+			for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+				printf("  %-8s %s\n", commands[i].name, commands[i].summary);
+			printf("  %-8s %s\n\n`patchdigest help COMMAND` says more; "
+			       "`man patchdigest` says all.\n", "help", "this text");
+			return 0;
+		}
+		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (!strcmp(argv[2], commands[i].name))
+				return commands[i].run(2, help);
+		cli_error("no command '%s'; try 'patchdigest help'", argv[2]);
+		return EXIT_USAGE;
+	}
 	if (argc >= 2) {
 		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			if (!strcmp(argv[1], commands[i].name))

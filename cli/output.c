@@ -200,6 +200,11 @@ int cli_output_commit(cli_output *o)
 		if (!o->failed && o->temp && rename(o->temp, o->target) != 0)
 			failed(o);
 	}
+	if (o->failed && o->is_stdout && o->errno_at_failure == EPIPE) {
+		/* `| head` read what it wanted: end quietly, as git does */
+		cli_output_abort(o);
+		return -2;
+	}
 	if (o->failed) {
 		cli_error("cannot write %s: %s",
 			o->is_stdout ? "the digest to standard output" : o->path,

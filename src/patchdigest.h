@@ -471,7 +471,9 @@ typedef struct {
 } pd_tally;
 
 typedef struct {
-	char *name;           /* list name for the title line ("KVM") */
+	char *name;           /* list name for the title line ("KVM"); NULL
+	                         when neither the options, List-Id nor To:
+	                         give one */
 	char *lore_list;      /* lore.kernel.org list name, NULL when unknown */
 	char *from_label;     /* range ends: abbreviated commit ids or dates */
 	char *to_label;

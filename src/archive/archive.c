@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <sys/stat.h>
-#include "archive/archive.h"
+#include <unistd.h>
 #include <git2.h>
+#include <zlib.h>
+#include "archive/archive.h"
 #include "archive/git.h"
 
 struct pd_archive_iter {
@@ -72,6 +74,61 @@ static GPtrArray *find_epochs(const char *path)
 	return epochs;
 }
 
+/* "-": standard input, an mbox (gzip-compressed or not: zlib reads both),
+ * copied into an unlinked temporary file (TMPDIR, else /tmp), so that it
+ * can be read twice (the look-back window, then the range) and never
+ * sits in memory. */
+static int spool_stdin(int *out)
+{
+	const char *dir = g_getenv("TMPDIR");
+	char *tmpl = g_build_filename(dir && *dir ? dir : "/tmp", "patchdigest-stdin-XXXXXX", NULL);
+	int fd = g_mkstemp(tmpl), in_fd = dup(STDIN_FILENO), n = 0, error = PD_OK;
+	gzFile in = NULL;
+	char *buf;
+
+	*out = -1;
+	if (fd >= 0)
+		unlink(tmpl);
+	g_free(tmpl);
+	if (fd < 0 || in_fd < 0 || !(in = gzdopen(in_fd, "rb"))) {
+		error = pd__error(PD_ERR_IO, "standard input: cannot be kept in a temporary "
+				  "file: %s", g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		if (in_fd >= 0 && !in)
+			close(in_fd);
+		return error;
+	}
+	buf = g_malloc(1 << 16);
+	while (error == PD_OK && (n = gzread(in, buf, 1 << 16)) > 0) {
+		for (int done = 0; done < n; ) {
+			ssize_t w = write(fd, buf + done, n - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				error = pd__error(PD_ERR_IO, "standard input: cannot be kept in a "
+						  "temporary file: %s", g_strerror(errno));
+				break;
+			}
+			done += (int)w;
+		}
+	}
+	if (error == PD_OK && n < 0) {
+		int zerr;
+		const char *why = gzerror(in, &zerr);
+		error = pd__error(PD_ERR_IO, "standard input: %s",
+				  zerr == Z_ERRNO ? g_strerror(errno) : why);
+	}
+	g_free(buf);
+	gzclose(in);
+	if (error < 0) {
+		close(fd);
+		return error;
+	}
+	*out = fd;
+	return PD_OK;
+}
+
 int pd_archive_open(pd_archive **out, const char *path)
 {
 	pd_archive *a;
@@ -84,11 +141,24 @@ int pd_archive_open(pd_archive **out, const char *path)
 		return error;
 	if (!path || !*path)
 		return pd__error(PD_ERR_INVALID, "no archive path given");
+	if (!strcmp(path, "-")) {
+		a = g_new0(pd_archive, 1);
+		a->path = g_strdup("-");
+		a->kind = PD_ARCHIVE_MBOX;
+		if ((error = spool_stdin(&a->spool_fd)) < 0) {
+			g_free(a->path);
+			g_free(a);
+			return error;
+		}
+		*out = a;
+		return PD_OK;
+	}
 	if (stat(path, &st) != 0)
 		return pd__error(errno == ENOENT ? PD_ERR_NOT_FOUND : PD_ERR_IO,
 				 "%s: %s", path, g_strerror(errno));
 	a = g_new0(pd_archive, 1);
 	a->path = g_strdup(path);
+	a->spool_fd = -1;
 	if (S_ISREG(st.st_mode)) {
 		a->kind = PD_ARCHIVE_MBOX;
 	} else if (!S_ISDIR(st.st_mode)) {
@@ -122,6 +192,8 @@ void pd_archive_free(pd_archive *a)
 		return;
 	if (a->epochs)
 		g_ptr_array_free(a->epochs, TRUE);
+	if (a->spool_fd >= 0)
+		close(a->spool_fd);
 	g_free(a->path);
 	g_free(a);
 }
@@ -157,7 +229,8 @@ int pd_archive_iter_new(pd_archive_iter **out, pd_archive *a,
 					 "a commit range needs a git archive; %s is a %s "
 					 "(use --since/--until to select by date)",
 					 a->path, pd_archive_kind_to_string(a->kind));
-		error = a->kind == PD_ARCHIVE_MBOX ? pd__mbox_reader_new(&reader, a->path)
+		error = a->kind == PD_ARCHIVE_MBOX ? pd__mbox_reader_new(&reader, a->path, a->spool_fd,
+						    a->spool_fd >= 0 ? "standard input" : NULL)
 						   : pd__maildir_reader_new(&reader, a->path);
 		break;
 	default:

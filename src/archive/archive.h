@@ -42,6 +42,8 @@ struct pd_archive {
 	pd_archive_kind kind;
 	char *path;
 	GPtrArray *epochs;             /* v2: paths of git/N.git, in order */
+	int spool_fd;                  /* "-": standard input, copied into an
+	                                  unlinked temporary file; else -1 */
 };
 
 /* From now on, git v2 messages come as a reference in *ref (filled by
@@ -65,7 +67,11 @@ int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *reader
  * reads nothing), or NULL.  Borrowed from the iterator. */
 const char *pd__archive_iter_range_note(const pd_archive_iter *it);
 
-int pd__mbox_reader_new(pd__reader **out, const char *path);
+/* An mbox read from `path`, or from `fd` when it is >= 0 (a copy is
+ * read from its start: the spooled standard input); a path ending in
+ * ".gz" is inflated with zlib as it is read.  `name` (or the path) is
+ * what errors and origins say. */
+int pd__mbox_reader_new(pd__reader **out, const char *path, int fd, const char *name);
 /* The same reader over `len` bytes the caller keeps alive and unchanged
  * while the reader lives; `name` stands for the path in origins.  For the
  * fuzz targets, which have the bytes in memory. */

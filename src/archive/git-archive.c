@@ -202,8 +202,11 @@ static int start_walk(pd_raw_message *out, git_reader *r)
 /* Commit `oid` of epoch `w` has been read (or found unreadable). */
 static void consume(git_reader *r, epoch_walk *w, const git_oid *oid)
 {
-	if (!r->seen_any && !r->base.from_label) /* no FROM: the first commit read */
-		r->base.from_label = pd__git_abbreviate(w->repo, oid);
+	/* no FROM: the digest starts at the archive's first message, which
+	 * "root" names (root..TO reads the same; FIRST..TO would leave the
+	 * first commit out) */
+	if (!r->seen_any && !r->base.from_label)
+		r->base.from_label = g_strdup(PD__ROOT_LABEL);
 	r->from_passed = 0;
 	git_oid_cpy(&r->last, oid);
 	git_oid_cpy(&w->reached, oid);
@@ -460,7 +463,9 @@ int pd__git_reader_new(pd__reader **out, const pd_archive *a, const pd_range_opt
 		if (!dots) { /* "X" alone reads as git does: everything up to X */
 			to = g_strdup(range);
 		} else {
-			if (dots > range)
+			/* "root.." is from the first message, as the label of a
+			 * digest without a start says */
+			if (dots > range && strncmp(range, PD__ROOT_LABEL "..", strlen(PD__ROOT_LABEL) + 2))
 				from = g_strndup(range, dots - range);
 			if (dots[2] == '.') {
 				error = pd__error(PD_ERR_RANGE, "'%s': symmetric differences (A...B) "

@@ -14,6 +14,10 @@
  * call, with the settings for reading whole archives (git-repo.c says
  * which and why), and shut down by the last.  Each returns the calls in
  * force. */
+/* FROM of a digest that starts at an archive's first message, and what
+ * a range may say for it: "root..4be7d95f". */
+#define PD__ROOT_LABEL "root"
+
 int pd__git_setup(void);
 int pd__git_teardown(void);
 /* PD_OK once pd_init() was called, else PD_ERR_INVALID saying so. */

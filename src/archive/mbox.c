@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <zlib.h>
 #include "archive/archive.h"
 
 /* Bytes read at a time. */
@@ -37,6 +38,7 @@ typedef struct {
 	GString *buf;
 	char *path;
 	char *origin;
+	gzFile gz;           /* a .gz file, read through zlib (fd is then -1) */
 } mbox_reader;
 
 /* "From SENDER DATE": DATE holds hh:mm and a four-digit year. */
@@ -75,7 +77,7 @@ static ssize_t fill(mbox_reader *r, size_t *keep, size_t *shift)
 	size_t drop = *keep, old;
 	ssize_t n;
 
-	if (r->fd < 0 || r->eof)
+	if ((r->fd < 0 && !r->gz) || r->eof)
 		return 0;
 	if (drop) {
 		g_string_erase(r->window, 0, drop);
@@ -85,14 +87,34 @@ static ssize_t fill(mbox_reader *r, size_t *keep, size_t *shift)
 	}
 	old = r->window->len;
 	g_string_set_size(r->window, old + MBOX_CHUNK);
-	do
-		n = read(r->fd, r->window->str + old, MBOX_CHUNK);
-	while (n < 0 && errno == EINTR);
+	if (r->gz)
+		n = gzread(r->gz, r->window->str + old, MBOX_CHUNK);
+	else
+		do
+			n = read(r->fd, r->window->str + old, MBOX_CHUNK);
+		while (n < 0 && errno == EINTR);
 	g_string_set_size(r->window, old + (n > 0 ? (size_t)n : 0));
 	r->data = r->window->str;
 	r->len = r->window->len;
-	if (n < 0)
-		return pd__error(PD_ERR_IO, "%s: %s", r->path, g_strerror(errno));
+	if (n == 0 && r->gz) {
+		int zerr;
+		gzerror(r->gz, &zerr);
+		if (zerr == Z_BUF_ERROR) /* the compressed stream ends early */
+			n = -1;
+	}
+	if (n < 0) {
+		/* the end of what can be read: said once, what came before is
+		 * digested (a later call finds the end) */
+		int zerr = Z_ERRNO;
+		const char *why = r->gz ? gzerror(r->gz, &zerr) : NULL;
+		r->eof = 1;
+		g_free(r->origin);
+		r->origin = g_strdup_printf("%s: byte %lld", r->path,
+					    (long long)(r->offset + (off_t)r->len));
+		return pd__error(PD_ERR_IO, "%s",
+				 zerr == Z_ERRNO ? g_strerror(errno)
+				 : zerr == Z_BUF_ERROR ? "the compressed file is cut short here" : why);
+	}
 	if (n == 0)
 		r->eof = 1;
 	return n;
@@ -177,12 +199,14 @@ static int mbox_next(pd_raw_message *out, pd__reader *base)
 
 	while (r->pos >= r->len && !r->eof) {
 		ssize_t got = fill(r, &r->pos, &r->pos);
-		if (got < 0)
+		if (got < 0) {
+			out->origin = r->origin;
 			return (int)got;
+		}
 	}
 	if (r->pos >= r->len) {
 		/* the file shrank while it was read: say so, once */
-		if (r->fd >= 0 && !r->cut_said && r->offset + (off_t)r->len < r->size) {
+		if (r->fd >= 0 && !r->gz && !r->cut_said && r->offset + (off_t)r->len < r->size) {
 			r->cut_said = 1;
 			g_free(r->origin);
 			r->origin = g_strdup_printf("%s: byte %lld", r->path,
@@ -194,8 +218,10 @@ static int mbox_next(pd_raw_message *out, pd__reader *base)
 		}
 		return PD_ITEROVER;
 	}
-	if ((error = find_end(r, &stop)) < 0)
+	if ((error = find_end(r, &stop)) < 0) {
+		out->origin = r->origin;
 		return error;
+	}
 	start = r->pos;
 	r->pos = stop;
 	r->index++;
@@ -225,6 +251,8 @@ static void mbox_free(pd__reader *base)
 
 	if (r->fd >= 0)
 		close(r->fd);
+	if (r->gz)
+		gzclose(r->gz);
 	if (r->window)
 		g_string_free(r->window, TRUE);
 	g_string_free(r->buf, TRUE);
@@ -271,24 +299,42 @@ static mbox_reader *mbox_reader_alloc(const char *path)
 	return r;
 }
 
-int pd__mbox_reader_new(pd__reader **out, const char *path)
+int pd__mbox_reader_new(pd__reader **out, const char *path, int fd, const char *name)
 {
 	mbox_reader *r;
 	struct stat st;
 	int error;
 
 	*out = NULL;
-	r = mbox_reader_alloc(path);
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	r = mbox_reader_alloc(name ? name : path);
+	r->fd = fd >= 0 ? dup(fd) : open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0 || fstat(r->fd, &st) != 0) {
-		error = pd__error(PD_ERR_IO, "%s: %s", path, g_strerror(errno));
+		error = pd__error(PD_ERR_IO, "%s: %s", r->path, g_strerror(errno));
 		mbox_free(&r->base);
 		return error;
 	}
+	if (fd >= 0)
+		lseek(r->fd, 0, SEEK_SET);
 	r->size = st.st_size;
+	/* lore's t.mbox.gz: inflated as it is read; its size on disk says
+	 * nothing of where the mbox ends, so no cut is looked for */
+	if (path && g_str_has_suffix(path, ".gz")) {
+		if (!(r->gz = gzdopen(r->fd, "rb"))) {
+			error = pd__error(PD_ERR_IO, "%s: cannot be read through zlib", r->path);
+			mbox_free(&r->base);
+			return error;
+		}
+		r->fd = -1; /* gzclose closes it */
+		r->size = 0;
+	}
 	r->window = g_string_sized_new(MBOX_CHUNK);
 	r->data = r->window->str;
-	if ((error = mbox_start(r, path)) < 0) {
+	if ((error = mbox_start(r, r->path)) < 0) {
+		if (error == PD_ERR_IO && r->origin) { /* where it could not be read */
+			char *why = g_strdup(pd_error_last());
+			error = pd__error(PD_ERR_IO, "%s: %s", r->origin, why);
+			g_free(why);
+		}
 		mbox_free(&r->base);
 		return error;
 	}

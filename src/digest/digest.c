@@ -189,8 +189,8 @@ static void guess_list(pd_report *r)
 			     || !g_ascii_strcasecmp(at + 1, "lists.linux.dev");
 		}
 	}
-	if (!r->name)
-		r->name = label ? g_ascii_strup(label, -1) : g_strdup("Mailing");
+	if (!r->name && label)
+		r->name = g_ascii_strup(label, -1); /* else none is known: NULL */
 	if (!r->lore_list && label && known)
 		r->lore_list = g_ascii_strdown(label, -1);
 	g_free(label);

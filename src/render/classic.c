@@ -331,9 +331,14 @@ int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload
 	pd__sink_init(&sink, write, payload);
 	s = sink.buf;
 	g_string_append_printf(s, "From %s to %s\n", r->from_label, r->to_label);
-	text(s, r->name);
-	g_string_append_printf(s, " mailing list update from %s to %s\n\n",
-			       r->from_label, r->to_label);
+	/* "KVM mailing list update", or with no name known "Mailing list update" */
+	if (r->name) {
+		text(s, r->name);
+		g_string_append(s, " mailing");
+	} else {
+		g_string_append(s, "Mailing");
+	}
+	g_string_append_printf(s, " list update from %s to %s\n\n", r->from_label, r->to_label);
 	g_string_append(s, "Top 15 contributor Email domains (Based on Email Body)\n\n");
 	for (i = 0; i < r->n_domains && i < TOP_ROWS; i++)
 	{

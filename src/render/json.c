@@ -303,10 +303,17 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 	int error = PD_OK;
 
 	json_object_set_new(root, "format", json_string("patchdigest-1"));
-	json_object_set_new(root, "name", json_string(r->name));
+	json_object_set_new(root, "name", str_or_null(r->name));
 	json_object_set_new(root, "lore_list", str_or_null(r->lore_list));
-	json_object_set_new(root, "range", json_pack("{s:s, s:s}", "from", r->from_label,
-						     "to", r->to_label));
+	/* the range's ends: as the title names them, and the dates of its
+	 * first and last message (archive order) */
+	json_object_set_new(root, "range", json_pack("{s:s, s:s, s:o, s:o}", "from", r->from_label,
+						     "to", r->to_label,
+						     "from_date", r->n_messages ? date_or_null(r->messages[0]->date)
+									 : json_null(),
+						     "to_date", r->n_messages
+								? date_or_null(r->messages[r->n_messages - 1]->date)
+								: json_null()));
 	json_object_set_new(root, "counts",
 			    json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
 				      "messages", (json_int_t)r->n_messages,
