@@ -65,8 +65,11 @@ else
 				ok "seed $n (v2 inbox${range:+, range $range}): check-digest"
 			else nok "seed $n (v2 inbox${range:+, range $range}): check-digest"; sed 's/^/#   /' "$tmp/chk"; fi
 		done
-		check "seed $n (v2 inbox): header names the range's commits" \
-			"$(head -1 "$tmp/$n-inbox.txt")" "From $first to $last"
+		check "seed $n (v2 inbox): header names the range: root (its first message) to the last commit" \
+			"$(head -1 "$tmp/$n-inbox.txt")" "From root to $last"
+		"$PD" "$tmp/inbox-$n" "root..$last" >"$tmp/$n-root.txt"
+		check_cmd "seed $n (v2 inbox): root..TO as printed is the same digest" \
+			cmp -s "$tmp/$n-inbox.txt" "$tmp/$n-root.txt"
 		total=$(wc -l <"$tmp/commits")
 		got=$("$PD" -f json "$tmp/inbox-$n" "$first..$last" | python3 -c "import json,sys; print(json.load(sys.stdin)['counts']['messages'])")
 		check "seed $n (v2 inbox): FROM..TO excludes FROM" "$got" $((total - 1))
