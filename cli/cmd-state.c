@@ -20,8 +20,9 @@ static const char usage[] =
 "next digest starts over; ARCHIVE is its path (as `list` shows it).\n"
 "\n"
 "Options:\n"
-"      --state FILE   the state database (default:\n"
-"                     $XDG_STATE_HOME/patchdigest/state.sqlite3)\n"
+"      --state FILE   the state database (default: the configuration's\n"
+"                     state, else $XDG_STATE_HOME/patchdigest/state.sqlite3)\n"
+"      --config FILE  the configuration file\n"
 "      --last N       how many recent digests to list per archive\n"
 "      --wait SECONDS wait this long for a run holding the state (30)\n"
 "  -h, --help         this text\n"
@@ -71,13 +72,14 @@ int cmd_state(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "state", required_argument, NULL, 'T' },
+		{ "config", required_argument, NULL, 'C' },
 		{ "last", required_argument, NULL, 'N' },
 		{ "wait", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	pd_state_options so = PD_STATE_OPTIONS_INIT;
-	const char *state_arg = NULL, *action = "list";
+	const char *state_arg = NULL, *config_arg = NULL, *action = "list";
 	pd_state *state = NULL;
 	pd_state_archive *list = NULL;
 	char *path = NULL, *end;
@@ -89,6 +91,7 @@ int cmd_state(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'T': state_arg = optarg; break;
+		case 'C': config_arg = optarg; break;
 		case 'N':
 			last = strtol(optarg, &end, 10);
 			if (*end || end == optarg || last < 0 || last > 1000000) {
@@ -121,7 +124,19 @@ int cmd_state(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	path = state_arg ? g_strdup(state_arg) : pd_state_default_path();
+	if (!state_arg) {
+		/* the state the configuration names, as digest and next use it */
+		cli_config *config = NULL;
+		char *value = NULL;
+		if (cli_config_load(&config, config_arg) < 0)
+			return EXIT_USAGE;
+		if (cli_config_get(&value, NULL, config, "state"))
+			path = cli_config_path_value(value);
+		g_free(value);
+		cli_config_free(config);
+	}
+	if (!path)
+		path = state_arg ? g_strdup(state_arg) : pd_state_default_path();
 	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
 		printf("no state at %s: nothing recorded yet\n", path);
 		code = strcmp(action, "forget") ? EXIT_DIGEST_OK : EXIT_INPUT;

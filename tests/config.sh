@@ -43,6 +43,12 @@ check "bots add up, the list's then the defaults'" "$(grep '^bot = ' "$tmp/c1" |
 "$PD" config >"$tmp/c2"; check_grep "config alone lists the lists" "^known list = sample\$" "$tmp/c2"
 "$PD" config --config "$tmp/none" >/dev/null 2>"$tmp/e0"; check "--config naming no file: exit 2" $? 2
 
+# the state the configuration names is the one `state` lists
+printf '[patchdigest]\n\tstate = %s\n' "$tmp/cfg-state.db" >"$tmp/statecfg"
+"$PD" --config "$tmp/statecfg" --record -q "$sample" >/dev/null 2>&1
+check "digest --record writes the configuration's state" "$(ls "$tmp/cfg-state.db" 2>/dev/null)" "$tmp/cfg-state.db"
+"$PD" state --config "$tmp/statecfg" >"$tmp/st.out"; check_grep "state lists it" "kvm-sample.mbox" "$tmp/st.out"
+
 # bad files: exit 2, the file and the line named
 printf '[patchdigest]\n\tname = A\n  not a setting\n' >"$tmp/bad1"
 "$PD" --config "$tmp/bad1" "$sample" >/dev/null 2>"$tmp/e1"; check "a syntax error: exit 2" $? 2
