@@ -165,47 +165,89 @@ int cli_config_get(char **value, char **origin, const cli_config *c, const char 
 	return 0;
 }
 
-/* Every value of the multivar `var` in `section` (bot), added to `out`. */
-static void get_all(const cli_config *c, const char *section, const char *var, GPtrArray *out)
+/* Calls `cb` with the subsection and the value of each entry of `cfg`
+ * named "FIRST.SUB.LAST" (section and variable ignoring case, the
+ * subsection as written), SUB being `sub` when it is given.  libgit2's
+ * own glob and multivar iterators match with PCRE2 and, in 1.5, leak its
+ * match data each time (LeakSanitizer): every entry is walked here
+ * instead. */
+static void each_entry(git_config *cfg, const char *first, const char *sub, const char *last,
+		       void (*cb)(const char *sub, const char *value, void *payload), void *payload)
 {
 	git_config_iterator *it = NULL;
 	git_config_entry *e;
-	char *key = g_strdup_printf("%s.%s", section, var);
+	size_t nf = strlen(first);
 
-	if (c->cfg && git_config_multivar_iterator_new(&it, c->cfg, key, NULL) == 0) {
-		while (git_config_next(&e, it) == 0)
-			g_ptr_array_add(out, g_strdup(e->value ? e->value : ""));
-		git_config_iterator_free(it);
+	if (!cfg || git_config_iterator_new(&it, cfg) < 0)
+		return;
+	while (git_config_next(&e, it) == 0) {
+		const char *name = e->name, *mid, *dot;
+		if (g_ascii_strncasecmp(name, first, nf) || name[nf] != '.')
+			continue;
+		mid = name + nf + 1;
+		dot = strrchr(mid, '.');
+		if (!dot || g_ascii_strcasecmp(dot + 1, last))
+			continue;
+		if (sub) { /* a given subsection, as written */
+			if ((size_t)(dot - mid) != strlen(sub) || strncmp(mid, sub, dot - mid))
+				continue;
+			cb(sub, e->value ? e->value : "", payload);
+		} else if (dot > mid) {
+			char *s = g_strndup(mid, dot - mid);
+			cb(s, e->value ? e->value : "", payload);
+			g_free(s);
+		}
 	}
-	g_free(key);
+	git_config_iterator_free(it);
+}
+
+static void add_value(const char *sub, const char *value, void *payload)
+{
+	g_ptr_array_add(payload, g_strdup(value));
+}
+
+static void add_sub(const char *sub, const char *value, void *payload)
+{
+	g_ptr_array_add(payload, g_strdup(sub));
+}
+
+static void add_inbox(const char *sub, const char *value, void *payload)
+{
+	g_hash_table_insert(payload, g_strdup(sub), expand_home(value));
 }
 
 GPtrArray *cli_config_get_all(const cli_config *c, const char *var)
 {
 	GPtrArray *all = g_ptr_array_new_with_free_func(g_free);
-	char *section = c->list ? g_strdup_printf("list.%s", c->list) : NULL;
+	GPtrArray *plain = g_ptr_array_new_with_free_func(g_free);
 
-	if (section)
-		get_all(c, section, var, all);
-	get_all(c, "patchdigest", var, all);
-	g_free(section);
+	if (c->list)
+		each_entry(c->cfg, "list", c->list, var, add_value, all);
+	/* [patchdigest] has no subsection: "patchdigest.bot" */
+	if (c->cfg) {
+		git_config_iterator *it = NULL;
+		git_config_entry *e;
+		char *key = g_strdup_printf("patchdigest.%s", var);
+		if (git_config_iterator_new(&it, c->cfg) == 0) {
+			while (git_config_next(&e, it) == 0)
+				if (!g_ascii_strcasecmp(e->name, key))
+					g_ptr_array_add(plain, g_strdup(e->value ? e->value : ""));
+			git_config_iterator_free(it);
+		}
+		g_free(key);
+	}
+	for (guint i = 0; i < plain->len; i++)
+		g_ptr_array_add(all, g_strdup(plain->pdata[i]));
+	g_ptr_array_unref(plain);
 	return all;
 }
 
-/* Names of the [list "NAME"] sections. */
+/* Names of the [list "NAME"] sections that give a path. */
 GPtrArray *cli_config_lists(const cli_config *c)
 {
 	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	git_config_iterator *it = NULL;
-	git_config_entry *e;
 
-	if (c->cfg && git_config_iterator_glob_new(&it, c->cfg, "^list\\..*\\.path$") == 0) {
-		while (git_config_next(&e, it) == 0) {
-			const char *dot = strrchr(e->name, '.');
-			g_ptr_array_add(names, g_strndup(e->name + 5, dot - (e->name + 5)));
-		}
-		git_config_iterator_free(it);
-	}
+	each_entry(c->cfg, "list", NULL, "path", add_sub, names);
 	return names;
 }
 
@@ -225,18 +267,9 @@ static GHashTable *pi_inboxes(void)
 	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	char *path = cli_pi_config_path();
 	git_config *cfg = NULL;
-	git_config_iterator *it = NULL;
-	git_config_entry *e;
 
-	if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && git_config_open_ondisk(&cfg, path) == 0
-	    && git_config_iterator_glob_new(&it, cfg, "^publicinbox\\..*\\.inboxdir$") == 0) {
-		while (git_config_next(&e, it) == 0) {
-			const char *dot = strrchr(e->name, '.');
-			g_hash_table_insert(t, g_strndup(e->name + 12, dot - (e->name + 12)),
-					    expand_home(e->value ? e->value : ""));
-		}
-		git_config_iterator_free(it);
-	}
+	if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && git_config_open_ondisk(&cfg, path) == 0)
+		each_entry(cfg, "publicinbox", NULL, "inboxdir", add_inbox, t);
 	git_config_free(cfg);
 	g_free(path);
 	return t;
