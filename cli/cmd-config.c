@@ -20,6 +20,20 @@ static const char usage[] =
 "                      $XDG_CONFIG_HOME/patchdigest/config)\n"
 "  -h, --help          this text\n";
 
+/* "KEY = VALUE\t(WHERE)", value and where made safe for a terminal (a
+ * control character in the file is shown escaped, never acted on). */
+static void show(const char *key, const char *value, const char *where)
+{
+	char *v = pd_display_text(value, 0), *w = where ? pd_display_text(where, 0) : NULL;
+
+	if (w)
+		printf("%s = %s\t(%s)\n", key, v, w);
+	else
+		printf("%s = %s\n", key, v);
+	g_free(v);
+	g_free(w);
+}
+
 /* The default of each setting, as `patchdigest config` shows it. */
 static char *default_of(const char *var)
 {
@@ -64,22 +78,23 @@ int cmd_config(int argc, char **argv)
 	}
 	if (cli_config_load(&c, config_path) < 0)
 		return EXIT_USAGE;
-	printf("file = %s%s\n", c->path, c->cfg ? "" : " (not there: every setting is a default)");
+	/* the file's text is shown as the digest shows mail: made safe */
+	show("file", c->path, c->cfg ? NULL : "not there: every setting is a default");
 	if (optind < argc && cli_config_resolve_archive(&archive, c, argv[optind]) < 0) {
 		cli_config_free(c);
 		return EXIT_INPUT;
 	}
 	if (c->list)
-		printf("list = %s\n", c->list);
+		show("list", c->list, NULL);
 	if (archive && strcmp(archive, argv[optind]))
-		printf("archive = %s\n", archive);
+		show("archive", archive, NULL);
 	for (size_t i = 0; cli_config_keys[i]; i++) {
 		const char *var = cli_config_keys[i];
 		char *value = NULL, *origin = NULL;
 		if (!strcmp(var, "bot")) {
 			GPtrArray *all = cli_config_get_all(c, var);
 			for (guint k = 0; k < all->len; k++)
-				printf("bot = %s\n", (char *)all->pdata[k]);
+				show("bot", all->pdata[k], NULL);
 			if (!all->len)
 				printf("bot = (only the built-in bots)\n");
 			g_ptr_array_unref(all);
@@ -88,12 +103,10 @@ int cmd_config(int argc, char **argv)
 		if (!strcmp(var, "path") && !c->list)
 			continue;
 		if (cli_config_get(&value, &origin, c, var)) {
-			char *shown = pd_display_text(value, 0);
-			printf("%s = %s\t(%s)\n", var, shown, origin);
-			g_free(shown);
+			show(var, value, origin);
 		} else {
 			char *d = default_of(var);
-			printf("%s = %s\t(default)\n", var, d);
+			show(var, d, "default");
 			g_free(d);
 		}
 		g_free(value);
@@ -102,7 +115,7 @@ int cmd_config(int argc, char **argv)
 	if (!c->list && optind >= argc) {
 		GPtrArray *lists = cli_config_lists(c);
 		for (guint i = 0; i < lists->len; i++)
-			printf("known list = %s\n", (char *)lists->pdata[i]);
+			show("known list", lists->pdata[i], NULL);
 		g_ptr_array_unref(lists);
 	}
 	g_free(archive);

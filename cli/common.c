@@ -132,8 +132,11 @@ int cli_parse_date(const char *arg, int64_t *out)
 		/* ISO 8601, with or without seconds ("2025-11-01T10:00") and
 		 * zone (UTC when none) */
 		dt = g_date_time_new_from_iso8601(arg, utc);
-		if (!dt && strlen(arg) == 16 && arg[10] == 'T') {
-			char *with_seconds = g_strconcat(arg, ":00", NULL);
+		/* "2025-11-01T10:00", "...T10:00Z", "...T10:00+02:00": GLib
+		 * wants the seconds, which are then 0 */
+		if (!dt && strlen(arg) >= 16 && arg[10] == 'T' && arg[13] == ':'
+		    && (!arg[16] || arg[16] == 'Z' || arg[16] == '+' || arg[16] == '-')) {
+			char *with_seconds = g_strdup_printf("%.16s:00%s", arg, arg + 16);
 			dt = g_date_time_new_from_iso8601(with_seconds, utc);
 			g_free(with_seconds);
 		}
@@ -315,6 +318,7 @@ static int apply_config(cli_run *run)
 				      ? keep(run, cli_config_path_value(value)) : keep(run, g_strdup(value));
 			if (cli_run_option(run, simple[i].option, v) < 0) {
 				cli_error("(%s = %s, in %s)", simple[i].var, value, origin);
+				/* cli_error() makes its text safe for a terminal */
 				code = EXIT_USAGE;
 			}
 		}
@@ -431,6 +435,13 @@ int cli_run_digest(cli_run *run)
 				goto cleanup;
 			}
 			run->range.since = newest - (int64_t)run->first_run_days * 86400;
+			if (run->range.until && run->range.until <= run->range.since) {
+				cli_error("--until comes before this first digest's start (%ld days "
+					  "before the archive's newest message); give --since or --all",
+					  run->first_run_days);
+				code = EXIT_USAGE;
+				goto cleanup;
+			}
 			if (!run->quiet) {
 				GDateTime *t = g_date_time_new_from_unix_utc(run->range.since);
 				char *day = g_date_time_format(t, "%Y-%m-%d %H:%M UTC");

@@ -35,6 +35,8 @@ PY
 	"$PD" -f json --since "@$at" "$sample" >"$tmp/r2.json" 2>/dev/null
 	check_cmd "--since '$form' is UTC midnight $form" cmp -s "$tmp/r1.json" "$tmp/r2.json"
 done
+"$PD" -f json --since 2025-08-26T12:00+02:00 "$sample" >"$tmp/d3.json" 2>/dev/null
+check_cmd "ISO 8601 without seconds, with a zone" cmp -s "$tmp/d1.json" "$tmp/d3.json"
 "$PD" --since "5 dayz ago" "$sample" >/dev/null 2>"$tmp/e"; check "a date it cannot read: exit 2" $? 2
 check_grep "... and the forms it reads are named" "'N days ago'" "$tmp/e"
 
@@ -56,6 +58,25 @@ check "| head: patchdigest's own status is 141" "$(cat "$tmp/rc")" 141
 "$PD" "$sample" >"$tmp/file.txt"
 "$PD" - <"$sample" >"$tmp/stdin.txt"; check "'-' reads an mbox from standard input: exit 0" $? 0
 check_cmd "... the same digest" cmp -s "$tmp/file.txt" "$tmp/stdin.txt"
+# over 1 MiB with --since: the look-back window and the range each read
+# the spooled input from its start
+python3 - "$tmp/spread.mbox" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(4000):
+        day = 1 + i * 30 // 4000
+        f.write(f"From x Mon Jan  1 00:00:00 2025\nFrom: P{i} <p{i}@example.org>\n"
+                f"Subject: [PATCH] change number {i}\nDate: {day:02d} Jan 2025 10:00:00 +0000\n"
+                f"Message-ID: <s{i}@example.org>\n\n{'Words of a change. ' * 12}\n---\n"
+                f"diff --git a/a b/a\n\n")
+PY
+"$PD" -f json --since 2025-01-20 "$tmp/spread.mbox" >"$tmp/sp1.json" 2>/dev/null
+"$PD" -f json --since 2025-01-20 - <"$tmp/spread.mbox" >"$tmp/sp2.json" 2>"$tmp/sp2.err"
+check "standard input over 1 MiB with --since (and its look-back): exit 0" $? 0
+grep -v '"origin"' "$tmp/sp1.json" >"$tmp/sp1"; grep -v '"origin"' "$tmp/sp2.json" >"$tmp/sp2"
+check "... the same digest as the file's (but where each message came from)" \
+	"$(cmp -s "$tmp/sp1" "$tmp/sp2" && echo same) $(grep -c '"origin": "standard input: message' "$tmp/sp2.json")" \
+	"same $(grep -c '"origin": "' "$tmp/sp1.json")"
 gzip -c "$sample" >"$tmp/t.mbox.gz"
 "$PD" "$tmp/t.mbox.gz" >"$tmp/gz.txt"; check "a .mbox.gz file: exit 0" $? 0
 check_cmd "... the same digest" cmp -s "$tmp/file.txt" "$tmp/gz.txt"
@@ -63,6 +84,8 @@ check_cmd "... the same digest" cmp -s "$tmp/file.txt" "$tmp/gz.txt"
 head -c 3000 "$tmp/t.mbox.gz" >"$tmp/cut.mbox.gz"
 "$PD" "$tmp/cut.mbox.gz" >/dev/null 2>"$tmp/cut.err"; check "a .gz cut short: exit 1, what came before digested" $? 1
 check_grep "... saying where" "cut.mbox.gz: byte [0-9]*: skipped: the compressed file is cut short here" "$tmp/cut.err"
+"$PD" - <"$tmp/cut.mbox.gz" >/dev/null 2>"$tmp/cut2.err"; check "a gzip stream cut short on standard input: exit 4" $? 4
+check_grep "... saying so" "standard input: the compressed stream is cut short" "$tmp/cut2.err"
 
 # "patchdigest:" whatever the binary is called
 cp "$PD" "$tmp/pd-renamed"

@@ -106,6 +106,10 @@ check_grep "... and says so first, on stderr" "this first one starts 7 days befo
 check "--all starts at the first message" "$(json "$tmp/f2.json" 'len(d["series"])')" 3
 "$PD" next --dry-run --since 2025-01-05 -f json "$tmp/spread" >"$tmp/f3.json" 2>/dev/null
 check "--since starts there" "$(json "$tmp/f3.json" '[s["title"] for s in d["series"]]')" "['two', 'three']"
+git init --bare -q "$tmp/spread/git/1.git"   # a new epoch, no commit yet
+"$PD" next --dry-run -f json "$tmp/spread" >"$tmp/f5.json" 2>/dev/null
+check "a first next with a newest epoch still empty: exit 0" $? 0
+check_cmd "... counting back from the newest epoch that has a commit" cmp -s "$tmp/f1.json" "$tmp/f5.json"
 mkdir -p "$XDG_CONFIG_HOME/patchdigest"
 printf '[patchdigest]\n\tfirstRunDays = 15\n' >"$XDG_CONFIG_HOME/patchdigest/config"
 "$PD" next --dry-run -f json "$tmp/spread" >"$tmp/f4.json" 2>/dev/null

@@ -81,9 +81,26 @@ check "... and is left as it was" "$(sql "$tmp/v2.db" 'PRAGMA user_version')" 2
 check "a recording run upgrades it: exit 0" $? 0
 check "now schema 3" "$(sql "$tmp/v2.db" 'PRAGMA user_version')" 3
 check "series has the review columns" "$(sql "$tmp/v2.db" "SELECT count(*) FROM pragma_table_info('series') WHERE name IN ('author_name', 'first_date', 'last_review', 'review_status', 'superseded')")" 5
-check "B, recorded before the upgrade, waits" "$(json "$tmp/v2-rec.json" "$attention")" "['beta: fix B']"
-check "C is recorded applied, A's review is recorded" \
-	"$(sql "$tmp/v2.db" "SELECT group_concat(title || ':' || review_status || ':' || (last_review > 0), ' ') FROM (SELECT * FROM series ORDER BY id)")" \
-	"alpha: fix A:2:1 beta: fix B:0:0 gamma: fix C:4:1 epsilon: fix E:0:0"
+check "a series recorded before the upgrade never waits (whether it was answered is not known)" \
+	"$(json "$tmp/v2-rec.json" "$attention")" "[]"
+check "C is recorded applied, A's review is recorded; what a reply touched is known now" \
+	"$(sql "$tmp/v2.db" "SELECT group_concat(title || ':' || review_status || ':' || (last_review > 0) || ':' || (first_date > 0), ' ') FROM (SELECT * FROM series ORDER BY id)")" \
+	"alpha: fix A:2:1:1 beta: fix B:0:0:0 gamma: fix C:4:1:1 epsilon: fix E:0:0:1"
 check "the upgraded file passes SQLite's integrity check" "$(sql "$tmp/v2.db" 'PRAGMA integrity_check')" ok
+# --- a series split across digests, and a RESEND -------------------------
+# Digest 1 has Zed's cover and part 1; digest 2 part 2 and an "Applied" to
+# the cover: the range's continued series is applied (not a copy of it),
+# and leaves Needs attention.  Bob's RESEND of an unanswered patch waits
+# as itself.
+python3 "$tools/review-mail.py" "$tmp/split-mail" split
+"$tools/deliver.sh" "$tmp/split" "$tmp/split-mail/batch1.mbox" >/dev/null 2>&1 || nok "deliver.sh split 1"
+"$PD" next --state "$tmp/split.db" --lookback 0 -f json "$tmp/split" >/dev/null 2>&1
+"$tools/deliver.sh" "$tmp/split" "$tmp/split-mail/batch2.mbox" >/dev/null 2>&1 || nok "deliver.sh split 2"
+"$PD" next --state "$tmp/split.db" --lookback 0 -f json "$tmp/split" >"$tmp/s2.json" 2>/dev/null
+check "the continued series is the one applied" \
+	"$(json "$tmp/s2.json" "[(s['title'], s['status'], s['review_status']) for s in d['series'] if s['title'].startswith('zeta')]")" \
+	"[('zeta: two parts', 'continued', 'applied')]"
+check "... and no copy of it waits; the RESEND of beta does, since it was posted" \
+	"$(json "$tmp/s2.json" "[(a['title'], a['days']) for a in d['needs_attention']]")" \
+	"[('beta: fix B', 19)]"
 exit $fail

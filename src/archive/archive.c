@@ -113,11 +113,18 @@ static int spool_stdin(int *out)
 			done += (int)w;
 		}
 	}
+	if (error == PD_OK && n == 0) {
+		int zerr;
+		gzerror(in, &zerr);
+		if (zerr == Z_BUF_ERROR) /* a gzip stream that ends early */
+			n = -1;
+	}
 	if (error == PD_OK && n < 0) {
 		int zerr;
 		const char *why = gzerror(in, &zerr);
 		error = pd__error(PD_ERR_IO, "standard input: %s",
-				  zerr == Z_ERRNO ? g_strerror(errno) : why);
+				  zerr == Z_ERRNO ? g_strerror(errno)
+				  : zerr == Z_BUF_ERROR ? "the compressed stream is cut short" : why);
 	}
 	g_free(buf);
 	gzclose(in);
@@ -292,24 +299,35 @@ void pd_archive_iter_free(pd_archive_iter *it)
 
 int pd_archive_newest_time(int64_t *out, const pd_archive *a)
 {
-	const char *git_dir;
-	git_repository *repo = NULL;
-	git_commit *head = NULL;
-	git_oid oid;
+	guint n;
 	int error = PD_OK;
 
 	*out = 0;
 	if (!a || (a->kind != PD_ARCHIVE_V2 && a->kind != PD_ARCHIVE_GIT))
 		return pd__error(PD_ERR_INVALID, "pd_archive_newest_time: not a git archive");
-	/* the newest epoch holds the newest message */
-	git_dir = a->kind == PD_ARCHIVE_V2 ? g_ptr_array_index(a->epochs, a->epochs->len - 1) : a->path;
-	if (git_repository_open_bare(&repo, git_dir) < 0
-	    || git_reference_name_to_id(&oid, repo, "HEAD") < 0
-	    || git_commit_lookup(&head, repo, &oid) < 0)
-		error = pd__error(PD_ERR_GIT, "%s: its newest commit cannot be read", git_dir);
-	else
-		*out = (int64_t)git_commit_time(head);
-	git_commit_free(head);
-	git_repository_free(repo);
+	/* the newest epoch with a commit holds the newest message: one just
+	 * made has none yet (its HEAD is unborn) */
+	n = a->kind == PD_ARCHIVE_V2 ? a->epochs->len : 1;
+	for (guint i = n; i-- > 0 && !*out && error == PD_OK;) {
+		const char *git_dir = a->kind == PD_ARCHIVE_V2 ? g_ptr_array_index(a->epochs, i) : a->path;
+		git_repository *repo = NULL;
+		git_commit *head = NULL;
+		git_oid oid;
+		int rc = git_repository_open_bare(&repo, git_dir);
+		if (rc == 0)
+			rc = git_reference_name_to_id(&oid, repo, "HEAD");
+		if (rc == GIT_ENOTFOUND || (rc == 0 && git_repository_head_unborn(repo) == 1)) {
+			git_repository_free(repo);
+			continue; /* no commit yet: the epoch before */
+		}
+		if (rc < 0 || git_commit_lookup(&head, repo, &oid) < 0)
+			error = pd__error(PD_ERR_GIT, "%s: its newest commit cannot be read", git_dir);
+		else
+			*out = (int64_t)git_commit_time(head);
+		git_commit_free(head);
+		git_repository_free(repo);
+	}
+	if (error == PD_OK && !*out)
+		error = pd__error(PD_ERR_GIT, "%s: no epoch has a commit yet", a->path);
 	return error;
 }

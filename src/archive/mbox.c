@@ -307,14 +307,27 @@ int pd__mbox_reader_new(pd__reader **out, const char *path, int fd, const char *
 
 	*out = NULL;
 	r = mbox_reader_alloc(name ? name : path);
-	r->fd = fd >= 0 ? dup(fd) : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		/* a file description of its own: two readers of the spooled
+		 * standard input (the look-back window's and the range's) must
+		 * not share one offset, as dup()'s copies do */
+		char *self = g_strdup_printf("/proc/self/fd/%d", fd);
+		r->fd = open(self, O_RDONLY | O_CLOEXEC);
+		g_free(self);
+		if (r->fd < 0) {
+			error = pd__error(PD_ERR_IO, "%s: cannot be read again (no /proc?): %s",
+					  r->path, g_strerror(errno));
+			mbox_free(&r->base);
+			return error;
+		}
+	} else {
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
 	if (r->fd < 0 || fstat(r->fd, &st) != 0) {
 		error = pd__error(PD_ERR_IO, "%s: %s", r->path, g_strerror(errno));
 		mbox_free(&r->base);
 		return error;
 	}
-	if (fd >= 0)
-		lseek(r->fd, 0, SEEK_SET);
 	r->size = st.st_size;
 	/* lore's t.mbox.gz: inflated as it is read; its size on disk says
 	 * nothing of where the mbox ends, so no cut is looked for */

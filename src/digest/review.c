@@ -422,7 +422,9 @@ static guint8 *superseded(review *v, size_t n)
 		int64_t *seen;
 		if (i < v->r->n_series && s->previous_as >= 0 && (size_t)s->previous_as < n)
 			flags[s->previous_as] = 1;
-		if (!s->title || !s->author->address)
+		/* a repeat (a RESEND) is no newer posting of what it repeats */
+		if (!s->title || !s->author->address
+		    || (i < v->r->n_series && s->status == PD_SERIES_REPORTED))
 			continue;
 		keys[i] = g_strdup_printf("%s\n%s", s->author->address, s->title);
 		for (char *k = keys[i]; *k != '\n'; k++)
@@ -526,6 +528,14 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		g_ptr_array_add(v.counts, counting_new());
 		add_members(&v, i);
 	}
+	/* a range series that goes on (or repeats) one the state knows is
+	 * where a reply to that one counts, not a copy of it */
+	for (i = 0; i < r->n_series; i++) {
+		const pd_series *s = &r->series[i];
+		const pd_earlier *e = s->continues ? s->continues : s->earlier;
+		if (e && !g_hash_table_contains(v.earlier_slot, &e->id))
+			g_hash_table_insert(v.earlier_slot, (gpointer)&e->id, GSIZE_TO_POINTER(i + 1));
+	}
 	pd__pulls_collect(pulls, v.pulls, r->messages, r->n_messages, 1);
 	if (lookback)
 		pd__pulls_collect(pulls, v.pulls, (const pd_message *const *)lookback->pdata,
@@ -607,7 +617,10 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	for (i = 0; i < n_all; i++) {
 		pd_series *s = series_at(&v, i);
 		s->needs_attention = s->complete
-			&& (s->status != PD_SERIES_REPORTED || i >= v.n_fixed)
+			/* a repeat of a series of this range waits there; one of
+			 * an earlier digest's series waits as itself */
+			&& (s->status != PD_SERIES_REPORTED || i >= v.n_fixed
+			    || (i < r->n_series && s->reported_as < 0))
 			&& s->review_status != PD_REVIEW_APPLIED
 			&& s->review_status != PD_REVIEW_PARTLY_APPLIED
 			&& end - (s->last_review ? s->last_review : s->first_date) >= stale

@@ -209,6 +209,9 @@ static int statement(pd__applied *a, const char *line)
 	const char *p = line;
 	char *lower;
 	int hit = 0, led = 0, bare_i = 0;
+	/* numbers said before the verb ("Patch 2 applied") are kept only if
+	 * the statement counts */
+	guint had = a->numbers ? a->numbers->len : 0;
 
 	/* "Thanks, applied." */
 	if (starts_with(p, "thanks") || starts_with(p, "thank you")) {
@@ -260,20 +263,24 @@ static int statement(pd__applied *a, const char *line)
 	 * or "I've applied" */
 	if (!hit || strchr(line, '?') || (led && line[strlen(line) - 1] == ':')
 	    || (bare_i && (starts_with(p, "applied") || starts_with(p, "pushed"))))
-		return 0;
+		goto no;
 	/* "Pulled, thanks." says a pull request was; "I have pulled the
 	 * latest branch" is a reviewer fetching it */
 	if (led && starts_with(p, "pulled"))
-		return 0;
+		goto no;
 	lower = g_ascii_strdown(line, -1);
 	for (int i = 0; not_applied[i]; i++)
 		if (contains(lower, not_applied[i])) {
 			g_free(lower);
-			return 0;
+			goto no;
 		}
 	g_free(lower);
 	numbers_after(a, p + hit);
 	return 1;
+no:
+	if (a->numbers)
+		g_array_set_size(a->numbers, had);
+	return 0;
 }
 
 /* A later clause of `sentence` that says its writer queued or picked up

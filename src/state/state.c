@@ -134,10 +134,9 @@ int pd__state_stmt(sqlite3_stmt **out, pd_state *s, pd__query q)
 			" ORDER BY s.id DESC LIMIT 1",
 		[Q_WAITING] =
 			"SELECT id FROM series WHERE archive_id = ?1 AND superseded = 0"
-			" AND review_status < 3"
-			" AND coalesce(nullif(first_date, 0), last_date) >= ?2"
-			" AND max(last_review, coalesce(nullif(first_date, 0), last_date)) <= ?3"
-			" ORDER BY id LIMIT 1000",
+			" AND review_status < 3 AND first_date <> 0"
+			" AND first_date >= ?2 AND max(last_review, first_date) <= ?3"
+			" ORDER BY id DESC LIMIT 1000",
 		[Q_EARLIER_NUMBERS] =
 			"SELECT DISTINCT number FROM series_message"
 			" WHERE series_id = ?1 AND number > 0 ORDER BY number",
@@ -247,8 +246,10 @@ static int migrate(pd_state *s)
 		/* 1 -> 2 */
 		"ALTER TABLE position ADD COLUMN commit_time INTEGER NOT NULL DEFAULT 0;"
 		"ALTER TABLE series ADD COLUMN rfc INTEGER NOT NULL DEFAULT 0;",
-		/* 2 -> 3: a series recorded before knows no review (0s: not
-		 * reviewed, not superseded; first_date 0 reads as last_date) */
+		/* 2 -> 3: a series recorded before knows no review: first_date 0
+		 * marks it unknown (it may have been answered or applied), so it
+		 * never waits; a reply to it still finds it, and recording that
+		 * reply makes it known */
 		"ALTER TABLE series ADD COLUMN author_name TEXT;"
 		"ALTER TABLE series ADD COLUMN first_date INTEGER NOT NULL DEFAULT 0;"
 		"ALTER TABLE series ADD COLUMN last_review INTEGER NOT NULL DEFAULT 0;"

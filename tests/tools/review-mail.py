@@ -13,6 +13,7 @@ B and C, which an earlier digest reported."""
 import os, sys
 
 out = sys.argv[1]
+scenario = sys.argv[2] if len(sys.argv) > 2 else "replies"
 os.makedirs(out, exist_ok=True)
 
 def mail(frm, subject, day, mid, body, parent=None):
@@ -30,6 +31,31 @@ def patch(frm, title, day, mid, name):
                 f"@@ -1 +1,2 @@\n int x;\n+int y;\n")
 
 A = "a-1@example.org"; B = "b-1@example.org"; C = "c-1@example.org"
+if scenario == "split":
+    # 1. 2025-01-01: Zed's cover 0/2 and 1/2; Bob's beta.
+    # 2. 2025-02-01: Zed's 2/2, maint's "Applied" to the cover (an earlier
+    #    digest's message), and Bob's RESEND of beta, still unanswered.
+    def numbered(n, day, parent=None):
+        subj = f"[PATCH {n}/2] zeta: part {n}" if n else "[PATCH 0/2] zeta: two parts"
+        body = "Two parts.\n" if not n else (f"Part {n}.\n\nSigned-off-by: Zed <zed@example.org>\n---\n"
+                                          f"diff --git a/z b/z\n--- a/z\n+++ b/z\n@@ -1 +1,2 @@\n x\n+y\n")
+        return mail("Zed <zed@example.org>", subj, day, f"z-{n}@example.org", body, parent)
+    batches = [
+        numbered(0, "Wed, 1 Jan 2025") + numbered(1, "Wed, 1 Jan 2025", "z-0@example.org")
+        + patch("Bob <bob@example.org>", "beta: fix B", "Wed, 1 Jan 2025", B, "beta"),
+        numbered(2, "Sat, 1 Feb 2025", "z-0@example.org")
+        + mail("Maint <maint@example.com>", "Re: [PATCH 0/2] zeta: two parts", "Sat, 1 Feb 2025",
+               "r-z@example.com", "On Wed, Zed wrote:\n> Two parts.\n\nApplied to next, thanks!\n",
+               "z-0@example.org")
+        + mail("Bob <bob@example.org>", "[PATCH RESEND] beta: fix B", "Sat, 1 Feb 2025", "b-2@example.org",
+               "Fix beta.\n\nSigned-off-by: Bob <bob@example.org>\n---\n beta.c | 1 +\n\n"
+               "diff --git a/beta.c b/beta.c\n--- a/beta.c\n+++ b/beta.c\n@@ -1 +1,2 @@\n int x;\n+int y;\n")
+        + patch("Erin <erin@example.org>", "epsilon: fix E", "Thu, 20 Feb 2025", "e-9@example.org", "epsilon"),
+    ]
+    for i, text in enumerate(batches, 1):
+        with open(os.path.join(out, f"batch{i}.mbox"), "w") as f:
+            f.write(text)
+    sys.exit(0)
 batches = [
     patch("Alice <alice@example.org>", "alpha: fix A", "Wed, 1 Jan 2025", A, "alpha")
     + patch("Bob <bob@example.org>", "beta: fix B", "Wed, 1 Jan 2025", B, "beta")

@@ -115,5 +115,7 @@ int main(void)
 	applied("a later clause, applied", "Looks good, I have applied your fix to the test.\n", "-");
 	applied("dropped, but applied", "Applied to vfio next branch for v5.12, dropped WARN_ON in release.\n",
 		"vfio next branch for v5.12||");
+	applied("numbers of a sentence that does not count are dropped",
+		"Patch 2 applied locally, looks fine. Applied to next, thanks!\n", "next||");
 	return harness_failed ? 1 : 0;
 }
