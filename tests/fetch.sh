@@ -106,6 +106,9 @@ check_grep "... and says so first, on stderr" "this first one starts 7 days befo
 check "--all starts at the first message" "$(json "$tmp/f2.json" 'len(d["series"])')" 3
 "$PD" next --dry-run --since 2025-01-05 -f json "$tmp/spread" >"$tmp/f3.json" 2>/dev/null
 check "--since starts there" "$(json "$tmp/f3.json" '[s["title"] for s in d["series"]]')" "['two', 'three']"
+"$PD" next --dry-run --until 2025-01-05 "$tmp/spread" >/dev/null 2>"$tmp/f6.err"
+check "a first next whose --until comes before its start: exit 2" $? 2
+check_grep "... saying so" "until comes before this first digest's start" "$tmp/f6.err"
 git init --bare -q "$tmp/spread/git/1.git"   # a new epoch, no commit yet
 "$PD" next --dry-run -f json "$tmp/spread" >"$tmp/f5.json" 2>/dev/null
 check "a first next with a newest epoch still empty: exit 0" $? 0
