@@ -1,0 +1,42 @@
+#!/bin/sh
+# tests/memory.sh - a regression guard for memory (issue 16): a digest of
+# a generated 200,000-message mbox (one patch to nine replies, each reply
+# with a Reviewed-by, so the review side keeps facts of every one) must
+# finish within an address-space limit this test sets with `ulimit -v`.
+# The limit is about 1.6 times what the digest needs today (-j2: its
+# threads and their stacks are part of the address space); a change that
+# makes memory grow faster with the messages read fails it.  Speed is
+# bench/'s to measure, never a test's.
+set -u
+. "$(dirname "$0")/lib.sh"
+if nm -D "$PD" 2>/dev/null | grep -q __asan_init || nm "$PD" 2>/dev/null | grep -q __asan_init; then
+	skip "memory limit" "AddressSanitizer reserves more address space than any limit"; exit 0
+fi
+python3 - "$tmp/200k.mbox" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(200000):
+        if i % 10 == 0:
+            f.write(f"From x Mon Jan  1 00:00:00 2025\nFrom: P{i % 500} <p{i % 500}@d{i % 37}.example.org>\n"
+                    f"Subject: [PATCH] change number {i}\nDate: Wed, 1 Jan 2025 10:00:00 +0000\n"
+                    f"Message-ID: <{i}@example.org>\n\nChange {i}.\n\n"
+                    f"Signed-off-by: P <p@example.org>\n---\ndiff --git a/a b/a\n\n")
+        else:
+            p = i - i % 10
+            who = f"R{i % 300} <r{i % 300}@e{i % 23}.example.org>"
+            f.write(f"From x Mon Jan  1 00:00:00 2025\nFrom: {who}\n"
+                    f"Subject: Re: [PATCH] change number {p}\nDate: Wed, 1 Jan 2025 11:00:00 +0000\n"
+                    f"Message-ID: <{i}@example.org>\nIn-Reply-To: <{p}@example.org>\n"
+                    f"References: <{p}@example.org>\n\n> Change.\n\nLooks good.\n\n"
+                    f"Reviewed-by: {who}\n\n")
+PY
+limit=400000   # KB of address space; the digest needs about 250 MB today
+( ulimit -v $limit; "$PD" -q --no-progress -j2 -f json "$tmp/200k.mbox" >"$tmp/200k.json" 2>"$tmp/200k.err" )
+check "a 200k-message mbox within ulimit -v $limit: exit 0" $? 0
+check "... every message read" \
+	"$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["counts"]; print(c["messages"], c["series"])' "$tmp/200k.json" 2>/dev/null)" \
+	"200000 20000"
+( ulimit -v 150000; "$PD" -q --no-progress -j2 "$tmp/200k.mbox" >/dev/null 2>"$tmp/small.err" )
+check "the guard can fail: under 150 MB it runs out (exit 70)" $? 70
+check_grep "... and says so" "out of memory" "$tmp/small.err"
+exit $fail
