@@ -39,12 +39,16 @@ static char *default_of(const char *var)
 {
 	if (!strcmp(var, "state"))
 		return pd_state_default_path();
+	cli_run run;
+
+	/* as a run starts without a configuration */
+	cli_run_init(&run);
 	if (!strcmp(var, "lookback"))
-		return g_strdup("60");
+		return g_strdup_printf("%lld", (long long)(run.range.lookback / 86400));
 	if (!strcmp(var, "staledays"))
-		return g_strdup("14");
+		return g_strdup("14"); /* the library's, for stale_days 0 */
 	if (!strcmp(var, "firstrundays"))
-		return g_strdup("7");
+		return g_strdup_printf("%ld", run.first_run_days);
 	if (!strcmp(var, "name") || !strcmp(var, "lore"))
 		return g_strdup("(from the mail: List-Id, else To:)");
 	return g_strdup("(none)");

@@ -325,29 +325,28 @@ static int apply_config(cli_run *run)
 		g_free(value);
 		g_free(origin);
 	}
-	if (!code && !(run->set & CLI_SET_LOOKBACK) && cli_config_get(&value, &origin, c, "lookback")) {
-		if (cli_config_number(&n, c, "lookback", value, origin, 0, 3650) < 0)
-			code = EXIT_USAGE;
-		else
-			run->range.lookback = (int64_t)n * 86400;
-		g_free(value);
-		g_free(origin);
-	}
-	if (!code && cli_config_get(&value, &origin, c, "firstrundays")) {
-		if (cli_config_number(&n, c, "firstRunDays", value, origin, 1, 36500) < 0)
-			code = EXIT_USAGE;
-		else
-			run->first_run_days = n;
-		g_free(value);
-		g_free(origin);
-	}
-	if (!code && !(run->set & CLI_SET_STALE) && cli_config_get(&value, &origin, c, "staledays")) {
-		if (cli_config_number(&n, c, "staleDays", value, origin, 1, 3650) < 0)
-			code = EXIT_USAGE;
-		else
-			run->opts.stale_days = (unsigned)n;
-		g_free(value);
-		g_free(origin);
+	/* the settings in days: a number from min to max, else FILE:LINE */
+	{
+		struct { const char *var, *spelled; unsigned set; long min, max; long *days; } day[] = {
+			{ "lookback", "lookback", CLI_SET_LOOKBACK, 0, 3650, NULL },
+			{ "firstrundays", "firstRunDays", 0, 1, 36500, &run->first_run_days },
+			{ "staledays", "staleDays", CLI_SET_STALE, 1, 3650, NULL },
+		};
+		for (size_t i = 0; i < G_N_ELEMENTS(day) && !code; i++) {
+			if ((run->set & day[i].set) || !cli_config_get(&value, &origin, c, day[i].var))
+				continue;
+			if (cli_config_number(&n, c, day[i].spelled, value, origin, day[i].min,
+					      day[i].max) < 0)
+				code = EXIT_USAGE;
+			else if (day[i].days)
+				*day[i].days = n;
+			else if (!strcmp(day[i].var, "lookback"))
+				run->range.lookback = (int64_t)n * 86400;
+			else
+				run->opts.stale_days = (unsigned)n;
+			g_free(value);
+			g_free(origin);
+		}
 	}
 	/* bots add up: the command line's, the list's, the defaults' */
 	bots = cli_config_get_all(c, "bot");

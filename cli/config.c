@@ -168,9 +168,8 @@ int cli_config_get(char **value, char **origin, const cli_config *c, const char 
 /* Calls `cb` with the subsection and the value of each entry of `cfg`
  * named "FIRST.SUB.LAST" (section and variable ignoring case, the
  * subsection as written), SUB being `sub` when it is given.  libgit2's
- * own glob and multivar iterators match with PCRE2 and, in 1.5, leak its
- * match data each time (LeakSanitizer): every entry is walked here
- * instead. */
+ * glob iterator matches names with PCRE2 and, in 1.5, leaks its match
+ * data each time (LeakSanitizer): every entry is walked here instead. */
 static void each_entry(git_config *cfg, const char *first, const char *sub, const char *last,
 		       void (*cb)(const char *sub, const char *value, void *payload), void *payload)
 {
@@ -201,11 +200,6 @@ static void each_entry(git_config *cfg, const char *first, const char *sub, cons
 	git_config_iterator_free(it);
 }
 
-static void add_value(const char *sub, const char *value, void *payload)
-{
-	g_ptr_array_add(payload, g_strdup(value));
-}
-
 static void add_sub(const char *sub, const char *value, void *payload)
 {
 	g_ptr_array_add(payload, g_strdup(sub));
@@ -216,29 +210,28 @@ static void add_inbox(const char *sub, const char *value, void *payload)
 	g_hash_table_insert(payload, g_strdup(sub), expand_home(value));
 }
 
+static int add_entry_value(const git_config_entry *e, void *payload)
+{
+	g_ptr_array_add(payload, g_strdup(e->value ? e->value : ""));
+	return 0;
+}
+
 GPtrArray *cli_config_get_all(const cli_config *c, const char *var)
 {
 	GPtrArray *all = g_ptr_array_new_with_free_func(g_free);
-	GPtrArray *plain = g_ptr_array_new_with_free_func(g_free);
+	char *key;
 
-	if (c->list)
-		each_entry(c->cfg, "list", c->list, var, add_value, all);
-	/* [patchdigest] has no subsection: "patchdigest.bot" */
-	if (c->cfg) {
-		git_config_iterator *it = NULL;
-		git_config_entry *e;
-		char *key = g_strdup_printf("patchdigest.%s", var);
-		if (git_config_iterator_new(&it, c->cfg) == 0) {
-			while (git_config_next(&e, it) == 0)
-				if (!g_ascii_strcasecmp(e->name, key))
-					g_ptr_array_add(plain, g_strdup(e->value ? e->value : ""));
-			git_config_iterator_free(it);
-		}
+	if (!c->cfg)
+		return all;
+	/* by name, with no value pattern: no PCRE2 is involved */
+	if (c->list) {
+		key = g_strdup_printf("list.%s.%s", c->list, var);
+		git_config_get_multivar_foreach(c->cfg, key, NULL, add_entry_value, all);
 		g_free(key);
 	}
-	for (guint i = 0; i < plain->len; i++)
-		g_ptr_array_add(all, g_strdup(plain->pdata[i]));
-	g_ptr_array_unref(plain);
+	key = g_strdup_printf("patchdigest.%s", var);
+	git_config_get_multivar_foreach(c->cfg, key, NULL, add_entry_value, all);
+	g_free(key);
 	return all;
 }
 

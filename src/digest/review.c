@@ -322,10 +322,17 @@ static int is_author_of(const review *v, const pd_series *s, const pd_message *m
 	return same_person(v, &m->sender, s->author) || same_person(v, &m->sender, s->sender);
 }
 
+/* A reply's sender is a reviewer when it has an address, is not the
+ * series' author or sender (`is_author`) and is no bot. */
+static int reviews(const review *v, const pd_message *m, int is_author)
+{
+	return !is_author && m->sender.address && *m->sender.address
+	    && !is_bot(m->sender.address, v->opts->bots);
+}
+
 static int is_reviewer(review *v, const pd_series *s, const pd_message *m)
 {
-	return m->sender.address && *m->sender.address && !is_author_of(v, s, m)
-	    && !is_bot(m->sender.address, v->opts->bots);
+	return reviews(v, m, is_author_of(v, s, m));
 }
 
 /* The reviewer tables count a person once per series replied to. */
@@ -341,8 +348,7 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
 	int is_author = is_author_of(v, s, m);
 
 	s->n_replies++;
-	if (m->sender.address && *m->sender.address && !is_author
-	    && !is_bot(m->sender.address, v->opts->bots)) {
+	if (reviews(v, m, is_author)) {
 		pd_person who;
 		char *key;
 		pd__mailmap_apply(&who, v->opts->mailmap, &m->sender);
@@ -557,7 +563,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	for (i = 0; i < r->n_messages && error >= 0; i++) {
 		const pd_message *m = r->messages[i];
 		walk_end w;
-		if (m->kind != PD_KIND_REPLY || pd__is_pull_request(m) || pd__is_pull_part(m))
+		if (m->kind != PD_KIND_REPLY || pd__is_pull_message(m))
 			continue;
 		w = answered(v.members, v.pulls, v.replies, m);
 		if (!w.member && !w.pull && w.lost)
@@ -580,7 +586,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	}
 	for (i = 0; lookback && i < lookback->len; i++) {
 		const pd_message *m = g_ptr_array_index(lookback, i);
-		if (m->kind == PD_KIND_REPLY && !pd__is_pull_request(m) && !pd__is_pull_part(m))
+		if (m->kind == PD_KIND_REPLY && !pd__is_pull_message(m))
 			count_window_reply(&v, m);
 	}
 	r->last_date = end;

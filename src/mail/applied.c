@@ -189,6 +189,37 @@ static char *tree_after(const char *line)
 	return tree;
 }
 
+/* The word every verb of a statement holds (statement()'s list): what
+ * the glance at a reply (message.c) looks for before anything is read. */
+static const char *const stems[] = {
+	"applied", "queued", "pushed", "picked", "merged", "pulled", NULL
+};
+
+/* Anywhere in the line ("Patch 1 applied", "Rebased, and queued").  Every
+ * reply with a tag in its subject is looked at, so the search is cheap:
+ * every stem ends in "ed", so memchr() finds each 'd' (then 'D') and
+ * only there are the letters before it compared (`x | 0x20` lowercases a
+ * letter and makes no other byte one). */
+int pd__has_applied_verb(const char *l, const char *end)
+{
+	for (int upper = 0; upper < 2; upper++) {
+		const char *d = l;
+		while (d < end && (d = memchr(d, upper ? 'D' : 'd', end - d))) {
+			for (int i = 0; stems[i]; i++) {
+				size_t n = strlen(stems[i]), k = 0;
+				if ((size_t)(d + 1 - l) < n)
+					continue;
+				while (k < n && (char)(d[1 - (long)n + (long)k] | 0x20) == stems[i][k])
+					k++;
+				if (k == n)
+					return 1;
+			}
+			d++;
+		}
+	}
+	return 0;
+}
+
 /* Is `line` (blanks trimmed) a maintainer's statement that something was
  * applied?  Fills a->numbers from "Queued 3+5". */
 static int statement(pd__applied *a, const char *line)

@@ -164,6 +164,10 @@ typedef struct {
 	                        whole of what the reply answers */
 } pd__applied;
 
+/* Whether [l, end) holds a word an "applied" statement's verb holds:
+ * the cheap look at a reply before its text is read and parsed. */
+int pd__has_applied_verb(const char *l, const char *end);
+
 /* Whether a reply's text says that what it answers was applied, queued,
  * merged or picked up (applied.c says which phrasings count: precision
  * first); fills *out when it does (clear with pd__applied_clear()). */
@@ -203,6 +207,12 @@ static inline int pd__is_pull_request(const pd_message *m)
 static inline int pd__is_pull_part(const pd_message *m)
 {
 	return m->tags.is_pull && !m->tags.is_reply && m->tags.has_counter && m->tags.number > 0;
+}
+
+/* Either: a pull request's own message, never a reply to one. */
+static inline int pd__is_pull_message(const pd_message *m)
+{
+	return m->tags.is_pull && !m->tags.is_reply;
 }
 
 #endif

@@ -53,35 +53,6 @@ static void split_person(pd_person *p, const char *from)
 	}
 }
 
-/* Does the line [l, end) hold a word applied.c reads as the verb of a
- * statement (anywhere: "Patch 1 applied", "Rebased, and queued")?  Every
- * reply with a tag in its subject is looked at, so the search is cheap:
- * every such verb ends in "ed", so memchr() finds each 'd' (then 'D') and only
- * there are the letters before it compared (`x | 0x20` lowercases a
- * letter and makes no other byte one). */
-static int has_applied_verb(const char *l, const char *end)
-{
-	static const char *const stems[] = {
-		"applied", "queued", "pushed", "picked", "merged", "pulled", NULL
-	};
-	for (int upper = 0; upper < 2; upper++) {
-		const char *d = l;
-		while (d < end && (d = memchr(d, upper ? 'D' : 'd', end - d))) {
-			for (int i = 0; stems[i]; i++) {
-				size_t n = strlen(stems[i]), k = 0;
-				if ((size_t)(d + 1 - l) < n)
-					continue;
-				while (k < n && (char)(d[1 - (long)n + (long)k] | 0x20) == stems[i][k])
-					k++;
-				if (k == n)
-					return 1;
-			}
-			d++;
-		}
-	}
-	return 0;
-}
-
 /* A look at a reply's own lines (unquoted, above the signature) before
  * any parsing or conversion (the bytes as sent: every charset a list
  * sees is ASCII in what is looked for): does one hold a "-by:" trailer,
@@ -104,7 +75,7 @@ static void glance(const char *text, size_t size, int *trailers, int *applied)
 			if (c && c - l >= 3 && !g_ascii_strncasecmp(c - 3, "-by", 3))
 				*trailers = 1;
 			if (!*applied)
-				*applied = has_applied_verb(l, p + len);
+				*applied = pd__has_applied_verb(l, p + len);
 		}
 		p += len + (nl ? 1 : 0);
 	}

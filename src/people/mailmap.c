@@ -78,17 +78,13 @@ int pd_mailmap_from_buffer(pd_mailmap **out, const char *buf, size_t len)
 
 int pd_mailmap_load(pd_mailmap **out, const char *path)
 {
-	GError *err = NULL;
 	char *text = NULL;
-	gsize len = 0;
+	size_t len = 0;
 	int error;
 
 	*out = NULL;
-	if (!g_file_get_contents(path, &text, &len, &err)) {
-		error = pd__error(PD_ERR_NOT_FOUND, "%s: %s", path, err->message);
-		g_error_free(err);
+	if ((error = pd__people_read_file(&text, &len, path)) < 0)
 		return error;
-	}
 	error = pd_mailmap_from_buffer(out, text, len);
 	g_free(text);
 	if (error < 0) {

@@ -19,4 +19,21 @@ void pd__mailmap_apply(pd_person *out, const pd_mailmap *mm, const pd_person *p)
 char *pd__employer_of(const pd_employers *e, const char *posted, const char *mapped,
 		      int64_t date);
 
+/* The whole file `path` for a loader: *text new (g_free()), *len its
+ * length.  PD_ERR_NOT_FOUND naming the file when it cannot be read. */
+static inline int pd__people_read_file(char **text, size_t *len, const char *path)
+{
+	GError *err = NULL;
+	gsize n = 0;
+	int error;
+
+	if (g_file_get_contents(path, text, &n, &err)) {
+		*len = n;
+		return PD_OK;
+	}
+	error = pd__error(PD_ERR_NOT_FOUND, "%s: %s", path, err->message);
+	g_error_free(err);
+	return error;
+}
+
 #endif

@@ -35,39 +35,16 @@ int pd__state_answered(pd_earlier **out, int *number, pd_state *s, int64_t archi
 int pd__state_waiting(GPtrArray **out, pd_state *s, int64_t archive_id, int64_t horizon,
 		      int64_t quiet)
 {
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	sqlite3_stmt *st;
-	int rc, error;
+	int error;
 
-	*out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_earlier_free);
+	*out = NULL;
 	if ((error = pd__state_stmt(&st, s, Q_WAITING)) < 0)
-		goto cleanup;
+		return error;
 	sqlite3_bind_int64(st, 1, archive_id);
 	sqlite3_bind_int64(st, 2, horizon);
 	sqlite3_bind_int64(st, 3, quiet);
-	/* the ids first: loading one resets statements this one shares */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		g_array_append_val(ids, id);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		error = pd__state_fail(s, rc, "looking up waiting series");
-		goto cleanup;
-	}
-	for (guint i = 0; i < ids->len && error >= 0; i++) {
-		pd_earlier *e = NULL;
-		if ((error = pd__state_load(&e, s, g_array_index(ids, int64_t, i))) > 0)
-			g_ptr_array_add(*out, e);
-	}
-cleanup:
-	g_array_free(ids, TRUE);
-	if (error < 0) {
-		g_ptr_array_unref(*out);
-		*out = NULL;
-		return error;
-	}
-	return PD_OK;
+	return pd__state_load_each(out, s, st, "looking up waiting series");
 }
 
 /* Binds and runs the update of one series' review columns. */

@@ -136,49 +136,51 @@ int pd__state_reported_message(int *out, pd_state *s, int64_t archive_id,
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? PD_OK : pd__state_fail(s, rc, "looking up a message");
 }
 
+int pd__state_load_each(GPtrArray **out, pd_state *s, sqlite3_stmt *st, const char *doing)
+{
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	int rc, error = PD_OK;
+
+	*out = g_ptr_array_new_with_free_func((GDestroyNotify)pd_earlier_free);
+	/* the ids first: loading one resets statements this one may share */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		g_array_append_val(ids, id);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		error = pd__state_fail(s, rc, doing);
+	for (guint i = 0; i < ids->len && error >= 0; i++) {
+		pd_earlier *e = NULL;
+		if ((error = pd__state_load(&e, s, g_array_index(ids, int64_t, i))) > 0)
+			g_ptr_array_add(*out, e);
+	}
+	g_array_free(ids, TRUE);
+	if (error < 0) {
+		g_ptr_array_unref(*out);
+		*out = NULL;
+		return error;
+	}
+	return PD_OK;
+}
+
 int pd__state_by_markers(GPtrArray **out, pd_state *s, int64_t archive_id,
 			 const char *author, const char *version, int total,
 			 int64_t date, int64_t window)
 {
-	GPtrArray *found = g_ptr_array_new_with_free_func((GDestroyNotify)pd_earlier_free);
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	sqlite3_stmt *st;
-	int rc, error;
-	guint i;
+	int error;
 
 	*out = NULL;
 	if ((error = pd__state_stmt(&st, s, Q_BY_MARKERS)) < 0)
-		goto cleanup;
+		return error;
 	sqlite3_bind_int64(st, 1, archive_id);
 	sqlite3_bind_text(st, 2, author, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, version, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, total);
 	sqlite3_bind_int64(st, 5, date - window);
 	sqlite3_bind_int64(st, 6, date + window);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		g_array_append_val(ids, id);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		error = pd__state_fail(s, rc, "looking up a series");
-		goto cleanup;
-	}
-	for (i = 0; i < ids->len; i++) {
-		pd_earlier *e = NULL;
-		if ((error = pd__state_load(&e, s, g_array_index(ids, int64_t, i))) < 0)
-			goto cleanup;
-		if (e)
-			g_ptr_array_add(found, e);
-	}
-	error = PD_OK;
-	*out = found;
-	found = NULL;
-cleanup:
-	if (found)
-		g_ptr_array_unref(found);
-	g_array_free(ids, TRUE);
-	return error;
+	return pd__state_load_each(out, s, st, "looking up a series");
 }
 
 static int by_titles(pd_earlier **out, pd_state *s, pd__query q, int64_t archive_id,

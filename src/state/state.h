@@ -55,6 +55,10 @@ int pd__state_archive_id(int64_t *out, pd_state *state, const char *key);
 /* Series `id` with its digest and the patch numbers it holds: 1 with
  * *out a new pd_earlier, 0 when there is no such series, or negative. */
 int pd__state_load(pd_earlier **out, pd_state *state, int64_t id);
+/* Steps `st`, whose first column is a series id, and loads each series:
+ * *out a new array of pd_earlier (g_ptr_array_unref()), possibly empty.
+ * `doing` names the lookup in an error. */
+int pd__state_load_each(GPtrArray **out, pd_state *state, sqlite3_stmt *st, const char *doing);
 
 /* Each returns 1 with *out set (a new pd_earlier), 0 when there is none,
  * or a negative status.  `archive_id` from pd__state_archive_id(). */
