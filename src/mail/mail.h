@@ -51,6 +51,12 @@ char *pd__address_domain(const char *address);
 char *pd__to_utf8(const char *data, size_t len, const char *charset,
 		  size_t *out_len);
 
+/* ---- content-hash.c: public-inbox's content hash ----------------------- */
+
+/* The SHA-256 public-inbox's duplicate detection computes for the raw
+ * message `data` (content-hash.c says what goes in).  Never fails. */
+int pd__content_hash(unsigned char out[32], const char *data, size_t len);
+
 /* ---- body.c: the body as git am reads it -------------------------------- */
 
 typedef struct {

@@ -1,0 +1,94 @@
+/*
+ * test-content-hash.c - public-inbox's content hash (src/mail/content-hash.c).
+ *
+ * Without arguments: fixed cases, whose sums public-inbox's own
+ * PublicInbox::ContentHash computed (tests/tools/pi-content-hash.pl), and
+ * what must and must not change the hash.  With --batch: reads a `git
+ * cat-file --batch` stream on standard input and prints "OID HEX" per
+ * message, for tests/content-hash.sh to compare with public-inbox's
+ * own over a whole archive.
+ */
+#include "harness.h"
+#include "mail/mail.h"
+
+#define EXPECT_PLAIN "91803fa1ec1ab77b60b04039c78ca1314d20cc2277d408e4228caf9d9222bf53"
+#define EXPECT_LATIN1 "d9cdcf84b1c4b9fa257e1c7666ec1fd82a25fd805a768b16060e704442d1e9ed"
+#define EXPECT_MULTIPART "d715e104e1d080db914f64b6855fc5002b340a5012d12ebe7d6fdf888c4b0878"
+
+static char *hex(const char *msg)
+{
+	unsigned char d[32];
+	static char out[65];
+
+	pd__content_hash(d, msg, strlen(msg));
+	for (int i = 0; i < 32; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+	return out;
+}
+
+static int batch(void)
+{
+	char line[512];
+
+	while (fgets(line, sizeof(line), stdin)) {
+		char oid[128], type[32];
+		size_t size;
+		unsigned char d[32];
+		char *buf;
+		if (sscanf(line, "%127s %31s %zu", oid, type, &size) != 3)
+			return 1;
+		buf = malloc(size + 1);
+		if (fread(buf, 1, size, stdin) != size)
+			return 1;
+		(void)fgetc(stdin);
+		pd__content_hash(d, buf, size);
+		printf("%s ", oid);
+		for (int i = 0; i < 32; i++)
+			printf("%02x", d[i]);
+		putchar('\n');
+		free(buf);
+	}
+	return 0;
+}
+
+#define PLAIN "From: A U Thor <a@Example.ORG>\nTo: list@example.org\nSubject: [PATCH] x\n" \
+	"Date: Mon, 1 Jan 2024 10:00:00 +0000\nMessage-ID: <1@example.org>\n" \
+	"In-Reply-To: <0@example.org>\nReferences: <0@example.org>\n"
+
+int main(int argc, char **argv)
+{
+	char *a;
+
+	if (argc > 1 && !strcmp(argv[1], "--batch"))
+		return batch();
+	/* the sums public-inbox computes (pi-content-hash.pl) */
+	CHECK_STR("a plain message", hex(PLAIN "\nbody\n"), EXPECT_PLAIN);
+	CHECK_STR("encoded words, a Latin-1 part, a Cc",
+		  hex("From: =?UTF-8?Q?J=C3=B6rg?= <j@example.org>\nCc: \"B\" <b@example.org>\n"
+		      "Subject: =?ISO-8859-1?Q?caf=E9?= x\nMessage-ID: <2@example.org>\n"
+		      "Content-Type: text/plain; charset=iso-8859-1\n"
+		      "Content-Transfer-Encoding: quoted-printable\n\ncaf=E9 =\nbar  \n\n"),
+		  EXPECT_LATIN1);
+	CHECK_STR("a multipart message with an attachment",
+		  hex("From: a@example.org\nSubject: m\nMessage-ID: <3@example.org>\n"
+		      "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"XX\"\n\n"
+		      "--XX\nContent-Type: text/plain; charset=utf-8\n\nhello\r\n\n"
+		      "--XX\nContent-Type: application/octet-stream; name=\"a.bin\"\n"
+		      "Content-Transfer-Encoding: base64\nContent-Description: data\n\nAAEC\n"
+		      "--XX--\n"),
+		  EXPECT_MULTIPART);
+	/* what a list adds does not count; what the sender wrote does */
+	a = g_strdup(hex(PLAIN "\nbody\n"));
+	CHECK_STR("List-Id and Received: do not change it",
+		  hex("Received: from x by y\n" PLAIN "List-Id: <kvm.vger.kernel.org>\n\nbody\n"), a);
+	CHECK_STR("its own Message-ID does not change it",
+		  hex("From: A U Thor <a@Example.ORG>\nTo: list@example.org\nSubject: [PATCH] x\n"
+		      "Date: Mon, 1 Jan 2024 10:00:00 +0000\nMessage-ID: <other@example.org>\n"
+		      "In-Reply-To: <0@example.org>\nReferences: <0@example.org>\n\nbody\n"), a);
+	CHECK_STR("trailing blank lines do not change it", hex(PLAIN "\nbody\n\n\n"), a);
+	CHECK("another body changes it", strcmp(hex(PLAIN "\nbody!\n"), a) != 0);
+	CHECK("another subject changes it",
+	      strcmp(hex("Subject: y\n" PLAIN "\nbody\n"), a) != 0);
+	g_free(a);
+	return harness_failed ? 1 : 0;
+}
