@@ -49,6 +49,17 @@ void cli_config_free(cli_config *config);
  * is becomes config->list), else a [list "NAME"]'s path, else an inbox of
  * public-inbox's configuration.  0, or -1 with the known names said. */
 int cli_config_resolve_archive(char **out, cli_config *config, const char *arg);
+/* The `member` values of [list "NAME"]: a group's lists (an empty array
+ * for a list or an unknown name). */
+GPtrArray *cli_config_members(const cli_config *config, const char *name);
+/* The archives the `n` arguments name, appended to `paths` (new strings)
+ * and `names` (the configured list's name, or NULL): one argument as
+ * cli_config_resolve_archive() reads it; a group's name as its members;
+ * several arguments each so.  config->list becomes the one list or group
+ * whose settings the run takes (none for several arguments).  0, or -1
+ * said on stderr. */
+int cli_config_resolve_inputs(GPtrArray *paths, GPtrArray *names, cli_config *config,
+			      const char *const *args, size_t n);
 /* `var` from the list's section, else [patchdigest]: 1 and new strings
  * (origin: "FILE, [list \"kvm\"]"), or 0. */
 int cli_config_get(char **value, char **origin, const cli_config *config, const char *var);
@@ -70,7 +81,11 @@ enum {
 
 /* One digest-making run, as the command line asked for it. */
 typedef struct {
-	const char *path;
+	const char *path;        /* the first archive */
+	const char **args;       /* every archive or name the command line gave */
+	size_t n_args;
+	GPtrArray *paths;        /* the archives they name (a group: its members) */
+	GPtrArray *names;        /* each one's list name, or NULL */
 	pd_range_options range;
 	pd_digest_options opts;
 	const char *format;      /* "classic" or "json" */
@@ -109,6 +124,10 @@ void cli_run_init(cli_run *run);
 	"                         mailmap format) gives them\n" \
 	"      --employers FILE   add the employer tables from FILE (gitdm's EmailMap:\n" \
 	"                         'address-or-domain Employer [< YYYY-MM-DD]')\n"
+
+/* The library's diagnostics and progress, on stderr (payload: the run). */
+void cli_on_diag(pd_diag_level level, const char *origin, const char *what, void *payload);
+void cli_on_progress(size_t n, int done, void *payload);
 
 /* Reads, prints, records; returns the exit code, having said why on
  * stderr when it is not 0. */

@@ -10,6 +10,7 @@
 
 static const char usage[] =
 "usage: patchdigest [digest] [OPTIONS] ARCHIVE|NAME|- [FROM..TO]\n"
+"       patchdigest [digest] [OPTIONS] ARCHIVE|NAME ARCHIVE|NAME...\n"
 "\n"
 "Prints the digest of a mailing-list archive: who sent patches, every\n"
 "series posted, and the commit messages of the new ones.\n"
@@ -17,7 +18,10 @@ static const char usage[] =
 "ARCHIVE is a public-inbox v2 inbox (a directory with git/0.git ...), one\n"
 "epoch or v1 inbox git repository, an mbox file (mboxrd or mboxo; .gz read\n"
 "through zlib), or a Maildir; '-' reads an mbox from standard input.  NAME\n"
-"is a list of the configuration or an inbox of public-inbox's own.\n"
+"is a list of the configuration or an inbox of public-inbox's own, or a\n"
+"group of lists there ([list \"NAME\"] member = ...).  Several archives make\n"
+"one digest of all of them: a message cross-posted to several lists (the\n"
+"same Message-ID and content) counts once, and the title names the lists.\n"
 "\n"
 "Options:\n"
 "  -r, --range FROM..TO   commits of a git archive (FROM excluded; either\n"
@@ -110,13 +114,20 @@ int cmd_digest(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	run.path = argv[optind++];
-	if (optind < argc && !run.range.range)
-		run.range.range = argv[optind++];
-	if (optind < argc) {
-		cli_error("unexpected argument '%s'", argv[optind]);
-		cli_error("try 'patchdigest --help'");
-		return EXIT_USAGE;
+	/* ARCHIVE... [FROM..TO]: a last argument with ".." that is no file
+	 * is the range */
+	{
+		const char *last = argv[argc - 1];
+		if (argc - optind >= 2 && strstr(last, "..") && !g_file_test(last, G_FILE_TEST_EXISTS)) {
+			if (run.range.range) {
+				cli_error("two ranges: '%s' and '%s'", run.range.range, last);
+				return EXIT_USAGE;
+			}
+			run.range.range = last;
+			argc--;
+		}
 	}
+	run.args = (const char **)argv + optind;
+	run.n_args = (size_t)(argc - optind);
 	return cli_run_digest(&run);
 }

@@ -8,7 +8,7 @@
 #include "cli.h"
 
 static const char usage[] =
-"usage: patchdigest next [OPTIONS] ARCHIVE|NAME\n"
+"usage: patchdigest next [OPTIONS] ARCHIVE|NAME...\n"
 "\n"
 "Prints the digest of what ARCHIVE (a public-inbox git archive) received\n"
 "since the last digest recorded for it, then records this one: where it\n"
@@ -19,7 +19,9 @@ static const char usage[] =
 "or fails changes nothing, and running it again prints the same digest.\n"
 "The first digest of an archive starts 7 days before its newest message\n"
 "(firstRunDays in the configuration), or at --since, or with --all at its\n"
-"first message; it says so on stderr.\n"
+"first message; it says so on stderr.  Several archives (or a group of\n"
+"the configuration) make one digest of all; each archive goes on from\n"
+"where this group's last digest left it.\n"
 "\n"
 "Options:\n"
 "      --dry-run          print the next digest, record nothing\n"
@@ -99,13 +101,13 @@ int cmd_next(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
-		fputs(optind >= argc ? "patchdigest: no archive given\n"
-				     : "patchdigest: next takes one archive\n", stderr);
+	if (optind >= argc) {
+		fputs("patchdigest: no archive given\n", stderr);
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	run.path = argv[optind];
+	run.args = (const char **)argv + optind;
+	run.n_args = (size_t)(argc - optind);
 	run.next = run.use_state = 1;
 	run.record = !dry_run;
 	return cli_run_digest(&run);

@@ -17,6 +17,10 @@
  *           lore = kvm
  *           mailmap / employers / lookback / staleDays / firstRunDays /
  *           linkMask / bot        as above, for this list
+ *   [list "virt"]                 a group: one digest of several lists
+ *           member = kvm                       (repeatable: lists, inboxes
+ *           member = kvmarm                     or paths)
+ *           name = KVM and arm64    the title; settings as for a list
  *
  * The command line wins over the list's section, which wins over
  * [patchdigest].  A name that is not a path is looked up as a list here,
@@ -32,7 +36,7 @@
 /* The settings a list or the defaults may give, in `patchdigest config`'s
  * order. */
 const char *const cli_config_keys[] = {
-	"path", "name", "lore", "state", "mailmap", "employers", "lookback",
+	"path", "member", "name", "lore", "state", "mailmap", "employers", "lookback",
 	"staledays", "firstrundays", "linkmask", "bot", NULL
 };
 
@@ -278,6 +282,16 @@ static int is_known_name(const cli_config *c, const char *name)
 	GHashTable *inboxes;
 	int known = 0;
 
+	{
+		GPtrArray *members = cli_config_members(c, name);
+		known = members->len > 0;
+		g_ptr_array_unref(members);
+		if (known) {
+			g_ptr_array_unref(lists);
+			return 1;
+		}
+	}
+
 	for (guint i = 0; i < lists->len && !known; i++)
 		known = !strcmp(lists->pdata[i], name);
 	g_ptr_array_unref(lists);
@@ -405,4 +419,95 @@ int cli_config_number(long *out, const cli_config *c, const char *var, const cha
 char *cli_config_path_value(const char *value)
 {
 	return expand_home(value);
+}
+
+GPtrArray *cli_config_members(const cli_config *c, const char *name)
+{
+	GPtrArray *all = g_ptr_array_new_with_free_func(g_free);
+	char *key;
+
+	if (!c->cfg || strchr(name, '/'))
+		return all;
+	key = g_strdup_printf("list.%s.member", name);
+	git_config_get_multivar_foreach(c->cfg, key, NULL, add_entry_value, all);
+	g_free(key);
+	return all;
+}
+
+/* One archive of a run: its path and, when a configured list is what it
+ * names or is, that list's name (its `name`, else the list's own). */
+static int resolve_one(GPtrArray *paths, GPtrArray *names, cli_config *c, const char *arg)
+{
+	char *saved = c->list, *path = NULL, *name = NULL;
+
+	c->list = NULL;
+	if (cli_config_resolve_archive(&path, c, arg) < 0) {
+		c->list = saved;
+		return -1;
+	}
+	if (c->list) {
+		char *section = g_strdup_printf("list.%s", c->list);
+		name = get(c, section, "name");
+		if (!name)
+			name = g_strdup(c->list);
+		g_free(section);
+	}
+	g_free(c->list);
+	c->list = saved;
+	g_ptr_array_add(paths, path);
+	g_ptr_array_add(names, name);
+	return 0;
+}
+
+int cli_config_resolve_inputs(GPtrArray *paths, GPtrArray *names, cli_config *c,
+			      const char *const *args, size_t n)
+{
+	char *group = NULL;
+
+	if (n == 1) {
+		GPtrArray *members = cli_config_members(c, args[0]);
+		int is_group = members->len > 0;
+		g_ptr_array_unref(members);
+		if (!is_group) {
+			char *path = NULL;
+			/* one list: its section gives the run's settings */
+			if (cli_config_resolve_archive(&path, c, args[0]) < 0)
+				return -1;
+			g_ptr_array_add(paths, path);
+			g_ptr_array_add(names, NULL);
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		GPtrArray *members = cli_config_members(c, args[i]);
+		if (members->len && n == 1)
+			group = g_strdup(args[i]); /* its section gives the settings */
+		for (guint j = 0; j < members->len; j++) {
+			GPtrArray *nested = cli_config_members(c, members->pdata[j]);
+			int bad = nested->len > 0;
+			g_ptr_array_unref(nested);
+			if (bad) {
+				cli_error("%s: [list \"%s\"] names the group '%s' as a member; a "
+					  "group's members are lists, inboxes or paths", c->path,
+					  args[i], (char *)members->pdata[j]);
+				g_ptr_array_unref(members);
+				g_free(group);
+				return -1;
+			}
+			if (resolve_one(paths, names, c, members->pdata[j]) < 0) {
+				g_ptr_array_unref(members);
+				g_free(group);
+				return -1;
+			}
+		}
+		if (!members->len && resolve_one(paths, names, c, args[i]) < 0) {
+			g_ptr_array_unref(members);
+			g_free(group);
+			return -1;
+		}
+		g_ptr_array_unref(members);
+	}
+	g_free(c->list);
+	c->list = group;
+	return 0;
 }

@@ -168,6 +168,12 @@ typedef struct pd_message {
 	pd_reply_facts *facts; /* a reply's trailers and "applied", or NULL
 	                       (read only for a reply whose subject has a
 	                       bracketed tag: replies to patches keep it) */
+	uint64_t content_hash; /* with pd_parse_options.content_hash: the
+	                       first 8 bytes of public-inbox's content hash
+	                       (SHA-256, big-endian); else 0 */
+	unsigned lists;     /* a report's message in a digest of several
+	                       archives: bit i is set when pd_report.lists[i]
+	                       holds it (a cross-post sets several); else 0 */
 } pd_message;
 
 typedef struct {
@@ -178,8 +184,10 @@ typedef struct {
 	int full_mime;        /* read every message with GMime's full parser,
 	                         not only those the header scanner declines
 	                         (the tests' oracle; same results, slower) */
+	int content_hash;     /* compute pd_message.content_hash (a digest of
+	                         several archives sets it itself) */
 } pd_parse_options;
-#define PD_PARSE_OPTIONS_VERSION 1
+#define PD_PARSE_OPTIONS_VERSION 2
 #define PD_PARSE_OPTIONS_INIT { .version = PD_PARSE_OPTIONS_VERSION }
 
 /* Parses one RFC 5322 message of `len` bytes (not NUL-terminated, may hold
@@ -237,7 +245,9 @@ typedef enum {
 	PD_ARCHIVE_V2 = 1,   /* public-inbox v2 inbox: git/N.git epochs */
 	PD_ARCHIVE_GIT,      /* one epoch repository or a v1 inbox */
 	PD_ARCHIVE_MBOX,
-	PD_ARCHIVE_MAILDIR
+	PD_ARCHIVE_MAILDIR,
+	PD_ARCHIVE_GROUP     /* never opened: what a state records for a digest
+	                        of several archives (pd_digest_read_inputs()) */
 } pd_archive_kind;
 
 PD_EXTERN const char *pd_archive_kind_to_string(pd_archive_kind kind);
@@ -522,6 +532,13 @@ typedef struct {
 	 * range's series; no messages (cover NULL, no patches), title and
 	 * author from the state */
 	pd_series *earlier_series; size_t n_earlier_series;
+	/* a digest of several archives (pd_digest_read_inputs()): the lists'
+	 * names in the order given (pd_message.lists indexes them), and how
+	 * many copies of a message already read from another list were
+	 * counted once (the same Message-ID and content).  One archive: NULL,
+	 * 0 and 0 */
+	char **lists; size_t n_lists;
+	size_t n_crossposted;
 } pd_report;
 
 typedef enum {
@@ -572,7 +589,7 @@ typedef struct {
 	const pd_employers *employers; /* adds the employer tables; NULL:
 	                             none.  Borrowed, as mailmap */
 } pd_digest_options;
-#define PD_DIGEST_OPTIONS_VERSION 3
+#define PD_DIGEST_OPTIONS_VERSION 4
 #define PD_DIGEST_OPTIONS_INIT { .version = PD_DIGEST_OPTIONS_VERSION, \
 				 .parse = PD_PARSE_OPTIONS_INIT }
 
@@ -634,6 +651,39 @@ PD_EXTERN int pd_digest_read(pd_report **out, pd_position **position,
 		   const pd_digest_options *opts, pd_state *state,
 		   const char *archive_key);
 
+/* One archive of a digest of several (pd_digest_read_inputs()). */
+typedef struct {
+	pd_archive *archive;       /* borrowed */
+	const char *name;          /* the list's name, in the title and in
+	                              pd_report.lists; NULL: from its List-Id,
+	                              else the archive's file name */
+	const pd_position *start;  /* read after this position (what
+	                              pd_range_options.start is for one
+	                              archive); NULL: from the range */
+	int64_t since;             /* messages at or after this (an archive
+	                              new to a group starts at its own time);
+	                              0: the range's since */
+} pd_digest_input;
+
+/* Reads the `range` (its since/until/lookback; `range->start` and
+ * `range->range` apply to one archive only) of each of the `n_inputs`
+ * archives (at most 32), each with its own reader, into one report: the
+ * messages in order of arrival (archive time) across the lists; a message
+ * cross-posted to several lists (the same Message-ID and public-inbox's
+ * content hash) counts once with every list it came from in its `lists`;
+ * the same Message-ID with other content counts as another message.
+ * `*positions` (may be NULL) receives a new array of n_inputs positions,
+ * one per archive (NULL entries for mbox and Maildir): free each with
+ * pd_position_free() and the array with pd_free().  The report is named
+ * after its lists unless opts->name is given.  `state` and `state_key`
+ * as for pd_digest_finish() (the key of the group, not of one archive).
+ * With one input this is pd_digest_read(). */
+PD_EXTERN int pd_digest_read_inputs(pd_report **out, pd_position ***positions,
+				    const pd_digest_input *inputs, size_t n_inputs,
+				    const pd_range_options *range,
+				    const pd_digest_options *opts, pd_state *state,
+				    const char *state_key);
+
 /* pd_digest_read() on the archive at `path`, without state. */
 PD_EXTERN int pd_digest_archive(pd_report **out, const char *path,
 		      const pd_range_options *range,
@@ -667,6 +717,17 @@ PD_EXTERN void pd_state_free(pd_state *state);
 /* The key an archive is known by: its absolute, resolved path.  New
  * string; a path that no longer exists is made absolute as given. */
 PD_EXTERN char *pd_state_archive_key(const char *path);
+
+/* The key a digest of several archives is recorded under: their keys
+ * (pd_state_archive_key()), sorted, joined by " + ".  New string. */
+PD_EXTERN char *pd_state_group_key(const char *const *archive_keys, size_t n);
+
+/* The key one archive's position in such a group is recorded under (a
+ * group continues each of its archives where it left it, apart from what
+ * digests of the archive alone recorded): the group's key, a newline,
+ * the archive's.  pd_state_list() does not list these; forgetting the
+ * group forgets them.  New string. */
+PD_EXTERN char *pd_state_member_key(const char *group_key, const char *archive_key);
 
 /* Starts the transaction of a recording run: takes the database's write
  * lock (waiting up to wait_ms for another run to finish: PD_ERR_BUSY when

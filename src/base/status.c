@@ -63,6 +63,7 @@ const char *pd_archive_kind_to_string(pd_archive_kind kind)
 	case PD_ARCHIVE_GIT: return "git repository (public-inbox v1 or one v2 epoch)";
 	case PD_ARCHIVE_MBOX: return "mbox file";
 	case PD_ARCHIVE_MAILDIR: return "Maildir";
+	case PD_ARCHIVE_GROUP: return "group of archives";
 	}
 	return "unknown";
 }

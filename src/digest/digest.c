@@ -40,6 +40,10 @@ void pd_digest_free(pd_digest *d)
 	if (!d)
 		return;
 	g_hash_table_destroy(d->ids);
+	if (d->others)
+		g_hash_table_destroy(d->others);
+	for (unsigned i = 0; i < PD__MAX_INPUTS; i++)
+		g_free(d->list_ids[i]);
 	g_ptr_array_free(d->messages, TRUE);
 	if (d->pool)
 		g_string_chunk_free(d->pool);
@@ -62,12 +66,53 @@ void pd_digest_note_skipped(pd_digest *d, const char *origin, const char *what)
 	diag(d, PD_DIAG_SKIPPED, origin, what);
 }
 
+/* In a digest of several archives, a message whose Message-ID was kept
+ * before: 1 when it is consumed (a copy of a kept message: a cross-post
+ * adds its list to the kept one; a second delivery to the same list is a
+ * duplicate), 0 when it is another message with that Message-ID, to be
+ * kept as well (public-inbox's rule: same ID, other content). */
+static int seen_in_another_list(pd_digest *d, pd_message *first, pd_message *m)
+{
+	GPtrArray *others = d->others ? g_hash_table_lookup(d->others, m->message_id) : NULL;
+	unsigned bit = 1u << d->source;
+	int same_list = 0;
+
+	for (guint i = 0; i <= (others ? others->len : 0); i++) {
+		pd_message *k = i == 0 ? first : others->pdata[i - 1];
+		if (k->content_hash == m->content_hash) {
+			if (k->lists & bit) {
+				d->n_duplicates++;
+			} else {
+				k->lists |= bit;
+				d->n_crossposted++;
+			}
+			pd_message_free(m);
+			return 1;
+		}
+		same_list |= (k->lists & bit) != 0;
+	}
+	if (same_list) {
+		/* read from this list before: a delivery of it again, as in a
+		 * digest of one archive */
+		d->n_duplicates++;
+		pd_message_free(m);
+		return 1;
+	}
+	return 0;
+}
+
 /* Keeps `m` unless its Message-ID was seen: the last step of adding. */
 static int keep(pd_digest *d, pd_message *m)
 {
-	pd_message *kept;
+	pd_message *kept, *first = NULL;
 
-	if (m->message_id && g_hash_table_contains(d->ids, m->message_id)) {
+	if (d->n_sources > 1 && !d->is_lookback)
+		m->lists = 1u << d->source;
+	if (m->message_id && d->n_sources > 1
+	    && (first = g_hash_table_lookup(d->ids, m->message_id))
+	    && seen_in_another_list(d, first, m))
+		return PD_OK;
+	if (!first && m->message_id && g_hash_table_contains(d->ids, m->message_id)) {
 		d->n_duplicates++; /* the same message delivered twice counts once */
 		pd_message_free(m);
 		return PD_OK;
@@ -81,8 +126,22 @@ static int keep(pd_digest *d, pd_message *m)
 	}
 	m->facts = NULL; /* the kept copy owns them now */
 	pd_message_free(m);
-	if (kept->message_id)
+	if (first) {
+		/* the same Message-ID, other content: another message */
+		GPtrArray *others;
+		if (!d->others)
+			d->others = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+							  (GDestroyNotify)g_ptr_array_unref);
+		if (!(others = g_hash_table_lookup(d->others, kept->message_id))) {
+			others = g_ptr_array_new();
+			g_hash_table_insert(d->others, kept->message_id, others);
+		}
+		g_ptr_array_add(others, kept);
+	} else if (kept->message_id && d->n_sources > 1) {
+		g_hash_table_insert(d->ids, kept->message_id, kept);
+	} else if (kept->message_id) {
 		g_hash_table_add(d->ids, kept->message_id);
+	}
 	g_ptr_array_add(d->messages, kept);
 	return PD_OK;
 }
@@ -126,6 +185,8 @@ int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t arc
 	}
 	if (m->kind != PD_KIND_REPLY)
 		d->have_list_id |= m->list_id && *m->list_id;
+	if (d->n_sources > 1 && !d->list_ids[d->source] && m->list_id && *m->list_id)
+		d->list_ids[d->source] = g_strdup(m->list_id);
 	if (archive_time)
 		m->archive_time = archive_time;
 	else if ((d->since && m->date < d->since)
@@ -335,6 +396,7 @@ void pd_report_free(pd_report *r)
 	g_free(r->lore_list);
 	g_free(r->from_label);
 	g_free(r->to_label);
+	g_strfreev(r->lists);
 	for (i = 0; i < r->n_earlier; i++)
 		pd_earlier_free(r->earlier[i]);
 	g_free(r->earlier);

@@ -133,6 +133,8 @@ void pd__pulls_finish(pd_report *r, GArray *pulls);
 
 /* ---- digest.c ---------------------------------------------------------- */
 
+#define PD__MAX_INPUTS 32 /* the bits of pd_message.lists */
+
 struct pd_digest {
 	pd_digest_options opts;
 	char *name, *lore_list;
@@ -147,6 +149,14 @@ struct pd_digest {
 	int is_lookback;        /* this digest holds look-back messages: no
 	                           diagnostics, no commit messages */
 	pd_digest *lookback;    /* the messages before the range, or NULL; owned */
+	/* a digest of several archives (pd_digest_read_inputs()) */
+	unsigned n_sources;     /* > 1: look for cross-posts; ids maps each
+	                           Message-ID to its first kept message */
+	unsigned source;        /* the archive being read: its bit in lists */
+	GHashTable *others;     /* Message-ID -> GPtrArray of the kept
+	                           messages with that ID and other content */
+	char *list_ids[PD__MAX_INPUTS]; /* each archive's first List-Id */
+	size_t n_crossposted;
 };
 
 /* Adds a message parsed from the entry `origin` of the archive: applies

@@ -276,9 +276,12 @@ static int read_lookback(pd_digest *d, pd_archive *archive, const pd_range_optio
 	window.until = end;
 	opts.diag = NULL;
 	opts.progress = NULL;
-	if ((error = pd_digest_new(&d->lookback, &opts)) < 0)
+	/* a digest of several archives reads each one's window into one */
+	if (!d->lookback && (error = pd_digest_new(&d->lookback, &opts)) < 0)
 		return error;
 	d->lookback->is_lookback = 1;
+	d->lookback->n_sources = d->n_sources;
+	d->lookback->source = d->source;
 	d->lookback->since = window.since;
 	d->lookback->until = window.until;
 	if ((error = pd_archive_iter_new(&it, archive, &window)) == PD_OK)
@@ -287,44 +290,160 @@ static int read_lookback(pd_digest *d, pd_archive *archive, const pd_range_optio
 	return error;
 }
 
-int pd_digest_read(pd_report **out, pd_position **position, pd_archive *archive,
-		   const pd_range_options *range, const pd_digest_options *opts,
-		   pd_state *state, const char *archive_key)
+static gint by_archive_time(gconstpointer a, gconstpointer b)
 {
-	pd_archive_iter *it = NULL;
+	const pd_message *x = *(const pd_message *const *)a, *y = *(const pd_message *const *)b;
+
+	return (x->archive_time > y->archive_time) - (x->archive_time < y->archive_time);
+}
+
+/* The name of input `i`: as given, else its first List-Id's list
+ * ("kvm.vger.kernel.org" -> "kvm"), else its file name.  New string. */
+static char *input_name(const pd_digest *d, const pd_digest_input *in, unsigned i)
+{
+	const char *path;
+	char *base;
+
+	if (in->name && *in->name)
+		return g_strdup(in->name);
+	if (d->list_ids[i]) {
+		const char *dot = strchr(d->list_ids[i], '.');
+		return g_strndup(d->list_ids[i], dot ? (size_t)(dot - d->list_ids[i])
+						     : strlen(d->list_ids[i]));
+	}
+	path = in->archive->path;
+	base = g_path_get_basename(path && *path ? path : "archive");
+	if (g_str_has_suffix(base, ".git") && strlen(base) > 4)
+		base[strlen(base) - 4] = 0;
+	return base;
+}
+
+/* "a", "a and b", "a, b and c" */
+static char *names_joined(char **names, size_t n)
+{
+	GString *s = g_string_new(NULL);
+
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			g_string_append(s, i + 1 == n ? " and " : ", ");
+		g_string_append(s, names[i]);
+	}
+	return g_string_free(s, FALSE);
+}
+
+int pd_digest_read_inputs(pd_report **out, pd_position ***positions,
+			  const pd_digest_input *inputs, size_t n_inputs,
+			  const pd_range_options *range, const pd_digest_options *opts,
+			  pd_state *state, const char *state_key)
+{
+	pd_range_options defaults = PD_RANGE_OPTIONS_INIT;
+	pd_archive_iter **its = NULL;
+	pd_position **reached = NULL;
+	char **names = NULL;
 	pd_digest *d = NULL;
 	int error;
 
 	*out = NULL;
+	if (positions)
+		*positions = NULL;
+	if (!range)
+		range = &defaults;
+	if (n_inputs < 1 || n_inputs > PD__MAX_INPUTS)
+		return pd__error(PD_ERR_INVALID, "a digest reads 1 to %d archives, not %zu",
+				 PD__MAX_INPUTS, n_inputs);
+	if (n_inputs > 1 && range->range)
+		return pd__error(PD_ERR_INVALID, "a range of commits (%s) names commits of one "
+				 "archive; a digest of several goes by dates", range->range);
+	if ((error = pd_digest_new(&d, opts)) < 0)
+		return error;
+	d->since = range->since;
+	d->until = range->until;
+	d->n_sources = (unsigned)n_inputs;
+	if (n_inputs > 1)
+		d->opts.parse.content_hash = 1; /* cross-posts are told by it */
+	its = g_new0(pd_archive_iter *, n_inputs);
+	reached = g_new0(pd_position *, n_inputs);
+	/* each archive by its own reader, one after another, into one digest */
+	for (size_t i = 0; i < n_inputs; i++) {
+		pd_range_options mine = *range;
+		if (inputs[i].start)
+			mine.start = inputs[i].start;
+		if (inputs[i].since)
+			mine.since = inputs[i].since;
+		d->source = (unsigned)i;
+		d->since = mine.since;
+		if ((error = pd_archive_iter_new(&its[i], inputs[i].archive, &mine)) < 0)
+			goto cleanup;
+		if (pd__archive_iter_range_note(its[i]) && d->opts.diag)
+			d->opts.diag(PD_DIAG_RANGE, mine.range ? mine.range : "",
+				     pd__archive_iter_range_note(its[i]), d->opts.diag_payload);
+		if (mine.lookback > 0 && (error = read_lookback(d, inputs[i].archive, &mine)) < 0)
+			goto cleanup;
+		if ((error = read_all(d, its[i])) < 0)
+			goto cleanup;
+		if (positions && (error = pd_archive_iter_position(&reached[i], its[i])) < 0)
+			goto cleanup;
+	}
+	if (n_inputs > 1) {
+		/* one list's messages after another's: in order of arrival */
+		g_ptr_array_sort(d->messages, by_archive_time);
+		if (d->lookback)
+			g_ptr_array_sort(d->lookback->messages, by_archive_time);
+		names = g_new0(char *, n_inputs + 1);
+		for (size_t i = 0; i < n_inputs; i++)
+			names[i] = input_name(d, &inputs[i], (unsigned)i);
+		if (!d->name)
+			d->name = names_joined(names, n_inputs);
+	}
+	{
+		size_t crossposted = d->n_crossposted;
+		/* one archive: its own labels (commits); several: dates */
+		error = pd_digest_finish(out, d, n_inputs == 1 ? pd_archive_iter_from_label(its[0]) : NULL,
+					 n_inputs == 1 ? pd_archive_iter_to_label(its[0]) : NULL,
+					 state, state_key);
+		d = NULL;
+		if (error < 0)
+			goto cleanup;
+		if (n_inputs > 1) {
+			(*out)->lists = names;
+			(*out)->n_lists = n_inputs;
+			(*out)->n_crossposted = crossposted;
+			names = NULL;
+		}
+	}
+	if (positions) {
+		*positions = reached;
+		reached = NULL;
+	}
+cleanup:
+	for (size_t i = 0; i < n_inputs; i++) {
+		pd_archive_iter_free(its[i]);
+		if (reached)
+			pd_position_free(reached[i]);
+	}
+	g_free(its);
+	g_free(reached);
+	g_strfreev(names);
+	pd_digest_free(d);
+	return error;
+}
+
+int pd_digest_read(pd_report **out, pd_position **position, pd_archive *archive,
+		   const pd_range_options *range, const pd_digest_options *opts,
+		   pd_state *state, const char *archive_key)
+{
+	pd_digest_input input = { .archive = archive };
+	pd_position **reached = NULL;
+	int error;
+
 	if (position)
 		*position = NULL;
-	if ((error = pd_archive_iter_new(&it, archive, range)) < 0)
-		goto cleanup;
-	if ((error = pd_digest_new(&d, opts)) < 0)
-		goto cleanup;
-	if (range) {
-		d->since = range->since;
-		d->until = range->until;
+	error = pd_digest_read_inputs(out, position ? &reached : NULL, &input, 1, range, opts,
+				      state, archive_key);
+	if (error == PD_OK && position) {
+		*position = reached[0];
+		g_free(reached);
 	}
-	if (pd__archive_iter_range_note(it) && d->opts.diag)
-		d->opts.diag(PD_DIAG_RANGE, range && range->range ? range->range : "",
-			     pd__archive_iter_range_note(it), d->opts.diag_payload);
-	if (range && range->lookback > 0 && (error = read_lookback(d, archive, range)) < 0)
-		goto cleanup;
-	if ((error = read_all(d, it)) < 0)
-		goto cleanup;
-	if (position && (error = pd_archive_iter_position(position, it)) < 0)
-		goto cleanup;
-	error = pd_digest_finish(out, d, pd_archive_iter_from_label(it),
-				 pd_archive_iter_to_label(it), state, archive_key);
-	d = NULL;
-cleanup:
-	if (error < 0 && position) {
-		pd_position_free(*position);
-		*position = NULL;
-	}
-	pd_digest_free(d);
-	pd_archive_iter_free(it);
 	return error;
 }
 

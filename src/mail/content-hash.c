@@ -38,28 +38,39 @@
 #define MAX_DEPTH 16
 #define MAX_MID 244 /* public-inbox truncates longer Message-IDs */
 
-/* The values of every `name` header of the block `hdr` (raw, unfolded
- * and trimmed as public-inbox reads them), in order.  New array of new
- * strings. */
-static GPtrArray *header_values(const char *hdr, size_t len, const char *name)
+/* The values of each of the `n` headers `names` in the block `hdr` (raw,
+ * unfolded and trimmed as public-inbox reads them), in order, in one pass:
+ * out[i] a new array of new strings, for names[i]. */
+static void scan_headers(GPtrArray **out, const char *const *names, size_t n,
+			 const char *hdr, size_t len)
 {
-	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-	size_t nl = strlen(name);
 	const char *p = hdr, *end = hdr + len;
+	size_t nl[16];
 
+	for (size_t i = 0; i < n; i++) {
+		out[i] = g_ptr_array_new_with_free_func(g_free);
+		nl[i] = strlen(names[i]);
+	}
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *line_end = eol ? eol + 1 : end;
-		if ((size_t)(end - p) > nl && p[nl] == ':' && !g_ascii_strncasecmp(p, name, nl)) {
-			const char *v = p + nl + 1, *stop = line_end;
+		const char *line_end = eol ? eol + 1 : end, *colon;
+		size_t which = n;
+
+		colon = memchr(p, ':', (size_t)(line_end - p));
+		for (size_t i = 0; colon && i < n; i++)
+			if ((size_t)(colon - p) == nl[i] && !g_ascii_strncasecmp(p, names[i], nl[i])) {
+				which = i;
+				break;
+			}
+		if (which < n) {
+			const char *v = colon + 1, *stop = line_end;
 			GString *s = g_string_new(NULL);
+			size_t lead = 0;
 			/* continuation lines start with a blank */
 			while (stop < end && (*stop == ' ' || *stop == '\t')) {
 				const char *e2 = memchr(stop, '\n', (size_t)(end - stop));
 				stop = e2 ? e2 + 1 : end;
 			}
-			while (v < stop && (*v == ' ' || *v == '\t'))
-				v++;
 			for (const char *q = v; q < stop; q++) {
 				if (*q == '\r' && q + 1 < stop && q[1] == '\n')
 					continue;
@@ -74,20 +85,33 @@ static GPtrArray *header_values(const char *hdr, size_t len, const char *name)
 			}
 			while (s->len && g_ascii_isspace(s->str[s->len - 1]))
 				g_string_truncate(s, s->len - 1);
-			{
-				size_t lead = 0;
-				while (lead < s->len && g_ascii_isspace(s->str[lead]))
-					lead++;
-				g_string_erase(s, 0, (gssize)lead);
-			}
-			g_ptr_array_add(out, g_string_free(s, FALSE));
+			while (lead < s->len && g_ascii_isspace(s->str[lead]))
+				lead++;
+			g_string_erase(s, 0, (gssize)lead);
+			g_ptr_array_add(out[which], g_string_free(s, FALSE));
 			p = stop;
 			continue;
 		}
 		p = line_end;
 	}
+}
+
+static GPtrArray *header_values(const char *hdr, size_t len, const char *name)
+{
+	GPtrArray *out;
+
+	scan_headers(&out, &name, 1, hdr, len);
 	return out;
 }
+
+/* The message's own headers the hash reads, found in one pass. */
+enum { H_MID, H_REFS, H_IRT, H_TO, H_FROM, H_CC, H_SENDER, H_SUBJECT, H_DATE, H_CT, H_CTE,
+       H_DISP, H_DESC, H_COUNT };
+static const char *const top_names[H_COUNT] = {
+	"Message-ID", "References", "In-Reply-To", "To", "From", "Cc", "Sender", "Subject",
+	"Date", "Content-Type", "Content-Transfer-Encoding", "Content-Disposition",
+	"Content-Description"
+};
 
 /* Bytes as Latin-1 characters, in UTF-8 (what public-inbox's digest gets
  * from a raw header value).  New string. */
@@ -173,6 +197,8 @@ static void add_address(GChecksum *sum, const char *name, const char *raw)
  * has none), with CR, LF and tab removed and cut at MAX_MID bytes. */
 static void extract_ids(GPtrArray *out, GPtrArray *values, int whole_if_none)
 {
+	guint first = out->len;
+
 	for (guint i = 0; i < values->len; i++) {
 		const char *v = values->pdata[i];
 		int found = 0;
@@ -191,7 +217,7 @@ static void extract_ids(GPtrArray *out, GPtrArray *values, int whole_if_none)
 		if (!found && whole_if_none)
 			g_ptr_array_add(out, g_strdup(v));
 	}
-	for (guint i = 0; i < out->len; i++) {
+	for (guint i = first; i < out->len; i++) {
 		char *id = out->pdata[i], *w = id;
 		for (char *r = id; *r; r++)
 			if (*r != '\r' && *r != '\n' && *r != '\t')
@@ -215,32 +241,25 @@ static void add_emails(GHashTable *seen, GPtrArray *values)
 	}
 }
 
-static void add_references(GChecksum *sum, const char *hdr, size_t len)
+static void add_references(GChecksum *sum, GPtrArray **h)
 {
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GPtrArray *own = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *refs = g_ptr_array_new_with_free_func(g_free);
-	const char *names[] = { "References", "In-Reply-To" };
-	const char *addr_names[] = { "To", "From", "Cc" };
 	GHashTable *own_seen = g_hash_table_new(g_str_hash, g_str_equal);
-	GPtrArray *v;
 
-	v = header_values(hdr, len, "Message-ID");
-	extract_ids(own, v, 1);
-	g_ptr_array_unref(v);
+	extract_ids(own, h[H_MID], 1);
 	for (guint i = 0; i < own->len; i++)
 		g_hash_table_add(own_seen, own->pdata[i]);
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		v = header_values(hdr, len, names[i]);
-		extract_ids(refs, v, 0);
-		g_ptr_array_unref(v);
-	}
+	extract_ids(refs, h[H_REFS], 0);
+	extract_ids(refs, h[H_IRT], 0);
 	g_hash_table_add(seen, g_strdup("y"));
 	g_hash_table_add(seen, g_strdup("n"));
-	for (size_t i = 0; i < G_N_ELEMENTS(addr_names); i++) {
-		v = header_values(hdr, len, addr_names[i]);
-		add_emails(seen, v);
-		g_ptr_array_unref(v);
+	if (refs->len) {
+		/* only a reference can be an address */
+		add_emails(seen, h[H_TO]);
+		add_emails(seen, h[H_FROM]);
+		add_emails(seen, h[H_CC]);
 	}
 	for (guint i = 0; i < refs->len; i++) {
 		char *id = refs->pdata[i];
@@ -276,81 +295,87 @@ static char *part_header(GMimeObject *o, const char *name)
 	return out;
 }
 
-/* The transfer-decoded bytes of a leaf part (undecoded for an encoding
+/* One leaf MIME part as the hash reads it; every string borrowed. */
+typedef struct {
+	const char *ct_raw;       /* its first Content-Type, or NULL */
+	const char *type, *subtype, *charset; /* parsed from it; charset NULL
+	                             when it names none */
+	const char *cte;          /* its first Content-Transfer-Encoding */
+	const char *filename;     /* Content-Disposition's, else the type's name */
+	GPtrArray *descriptions;  /* raw Content-Description values */
+	const char *body;         /* raw (transfer-encoded) bytes */
+	size_t body_len;
+} leaf;
+
+/* The body's transfer-decoded bytes (undecoded for an encoding
  * public-inbox does not decode). */
-static GByteArray *part_bytes(GMimePart *part)
+static GByteArray *leaf_bytes(const leaf *l)
 {
-	GMimeDataWrapper *w = g_mime_part_get_content(part);
-	GByteArray *raw = g_byte_array_new(), *out;
-	GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(raw);
-	char *cte = part_header(GMIME_OBJECT(part), "Content-Transfer-Encoding");
+	GByteArray *out = g_byte_array_new();
 	char token[32] = "";
 	GMimeEncoding enc;
 
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
-	if (w) {
-		GMimeStream *s = g_mime_data_wrapper_get_stream(w);
-		if (s) {
-			g_mime_stream_reset(s);
-			g_mime_stream_write_to_stream(s, mem);
-		}
-	}
-	g_object_unref(mem);
-	if (cte)
-		sscanf(cte, "%31[a-zA-Z0-9-]", token);
-	g_free(cte);
+	if (l->cte)
+		sscanf(l->cte, "%31[a-zA-Z0-9-]", token);
 	if (!g_ascii_strcasecmp(token, "base64"))
 		g_mime_encoding_init_decode(&enc, GMIME_CONTENT_ENCODING_BASE64);
 	else if (!g_ascii_strcasecmp(token, "quoted-printable")
 		 || !g_ascii_strcasecmp(token, "quotedprint") || !g_ascii_strcasecmp(token, "qp"))
 		g_mime_encoding_init_decode(&enc, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-	else
-		return raw;
-	out = g_byte_array_sized_new(raw->len + 16);
-	g_byte_array_set_size(out, (guint)g_mime_encoding_outlen(&enc, raw->len));
-	g_byte_array_set_size(out, (guint)g_mime_encoding_step(&enc, (const char *)raw->data,
-							      raw->len, (char *)out->data));
-	g_byte_array_unref(raw);
+	else {
+		g_byte_array_append(out, (const guint8 *)l->body, (guint)l->body_len);
+		return out;
+	}
+	g_byte_array_set_size(out, (guint)g_mime_encoding_outlen(&enc, l->body_len));
+	g_byte_array_set_size(out, (guint)g_mime_encoding_step(&enc, l->body, l->body_len,
+							      (char *)out->data));
 	return out;
 }
 
-/* Strict conversion from `charset`; NULL when a byte does not convert. */
+/* Strict conversion from `charset`; NULL when a byte does not convert.
+ * The charsets of nearly all mail are done here: iconv's set-up costs
+ * more than the text. */
 static char *convert_strict(const GByteArray *b, const char *charset)
 {
-	const char *iconv_name = g_mime_charset_iconv_name(charset);
-	char *out;
+	const char *iconv_name;
 
 	if (!b->len)
 		return g_strdup("");
-
 	if (!g_ascii_strcasecmp(charset, "utf-8") || !g_ascii_strcasecmp(charset, "utf8"))
 		return g_utf8_validate((const char *)b->data, (gssize)b->len, NULL)
 		     ? g_strndup((const char *)b->data, b->len) : NULL;
-	out = g_convert((const char *)b->data, (gssize)b->len, "UTF-8",
-			iconv_name ? iconv_name : charset, NULL, NULL, NULL);
-	return out;
+	if (!g_ascii_strcasecmp(charset, "us-ascii") || !g_ascii_strcasecmp(charset, "ascii")) {
+		for (guint i = 0; i < b->len; i++)
+			if (b->data[i] >= 0x80)
+				return NULL;
+		return g_strndup((const char *)b->data, b->len);
+	}
+	if (!g_ascii_strcasecmp(charset, "iso-8859-1") || !g_ascii_strcasecmp(charset, "latin1")) {
+		char *z = g_strndup((const char *)b->data, b->len), *out = latin1(z);
+		g_free(z);
+		return out;
+	}
+	iconv_name = g_mime_charset_iconv_name(charset);
+	return g_convert((const char *)b->data, (gssize)b->len, "UTF-8",
+			 iconv_name ? iconv_name : charset, NULL, NULL, NULL);
 }
 
 /* The text public-inbox hashes for a part, or NULL for its bytes. */
-static char *part_text(GMimePart *part, const GByteArray *b, int is_single)
+static char *leaf_text(const leaf *l, const GByteArray *b)
 {
-	char *ct_raw = part_header(GMIME_OBJECT(part), "Content-Type");
-	char *ct = ct_raw && *ct_raw ? decoded(ct_raw) : g_strdup("text/plain");
-	GMimeContentType *type = g_mime_object_get_content_type(GMIME_OBJECT(part));
-	const char *charset = ct_raw && type ? g_mime_content_type_get_parameter(type, "charset")
-				      : "us-ascii";
+	char *ct = l->ct_raw && *l->ct_raw ? decoded(l->ct_raw) : g_strdup("text/plain");
+	const char *charset = l->ct_raw ? l->charset : "us-ascii";
 	char *text = NULL;
 	int failed = 0;
 
-	(void)is_single;
 	if (strstr(ct, "text/html") || strstr(ct, "text/xhtml"))
 		goto done;
 	if (charset) {
 		text = convert_strict(b, charset);
 		failed = !text;
-	} else if (type && !g_ascii_strcasecmp(g_mime_content_type_get_media_type(type), "text")
-		   && (!g_ascii_strcasecmp(g_mime_content_type_get_media_subtype(type), "plain")
-		       || !g_ascii_strcasecmp(g_mime_content_type_get_media_subtype(type), "html"))) {
+	} else if (!g_ascii_strcasecmp(l->type, "text")
+		   && (!g_ascii_strcasecmp(l->subtype, "plain")
+		       || !g_ascii_strcasecmp(l->subtype, "html"))) {
 		char *z = g_strndup((const char *)b->data, b->len);
 		text = latin1(z);
 		g_free(z);
@@ -372,56 +397,95 @@ static char *part_text(GMimePart *part, const GByteArray *b, int is_single)
 	}
 done:
 	g_free(ct);
-	g_free(ct_raw);
 	return text;
 }
 
 /* Hashes one leaf part. */
-static void add_part(GChecksum *sum, GMimeObject *o, int depth, const char *index, int single)
+static void add_leaf(GChecksum *sum, const leaf *l, int depth, const char *index)
 {
 	char *label = g_strdup_printf("%d:%s", depth, index);
-	GMimeHeaderList *list = g_mime_object_get_header_list(o);
+	GByteArray *b;
+	char *text;
 
 	add(sum, "", 1);
 	add(sum, label, strlen(label) + 1);
 	g_free(label);
-	if (GMIME_IS_PART(o)) {
-		const char *fn = g_mime_part_get_filename(GMIME_PART(o));
-		if (fn && *fn) {
-			add(sum, "fn", 3);
-			add(sum, fn, strlen(fn) + 1);
-		}
+	if (l->filename && *l->filename) {
+		char *fn = strstr(l->filename, "=?") ? decoded(l->filename) : g_strdup(l->filename);
+		add(sum, "fn", 3);
+		add(sum, fn, strlen(fn) + 1);
+		g_free(fn);
 	}
+	for (guint i = 0; l->descriptions && i < l->descriptions->len; i++) {
+		char *d = decoded(l->descriptions->pdata[i]);
+		add(sum, "d", 2);
+		add(sum, d, strlen(d) + 1);
+		g_free(d);
+	}
+	add(sum, "b", 2);
+	b = leaf_bytes(l);
+	if ((text = leaf_text(l, b))) {
+		/* CRLF as LF, trailing white space removed */
+		char *w = text;
+		for (const char *p = text; *p; p++)
+			if (!(*p == '\r' && p[1] == '\n'))
+				*w++ = *p;
+		while (w > text && g_ascii_isspace(w[-1]))
+			w--;
+		add(sum, text, (size_t)(w - text));
+		g_free(text);
+	} else {
+		add(sum, (const char *)b->data, b->len);
+	}
+	g_byte_array_unref(b);
+}
+
+/* A GMime part as a leaf: `keep` collects what must outlive the call. */
+static void add_gmime_part(GChecksum *sum, GMimeObject *o, int depth, const char *index)
+{
+	leaf l = { 0 };
+	GMimeHeaderList *list = g_mime_object_get_header_list(o);
+	GMimeContentType *type = g_mime_object_get_content_type(o);
+	char *ct = part_header(o, "Content-Type"), *cte = part_header(o, "Content-Transfer-Encoding");
+	GByteArray *raw = g_byte_array_new();
+
+	l.ct_raw = ct;
+	l.type = type ? g_mime_content_type_get_media_type(type) : "text";
+	l.subtype = type ? g_mime_content_type_get_media_subtype(type) : "plain";
+	l.charset = type ? g_mime_content_type_get_parameter(type, "charset") : NULL;
+	l.cte = cte;
+	l.descriptions = g_ptr_array_new_with_free_func(g_free);
 	for (int i = 0; list && i < g_mime_header_list_get_count(list); i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		if (!g_ascii_strcasecmp(g_mime_header_get_name(h), "Content-Description")) {
-			char *v = part_header(o, "Content-Description");
-			char *d = v ? decoded(v) : g_strdup("");
-			add(sum, "d", 2);
-			add(sum, d, strlen(d) + 1);
-			g_free(d);
-			g_free(v);
+			char *line = g_strdup_printf("Content-Description:%s\n",
+						     g_mime_header_get_raw_value(h));
+			GPtrArray *v = header_values(line, strlen(line), "Content-Description");
+			if (v->len)
+				g_ptr_array_add(l.descriptions, g_strdup(v->pdata[0]));
+			g_ptr_array_unref(v);
+			g_free(line);
 		}
 	}
-	add(sum, "b", 2);
 	if (GMIME_IS_PART(o)) {
-		GByteArray *b = part_bytes(GMIME_PART(o));
-		char *text = part_text(GMIME_PART(o), b, single);
-		if (text) {
-			GString *s = g_string_new(NULL);
-			for (const char *p = text; *p; p++)
-				if (!(*p == '\r' && p[1] == '\n'))
-					g_string_append_c(s, *p);
-			while (s->len && g_ascii_isspace(s->str[s->len - 1]))
-				g_string_truncate(s, s->len - 1);
-			add(sum, s->str, s->len);
-			g_string_free(s, TRUE);
-			g_free(text);
-		} else {
-			add(sum, (const char *)b->data, b->len);
+		GMimeDataWrapper *w = g_mime_part_get_content(GMIME_PART(o));
+		GMimeStream *s = w ? g_mime_data_wrapper_get_stream(w) : NULL;
+		l.filename = g_mime_part_get_filename(GMIME_PART(o));
+		if (s) {
+			GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(raw);
+			g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+			g_mime_stream_reset(s);
+			g_mime_stream_write_to_stream(s, mem);
+			g_object_unref(mem);
 		}
-		g_byte_array_unref(b);
 	}
+	l.body = (const char *)raw->data;
+	l.body_len = raw->len;
+	add_leaf(sum, &l, depth, index);
+	g_byte_array_unref(raw);
+	g_ptr_array_unref(l.descriptions);
+	g_free(ct);
+	g_free(cte);
 }
 
 /* Walks a multipart's children as public-inbox numbers them. */
@@ -436,9 +500,61 @@ static void add_children(GChecksum *sum, GMimeMultipart *mp, int depth, const ch
 		    && g_mime_multipart_get_count(GMIME_MULTIPART(child)) > 0)
 			add_children(sum, GMIME_MULTIPART(child), depth + 1, index);
 		else
-			add_part(sum, child, depth, index, 0);
+			add_gmime_part(sum, child, depth, index);
 		g_free(index);
 	}
+}
+
+/* A message of one part (no multipart or message/ Content-Type, as most
+ * list mail is) hashed from its own bytes, without building it with
+ * GMime: 0 when it is not one. */
+static int single_part(GChecksum *sum, GPtrArray **h, const char *data, size_t len, size_t hlen)
+{
+	GPtrArray *ct = h[H_CT], *cte = h[H_CTE], *disp = h[H_DISP];
+	GMimeContentType *type = NULL;
+	GMimeContentDisposition *cd = NULL;
+	leaf l = { 0 };
+	size_t at = hlen;
+	int done = 0;
+
+	l.type = "text";
+	l.subtype = "plain";
+	if (ct->len) {
+		l.ct_raw = ct->pdata[0];
+		type = g_mime_content_type_parse(NULL, l.ct_raw);
+		l.type = g_mime_content_type_get_media_type(type);
+		l.subtype = g_mime_content_type_get_media_subtype(type);
+		l.charset = g_mime_content_type_get_parameter(type, "charset");
+		l.filename = g_mime_content_type_get_parameter(type, "name");
+	}
+	if (!g_ascii_strcasecmp(l.type, "multipart") || !g_ascii_strcasecmp(l.type, "message"))
+		goto cleanup;
+	if (disp->len) {
+		const char *fn;
+		cd = g_mime_content_disposition_parse(NULL, disp->pdata[0]);
+		fn = g_mime_content_disposition_get_parameter(cd, "filename");
+		if (fn && *fn)
+			l.filename = fn;
+	}
+	l.cte = cte->len ? cte->pdata[0] : NULL;
+	l.descriptions = h[H_DESC];
+	/* the body follows the empty line after the header */
+	if (at < len && data[at] == '\r')
+		at++;
+	if (at < len && data[at] == '\n')
+		at++;
+	if (at > len)
+		at = len;
+	l.body = data + at;
+	l.body_len = len - at;
+	add_leaf(sum, &l, 0, "1");
+	done = 1;
+cleanup:
+	if (type)
+		g_object_unref(type);
+	if (cd)
+		g_object_unref(cd);
+	return done;
 }
 
 int pd__content_hash(unsigned char out[32], const char *data, size_t len)
@@ -450,7 +566,7 @@ int pd__content_hash(unsigned char out[32], const char *data, size_t len)
 	GMimeObject *body;
 	size_t hlen = len;
 	gsize dlen = 32;
-	GPtrArray *v;
+	GPtrArray *h[H_COUNT];
 
 	pd__gmime_init();
 	/* the header block ends at the first empty line */
@@ -461,54 +577,48 @@ int pd__content_hash(unsigned char out[32], const char *data, size_t len)
 			break;
 		}
 	}
-	add_references(sum, data, hlen);
-	v = header_values(data, hlen, "From");
-	if (!v->len) {
-		g_ptr_array_unref(v);
-		v = header_values(data, hlen, "Sender");
-		for (guint i = 0; i < v->len; i++)
-			add_address(sum, "Sender", v->pdata[i]);
-	} else {
-		for (guint i = 0; i < v->len; i++)
-			add_address(sum, "From", v->pdata[i]);
-	}
-	g_ptr_array_unref(v);
-	v = header_values(data, hlen, "Subject");
-	for (guint i = 0; i < v->len; i++) {
-		char *d = decoded(v->pdata[i]);
+	scan_headers(h, top_names, H_COUNT, data, hlen);
+	add_references(sum, h);
+	if (h[H_FROM]->len)
+		for (guint i = 0; i < h[H_FROM]->len; i++)
+			add_address(sum, "From", h[H_FROM]->pdata[i]);
+	else
+		for (guint i = 0; i < h[H_SENDER]->len; i++)
+			add_address(sum, "Sender", h[H_SENDER]->pdata[i]);
+	for (guint i = 0; i < h[H_SUBJECT]->len; i++) {
+		char *d = decoded(h[H_SUBJECT]->pdata[i]);
 		add_field(sum, "Subject", d);
 		g_free(d);
 	}
-	g_ptr_array_unref(v);
-	v = header_values(data, hlen, "Date");
-	for (guint i = 0; i < v->len; i++) {
-		char *d = latin1(v->pdata[i]);
+	for (guint i = 0; i < h[H_DATE]->len; i++) {
+		char *d = latin1(h[H_DATE]->pdata[i]);
 		add_field(sum, "Date", d);
 		g_free(d);
 	}
-	g_ptr_array_unref(v);
-	v = header_values(data, hlen, "To");
-	for (guint i = 0; i < v->len; i++)
-		add_address(sum, "To", v->pdata[i]);
-	g_ptr_array_unref(v);
-	v = header_values(data, hlen, "Cc");
-	for (guint i = 0; i < v->len; i++)
-		add_address(sum, "Cc", v->pdata[i]);
-	g_ptr_array_unref(v);
+	for (guint i = 0; i < h[H_TO]->len; i++)
+		add_address(sum, "To", h[H_TO]->pdata[i]);
+	for (guint i = 0; i < h[H_CC]->len; i++)
+		add_address(sum, "Cc", h[H_CC]->pdata[i]);
 
-	stream = g_mime_stream_mem_new_with_buffer(data, len);
-	parser = g_mime_parser_new_with_stream(stream);
-	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-	msg = g_mime_parser_construct_message(parser, NULL);
-	body = msg ? g_mime_message_get_mime_part(msg) : NULL;
-	if (body && GMIME_IS_MULTIPART(body) && g_mime_multipart_get_count(GMIME_MULTIPART(body)) > 0)
-		add_children(sum, GMIME_MULTIPART(body), 1, NULL);
-	else if (body)
-		add_part(sum, body, 0, "1", 1);
-	if (msg)
-		g_object_unref(msg);
-	g_object_unref(parser);
-	g_object_unref(stream);
+	if (!single_part(sum, h, data, len, hlen)) {
+		/* multipart and message/ types: GMime finds the parts */
+		stream = g_mime_stream_mem_new_with_buffer(data, len);
+		parser = g_mime_parser_new_with_stream(stream);
+		g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+		msg = g_mime_parser_construct_message(parser, NULL);
+		body = msg ? g_mime_message_get_mime_part(msg) : NULL;
+		if (body && GMIME_IS_MULTIPART(body)
+		    && g_mime_multipart_get_count(GMIME_MULTIPART(body)) > 0)
+			add_children(sum, GMIME_MULTIPART(body), 1, NULL);
+		else if (body)
+			add_gmime_part(sum, body, 0, "1");
+		if (msg)
+			g_object_unref(msg);
+		g_object_unref(parser);
+		g_object_unref(stream);
+	}
+	for (int i = 0; i < H_COUNT; i++)
+		g_ptr_array_unref(h[i]);
 	g_checksum_get_digest(sum, out, &dlen);
 	g_checksum_free(sum);
 	return PD_OK;

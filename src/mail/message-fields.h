@@ -69,7 +69,9 @@
 	X(unsigned, damaged)           \
 	X(char *, damage)              \
 	X(char *, note)                \
-	X(pd_reply_facts *, facts)
+	X(pd_reply_facts *, facts)     \
+	X(uint64_t, content_hash)      \
+	X(unsigned, lists)
 
 #define PD__MEMBER_DECLARE(type, name) type name;
 struct pd__message_mirror { PD__MESSAGE_MEMBERS(PD__MEMBER_DECLARE) };

@@ -420,6 +420,12 @@ int pd_message_parse(pd_message **out, const char *data, size_t len,
 		m->author.name = g_strdup(m->sender.name);
 		m->author.address = g_strdup(m->sender.address);
 	}
+	if (opts->content_hash) {
+		unsigned char sum[32];
+		pd__content_hash(sum, data, len);
+		for (int i = 0; i < 8; i++)
+			m->content_hash = m->content_hash << 8 | sum[i];
+	}
 	pd__mail_free(mail);
 	*out = m;
 	return PD_OK;

@@ -114,6 +114,17 @@ static json_t *applied_of(const pd_message *reply, const pd_message *on)
 	return o;
 }
 
+/* The names of the lists a message came from (a digest of several). */
+static json_t *lists_of(const pd_report *r, unsigned bits)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < r->n_lists; i++)
+		if (bits & (1u << i))
+			json_array_append_new(a, jstr(r->lists[i]));
+	return a;
+}
+
 /* `m` as JSON; with its commit message when `with_body`, read back from
  * the report's store (*error set when that fails). */
 static json_t *message(const pd_report *r, const pd_series *s, const pd_message *m,
@@ -132,6 +143,8 @@ static json_t *message(const pd_report *r, const pd_series *s, const pd_message 
 	json_object_set_new(o, "sender", person(&m->sender));
 	json_object_set_new(o, "link", link_for(r, m));
 	json_object_set_new(o, "origin", jstr(m->origin));
+	if (r->n_lists > 1)
+		json_object_set_new(o, "lists", lists_of(r, m->lists));
 	json_object_set_new(o, "trailers", trailers_of(s, m));
 	if (with_body) {
 		int e = pd_report_commit_message(&body, r, m);
@@ -324,6 +337,13 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 				      "skipped", (json_int_t)r->n_skipped,
 				      "damaged", (json_int_t)r->n_damaged,
 				      "series", (json_int_t)r->n_series));
+	if (r->n_lists > 1) {
+		/* a digest of several lists: which, and the copies of a
+		 * message counted once */
+		json_object_set_new(root, "lists", lists_of(r, ~0u));
+		json_object_set_new(json_object_get(root, "counts"), "crossposted",
+				    json_integer((json_int_t)r->n_crossposted));
+	}
 	json_object_set_new(root, "domains", tallies(r->domains, r->n_domains, "domain"));
 	json_object_set_new(root, "contributors",
 			    tallies(r->contributors, r->n_contributors, "address"));

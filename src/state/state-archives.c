@@ -106,7 +106,10 @@ int pd_state_list(pd_state_archive **out, size_t *n_out, pd_state *s, size_t n_l
 
 	*out = NULL;
 	*n_out = 0;
-	rc = sqlite3_prepare_v2(s->db, "SELECT id, key, kind FROM archive ORDER BY key", -1, &st, NULL);
+	/* the positions of a group's archives are the group's (a newline in
+	 * the key): listed with it, not as archives */
+	rc = sqlite3_prepare_v2(s->db, "SELECT id, key, kind FROM archive"
+				" WHERE instr(key, char(10)) = 0 ORDER BY key", -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		pd_state_archive a = { 0 };
 		int64_t id = sqlite3_column_int64(st, 0);
@@ -180,10 +183,14 @@ int pd_state_forget(pd_state *s, const char *key, int64_t *n_series_out)
 	if ((error = pd__state_query_int(&n_series, s, count_series, archive_id,
 					 "reading the state")) < 0)
 		goto cleanup;
-	/* positions, digests, series and their messages go by ON DELETE CASCADE */
-	rc = sqlite3_prepare_v2(s->db, "DELETE FROM archive WHERE id = ?1", -1, &st, NULL);
+	/* positions, digests, series and their messages go by ON DELETE
+	 * CASCADE; a group's archives' positions (pd_state_member_key()) with
+	 * it */
+	rc = sqlite3_prepare_v2(s->db, "DELETE FROM archive WHERE id = ?1"
+				" OR substr(key, 1, length(?2) + 1) = ?2 || char(10)", -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, archive_id);
+		sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
@@ -198,4 +205,31 @@ cleanup:
 	else if (n_series_out)
 		*n_series_out = n_series;
 	return error;
+}
+
+static gint by_string(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+char *pd_state_group_key(const char *const *keys, size_t n)
+{
+	GPtrArray *sorted = g_ptr_array_new();
+	GString *out = g_string_new(NULL);
+
+	for (size_t i = 0; i < n; i++)
+		g_ptr_array_add(sorted, (gpointer)keys[i]);
+	g_ptr_array_sort(sorted, by_string);
+	for (guint i = 0; i < sorted->len; i++) {
+		if (i)
+			g_string_append(out, " + ");
+		g_string_append(out, sorted->pdata[i]);
+	}
+	g_ptr_array_free(sorted, TRUE);
+	return g_string_free(out, FALSE);
+}
+
+char *pd_state_member_key(const char *group_key, const char *archive_key)
+{
+	return g_strconcat(group_key, "\n", archive_key, NULL);
 }
