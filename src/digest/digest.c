@@ -86,6 +86,10 @@ static int seen_in_another_list(pd_digest *d, pd_message *first, pd_message *m)
 				k->lists |= bit;
 				d->n_crossposted++;
 			}
+			/* it arrived when its first copy did, whichever list
+			 * was read first */
+			if (m->archive_time && m->archive_time < k->archive_time)
+				k->archive_time = m->archive_time;
 			pd_message_free(m);
 			return 1;
 		}

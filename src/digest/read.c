@@ -294,7 +294,17 @@ static gint by_archive_time(gconstpointer a, gconstpointer b)
 {
 	const pd_message *x = *(const pd_message *const *)a, *y = *(const pd_message *const *)b;
 
-	return (x->archive_time > y->archive_time) - (x->archive_time < y->archive_time);
+	int c;
+
+	/* ties (a second's resolution) by Date:, Message-ID, then content:
+	 * the same order whichever list is read first */
+	if (x->archive_time != y->archive_time)
+		return x->archive_time < y->archive_time ? -1 : 1;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if ((c = g_strcmp0(x->message_id, y->message_id)))
+		return c;
+	return (x->content_hash > y->content_hash) - (x->content_hash < y->content_hash);
 }
 
 /* The name of input `i`: as given, else its first List-Id's list
