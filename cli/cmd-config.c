@@ -84,17 +84,32 @@ int cmd_config(int argc, char **argv)
 		return EXIT_USAGE;
 	/* the file's text is shown as the digest shows mail: made safe */
 	show("file", c->path, c->cfg ? NULL : "not there: every setting is a default");
-	if (optind < argc && cli_config_resolve_archive(&archive, c, argv[optind]) < 0) {
-		cli_config_free(c);
-		return EXIT_INPUT;
+	if (optind < argc) {
+		/* a list, an inbox, a path, or a group of them */
+		GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+		GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+		if (cli_config_resolve_inputs(paths, names, c, (const char *const *)argv + optind, 1) < 0) {
+			g_ptr_array_unref(paths);
+			g_ptr_array_unref(names);
+			cli_config_free(c);
+			return EXIT_INPUT;
+		}
+		if (c->list)
+			show("list", c->list, NULL);
+		for (guint i = 0; i < paths->len; i++)
+			if (paths->len > 1 || strcmp(paths->pdata[i], argv[optind]))
+				show("archive", paths->pdata[i], names->pdata[i]);
+		archive = paths->len ? g_strdup(paths->pdata[0]) : NULL;
+		g_ptr_array_unref(paths);
+		g_ptr_array_unref(names);
 	}
-	if (c->list)
-		show("list", c->list, NULL);
-	if (archive && strcmp(archive, argv[optind]))
-		show("archive", archive, NULL);
 	for (size_t i = 0; cli_config_keys[i]; i++) {
 		const char *var = cli_config_keys[i];
 		char *value = NULL, *origin = NULL;
+		if (!strcmp(var, "member")) {
+			/* a group's lists, shown above as their archives */
+			continue;
+		}
 		if (!strcmp(var, "bot")) {
 			GPtrArray *all = cli_config_get_all(c, var);
 			for (guint k = 0; k < all->len; k++)
@@ -104,8 +119,11 @@ int cmd_config(int argc, char **argv)
 			g_ptr_array_unref(all);
 			continue;
 		}
-		if (!strcmp(var, "path") && !c->list)
+		if (!strcmp(var, "path") && (!c->list || !cli_config_get(&value, &origin, c, var)))
 			continue;
+		g_free(value);
+		g_free(origin);
+		value = origin = NULL;
 		if (cli_config_get(&value, &origin, c, var)) {
 			show(var, value, origin);
 		} else {

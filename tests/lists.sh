@@ -84,6 +84,9 @@ check "a [list] group: the title names its lists by their names" \
 	"$(sed -n 2p "$tmp/virt.txt" | cut -d' ' -f1-5)" "KVM and KVMARM mailing list"
 "$PD" next --config "$tmp/config" --state "$st" --dry-run --no-progress virt >"$tmp/virt-next.txt" 2>"$tmp/virt-next.err"
 check_grep "next GROUP goes on from next A B (the same archives)" "nothing new" "$tmp/virt-next.err"
+"$PD" config --config "$tmp/config" virt >"$tmp/virt-config.txt" 2>&1
+check "config GROUP shows each member's archive and name" \
+	"$(grep -c "^archive = $A	(KVM)\|^archive = $B	(KVMARM)" "$tmp/virt-config.txt") $(grep -c '^lookback = 0' "$tmp/virt-config.txt")" "2 1"
 "$PD" -q --no-progress --range HEAD~1..HEAD "$A" "$B" >/dev/null 2>"$tmp/range.err"
 check "a range of commits with several archives: exit 2" $? 2
 key=$(python3 -c 'import sys; print(" + ".join(sorted(sys.argv[1:])))' "$(realpath "$A")" "$(realpath "$B")")

@@ -32,6 +32,7 @@ run config env PATCHDIGEST="$B/patchdigest" tests/config.sh
 run fetch env PATCHDIGEST="$B/patchdigest" tests/fetch.sh
 run cli env PATCHDIGEST="$B/patchdigest" tests/cli.sh
 run content-hash env B="$B" tests/content-hash.sh
+run lists env PATCHDIGEST="$B/patchdigest" tests/lists.sh
 run identical env PATCHDIGEST="$B/patchdigest" tests/identical.sh
 run memory env PATCHDIGEST="$B/patchdigest" tests/memory.sh
 run applied env PATCHDIGEST="$B/patchdigest" tests/applied.sh
