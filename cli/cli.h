@@ -49,6 +49,9 @@ void cli_config_free(cli_config *config);
  * is becomes config->list), else a [list "NAME"]'s path, else an inbox of
  * public-inbox's configuration.  0, or -1 with the known names said. */
 int cli_config_resolve_archive(char **out, cli_config *config, const char *arg);
+/* Whether `name` is a list or group of the configuration or an inbox of
+ * public-inbox's. */
+int cli_config_is_name(const cli_config *config, const char *name);
 /* The `member` values of [list "NAME"]: a group's lists (an empty array
  * for a list or an unknown name). */
 GPtrArray *cli_config_members(const cli_config *config, const char *name);
@@ -84,6 +87,9 @@ typedef struct {
 	const char *path;        /* the first archive */
 	const char **args;       /* every archive or name the command line gave */
 	size_t n_args;
+	int last_may_be_range;   /* digest: a last argument (of two or more)
+	                            that names no file, list or inbox is
+	                            FROM..TO */
 	GPtrArray *paths;        /* the archives they name (a group: its members) */
 	GPtrArray *names;        /* each one's list name, or NULL */
 	pd_range_options range;

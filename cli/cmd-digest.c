@@ -114,20 +114,10 @@ int cmd_digest(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	/* ARCHIVE... [FROM..TO]: a last argument with ".." that is no file
-	 * is the range */
-	{
-		const char *last = argv[argc - 1];
-		if (argc - optind >= 2 && strstr(last, "..") && !g_file_test(last, G_FILE_TEST_EXISTS)) {
-			if (run.range.range) {
-				cli_error("two ranges: '%s' and '%s'", run.range.range, last);
-				return EXIT_USAGE;
-			}
-			run.range.range = last;
-			argc--;
-		}
-	}
+	/* ARCHIVE... [FROM..TO]: the run tells a last argument that names
+	 * no file, list or inbox for the range */
 	run.args = (const char **)argv + optind;
 	run.n_args = (size_t)(argc - optind);
+	run.last_may_be_range = !run.range.range;
 	return cli_run_digest(&run);
 }

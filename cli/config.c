@@ -511,3 +511,8 @@ int cli_config_resolve_inputs(GPtrArray *paths, GPtrArray *names, cli_config *c,
 	c->list = group;
 	return 0;
 }
+
+int cli_config_is_name(const cli_config *c, const char *name)
+{
+	return is_known_name(c, name);
+}

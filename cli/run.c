@@ -88,7 +88,7 @@ static int refuse_own_files(cli_run *run)
 		state = run->state_path ? g_strdup(run->state_path) : pd_state_default_path();
 	for (guint i = 0; i < run->paths->len && !code; i++)
 		if (same_file(run->output, run->paths->pdata[i])) {
-			cli_error("-o %s is an archive being read; choose another file", run->output);
+			cli_error("-o %s is the archive being read; choose another file", run->output);
 			code = EXIT_USAGE;
 		}
 	if (!code && same_file(run->output, state)) {
@@ -153,6 +153,14 @@ static int apply_config(cli_run *run)
 
 	if (cli_config_load(&c, run->config_path) < 0)
 		return EXIT_USAGE;
+	if (run->last_may_be_range && run->n_args >= 2) {
+		const char *last = run->args[run->n_args - 1];
+		if (!g_file_test(last, G_FILE_TEST_EXISTS)
+		    && (strstr(last, "..") || !strchr(last, '/')) && !cli_config_is_name(c, last)) {
+			run->range.range = last;
+			run->n_args--;
+		}
+	}
 	if (cli_config_resolve_inputs(run->paths, run->names, c, run->args, run->n_args) < 0) {
 		cli_config_free(c);
 		return EXIT_INPUT;
@@ -421,7 +429,7 @@ int cli_run_digest(cli_run *run)
 	 * recording run meanwhile (the report keeps copies of what it read) */
 	if (state && !run->record)
 		pd_state_rollback(state);
-	if (run->next && report->n_messages == 0 && !report->n_skipped) {
+	if (run->next && report->n_messages + report->n_reply_records == 0 && !report->n_skipped) {
 		if (!run->quiet)
 			cli_error("nothing new in %s since the last digest "
 				"(it ended at %s)", key, report->to_label);

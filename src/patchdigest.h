@@ -398,10 +398,33 @@ typedef enum {
 
 PD_EXTERN const char *pd_review_status_to_string(pd_review_status status);
 
+/* A reply as a report keeps it: every message the digest read that is
+ * neither a patch, a cover letter nor a pull request, kept as what the
+ * review side reads of it and no more (an archive holds millions; each
+ * costs this record, its References and its facts).  Strings are the
+ * report's, shared between messages: valid until pd_report_free(). */
+typedef struct pd_reply {
+	const char *message_id;        /* without brackets; NULL when absent */
+	const char *const *references; /* In-Reply-To first, then References
+	                                  newest first; NULL-terminated */
+	pd_person sender;              /* From: */
+	int64_t date;                  /* Date:, as pd_message.date */
+	int64_t archive_time;          /* as pd_message.archive_time */
+	const pd_reply_facts *facts;   /* its trailers and "applied", or NULL */
+	const char *title;             /* its subject without tags, kept only
+	                                  by a reply saying "applied" of a patch
+	                                  (or pulled of a pull request) that
+	                                  nothing here holds: listed by it;
+	                                  else NULL */
+	uint64_t content_hash;         /* as pd_message.content_hash */
+	unsigned lists;                /* as pd_message.lists */
+	unsigned damaged;              /* as pd_message.damaged */
+} pd_reply;
+
 /* A trailer a reply gave, counted for one message of a series. */
 typedef struct {
 	const pd_message *on;       /* the patch or cover letter it is for */
-	const pd_message *reply;    /* the reply that gave it */
+	const pd_reply *reply;      /* the reply that gave it */
 	const pd_trailer *trailer;  /* in reply->facts */
 } pd_series_trailer;
 
@@ -441,7 +464,7 @@ typedef struct {
 	size_t n_reviewers;       /* distinct reviewers among their senders */
 	int64_t first_review;     /* the first reviewer reply's date; 0: none */
 	pd_series_trailer *trailers; size_t n_trailers; /* counted trailers */
-	const pd_message **applied; size_t n_applied; /* replies saying applied */
+	const pd_reply **applied; size_t n_applied; /* replies saying applied */
 	const pd_message **applied_on; /* what each of them answers (the cover
 	                             letter, or a patch: then that patch is
 	                             what was applied, unless it names more) */
@@ -461,7 +484,7 @@ typedef struct {
 	                             pd_report_free() */
 	size_t n_parts;           /* its numbered messages in the range */
 	size_t n_replies;         /* replies in the range that answer it */
-	const pd_message *merged; /* the first reply in the range saying it was
+	const pd_reply *merged;   /* the first reply in the range saying it was
 	                             merged or pulled (its facts name the tree
 	                             and commit), from someone other than its
 	                             sender; NULL: not merged in the range */
@@ -490,16 +513,22 @@ typedef struct {
 	pd_tally *domains;    size_t n_domains;   /* all rows, sorted */
 	pd_tally *contributors; size_t n_contributors;
 	pd_series *series;    size_t n_series;    /* in posting order */
-	const pd_message **messages; size_t n_messages; /* unique, in archive order;
-	                      a reply keeps only message_id, references,
-	                      sender, facts, kind, dates, damaged (and the
-	                      first List-Id):
-	                      its other strings are NULL, to keep memory flat.
-	                      Owned by the report and valid until
-	                      pd_report_free() (each is one block with
-	                      strings shared between messages): never
-	                      free or change them */
-	size_t n_patches, n_covers, n_replies, n_duplicates, n_skipped;
+	const pd_message **messages; size_t n_messages; /* the patches, cover
+	                      letters and pull requests (pull requests are
+	                      PD_KIND_REPLY and keep their subject and title),
+	                      unique, in archive order.  Owned by the report
+	                      and valid until pd_report_free() (each is one
+	                      block with strings shared between messages):
+	                      never free or change them */
+	const pd_reply **replies; size_t n_reply_records; /* every other
+	                      message read, unique, in archive order, as
+	                      records; owned as messages */
+	size_t n_patches, n_covers, n_duplicates, n_skipped;
+	size_t n_replies;     /* messages of kind PD_KIND_REPLY: the records
+	                         and the pull requests' messages */
+	int64_t first_message_date, last_message_date; /* the dates of the
+	                         range's first and last message in archive
+	                         order (0: none) */
 	size_t n_damaged;     /* read, but the MIME parser recovered from damage */
 	pd_earlier **earlier; size_t n_earlier;   /* what the series refer to */
 	/* series posted in the look-back window before the range
@@ -525,7 +554,7 @@ typedef struct {
 	 * series known here (posted before the look-back window and never
 	 * reported): listed by their own subject (tags.title), which they
 	 * keep */
-	const pd_message **applied_elsewhere; size_t n_applied_elsewhere;
+	const pd_reply **applied_elsewhere; size_t n_applied_elsewhere;
 	/* series reported by earlier digests (the state database), neither
 	 * in the range nor in the look-back window, that replies in the range
 	 * answer or that need attention: their review fields as for the

@@ -28,6 +28,9 @@ int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
 	d->lore_list = g_strdup(d->opts.lore_list);
 	d->opts.name = d->opts.lore_list = NULL;
 	d->messages = g_ptr_array_new_with_free_func(pd__kept_free);
+	d->replies = g_ptr_array_new();
+	d->message_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
+	d->reply_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
 	d->pool = g_string_chunk_new(64 * 1024);
 	d->ids = g_hash_table_new(g_str_hash, g_str_equal);
 	d->bodies = pd__body_store_new();
@@ -45,6 +48,11 @@ void pd_digest_free(pd_digest *d)
 	for (unsigned i = 0; i < PD__MAX_INPUTS; i++)
 		g_free(d->list_ids[i]);
 	g_ptr_array_free(d->messages, TRUE);
+	g_ptr_array_free(d->replies, TRUE);
+	g_array_free(d->message_seq, TRUE);
+	g_array_free(d->reply_seq, TRUE);
+	pd__arena_clear(&d->arena);
+	g_free(d->first_list_id);
 	if (d->pool)
 		g_string_chunk_free(d->pool);
 	pd__body_store_free(d->bodies);
@@ -66,34 +74,66 @@ void pd_digest_note_skipped(pd_digest *d, const char *origin, const char *what)
 	diag(d, PD_DIAG_SKIPPED, origin, what);
 }
 
+int pd__is_reply_record(const pd_message *m)
+{
+	return m->kind == PD_KIND_REPLY && !pd__is_pull_message(m);
+}
+
+/* What the ids of a digest of several archives map a Message-ID to: a
+ * kept message, or a reply's record with its low bit set. */
+#define REPLY_BIT ((guintptr)1)
+typedef struct {
+	uint64_t *content_hash;
+	unsigned *lists;
+	int64_t *archive_time;
+} kept_fields;
+
+static kept_fields fields_of(gpointer kept)
+{
+	kept_fields f;
+
+	if ((guintptr)kept & REPLY_BIT) {
+		pd_reply *r = (pd_reply *)((guintptr)kept & ~REPLY_BIT);
+		f.content_hash = &r->content_hash;
+		f.lists = &r->lists;
+		f.archive_time = &r->archive_time;
+	} else {
+		pd_message *m = kept;
+		f.content_hash = &m->content_hash;
+		f.lists = &m->lists;
+		f.archive_time = &m->archive_time;
+	}
+	return f;
+}
+
 /* In a digest of several archives, a message whose Message-ID was kept
  * before: 1 when it is consumed (a copy of a kept message: a cross-post
  * adds its list to the kept one; a second delivery to the same list is a
  * duplicate), 0 when it is another message with that Message-ID, to be
  * kept as well (public-inbox's rule: same ID, other content). */
-static int seen_in_another_list(pd_digest *d, pd_message *first, pd_message *m)
+static int seen_in_another_list(pd_digest *d, gpointer first, pd_message *m)
 {
 	GPtrArray *others = d->others ? g_hash_table_lookup(d->others, m->message_id) : NULL;
 	unsigned bit = 1u << d->source;
 	int same_list = 0;
 
 	for (guint i = 0; i <= (others ? others->len : 0); i++) {
-		pd_message *k = i == 0 ? first : others->pdata[i - 1];
-		if (k->content_hash == m->content_hash) {
-			if (k->lists & bit) {
+		kept_fields k = fields_of(i == 0 ? first : others->pdata[i - 1]);
+		if (*k.content_hash == m->content_hash) {
+			if (*k.lists & bit) {
 				d->n_duplicates++;
 			} else {
-				k->lists |= bit;
+				*k.lists |= bit;
 				d->n_crossposted++;
 			}
 			/* it arrived when its first copy did, whichever list
 			 * was read first */
-			if (m->archive_time && m->archive_time < k->archive_time)
-				k->archive_time = m->archive_time;
+			if (m->archive_time && m->archive_time < *k.archive_time)
+				*k.archive_time = m->archive_time;
 			pd_message_free(m);
 			return 1;
 		}
-		same_list |= (k->lists & bit) != 0;
+		same_list |= (*k.lists & bit) != 0;
 	}
 	if (same_list) {
 		/* read from this list before: a delivery of it again, as in a
@@ -105,10 +145,14 @@ static int seen_in_another_list(pd_digest *d, pd_message *first, pd_message *m)
 	return 0;
 }
 
-/* Keeps `m` unless its Message-ID was seen: the last step of adding. */
+/* Keeps `m` unless its Message-ID was seen: the last step of adding.  A
+ * reply becomes a record (message-pack.c); any other message is kept in
+ * one block, its commit message in the body store: read again only when
+ * written out. */
 static int keep(pd_digest *d, pd_message *m)
 {
-	pd_message *kept, *first = NULL;
+	gpointer first = NULL, value;
+	const char *id;
 
 	if (d->n_sources > 1 && !d->is_lookback)
 		m->lists = 1u << d->source;
@@ -121,14 +165,28 @@ static int keep(pd_digest *d, pd_message *m)
 		pd_message_free(m);
 		return PD_OK;
 	}
-	/* kept in one block (message-pack.c), its commit message in the
-	 * body store: read again only when written out */
-	kept = pd__message_pack(m, d->pool, 0);
-	if (m->commit_message && !pd__body_store_put(d->bodies, kept, m->commit_message)) {
-		g_free(kept);
-		kept = pd__message_pack(m, d->pool, 1);
+	if (!d->first_list_id && m->list_id && *m->list_id)
+		d->first_list_id = g_strdup(m->list_id);
+	if (pd__is_reply_record(m)) {
+		pd_reply *r = pd__reply_pack(m, d->pool, &d->arena);
+		g_ptr_array_add(d->replies, r);
+		g_array_append_val(d->reply_seq, d->seq);
+		id = r->message_id;
+		value = (gpointer)((guintptr)r | REPLY_BIT);
+	} else {
+		pd_message *kept = pd__message_pack(m, d->pool, 0);
+		if (m->commit_message && !pd__body_store_put(d->bodies, kept, m->commit_message)) {
+			g_free(kept);
+			kept = pd__message_pack(m, d->pool, 1);
+		}
+		g_ptr_array_add(d->messages, kept);
+		g_array_append_val(d->message_seq, d->seq);
+		id = kept->message_id;
+		value = kept;
 	}
-	m->facts = NULL; /* the kept copy owns them now */
+	d->seq++;
+	if (!pd__is_reply_record(m))
+		m->facts = NULL; /* the kept copy owns them now */
 	pd_message_free(m);
 	if (first) {
 		/* the same Message-ID, other content: another message */
@@ -136,18 +194,76 @@ static int keep(pd_digest *d, pd_message *m)
 		if (!d->others)
 			d->others = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
 							  (GDestroyNotify)g_ptr_array_unref);
-		if (!(others = g_hash_table_lookup(d->others, kept->message_id))) {
+		if (!(others = g_hash_table_lookup(d->others, id))) {
 			others = g_ptr_array_new();
-			g_hash_table_insert(d->others, kept->message_id, others);
+			g_hash_table_insert(d->others, (gpointer)id, others);
 		}
-		g_ptr_array_add(others, kept);
-	} else if (kept->message_id && d->n_sources > 1) {
-		g_hash_table_insert(d->ids, kept->message_id, kept);
-	} else if (kept->message_id) {
-		g_hash_table_add(d->ids, kept->message_id);
+		g_ptr_array_add(others, value);
+	} else if (id && d->n_sources > 1) {
+		g_hash_table_insert(d->ids, (gpointer)id, value);
+	} else if (id) {
+		g_hash_table_add(d->ids, (gpointer)id);
 	}
-	g_ptr_array_add(d->messages, kept);
 	return PD_OK;
+}
+
+/* The order of arrival across several archives: archive time, ties (a
+ * second's resolution) by Date:, Message-ID, then content, so that it is
+ * the same whichever archive was read first. */
+typedef struct {
+	int64_t archive_time, date;
+	const char *message_id;
+	uint64_t content_hash;
+	gpointer kept;            /* pd_message, or pd_reply with REPLY_BIT */
+} arrival;
+
+static gint by_arrival(gconstpointer pa, gconstpointer pb)
+{
+	const arrival *x = pa, *y = pb;
+	int c;
+
+	if (x->archive_time != y->archive_time)
+		return x->archive_time < y->archive_time ? -1 : 1;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	if ((c = g_strcmp0(x->message_id, y->message_id)))
+		return c;
+	return (x->content_hash > y->content_hash) - (x->content_hash < y->content_hash);
+}
+
+void pd__digest_sort_by_arrival(pd_digest *d)
+{
+	GArray *all = g_array_sized_new(FALSE, FALSE, sizeof(arrival), d->messages->len + d->replies->len);
+
+	for (guint i = 0; i < d->messages->len; i++) {
+		pd_message *m = d->messages->pdata[i];
+		arrival a = { m->archive_time, m->date, m->message_id, m->content_hash, m };
+		g_array_append_val(all, a);
+	}
+	for (guint i = 0; i < d->replies->len; i++) {
+		pd_reply *r = d->replies->pdata[i];
+		arrival a = { r->archive_time, r->date, r->message_id, r->content_hash,
+			      (gpointer)((guintptr)r | REPLY_BIT) };
+		g_array_append_val(all, a);
+	}
+	g_array_sort(all, by_arrival);
+	g_ptr_array_set_free_func(d->messages, NULL); /* they are only moved */
+	g_ptr_array_set_size(d->messages, 0);
+	g_ptr_array_set_size(d->replies, 0);
+	g_array_set_size(d->message_seq, 0);
+	g_array_set_size(d->reply_seq, 0);
+	for (guint i = 0; i < all->len; i++) {
+		gpointer k = g_array_index(all, arrival, i).kept;
+		if ((guintptr)k & REPLY_BIT) {
+			g_ptr_array_add(d->replies, (gpointer)((guintptr)k & ~REPLY_BIT));
+			g_array_append_val(d->reply_seq, i);
+		} else {
+			g_ptr_array_add(d->messages, k);
+			g_array_append_val(d->message_seq, i);
+		}
+	}
+	g_ptr_array_set_free_func(d->messages, pd__kept_free);
+	g_array_free(all, TRUE);
 }
 
 /* A reply counts, threads and dates the range; nothing else of it is
@@ -231,19 +347,16 @@ int pd_digest_add_raw(pd_digest *d, const pd_raw_message *raw)
 
 /* "kvm.vger.kernel.org" -> "kvm"; lists on vger and lists.linux.dev are
  * on lore under the local part of their address. */
-static void guess_list(pd_report *r)
+static void guess_list(pd_report *r, const char *list_id)
 {
 	size_t i;
 	char *label = NULL;
 	int known = 0;
 
-	for (i = 0; i < r->n_messages && !label; i++) {
-		const pd_message *m = r->messages[i];
-		if (m->list_id && *m->list_id) {
-			const char *dot = strchr(m->list_id, '.');
-			label = g_strndup(m->list_id, dot ? (size_t)(dot - m->list_id) : strlen(m->list_id));
-			known = 1;
-		}
+	if (list_id) {
+		const char *dot = strchr(list_id, '.');
+		label = g_strndup(list_id, dot ? (size_t)(dot - list_id) : strlen(list_id));
+		known = 1;
 	}
 	for (i = 0; i < r->n_messages && !label; i++) {
 		const pd_message *m = r->messages[i];
@@ -261,12 +374,49 @@ static void guess_list(pd_report *r)
 	g_free(label);
 }
 
+/* The messages that turned out to be replies become records, in their
+ * place among the replies (rare: a cover letter that forgot "Re:"). */
+static void to_replies(pd__report *full)
+{
+	pd_report *r = &full->pub;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < r->n_messages; i++) {
+		pd_message *m = (pd_message *)r->messages[i];
+		guint32 seq = full->message_seq[i];
+		size_t at;
+		if (!pd__is_reply_record(m)) {
+			full->message_seq[kept] = seq;
+			r->messages[kept++] = m;
+			continue;
+		}
+		/* its place: before the first reply that arrived after it */
+		for (at = r->n_reply_records; at > 0 && full->reply_seq[at - 1] > seq; at--)
+			;
+		r->replies = g_renew(const pd_reply *, r->replies, r->n_reply_records + 1);
+		full->reply_seq = g_renew(guint32, full->reply_seq, r->n_reply_records + 1);
+		memmove(r->replies + at + 1, r->replies + at,
+			(r->n_reply_records - at) * sizeof(*r->replies));
+		memmove(full->reply_seq + at + 1, full->reply_seq + at,
+			(r->n_reply_records - at) * sizeof(*full->reply_seq));
+		r->replies[at] = pd__reply_pack(m, full->pool, &full->arena);
+		full->reply_seq[at] = seq;
+		r->n_reply_records++;
+		/* kept, not freed: the body store knows messages by address */
+		if (!full->owned)
+			full->owned = g_ptr_array_new_with_free_func(g_free);
+		g_ptr_array_add(full->owned, m);
+	}
+	r->n_messages = kept;
+}
+
 /* A "[PATCH 0/6] T" that answers (In-Reply-To) a message with the very
  * same subject is a reply whose author forgot "Re:", not a new cover
  * letter (digest.md, "cover letter").  Only a message in the range can
  * be compared. */
-static void forgotten_re(pd_report *r)
+static void forgotten_re(pd__report *full)
 {
+	pd_report *r = &full->pub;
 	GHashTable *by_id = g_hash_table_new(g_str_hash, g_str_equal);
 	size_t i;
 
@@ -285,6 +435,24 @@ static void forgotten_re(pd_report *r)
 			m->kind = PD_KIND_REPLY;
 	}
 	g_hash_table_destroy(by_id);
+	to_replies(full);
+}
+
+/* The dates of the first and last message in the order of arrival,
+ * patches and replies alike (after those reported before were dropped). */
+static void ends_of_range(pd__report *full)
+{
+	pd_report *r = &full->pub;
+	size_t nm = r->n_messages, nr = r->n_reply_records;
+
+	if (nm && (!nr || full->message_seq[0] < full->reply_seq[0]))
+		r->first_message_date = r->messages[0]->date;
+	else if (nr)
+		r->first_message_date = r->replies[0]->date;
+	if (nm && (!nr || full->message_seq[nm - 1] > full->reply_seq[nr - 1]))
+		r->last_message_date = r->messages[nm - 1]->date;
+	else if (nr)
+		r->last_message_date = r->replies[nr - 1]->date;
 }
 
 int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
@@ -297,11 +465,23 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	pd__review_options review = { 0 };
 	int error = PD_OK;
 	size_t i;
+	char *list_id;
 
 	*out = NULL;
 	r->n_messages = d->messages->len;
 	r->messages = (const pd_message **)g_ptr_array_free(d->messages, FALSE);
 	d->messages = g_ptr_array_new();
+	r->n_reply_records = d->replies->len;
+	r->replies = (const pd_reply **)g_ptr_array_free(d->replies, FALSE);
+	d->replies = g_ptr_array_new();
+	full->message_seq = (guint32 *)g_array_free(d->message_seq, FALSE);
+	d->message_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
+	full->reply_seq = (guint32 *)g_array_free(d->reply_seq, FALSE);
+	d->reply_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
+	full->arena = d->arena;
+	memset(&d->arena, 0, sizeof(d->arena));
+	list_id = d->first_list_id;
+	d->first_list_id = NULL;
 	r->n_duplicates = d->n_duplicates;
 	r->n_skipped = d->n_skipped;
 	r->n_damaged = d->n_damaged;
@@ -322,13 +502,14 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	review.employers = d->opts.employers;
 	pd_digest_free(d);
 
-	forgotten_re(r);
+	forgotten_re(full);
 	if (state && archive_key)
 		error = pd__state_earlier_source(&source, state, archive_key);
 	if (error == PD_OK && source)
 		error = pd__drop_reported(r, source);
 	if (error < 0)
 		goto fail;
+	r->n_replies = r->n_reply_records;
 	for (i = 0; i < r->n_messages; i++) {
 		switch (r->messages[i]->kind) {
 		case PD_KIND_PATCH: r->n_patches++; break;
@@ -336,6 +517,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 		default: r->n_replies++;
 		}
 	}
+	ends_of_range(full);
 	if (error == PD_OK)
 		error = pd__group_series(&r->series, &r->n_series, r->messages, r->n_messages,
 					 source, keep);
@@ -356,19 +538,22 @@ fail:
 	r->n_earlier = keep->len;
 	r->earlier = (pd_earlier **)g_ptr_array_free(keep, FALSE);
 	if (error < 0) {
+		g_free(list_id);
 		pd_report_free(r);
 		return error;
 	}
-	guess_list(r);
+	guess_list(r, list_id);
+	g_free(list_id);
 	if (from_label)
 		r->from_label = g_strdup(from_label);
 	else
-		r->from_label = r->n_messages ? pd__format_date(r->messages[0]->date) : g_strdup("-");
+		r->from_label = r->n_messages + r->n_reply_records
+			      ? pd__format_date(r->first_message_date) : g_strdup("-");
 	if (to_label)
 		r->to_label = g_strdup(to_label);
 	else
-		r->to_label = r->n_messages ? pd__format_date(r->messages[r->n_messages - 1]->date)
-					    : g_strdup("-");
+		r->to_label = r->n_messages + r->n_reply_records
+			    ? pd__format_date(r->last_message_date) : g_strdup("-");
 	*out = r;
 	return PD_OK;
 }
@@ -390,6 +575,10 @@ void pd_report_free(pd_report *r)
 	for (i = 0; i < r->n_messages; i++)
 		pd__kept_free((gpointer)r->messages[i]);
 	g_free(r->messages);
+	g_free(r->replies);
+	pd__arena_clear(&((pd__report *)r)->arena);
+	g_free(((pd__report *)r)->message_seq);
+	g_free(((pd__report *)r)->reply_seq);
 	pd__tallies_free(r->domains, r->n_domains);
 	pd__tallies_free(r->contributors, r->n_contributors);
 	pd__tallies_free(r->reviewers, r->n_reviewers);

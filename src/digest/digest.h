@@ -29,11 +29,23 @@ int pd__body_store_put(pd__body_store *store, const pd_message *key, const char 
  * be read back. */
 int pd__body_store_get(char **out, const pd__body_store *store, const pd_message *m);
 
+/* Memory handed out in order and freed all at once: the replies'
+ * records, which live as long as the report. */
+typedef struct {
+	GSList *blocks;
+	char *at;
+	size_t left;
+} pd__arena;
+
 /* What a report holds besides its public fields. */
 typedef struct {
 	pd_report pub;            /* first: a pd_report * is one of these */
 	pd__body_store *bodies;   /* owned */
 	GStringChunk *pool;       /* the messages' shared strings, owned */
+	pd__arena arena;          /* the replies' records, owned */
+	guint32 *message_seq;     /* per pub.messages[i]: its place in the
+	                             order of arrival among all messages */
+	guint32 *reply_seq;       /* the same per pub.replies[i] */
 	pd_digest *lookback;      /* the look-back messages, owned */
 	GPtrArray *owned;         /* blocks the review side made for series
 	                             only the state knows (their author, the
@@ -52,6 +64,19 @@ pd_message *pd__message_pack(const pd_message *m, GStringChunk *pool, int with_b
 /* Frees a kept (packed) message: its block, and the reply facts it owns
  * (the packer moves them from the parsed message).  NULL-safe. */
 void pd__kept_free(gpointer kept);
+
+/* `size` bytes, 8-aligned, valid until pd__arena_clear().  Never fails
+ * (GLib aborts when memory runs out). */
+void *pd__arena_alloc(pd__arena *arena, size_t size);
+void pd__arena_clear(pd__arena *arena);
+
+/* The record of reply `m` in `arena`, with its References and facts:
+ * their strings in `pool`.  `m` is left as it was. */
+pd_reply *pd__reply_pack(const pd_message *m, GStringChunk *pool, pd__arena *arena);
+
+/* Whether a parsed message is kept as a reply record: not a patch or
+ * cover letter, and no pull request (listed by its title). */
+int pd__is_reply_record(const pd_message *m);
 
 /* ---- series.c ----------------------------------------------------------- */
 
@@ -138,7 +163,14 @@ void pd__pulls_finish(pd_report *r, GArray *pulls);
 struct pd_digest {
 	pd_digest_options opts;
 	char *name, *lore_list;
-	GPtrArray *messages;    /* pd_message, packed (pd__message_pack()), owned */
+	GPtrArray *messages;    /* pd_message, packed (pd__message_pack()), owned:
+	                           patches, covers, pull requests */
+	GPtrArray *replies;     /* pd_reply, in `arena` (pd__reply_pack()) */
+	GArray *message_seq, *reply_seq; /* guint32: each one's place in the
+	                           order of arrival among both */
+	guint32 seq;            /* messages kept so far */
+	pd__arena arena;        /* the replies' records */
+	char *first_list_id;    /* the first List-Id of a kept message */
 	GStringChunk *pool;     /* their shared strings */
 	GHashTable *ids;        /* Message-IDs seen (borrowed keys) */
 	size_t n_duplicates, n_skipped, n_damaged;
@@ -164,5 +196,9 @@ struct pd_digest {
  * reports its damage, keeps of a reply only what the digest reads,
  * drops a repeated Message-ID.  Takes `m`. */
 int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t archive_time);
+
+/* Sorts the kept messages and replies of a digest of several archives
+ * in their order of arrival across the archives. */
+void pd__digest_sort_by_arrival(pd_digest *d);
 
 #endif

@@ -70,6 +70,7 @@ int pd__drop_reported(pd_report *r, const pd__earlier_source *l)
 			pd__kept_free((gpointer)m);
 			continue;
 		}
+		((pd__report *)r)->message_seq[kept] = ((pd__report *)r)->message_seq[i];
 		r->messages[kept++] = m;
 	}
 	r->n_messages = kept;

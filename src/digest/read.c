@@ -290,23 +290,6 @@ static int read_lookback(pd_digest *d, pd_archive *archive, const pd_range_optio
 	return error;
 }
 
-static gint by_archive_time(gconstpointer a, gconstpointer b)
-{
-	const pd_message *x = *(const pd_message *const *)a, *y = *(const pd_message *const *)b;
-
-	int c;
-
-	/* ties (a second's resolution) by Date:, Message-ID, then content:
-	 * the same order whichever list is read first */
-	if (x->archive_time != y->archive_time)
-		return x->archive_time < y->archive_time ? -1 : 1;
-	if (x->date != y->date)
-		return x->date < y->date ? -1 : 1;
-	if ((c = g_strcmp0(x->message_id, y->message_id)))
-		return c;
-	return (x->content_hash > y->content_hash) - (x->content_hash < y->content_hash);
-}
-
 /* The name of input `i`: as given, else its first List-Id's list
  * ("kvm.vger.kernel.org" -> "kvm"), else its file name.  New string. */
 static char *input_name(const pd_digest *d, const pd_digest_input *in, unsigned i)
@@ -396,9 +379,9 @@ int pd_digest_read_inputs(pd_report **out, pd_position ***positions,
 	}
 	if (n_inputs > 1) {
 		/* one list's messages after another's: in order of arrival */
-		g_ptr_array_sort(d->messages, by_archive_time);
+		pd__digest_sort_by_arrival(d);
 		if (d->lookback)
-			g_ptr_array_sort(d->lookback->messages, by_archive_time);
+			pd__digest_sort_by_arrival(d->lookback);
 		names = g_new0(char *, n_inputs + 1);
 		for (size_t i = 0; i < n_inputs; i++)
 			names[i] = input_name(d, &inputs[i], (unsigned)i);

@@ -70,13 +70,13 @@ typedef struct {
 
 /* What reply `reply` answers. */
 static walk_end answered(GHashTable *members, GHashTable *pulls, GHashTable *replies,
-			 const pd_message *reply)
+			 const pd_reply *reply)
 {
 	walk_end end = { NULL, NO_PULL, NULL };
 	const char *id = reply->references ? reply->references[0] : NULL;
 
 	for (int steps = 0; id && steps < MAX_WALK; steps++) {
-		const pd_message *parent;
+		const pd_reply *parent;
 		if ((end.member = g_hash_table_lookup(members, id)))
 			return end;
 		if ((end.pull = GPOINTER_TO_SIZE(g_hash_table_lookup(pulls, id))))
@@ -97,7 +97,7 @@ static walk_end answered(GHashTable *members, GHashTable *pulls, GHashTable *rep
 typedef struct {
 	GHashTable *reviewers;   /* lowercased address -> 1 */
 	GArray *trailers;        /* pd_series_trailer */
-	GPtrArray *applied;      /* const pd_message * */
+	GPtrArray *applied;      /* const pd_reply * */
 	GPtrArray *applied_on;   /* what each answers */
 	GHashTable *applied_numbers; /* patch number -> 1 */
 	int applied_all;
@@ -107,27 +107,30 @@ static void counting_free(gpointer p)
 {
 	counting *c = p;
 
-	g_hash_table_destroy(c->reviewers);
+	if (c->reviewers)
+		g_hash_table_destroy(c->reviewers);
 	if (c->trailers)
 		g_array_free(c->trailers, TRUE);
 	if (c->applied)
 		g_ptr_array_free(c->applied, TRUE);
 	if (c->applied_on)
 		g_ptr_array_free(c->applied_on, TRUE);
-	g_hash_table_destroy(c->applied_numbers);
+	if (c->applied_numbers)
+		g_hash_table_destroy(c->applied_numbers);
 	g_free(c);
 }
 
 /* What the applied reply `r`, answering `m` of series `s`, says was
  * applied: the numbers it names, else the patch it answers, else (a
  * cover letter) all of them. */
-static void note_applied(counting *c, const pd_message *m, const pd_message *r)
+static void note_applied(counting *c, const pd_message *m, const pd_reply *r)
 {
 	const pd_reply_facts *f = r->facts;
 
 	if (!c->applied) {
 		c->applied = g_ptr_array_new();
 		c->applied_on = g_ptr_array_new();
+		c->applied_numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
 	}
 	g_ptr_array_add(c->applied, (gpointer)r);
 	g_ptr_array_add(c->applied_on, (gpointer)m);
@@ -148,7 +151,7 @@ static pd_review_status status_of(const pd_series *s, const counting *c)
 
 	if (c->applied_all)
 		return PD_REVIEW_APPLIED;
-	for (int n = 1; n <= s->expected; n++)
+	for (int n = 1; c->applied_numbers && n <= s->expected; n++)
 		n_applied += g_hash_table_contains(c->applied_numbers, GINT_TO_POINTER(n));
 	if (n_applied && n_applied == s->expected)
 		return PD_REVIEW_APPLIED;
@@ -168,7 +171,8 @@ static pd_review_status status_of(const pd_series *s, const counting *c)
 	}
 	if (all_reviewed && c->trailers && c->trailers->len)
 		return PD_REVIEW_REVIEWED;
-	return g_hash_table_size(c->reviewers) ? PD_REVIEW_DISCUSSED : PD_REVIEW_WAITING;
+	return c->reviewers && g_hash_table_size(c->reviewers) ? PD_REVIEW_DISCUSSED
+							       : PD_REVIEW_WAITING;
 }
 
 static gint by_value(gconstpointer a, gconstpointer b)
@@ -199,12 +203,12 @@ static pd_series *series_at(review *v, size_t slot)
 				 : &g_array_index(v->earlier, pd_series, slot - v->n_fixed);
 }
 
+/* Its tables are made when a reply first needs them: most series of a
+ * large archive get few replies, and two empty tables per series were a
+ * tenth of a digest's memory. */
 static counting *counting_new(void)
 {
-	counting *c = g_new0(counting, 1);
-	c->reviewers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	c->applied_numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
-	return c;
+	return g_new0(counting, 1);
 }
 
 /* Something the report owns for a series only the state knows. */
@@ -317,20 +321,20 @@ static int same_person(const review *v, const pd_person *a, const pd_person *b)
 	return same;
 }
 
-static int is_author_of(const review *v, const pd_series *s, const pd_message *m)
+static int is_author_of(const review *v, const pd_series *s, const pd_reply *m)
 {
 	return same_person(v, &m->sender, s->author) || same_person(v, &m->sender, s->sender);
 }
 
 /* A reply's sender is a reviewer when it has an address, is not the
  * series' author or sender (`is_author`) and is no bot. */
-static int reviews(const review *v, const pd_message *m, int is_author)
+static int reviews(const review *v, const pd_reply *m, int is_author)
 {
 	return !is_author && m->sender.address && *m->sender.address
 	    && !is_bot(m->sender.address, v->opts->bots);
 }
 
-static int is_reviewer(review *v, const pd_series *s, const pd_message *m)
+static int is_reviewer(review *v, const pd_series *s, const pd_reply *m)
 {
 	return reviews(v, m, is_author_of(v, s, m));
 }
@@ -341,7 +345,7 @@ typedef struct {
 } reviewer_tables;
 
 /* Counts reply `m` of the range for series slot `mb->slot`. */
-static void count_reply(review *v, reviewer_tables *tables, const member *mb, const pd_message *m)
+static void count_reply(review *v, reviewer_tables *tables, const member *mb, const pd_reply *m)
 {
 	pd_series *s = series_at(v, mb->slot);
 	counting *c = g_ptr_array_index(v->counts, mb->slot);
@@ -353,6 +357,8 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
 		char *key;
 		pd__mailmap_apply(&who, v->opts->mailmap, &m->sender);
 		key = g_ascii_strdown(who.address, -1);
+		if (!c->reviewers)
+			c->reviewers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 		if (!g_hash_table_contains(c->reviewers, key)) {
 			char *domain = pd__address_domain(m->sender.address);
 			char *display = pd__person_display_quoted(&who);
@@ -402,7 +408,7 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
 
 /* A reply of the window that a reviewer sent: the series it answers
  * (posted in the window) did not wait since. */
-static void count_window_reply(review *v, const pd_message *m)
+static void count_window_reply(review *v, const pd_reply *m)
 {
 	walk_end w = answered(v->members, v->pulls, v->replies, m);
 	pd_series *s;
@@ -508,6 +514,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 {
 	pd_report *r = &full->pub;
 	GPtrArray *lookback = full->lookback ? full->lookback->messages : NULL;
+	GPtrArray *lookback_replies = full->lookback ? full->lookback->replies : NULL;
 	review v = { full, r, opts, source, keep, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
 	GArray *pulls = g_array_new(FALSE, FALSE, sizeof(pd_pull));
 	GPtrArray *elsewhere = g_ptr_array_new();
@@ -546,25 +553,25 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	if (lookback)
 		pd__pulls_collect(pulls, v.pulls, (const pd_message *const *)lookback->pdata,
 				  lookback->len, 0);
-	for (i = 0; i < r->n_messages; i++) {
-		const pd_message *m = r->messages[i];
+	for (i = 0; i < r->n_messages; i++)
+		if (r->messages[i]->date > end)
+			end = r->messages[i]->date;
+	for (i = 0; i < r->n_reply_records; i++) {
+		const pd_reply *m = r->replies[i];
 		if (m->date > end)
 			end = m->date;
-		if (m->kind == PD_KIND_REPLY && m->message_id)
-			g_hash_table_insert(v.replies, m->message_id, (gpointer)m);
+		if (m->message_id)
+			g_hash_table_insert(v.replies, (gpointer)m->message_id, (gpointer)m);
 	}
 	/* the window's replies only carry walks up to what they answer */
-	for (i = 0; lookback && i < lookback->len; i++) {
-		const pd_message *m = g_ptr_array_index(lookback, i);
-		if (m->kind == PD_KIND_REPLY && m->message_id
-		    && !g_hash_table_contains(v.replies, m->message_id))
-			g_hash_table_insert(v.replies, m->message_id, (gpointer)m);
+	for (i = 0; lookback_replies && i < lookback_replies->len; i++) {
+		const pd_reply *m = g_ptr_array_index(lookback_replies, i);
+		if (m->message_id && !g_hash_table_contains(v.replies, m->message_id))
+			g_hash_table_insert(v.replies, (gpointer)m->message_id, (gpointer)m);
 	}
-	for (i = 0; i < r->n_messages && error >= 0; i++) {
-		const pd_message *m = r->messages[i];
+	for (i = 0; i < r->n_reply_records && error >= 0; i++) {
+		const pd_reply *m = r->replies[i];
 		walk_end w;
-		if (m->kind != PD_KIND_REPLY || pd__is_pull_message(m))
-			continue;
 		w = answered(v.members, v.pulls, v.replies, m);
 		if (!w.member && !w.pull && w.lost)
 			w.member = from_state(&v, w.lost, &error);
@@ -577,18 +584,14 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 			if (!p->merged && m->facts && m->facts->applied
 			    && !same_address(m->sender.address, p->message->sender.address))
 				p->merged = m;
-		} else if (m->facts && m->facts->applied && m->tags.title
-			   && (m->tags.is_patch_tagged || m->tags.is_pull)) {
+		} else if (m->title) {
 			/* "applied" of a patch (or pulled of a pull request)
 			 * nothing here holds */
 			g_ptr_array_add(elsewhere, (gpointer)m);
 		}
 	}
-	for (i = 0; lookback && i < lookback->len; i++) {
-		const pd_message *m = g_ptr_array_index(lookback, i);
-		if (m->kind == PD_KIND_REPLY && !pd__is_pull_message(m))
-			count_window_reply(&v, m);
-	}
+	for (i = 0; lookback_replies && i < lookback_replies->len; i++)
+		count_window_reply(&v, g_ptr_array_index(lookback_replies, i));
 	r->last_date = end;
 	if (error >= 0)
 		error = add_waiting(&v, end, stale);
@@ -596,7 +599,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	for (i = 0; i < n_all; i++) {
 		pd_series *s = series_at(&v, i);
 		counting *c = g_ptr_array_index(v.counts, i);
-		s->n_reviewers = g_hash_table_size(c->reviewers);
+		s->n_reviewers = c->reviewers ? g_hash_table_size(c->reviewers) : 0;
 		s->review_status = status_of(s, c);
 		if (s->earlier && i >= v.n_fixed && (int)s->review_status < s->earlier->review_status)
 			s->review_status = (pd_review_status)s->earlier->review_status;
@@ -607,7 +610,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		}
 		if (c->applied) {
 			s->n_applied = c->applied->len;
-			s->applied = (const pd_message **)g_ptr_array_free(c->applied, FALSE);
+			s->applied = (const pd_reply **)g_ptr_array_free(c->applied, FALSE);
 			s->applied_on = (const pd_message **)g_ptr_array_free(c->applied_on, FALSE);
 			c->applied = c->applied_on = NULL;
 		}
@@ -638,7 +641,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	r->earlier_series = (pd_series *)g_array_free(v.earlier, FALSE);
 	pd__pulls_finish(r, pulls);
 	r->n_applied_elsewhere = elsewhere->len;
-	r->applied_elsewhere = (const pd_message **)g_ptr_array_free(elsewhere, FALSE);
+	r->applied_elsewhere = (const pd_reply **)g_ptr_array_free(elsewhere, FALSE);
 	g_array_sort(waits, by_value);
 	r->median_first_review = waits->len ? g_array_index(waits, int64_t, waits->len / 2) : -1;
 	g_array_free(waits, TRUE);

@@ -201,7 +201,7 @@ static int commit_messages(pd__sink *sink, const pd_report *r)
 }
 
 /* One applied line's tail: " to TREE by WHO, DAY". */
-static void applied_tail(GString *out, const pd_message *a)
+static void applied_tail(GString *out, const pd_reply *a)
 {
 	char *who = pd__person_display_plain(&a->sender), *day = day_of(a->date);
 
@@ -229,7 +229,7 @@ static void applied_section(pd__sink *sink, const pd_report *r)
 	for (size_t i = 0; i < pd__n_all_series(r); i++) {
 		const pd_series *s = pd__all_series(r, i);
 		for (size_t k = 0; k < s->n_applied; k++) {
-			const pd_message *a = s->applied[k];
+			const pd_reply *a = s->applied[k];
 			const pd_reply_facts *f = a->facts;
 			char *author = pd__person_display_plain(s->author);
 			pd__sink_flush(sink, 0);
@@ -252,9 +252,9 @@ static void applied_section(pd__sink *sink, const pd_report *r)
 		}
 	}
 	for (size_t i = 0; i < r->n_applied_elsewhere; i++, n++) {
-		const pd_message *a = r->applied_elsewhere[i];
+		const pd_reply *a = r->applied_elsewhere[i];
 		pd__sink_flush(sink, 0);
-		text(out, a->tags.title);
+		text(out, a->title);
 		g_string_append(out, " (posted before the look-back window): applied");
 		applied_tail(out, a);
 	}

@@ -88,7 +88,7 @@ static json_t *trailers_of(const pd_series *s, const pd_message *m)
 /* An applied reply, answering `on` (NULL: a message not known here):
  * who, when, where, which commits and patches (those it names; else the
  * patch it answers; else all). */
-static json_t *applied_of(const pd_message *reply, const pd_message *on)
+static json_t *applied_of(const pd_reply *reply, const pd_message *on)
 {
 	const pd_reply_facts *f = reply->facts;
 	json_t *o = json_object(), *commits = json_array(), *patches;
@@ -322,14 +322,15 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 	 * first and last message (archive order) */
 	json_object_set_new(root, "range", json_pack("{s:s, s:s, s:o, s:o}", "from", r->from_label,
 						     "to", r->to_label,
-						     "from_date", r->n_messages ? date_or_null(r->messages[0]->date)
-									 : json_null(),
-						     "to_date", r->n_messages
-								? date_or_null(r->messages[r->n_messages - 1]->date)
+						     "from_date", r->n_messages + r->n_reply_records
+								  ? date_or_null(r->first_message_date)
+								  : json_null(),
+						     "to_date", r->n_messages + r->n_reply_records
+								? date_or_null(r->last_message_date)
 								: json_null()));
 	json_object_set_new(root, "counts",
 			    json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
-				      "messages", (json_int_t)r->n_messages,
+				      "messages", (json_int_t)(r->n_patches + r->n_covers + r->n_replies),
 				      "patches", (json_int_t)r->n_patches,
 				      "covers", (json_int_t)r->n_covers,
 				      "replies", (json_int_t)r->n_replies,
@@ -375,10 +376,10 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 		}
 		/* "applied" of a patch in no series known here: its own title */
 		for (i = 0; i < r->n_applied_elsewhere; i++) {
-			const pd_message *m = r->applied_elsewhere[i];
+			const pd_reply *m = r->applied_elsewhere[i];
 			json_t *a = applied_of(m, NULL);
 			json_object_set_new(a, "series", json_null());
-			json_object_set_new(a, "title", jstr(m->tags.title));
+			json_object_set_new(a, "title", jstr(m->title));
 			json_array_append_new(applied, a);
 		}
 		json_object_set_new(root, "applied", applied);

@@ -394,8 +394,8 @@ static int insert_digest(recorder *rec, const pd_report *r)
 		sqlite3_bind_int64(st, 1, rec->archive_id);
 		sqlite3_bind_int64(st, 2, g_get_real_time() / G_USEC_PER_SEC);
 		sqlite3_bind_text(st, 3, range, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, r->n_messages ? r->messages[r->n_messages - 1]->date : 0);
-		sqlite3_bind_int64(st, 5, (int64_t)r->n_messages);
+		sqlite3_bind_int64(st, 4, r->last_message_date);
+		sqlite3_bind_int64(st, 5, (int64_t)(r->n_patches + r->n_covers + r->n_replies));
 		sqlite3_bind_int64(st, 6, (int64_t)counts[PD_SERIES_NEW]);
 		sqlite3_bind_int64(st, 7, (int64_t)counts[PD_SERIES_REPORTED]);
 		sqlite3_bind_int64(st, 8, (int64_t)counts[PD_SERIES_CONTINUED]);
