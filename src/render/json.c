@@ -307,11 +307,24 @@ static json_t *pull_requests(const pd_report *r)
 	return a;
 }
 
+/* One entry of a top-level array written in its place: `value` (taken)
+ * after a separator, as in a document dumped at once. */
+static int entry(pd__sink *sink, json_t *value, size_t index)
+{
+	int error;
+
+	g_string_append(sink->buf, index ? ",\n  " : "\n  ");
+	error = dump_indented(sink, value, "  ");
+	json_decref(value);
+	pd__sink_flush(sink, 0);
+	return error;
+}
+
 int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 {
 	json_t *root = json_object();
 	pd__sink sink;
-	char *head, *tail;
+	char *head, *tail, *applied_at, *attention_at;
 	size_t i;
 	int error = PD_OK;
 
@@ -359,44 +372,57 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 	json_object_set_new(root, "median_first_review",
 			    r->median_first_review >= 0 ? json_integer(r->median_first_review)
 							: json_null());
-	{
-		json_t *applied = json_array(), *attention = json_array();
-		for (i = 0; i < pd__n_all_series(r); i++) {
-			const pd_series *s = pd__all_series(r, i);
-			for (size_t k = 0; k < s->n_applied; k++) {
-				json_t *a = applied_of(s->applied[k], s->applied_on[k]);
-				/* a series posted before the range has no index */
-				json_object_set_new(a, "series", i < r->n_series ? json_integer((json_int_t)i)
-										 : json_null());
-				json_object_set_new(a, "title", jstr(s->title));
-				json_array_append_new(applied, a);
-			}
-			if (s->needs_attention)
-				json_array_append_new(attention, attention_of(r, s, i));
-		}
-		/* "applied" of a patch in no series known here: its own title */
-		for (i = 0; i < r->n_applied_elsewhere; i++) {
-			const pd_reply *m = r->applied_elsewhere[i];
-			json_t *a = applied_of(m, NULL);
-			json_object_set_new(a, "series", json_null());
-			json_object_set_new(a, "title", jstr(m->title));
-			json_array_append_new(applied, a);
-		}
-		json_object_set_new(root, "applied", applied);
-		json_object_set_new(root, "needs_attention", attention);
-	}
+	/* applied and needs_attention, the long arrays before the series,
+	 * are written into their place one entry at a time, as the series
+	 * are: a whole archive has tens of thousands of them */
+	json_object_set_new(root, "applied", json_array());
+	json_object_set_new(root, "needs_attention", json_array());
 	json_object_set_new(root, "pull_requests", pull_requests(r));
 	/* the document with an empty "series" array, which is last: the
 	 * series are written into it one by one */
 	json_object_set_new(root, "series", json_array());
 	head = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(root);
-	if (!head || !(tail = strstr(head, "[]\n}")) || tail[4]) {
+	if (!head || !(tail = strstr(head, "[]\n}")) || tail[4]
+	    || !(applied_at = strstr(head, "\n \"applied\": []"))
+	    || !(attention_at = strstr(head, "\n \"needs_attention\": []"))) {
 		free(head);
 		return pd__error(PD_ERR_NOMEM, "cannot write the JSON report");
 	}
+	applied_at += strlen("\n \"applied\": [");
+	attention_at += strlen("\n \"needs_attention\": [");
 	pd__sink_init(&sink, write, payload);
-	g_string_append_len(sink.buf, head, tail + 1 - head);
+	g_string_append_len(sink.buf, head, applied_at - head);
+	{
+		size_t n = 0;
+		for (i = 0; i < pd__n_all_series(r) && error == PD_OK; i++) {
+			const pd_series *s = pd__all_series(r, i);
+			for (size_t k = 0; k < s->n_applied && error == PD_OK; k++) {
+				json_t *a = applied_of(s->applied[k], s->applied_on[k]);
+				/* a series posted before the range has no index */
+				json_object_set_new(a, "series", i < r->n_series ? json_integer((json_int_t)i)
+										 : json_null());
+				json_object_set_new(a, "title", jstr(s->title));
+				error = entry(&sink, a, n++);
+			}
+		}
+		/* "applied" of a patch in no series known here: its own title */
+		for (i = 0; i < r->n_applied_elsewhere && error == PD_OK; i++) {
+			const pd_reply *m = r->applied_elsewhere[i];
+			json_t *a = applied_of(m, NULL);
+			json_object_set_new(a, "series", json_null());
+			json_object_set_new(a, "title", jstr(m->title));
+			error = entry(&sink, a, n++);
+		}
+		g_string_append(sink.buf, n ? "\n ]" : "]");
+		g_string_append_len(sink.buf, applied_at + 1, attention_at - (applied_at + 1));
+		n = 0;
+		for (i = 0; i < pd__n_all_series(r) && error == PD_OK; i++)
+			if (pd__all_series(r, i)->needs_attention)
+				error = entry(&sink, attention_of(r, pd__all_series(r, i), i), n++);
+		g_string_append(sink.buf, n ? "\n ]" : "]");
+		g_string_append_len(sink.buf, attention_at + 1, tail + 1 - (attention_at + 1));
+	}
 	free(head);
 	for (i = 0; i < r->n_series && error == PD_OK; i++) {
 		json_t *one = series(r, &r->series[i], &error);
