@@ -130,6 +130,24 @@ static char *latin1(const char *s)
 	return g_string_free(out, FALSE);
 }
 
+/* `b`'s bytes as Latin-1 characters, in UTF-8 (an empty array has no
+ * data at all).  New string. */
+static char *latin1_bytes(const GByteArray *b)
+{
+	GString *out = g_string_sized_new(b->len + 8);
+
+	for (guint i = 0; i < b->len; i++) {
+		guint8 c = b->data[i];
+		if (c < 0x80) {
+			g_string_append_c(out, (char)c);
+		} else {
+			g_string_append_c(out, (char)(0xc0 | (c >> 6)));
+			g_string_append_c(out, (char)(0x80 | (c & 0x3f)));
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* A raw value as public-inbox's header() gives it: encoded words decoded
  * (only when it has one), raw bytes as Latin-1.  New string. */
 static char *decoded(const char *raw)
@@ -307,6 +325,40 @@ typedef struct {
 	size_t body_len;
 } leaf;
 
+/* A quoted-printable body as public-inbox's reader decodes it: lines
+ * end in LF, blanks at the end of an encoded line are padding and go,
+ * the text is decoded, and every LF becomes CRLF again. */
+static GByteArray *qp_bytes(const char *body, size_t len)
+{
+	GString *in = g_string_sized_new(len + 1);
+	GByteArray *dec = g_byte_array_new(), *out;
+	GMimeEncoding enc;
+
+	for (size_t i = 0; i < len; i++) {
+		if (body[i] == '\r' && i + 1 < len && body[i + 1] == '\n')
+			continue;
+		if (body[i] == '\n')
+			while (in->len && (in->str[in->len - 1] == ' ' || in->str[in->len - 1] == '\t'))
+				g_string_truncate(in, in->len - 1);
+		g_string_append_c(in, body[i]);
+	}
+	while (in->len && (in->str[in->len - 1] == ' ' || in->str[in->len - 1] == '\t'))
+		g_string_truncate(in, in->len - 1);
+	g_mime_encoding_init_decode(&enc, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	g_byte_array_set_size(dec, (guint)g_mime_encoding_outlen(&enc, in->len));
+	g_byte_array_set_size(dec, (guint)g_mime_encoding_step(&enc, in->str, in->len,
+							      (char *)dec->data));
+	g_string_free(in, TRUE);
+	out = g_byte_array_sized_new(dec->len + dec->len / 32 + 1);
+	for (guint i = 0; i < dec->len; i++) {
+		if (dec->data[i] == '\n')
+			g_byte_array_append(out, (const guint8 *)"\r", 1);
+		g_byte_array_append(out, dec->data + i, 1);
+	}
+	g_byte_array_unref(dec);
+	return out;
+}
+
 /* The body's transfer-decoded bytes (undecoded for an encoding
  * public-inbox does not decode). */
 static GByteArray *leaf_bytes(const leaf *l)
@@ -317,12 +369,13 @@ static GByteArray *leaf_bytes(const leaf *l)
 
 	if (l->cte)
 		sscanf(l->cte, "%31[a-zA-Z0-9-]", token);
-	if (!g_ascii_strcasecmp(token, "base64"))
+	if (!g_ascii_strcasecmp(token, "base64")) {
 		g_mime_encoding_init_decode(&enc, GMIME_CONTENT_ENCODING_BASE64);
-	else if (!g_ascii_strcasecmp(token, "quoted-printable")
-		 || !g_ascii_strcasecmp(token, "quotedprint") || !g_ascii_strcasecmp(token, "qp"))
-		g_mime_encoding_init_decode(&enc, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-	else {
+	} else if (!g_ascii_strcasecmp(token, "quoted-printable")
+		   || !g_ascii_strcasecmp(token, "quotedprint") || !g_ascii_strcasecmp(token, "qp")) {
+		g_byte_array_unref(out);
+		return qp_bytes(l->body, l->body_len);
+	} else {
 		g_byte_array_append(out, (const guint8 *)l->body, (guint)l->body_len);
 		return out;
 	}
@@ -350,11 +403,8 @@ static char *convert_strict(const GByteArray *b, const char *charset)
 				return NULL;
 		return g_strndup((const char *)b->data, b->len);
 	}
-	if (!g_ascii_strcasecmp(charset, "iso-8859-1") || !g_ascii_strcasecmp(charset, "latin1")) {
-		char *z = g_strndup((const char *)b->data, b->len), *out = latin1(z);
-		g_free(z);
-		return out;
-	}
+	if (!g_ascii_strcasecmp(charset, "iso-8859-1") || !g_ascii_strcasecmp(charset, "latin1"))
+		return latin1_bytes(b);
 	iconv_name = g_mime_charset_iconv_name(charset);
 	return g_convert((const char *)b->data, (gssize)b->len, "UTF-8",
 			 iconv_name ? iconv_name : charset, NULL, NULL, NULL);
@@ -376,9 +426,7 @@ static char *leaf_text(const leaf *l, const GByteArray *b)
 	} else if (!g_ascii_strcasecmp(l->type, "text")
 		   && (!g_ascii_strcasecmp(l->subtype, "plain")
 		       || !g_ascii_strcasecmp(l->subtype, "html"))) {
-		char *z = g_strndup((const char *)b->data, b->len);
-		text = latin1(z);
-		g_free(z);
+		text = latin1_bytes(b);
 	} else {
 		failed = 1;
 	}
@@ -387,11 +435,8 @@ static char *leaf_text(const leaf *l, const GByteArray *b)
 		if (strstr(lower, "text/") || strstr(lower, "multipart/mixed")) {
 			/* the bytes as UTF-8, else as they are (Latin-1) */
 			text = convert_strict(b, "utf-8");
-			if (!text) {
-				char *z = g_strndup((const char *)b->data, b->len);
-				text = latin1(z);
-				g_free(z);
-			}
+			if (!text)
+				text = latin1_bytes(b);
 		}
 		g_free(lower);
 	}

@@ -14,6 +14,8 @@
 #define EXPECT_PLAIN "91803fa1ec1ab77b60b04039c78ca1314d20cc2277d408e4228caf9d9222bf53"
 #define EXPECT_LATIN1 "d9cdcf84b1c4b9fa257e1c7666ec1fd82a25fd805a768b16060e704442d1e9ed"
 #define EXPECT_MULTIPART "d715e104e1d080db914f64b6855fc5002b340a5012d12ebe7d6fdf888c4b0878"
+#define EXPECT_EMPTY "fd355713fe841c8a92f8d6117766cdffe4e6c08715459c78ca546edd00ac8555"
+#define EXPECT_QPHTML "297539579bef497f28638a5d92578d4c6849e7eb9c495f07df1455ca55e0164b"
 
 static char *hex(const char *msg)
 {
@@ -77,6 +79,14 @@ int main(int argc, char **argv)
 		      "Content-Transfer-Encoding: base64\nContent-Description: data\n\nAAEC\n"
 		      "--XX--\n"),
 		  EXPECT_MULTIPART);
+	CHECK_STR("text/plain without a charset and an empty body (crashed once)",
+		  hex("From: a@b\nSubject: x\nContent-Type: text/plain\n\n"), EXPECT_EMPTY);
+	CHECK_STR("a quoted-printable HTML part: its bytes with CRLF, padding blanks gone",
+		  hex("From: a@example.org\nSubject: h\nMessage-ID: <4@example.org>\nMIME-Version: 1.0\n"
+		      "Content-Type: multipart/alternative; boundary=\"B\"\n\n--B\n"
+		      "Content-Type: text/plain; charset=utf-8\n\nplain\n--B\n"
+		      "Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n"
+		      "<p>caf=C3=A9  \n=3D line</p>\n--B--\n"), EXPECT_QPHTML);
 	/* what a list adds does not count; what the sender wrote does */
 	a = g_strdup(hex(PLAIN "\nbody\n"));
 	CHECK_STR("List-Id and Received: do not change it",
