@@ -149,7 +149,8 @@ typedef struct pd_message {
 	int64_t date;       /* seconds since the epoch, UTC; 0 when unknown */
 	int date_tz;        /* offset of the Date: header in minutes */
 	char *date_raw;     /* the Date: header as written (an in-body Date:
-	                       line does not change it); NULL when absent */
+	                       line does not change it); NULL when absent,
+	                       and in a report's messages (never read again) */
 	char *list_id;      /* List-Id without brackets; NULL when absent */
 	char *to_address;   /* first To: address of a patch or cover, for
 	                       guessing the list; NULL for replies */
@@ -161,10 +162,12 @@ typedef struct pd_message {
 	char *origin;       /* where it came from: commit id or "FILE:offset" */
 	int64_t archive_time; /* commit time for git archives, else date */
 	unsigned damaged;   /* non-zero: the MIME parser recovered from damage */
-	char *damage;       /* what was damaged, when damaged */
+	char *damage;       /* what was damaged, when damaged (reported when
+	                       the message is added: NULL in a report) */
 	char *note;         /* something odd that lost nothing (a header the
 	                       digest reads given twice, saying the same), or
-	                       NULL: reported as PD_DIAG_NOTE, never damage */
+	                       NULL: reported as PD_DIAG_NOTE, never damage
+	                       (NULL in a report, as damage) */
 	pd_reply_facts *facts; /* a reply's trailers and "applied", or NULL
 	                       (read only for a reply whose subject has a
 	                       bracketed tag: replies to patches keep it) */

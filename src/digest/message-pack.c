@@ -14,13 +14,22 @@
 #include "digest/digest.h"
 #include "mail/message-fields.h"
 
+/* Whether `field` is the title and the subject ends with it ("[PATCH
+ * v2 1/3] title"): the copy's title then points into its subject. */
+static int title_in_subject(const pd_message *m, char *const *field)
+{
+	return field == &m->tags.title && m->subject && m->tags.title
+	    && g_str_has_suffix(m->subject, m->tags.title);
+}
+
 /* Bytes of the block's own strings, and the strings shared in the pool. */
 static size_t own_size(const pd_message *m, int with_body)
 {
 	size_t n = 0;
 
 #define SIZE_POOL(field)
-#define SIZE_OWN(field) n += m->field ? strlen(m->field) + 1 : 0;
+#define SIZE_GONE(field)
+#define SIZE_OWN(field) n += m->field && !title_in_subject(m, &m->field) ? strlen(m->field) + 1 : 0;
 #define SIZE_BODY(field) if (with_body) SIZE_OWN(field)
 #define SIZE(field, pack, reply) SIZE_##pack(field)
 	PD__MESSAGE_STRINGS(SIZE)
@@ -64,7 +73,9 @@ pd_message *pd__message_pack(const pd_message *m, GStringChunk *pool, int with_b
 	refs[n_refs] = NULL;
 	p->references = refs;
 #define PACK_POOL(field) p->field = shared(pool, m->field);
-#define PACK_OWN(field) p->field = copy_into(&at, m->field);
+#define PACK_GONE(field) p->field = NULL;
+#define PACK_OWN(field) p->field = title_in_subject(m, &m->field)                          \
+	? p->subject + strlen(m->subject) - strlen(m->tags.title) : copy_into(&at, m->field);
 #define PACK_BODY(field) p->field = with_body ? copy_into(&at, m->field) : NULL;
 #define PACK(field, pack, reply) PACK_##pack(field)
 	PD__MESSAGE_STRINGS(PACK)

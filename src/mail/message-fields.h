@@ -15,7 +15,9 @@
  *   pack   POOL: kept once in the digest's pool of shared strings (it
  *          repeats across messages); OWN: copied into the message's own
  *          block; BODY: the same, but only when the commit message stays
- *          in the message (digest/body-store.c keeps it otherwise)
+ *          in the message (digest/body-store.c keeps it otherwise); GONE:
+ *          not kept (read when the message is added -- damage and notes
+ *          are reported then -- and never after: NULL in a report)
  *   reply  KEEP: a kept reply holds it; DROP: it does not (replies are
  *          half an archive; only what is read again stays); FIRST: only
  *          until a kept message had one (the List-Id, to name the list);
@@ -39,13 +41,13 @@
 	X(sender.address, POOL, KEEP)  \
 	X(author.name,    POOL, DROP)  \
 	X(author.address, POOL, DROP)  \
-	X(date_raw,       OWN,  DROP)  \
+	X(date_raw,       GONE, DROP)  \
 	X(list_id,        POOL, FIRST) \
 	X(to_address,     POOL, DROP)  \
 	X(commit_message, BODY, DROP)  \
 	X(origin,         OWN,  DROP)  \
-	X(damage,         OWN,  DROP)  \
-	X(note,           OWN,  DROP)
+	X(damage,         GONE, DROP)  \
+	X(note,           GONE, DROP)
 
 /* pd_message's members in order, with their types: the assertions below
  * compare this with the real struct. */
