@@ -55,14 +55,15 @@ int cli_config_is_name(const cli_config *config, const char *name);
 /* The `member` values of [list "NAME"]: a group's lists (an empty array
  * for a list or an unknown name). */
 GPtrArray *cli_config_members(const cli_config *config, const char *name);
-/* The archives the `n` arguments name, appended to `paths` (new strings)
- * and `names` (the configured list's name, or NULL): one argument as
+/* The archives the `n` arguments name, appended to `paths` (new strings),
+ * `names` (the configured list's name, or NULL) and `lores` (its `lore`,
+ * or NULL): one argument as
  * cli_config_resolve_archive() reads it; a group's name as its members;
  * several arguments each so.  config->list becomes the one list or group
  * whose settings the run takes (none for several arguments).  0, or -1
  * said on stderr. */
-int cli_config_resolve_inputs(GPtrArray *paths, GPtrArray *names, cli_config *config,
-			      const char *const *args, size_t n);
+int cli_config_resolve_inputs(GPtrArray *paths, GPtrArray *names, GPtrArray *lores,
+			      cli_config *config, const char *const *args, size_t n);
 /* `var` from the list's section, else [patchdigest]: 1 and new strings
  * (origin: "FILE, [list \"kvm\"]"), or 0. */
 int cli_config_get(char **value, char **origin, const cli_config *config, const char *var);
@@ -92,6 +93,7 @@ typedef struct {
 	                            FROM..TO */
 	GPtrArray *paths;        /* the archives they name (a group: its members) */
 	GPtrArray *names;        /* each one's list name, or NULL */
+	GPtrArray *lores;        /* each one's name on lore, or NULL */
 	pd_range_options range;
 	pd_digest_options opts;
 	const char *format;      /* "classic" or "json" */

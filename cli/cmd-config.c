@@ -88,9 +88,12 @@ int cmd_config(int argc, char **argv)
 		/* a list, an inbox, a path, or a group of them */
 		GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
 		GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-		if (cli_config_resolve_inputs(paths, names, c, (const char *const *)argv + optind, 1) < 0) {
+		GPtrArray *lores = g_ptr_array_new_with_free_func(g_free);
+		if (cli_config_resolve_inputs(paths, names, lores, c, (const char *const *)argv + optind,
+					      1) < 0) {
 			g_ptr_array_unref(paths);
 			g_ptr_array_unref(names);
+			g_ptr_array_unref(lores);
 			cli_config_free(c);
 			return EXIT_INPUT;
 		}
@@ -102,6 +105,7 @@ int cmd_config(int argc, char **argv)
 		archive = paths->len ? g_strdup(paths->pdata[0]) : NULL;
 		g_ptr_array_unref(paths);
 		g_ptr_array_unref(names);
+		g_ptr_array_unref(lores);
 	}
 	for (size_t i = 0; cli_config_keys[i]; i++) {
 		const char *var = cli_config_keys[i];

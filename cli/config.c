@@ -436,9 +436,10 @@ GPtrArray *cli_config_members(const cli_config *c, const char *name)
 
 /* One archive of a run: its path and, when a configured list is what it
  * names or is, that list's name (its `name`, else the list's own). */
-static int resolve_one(GPtrArray *paths, GPtrArray *names, cli_config *c, const char *arg)
+static int resolve_one(GPtrArray *paths, GPtrArray *names, GPtrArray *lores, cli_config *c,
+		       const char *arg)
 {
-	char *saved = c->list, *path = NULL, *name = NULL;
+	char *saved = c->list, *path = NULL, *name = NULL, *lore = NULL;
 
 	c->list = NULL;
 	if (cli_config_resolve_archive(&path, c, arg) < 0) {
@@ -450,17 +451,19 @@ static int resolve_one(GPtrArray *paths, GPtrArray *names, cli_config *c, const 
 		name = get(c, section, "name");
 		if (!name)
 			name = g_strdup(c->list);
+		lore = get(c, section, "lore");
 		g_free(section);
 	}
 	g_free(c->list);
 	c->list = saved;
 	g_ptr_array_add(paths, path);
 	g_ptr_array_add(names, name);
+	g_ptr_array_add(lores, lore);
 	return 0;
 }
 
-int cli_config_resolve_inputs(GPtrArray *paths, GPtrArray *names, cli_config *c,
-			      const char *const *args, size_t n)
+int cli_config_resolve_inputs(GPtrArray *paths, GPtrArray *names, GPtrArray *lores,
+			      cli_config *c, const char *const *args, size_t n)
 {
 	char *group = NULL;
 
@@ -475,6 +478,7 @@ int cli_config_resolve_inputs(GPtrArray *paths, GPtrArray *names, cli_config *c,
 				return -1;
 			g_ptr_array_add(paths, path);
 			g_ptr_array_add(names, NULL);
+			g_ptr_array_add(lores, NULL);
 			return 0;
 		}
 	}
@@ -494,13 +498,13 @@ int cli_config_resolve_inputs(GPtrArray *paths, GPtrArray *names, cli_config *c,
 				g_free(group);
 				return -1;
 			}
-			if (resolve_one(paths, names, c, members->pdata[j]) < 0) {
+			if (resolve_one(paths, names, lores, c, members->pdata[j]) < 0) {
 				g_ptr_array_unref(members);
 				g_free(group);
 				return -1;
 			}
 		}
-		if (!members->len && resolve_one(paths, names, c, args[i]) < 0) {
+		if (!members->len && resolve_one(paths, names, lores, c, args[i]) < 0) {
 			g_ptr_array_unref(members);
 			g_free(group);
 			return -1;

@@ -161,7 +161,8 @@ static int apply_config(cli_run *run)
 			run->n_args--;
 		}
 	}
-	if (cli_config_resolve_inputs(run->paths, run->names, c, run->args, run->n_args) < 0) {
+	if (cli_config_resolve_inputs(run->paths, run->names, run->lores, c, run->args,
+				      run->n_args) < 0) {
 		cli_config_free(c);
 		return EXIT_INPUT;
 	}
@@ -319,6 +320,7 @@ int cli_run_digest(cli_run *run)
 
 	run->paths = g_ptr_array_new_with_free_func(g_free);
 	run->names = g_ptr_array_new_with_free_func(g_free);
+	run->lores = g_ptr_array_new_with_free_func(g_free);
 	if ((code = apply_config(run)) != 0)
 		goto cleanup;
 	n = run->paths->len;
@@ -388,6 +390,7 @@ int cli_run_digest(cli_run *run)
 		in[i].key = pd_state_archive_key(path);
 		di[i].archive = in[i].archive;
 		di[i].name = run->names->pdata[i];
+		di[i].lore_list = run->lores->pdata[i];
 	}
 	if (n == 1) {
 		key = g_strdup(in[0].key);
@@ -518,7 +521,8 @@ cleanup:
 	run->path = NULL;
 	g_ptr_array_unref(run->paths);
 	g_ptr_array_unref(run->names);
-	run->paths = run->names = NULL;
+	g_ptr_array_unref(run->lores);
+	run->paths = run->names = run->lores = NULL;
 	if (run->owned)
 		g_ptr_array_unref(run->owned);
 	run->owned = NULL;

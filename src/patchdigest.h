@@ -570,6 +570,9 @@ typedef struct {
 	 * counted once (the same Message-ID and content).  One archive: NULL,
 	 * 0 and 0 */
 	char **lists; size_t n_lists;
+	char **lore_lists;    /* each list's name on lore (NULL when unknown),
+	                         n_lists of them: a message links to its first
+	                         list's */
 	size_t n_crossposted;
 } pd_report;
 
@@ -689,6 +692,8 @@ typedef struct {
 	const char *name;          /* the list's name, in the title and in
 	                              pd_report.lists; NULL: from its List-Id,
 	                              else the archive's file name */
+	const char *lore_list;     /* its name on lore.kernel.org, for its
+	                              messages' links; NULL: from its List-Id */
 	const pd_position *start;  /* read after this position (what
 	                              pd_range_options.start is for one
 	                              archive); NULL: from the range */

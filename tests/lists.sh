@@ -38,6 +38,9 @@ check "a cross-post counts once, the same Message-ID with other content twice" \
 check "JSON names the lists, and each message's lists" \
 	"$(json "$tmp/ab.json" '[d["lists"], '"$msgs"']')" \
 	"[['kvm', 'kvmarm'], [('KVM: arm64: first', ['kvm', 'kvmarm']), ('KVM: arm64: only kvmarm', ['kvmarm']), ('KVM: arm64: second', ['kvm', 'kvmarm']), ('KVM: arm64: shared fix', ['kvm', 'kvmarm']), ('KVM: arm64: two of two', ['kvmarm']), ('KVM: x86: one of two', ['kvm']), ('KVM: x86: only kvm', ['kvm'])]]"
+check "each message links to lore under the first list it came from" \
+	"$(json "$tmp/ab.json" 'sorted((m["title"], m["link"]) for s in d["series"] for m in s["patches"] if m["title"] in ("KVM: arm64: first", "KVM: arm64: only kvmarm"))')" \
+	"[('KVM: arm64: first', 'https://lore.kernel.org/kvm/x1@example.org/'), ('KVM: arm64: only kvmarm', 'https://lore.kernel.org/kvmarm/a1@example.org/')]"
 check "a cross-posted review counts once" \
 	"$(json "$tmp/ab.json" '[(r["address"], r["count"]) for r in d["reviewers"]]')" "[('maz@kernel.example', 1)]"
 "$PD" -q --no-progress --lookback 0 "$B" "$A" >"$tmp/ba.txt"

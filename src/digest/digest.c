@@ -590,6 +590,9 @@ void pd_report_free(pd_report *r)
 	g_free(r->from_label);
 	g_free(r->to_label);
 	g_strfreev(r->lists);
+	for (i = 0; r->lore_lists && i < r->n_lists; i++)
+		g_free(r->lore_lists[i]);
+	g_free(r->lore_lists);
 	for (i = 0; i < r->n_earlier; i++)
 		pd_earlier_free(r->earlier[i]);
 	g_free(r->earlier);

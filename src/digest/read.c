@@ -311,6 +311,24 @@ static char *input_name(const pd_digest *d, const pd_digest_input *in, unsigned 
 	return base;
 }
 
+/* Input `i`'s name on lore: as given, else its first List-Id's list,
+ * lowercased; else NULL.  New string. */
+static char *input_lore(const pd_digest *d, const pd_digest_input *in, unsigned i)
+{
+	const char *dot;
+	char *label, *lower;
+
+	if (in->lore_list && *in->lore_list)
+		return g_strdup(in->lore_list);
+	if (!d->list_ids[i])
+		return NULL;
+	dot = strchr(d->list_ids[i], '.');
+	label = g_strndup(d->list_ids[i], dot ? (size_t)(dot - d->list_ids[i]) : strlen(d->list_ids[i]));
+	lower = g_ascii_strdown(label, -1);
+	g_free(label);
+	return lower;
+}
+
 /* "a", "a and b", "a, b and c" */
 static char *names_joined(char **names, size_t n)
 {
@@ -332,7 +350,7 @@ int pd_digest_read_inputs(pd_report **out, pd_position ***positions,
 	pd_range_options defaults = PD_RANGE_OPTIONS_INIT;
 	pd_archive_iter **its = NULL;
 	pd_position **reached = NULL;
-	char **names = NULL;
+	char **names = NULL, **lores = NULL;
 	pd_digest *d = NULL;
 	int error;
 
@@ -387,6 +405,9 @@ int pd_digest_read_inputs(pd_report **out, pd_position ***positions,
 			names[i] = input_name(d, &inputs[i], (unsigned)i);
 		if (!d->name)
 			d->name = names_joined(names, n_inputs);
+		lores = g_new0(char *, n_inputs + 1);
+		for (size_t i = 0; i < n_inputs; i++)
+			lores[i] = input_lore(d, &inputs[i], (unsigned)i);
 	}
 	{
 		size_t crossposted = d->n_crossposted;
@@ -400,8 +421,10 @@ int pd_digest_read_inputs(pd_report **out, pd_position ***positions,
 		if (n_inputs > 1) {
 			(*out)->lists = names;
 			(*out)->n_lists = n_inputs;
+			(*out)->lore_lists = lores;
 			(*out)->n_crossposted = crossposted;
 			names = NULL;
+			lores = NULL;
 		}
 	}
 	if (positions) {
@@ -417,6 +440,10 @@ cleanup:
 	g_free(its);
 	g_free(reached);
 	g_strfreev(names);
+	if (lores)
+		for (size_t i = 0; i < n_inputs; i++)
+			g_free(lores[i]);
+	g_free(lores);
 	pd_digest_free(d);
 	return error;
 }

@@ -52,13 +52,20 @@ static json_t *person(const pd_person *p)
 
 static json_t *link_for(const pd_report *r, const pd_message *m)
 {
+	const char *lore = r->lore_list;
 	char *escaped, *url;
 	json_t *v;
 
-	if (!r->lore_list || !m->message_id)
+	/* several lists: the first list the message came from */
+	for (size_t i = 0; r->n_lists > 1 && r->lore_lists && i < r->n_lists; i++)
+		if (m->lists & (1u << i)) {
+			lore = r->lore_lists[i];
+			break;
+		}
+	if (!lore || !m->message_id)
 		return json_null();
 	escaped = g_uri_escape_string(m->message_id, "!$&'()*+,;=:@", FALSE);
-	url = g_strdup_printf("https://lore.kernel.org/%s/%s/", r->lore_list, escaped);
+	url = g_strdup_printf("https://lore.kernel.org/%s/%s/", lore, escaped);
 	v = json_string(url);
 	g_free(escaped);
 	g_free(url);
