@@ -17,7 +17,9 @@ static const char usage[] =
 "last digest reached (the commit of each epoch), how many series and\n"
 "digests were recorded, and the newest N digests (default 5).\n"
 "`forget` drops an archive's position, digests and series, so that its\n"
-"next digest starts over; ARCHIVE is its path (as `list` shows it).\n"
+"next digest starts over; ARCHIVE is its path (as `list` shows it); a\n"
+"digest of several archives is known by their paths joined by ' + ', or\n"
+"by the name of its group in the configuration.\n"
 "\n"
 "Options:\n"
 "      --state FILE   the state database (default: the configuration's\n"
@@ -40,19 +42,41 @@ static char *when(int64_t t)
 	return s;
 }
 
-static void print_archive(const pd_state_archive *a)
+static void print_position(const char *what, const pd_position *p)
+{
+	if (p) {
+		printf("  %s:", what);
+		for (size_t i = 0; i < p->n_epochs; i++)
+			printf("%s epoch %u at %s", i ? "," : "", p->epochs[i].epoch,
+			       p->epochs[i].commit);
+		putchar('\n');
+	} else {
+		printf("  %s: none (the next digest starts at the first message)\n", what);
+	}
+}
+
+static void print_archive(pd_state *state, const pd_state_archive *a)
 {
 	size_t i;
 
 	printf("archive: %s (%s)\n", a->key, a->kind);
-	if (a->position) {
-		printf("  position:");
-		for (i = 0; i < a->position->n_epochs; i++)
-			printf("%s epoch %u at %s", i ? "," : "", a->position->epochs[i].epoch,
-			       a->position->epochs[i].commit);
-		putchar('\n');
+	if (!strcmp(a->kind, pd_archive_kind_to_string(PD_ARCHIVE_GROUP))) {
+		/* a group's archives each go on from a position of their own
+		 * (its key joins theirs with " + ") */
+		char **members = g_strsplit(a->key, " + ", -1);
+		for (i = 0; members[i]; i++) {
+			char *key = pd_state_member_key(a->key, members[i]);
+			char *what = g_strdup_printf("position in %s", members[i]);
+			pd_position *p = NULL;
+			if (pd_state_position(&p, state, key) == PD_OK)
+				print_position(what, p);
+			pd_position_free(p);
+			g_free(what);
+			pd_free(key);
+		}
+		g_strfreev(members);
 	} else {
-		printf("  position: none (the next digest starts at the first message)\n");
+		print_position("position", a->position);
 	}
 	printf("  series reported: %lld, in %lld digest(s)\n",
 	       (long long)a->n_series, (long long)a->n_digests);
@@ -66,6 +90,37 @@ static void print_archive(const pd_state_archive *a)
 		       (long long)d->n_new, (long long)d->n_reported, (long long)d->n_continued);
 		g_free(t);
 	}
+}
+
+/* The state key of the configuration's group `name` (its members'
+ * keys joined), or NULL when `name` is no group.  New string. */
+static char *group_key_of(cli_config *config, const char *name)
+{
+	GPtrArray *members = cli_config_members(config, name);
+	GPtrArray *paths, *names, *lores;
+	char *key = NULL;
+
+	if (!members->len) {
+		g_ptr_array_unref(members);
+		return NULL;
+	}
+	g_ptr_array_unref(members);
+	paths = g_ptr_array_new_with_free_func(g_free);
+	names = g_ptr_array_new_with_free_func(g_free);
+	lores = g_ptr_array_new_with_free_func(g_free);
+	if (cli_config_resolve_inputs(paths, names, lores, config, &name, 1) == 0 && paths->len > 1) {
+		char **keys = g_new0(char *, paths->len + 1);
+		for (guint i = 0; i < paths->len; i++)
+			keys[i] = pd_state_archive_key(paths->pdata[i]);
+		key = pd_state_group_key((const char *const *)keys, paths->len);
+		for (guint i = 0; i < paths->len; i++)
+			pd_free(keys[i]);
+		g_free(keys);
+	}
+	g_ptr_array_unref(paths);
+	g_ptr_array_unref(names);
+	g_ptr_array_unref(lores);
+	return key;
 }
 
 int cmd_state(int argc, char **argv)
@@ -82,7 +137,7 @@ int cmd_state(int argc, char **argv)
 	const char *state_arg = NULL, *config_arg = NULL, *action = "list";
 	pd_state *state = NULL;
 	pd_state_archive *list = NULL;
-	char *path = NULL, *end;
+	char *path = NULL, *end, *group_key = NULL;
 	size_t n = 0, i;
 	long last = 5;
 	int c, error, code = EXIT_DIGEST_OK;
@@ -124,15 +179,18 @@ int cmd_state(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	if (!state_arg) {
-		/* the state the configuration names, as digest and next use it */
+	{
+		/* the state the configuration names, as digest and next use it;
+		 * a group of it is forgotten by its name */
 		cli_config *config = NULL;
 		char *value = NULL;
 		if (cli_config_load(&config, config_arg) < 0)
 			return EXIT_USAGE;
-		if (cli_config_get(&value, NULL, config, "state"))
+		if (!state_arg && cli_config_get(&value, NULL, config, "state"))
 			path = cli_config_path_value(value);
 		g_free(value);
+		if (!strcmp(action, "forget"))
+			group_key = group_key_of(config, argv[optind]);
 		cli_config_free(config);
 	}
 	if (!path)
@@ -149,7 +207,7 @@ int cmd_state(int argc, char **argv)
 		goto cleanup;
 	}
 	if (!strcmp(action, "forget")) {
-		char *key = pd_state_archive_key(argv[optind]);
+		char *key = group_key ? g_strdup(group_key) : pd_state_archive_key(argv[optind]);
 		int64_t gone = 0;
 		error = pd_state_forget(state, key, &gone);
 		/* an archive that moved is known by the path it had */
@@ -176,10 +234,11 @@ int cmd_state(int argc, char **argv)
 	if (!n)
 		printf("no archives recorded yet\n");
 	for (i = 0; i < n; i++)
-		print_archive(&list[i]);
+		print_archive(state, &list[i]);
 cleanup:
 	pd_state_archives_free(list, n);
 	pd_state_free(state);
 	g_free(path);
+	g_free(group_key);
 	return code;
 }

@@ -98,4 +98,9 @@ check "state forget GROUP-KEY exits 0" $? 0
 "$PD" next --state "$st" --all --no-progress --lookback 0 -f json "$A" "$B" >"$tmp/again.json" 2>/dev/null
 check "... and the group starts over (its archives' positions went with it)" \
 	"$(json "$tmp/again.json" 'd["counts"]["messages"]')" 10
+"$PD" state --state "$st" >"$tmp/state2.txt" 2>&1
+check "state shows the group's position in each archive" \
+	"$(grep -c "^  position in $A: epoch 0 at\|^  position in $B: epoch 0 at" "$tmp/state2.txt")" 2
+"$PD" state --config "$tmp/config" --state "$st" forget virt >"$tmp/forget.txt" 2>&1
+check "state forget GROUP-NAME forgets it" "$?:$(cut -c1-6 "$tmp/forget.txt")" "0:forgot"
 exit $fail
