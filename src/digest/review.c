@@ -95,7 +95,9 @@ static walk_end answered(GHashTable *members, GHashTable *pulls, GHashTable *rep
 
 /* Per series while counting: its reviewers and trailers, growing. */
 typedef struct {
-	GHashTable *reviewers;   /* lowercased address -> 1 */
+	GPtrArray *reviewers;    /* lowercased addresses (pooled), each once:
+	                            a series has few, and a table per series
+	                            cost more than the reviews */
 	GArray *trailers;        /* pd_series_trailer */
 	GPtrArray *applied;      /* const pd_reply * */
 	GPtrArray *applied_on;   /* what each answers */
@@ -108,7 +110,7 @@ static void counting_free(gpointer p)
 	counting *c = p;
 
 	if (c->reviewers)
-		g_hash_table_destroy(c->reviewers);
+		g_ptr_array_free(c->reviewers, TRUE);
 	if (c->trailers)
 		g_array_free(c->trailers, TRUE);
 	if (c->applied)
@@ -171,8 +173,7 @@ static pd_review_status status_of(const pd_series *s, const counting *c)
 	}
 	if (all_reviewed && c->trailers && c->trailers->len)
 		return PD_REVIEW_REVIEWED;
-	return c->reviewers && g_hash_table_size(c->reviewers) ? PD_REVIEW_DISCUSSED
-							       : PD_REVIEW_WAITING;
+	return c->reviewers && c->reviewers->len ? PD_REVIEW_DISCUSSED : PD_REVIEW_WAITING;
 }
 
 static gint by_value(gconstpointer a, gconstpointer b)
@@ -339,6 +340,14 @@ static int is_reviewer(review *v, const pd_series *s, const pd_reply *m)
 	return reviews(v, m, is_author_of(v, s, m));
 }
 
+static int has_reviewer(const counting *c, const char *key)
+{
+	for (guint i = 0; i < c->reviewers->len; i++)
+		if (!strcmp(c->reviewers->pdata[i], key))
+			return 1;
+	return 0;
+}
+
 /* The reviewer tables count a person once per series replied to. */
 typedef struct {
 	pd__tally people, domains, firms;
@@ -358,8 +367,8 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
 		pd__mailmap_apply(&who, v->opts->mailmap, &m->sender);
 		key = g_ascii_strdown(who.address, -1);
 		if (!c->reviewers)
-			c->reviewers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		if (!g_hash_table_contains(c->reviewers, key)) {
+			c->reviewers = g_ptr_array_new();
+		if (!has_reviewer(c, key)) {
 			char *domain = pd__address_domain(m->sender.address);
 			char *display = pd__person_display_quoted(&who);
 			char *employer = NULL;
@@ -368,7 +377,7 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
 							   who.address, m->date);
 				pd__tally_add(&tables->firms, employer, employer, NULL);
 			}
-			g_hash_table_add(c->reviewers, g_strdup(key));
+			g_ptr_array_add(c->reviewers, pooled(v, key));
 			pd__tally_add(&tables->people, key, display, employer);
 			pd__tally_add(&tables->domains, domain, domain, NULL);
 			g_free(domain);
@@ -599,7 +608,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	for (i = 0; i < n_all; i++) {
 		pd_series *s = series_at(&v, i);
 		counting *c = g_ptr_array_index(v.counts, i);
-		s->n_reviewers = c->reviewers ? g_hash_table_size(c->reviewers) : 0;
+		s->n_reviewers = c->reviewers ? c->reviewers->len : 0;
 		s->review_status = status_of(s, c);
 		if (s->earlier && i >= v.n_fixed && (int)s->review_status < s->earlier->review_status)
 			s->review_status = (pd_review_status)s->earlier->review_status;
