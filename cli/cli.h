@@ -70,6 +70,8 @@ int cli_config_get(char **value, char **origin, const cli_config *config, const 
 /* Every value of a repeatable `var`, the list's then the defaults'. */
 GPtrArray *cli_config_get_all(const cli_config *config, const char *var);
 GPtrArray *cli_config_lists(const cli_config *config);
+/* Names of the [list "NAME"] sections that are groups (give members). */
+GPtrArray *cli_config_groups(const cli_config *config);
 /* `value` as a number from min to max, or -1 said naming file and line. */
 int cli_config_number(long *out, const cli_config *config, const char *var, const char *value,
 		      const char *origin, long min, long max);

@@ -143,6 +143,10 @@ int cmd_config(int argc, char **argv)
 		for (guint i = 0; i < lists->len; i++)
 			show("known list", lists->pdata[i], NULL);
 		g_ptr_array_unref(lists);
+		lists = cli_config_groups(c);
+		for (guint i = 0; i < lists->len; i++)
+			show("known group", lists->pdata[i], NULL);
+		g_ptr_array_unref(lists);
 	}
 	g_free(archive);
 	cli_config_free(c);

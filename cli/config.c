@@ -248,6 +248,24 @@ GPtrArray *cli_config_lists(const cli_config *c)
 	return names;
 }
 
+static void add_sub_once(const char *sub, const char *value, void *payload)
+{
+	GPtrArray *names = payload;
+
+	for (guint i = 0; i < names->len; i++)
+		if (!strcmp(names->pdata[i], sub))
+			return;
+	g_ptr_array_add(names, g_strdup(sub));
+}
+
+GPtrArray *cli_config_groups(const cli_config *c)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+
+	each_entry(c->cfg, "list", NULL, "member", add_sub_once, names);
+	return names;
+}
+
 char *cli_pi_config_path(void)
 {
 	const char *env = g_getenv("PI_CONFIG");
@@ -366,6 +384,13 @@ static int resolve_name(char **out, cli_config *c, const char *arg)
 	lists = cli_config_lists(c);
 	for (guint i = 0; i < lists->len; i++)
 		g_string_append_printf(known, "%s%s", known->len ? ", " : "", (char *)lists->pdata[i]);
+	{
+		GPtrArray *groups = cli_config_groups(c);
+		for (guint i = 0; i < groups->len; i++)
+			g_string_append_printf(known, "%s%s (group)", known->len ? ", " : "",
+					       (char *)groups->pdata[i]);
+		g_ptr_array_unref(groups);
+	}
 	{
 		GHashTableIter it;
 		gpointer k;

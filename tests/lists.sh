@@ -88,6 +88,9 @@ check "a [list] group: the title names its lists by their names" \
 "$PD" next --config "$tmp/config" --state "$st" --dry-run --no-progress virt >"$tmp/virt-next.txt" 2>"$tmp/virt-next.err"
 check_grep "next GROUP goes on from next A B (the same archives)" "nothing new" "$tmp/virt-next.err"
 "$PD" config --config "$tmp/config" virt >"$tmp/virt-config.txt" 2>&1
+"$PD" config --config "$tmp/config" >"$tmp/config-all.txt" 2>&1
+check "config lists the lists and the group" \
+	"$(grep -c '^known list = kvm$\|^known list = kvmarm$\|^known group = virt$' "$tmp/config-all.txt")" 3
 check "config GROUP shows each member's archive and name" \
 	"$(grep -c "^archive = $A	(KVM)\|^archive = $B	(KVMARM)" "$tmp/virt-config.txt") $(grep -c '^lookback = 0' "$tmp/virt-config.txt")" "2 1"
 "$PD" -q --no-progress --range HEAD~1..HEAD "$A" "$B" >/dev/null 2>"$tmp/range.err"
