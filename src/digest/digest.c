@@ -154,7 +154,7 @@ static int keep(pd_digest *d, pd_message *m)
 	gpointer first = NULL, value;
 	const char *id;
 
-	if (d->n_sources > 1 && !d->is_lookback)
+	if (d->n_sources > 1)
 		m->lists = 1u << d->source;
 	if (m->message_id && d->n_sources > 1
 	    && (first = g_hash_table_lookup(d->ids, m->message_id))
@@ -520,7 +520,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	ends_of_range(full);
 	if (error == PD_OK)
 		error = pd__group_series(&r->series, &r->n_series, r->messages, r->n_messages,
-					 source, keep);
+					 r->replies, r->n_reply_records, source, keep);
 	if (error == PD_OK)
 		error = pd__mark_series(r, source, keep);
 	if (error < 0)
@@ -529,7 +529,9 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	if (full->lookback && full->lookback->messages->len)
 		pd__group_series(&r->lookback_series, &r->n_lookback_series,
 				 (const pd_message **)full->lookback->messages->pdata,
-				 full->lookback->messages->len, NULL, NULL);
+				 full->lookback->messages->len,
+				 (const pd_reply *const *)full->lookback->replies->pdata,
+				 full->lookback->replies->len, NULL, NULL);
 	{
 		error = pd__review(full, &review, source, keep);
 	}

@@ -81,14 +81,15 @@ int pd__is_reply_record(const pd_message *m);
 /* ---- series.c ----------------------------------------------------------- */
 
 /* Groups the patches and covers of `msgs` (unique, posting order) into
- * series.  *out is a new array of n_out series whose message pointers are
- * borrowed from `msgs`; free each series' patches array and the array.
- * With `source` (may be NULL), series may continue earlier ones; the
- * pd_earlier they point to are added to `keep`, which must outlive them.
- * Fails only when `source` does. */
+ * series; a thread is followed through the `replies` (the records) and
+ * the pull requests among `msgs`.  *out is a new array of n_out series
+ * whose message pointers are borrowed from `msgs`; free each series'
+ * patches array and the array.  With `source` (may be NULL), series may
+ * continue earlier ones; the pd_earlier they point to are added to
+ * `keep`, which must outlive them.  Fails only when `source` does. */
 int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs,
-		     size_t n_msgs, const pd__earlier_source *source,
-		     GPtrArray *keep);
+		     size_t n_msgs, const pd_reply *const *replies, size_t n_replies,
+		     const pd__earlier_source *source, GPtrArray *keep);
 void pd__series_array_free(pd_series *series, size_t n);
 
 /* ---- mark.c: what earlier digests reported ----------------------------- */

@@ -76,19 +76,17 @@ static walk_end answered(GHashTable *members, GHashTable *pulls, GHashTable *rep
 	const char *id = reply->references ? reply->references[0] : NULL;
 
 	for (int steps = 0; id && steps < MAX_WALK; steps++) {
-		const pd_reply *parent;
+		const char *const *parent_refs;
 		if ((end.member = g_hash_table_lookup(members, id)))
 			return end;
 		if ((end.pull = GPOINTER_TO_SIZE(g_hash_table_lookup(pulls, id))))
 			return end;
-		parent = g_hash_table_lookup(replies, id);
-		if (!parent) {
+		parent_refs = g_hash_table_lookup(replies, id);
+		if (!parent_refs) {
 			end.lost = id;
 			return end;
 		}
-		if (!parent->references)
-			return end;
-		id = parent->references[0];
+		id = parent_refs[0];
 	}
 	return end;
 }
@@ -191,7 +189,9 @@ typedef struct {
 	GPtrArray *keep;          /* the report's pd_earlier list */
 	GHashTable *members;      /* message id -> member */
 	GHashTable *pulls;        /* message id -> pull index + 1 */
-	GHashTable *replies;      /* message id -> reply (range, then window) */
+	GHashTable *replies;      /* message id -> its References: the replies
+	                             (records) and the pull requests' messages,
+	                             of the range, then of the window */
 	GPtrArray *counts;        /* counting, by slot */
 	GArray *earlier;          /* pd_series only the state knows */
 	GHashTable *earlier_slot; /* state series id -> slot + 1 */
@@ -562,21 +562,33 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	if (lookback)
 		pd__pulls_collect(pulls, v.pulls, (const pd_message *const *)lookback->pdata,
 				  lookback->len, 0);
-	for (i = 0; i < r->n_messages; i++)
-		if (r->messages[i]->date > end)
-			end = r->messages[i]->date;
+	/* a walk goes up through replies, and through the messages of pull
+	 * requests (PD_KIND_REPLY, kept as messages) */
+	for (i = 0; i < r->n_messages; i++) {
+		const pd_message *m = r->messages[i];
+		if (m->date > end)
+			end = m->date;
+		if (m->kind == PD_KIND_REPLY && m->message_id)
+			g_hash_table_insert(v.replies, m->message_id, m->references);
+	}
 	for (i = 0; i < r->n_reply_records; i++) {
 		const pd_reply *m = r->replies[i];
 		if (m->date > end)
 			end = m->date;
 		if (m->message_id)
-			g_hash_table_insert(v.replies, (gpointer)m->message_id, (gpointer)m);
+			g_hash_table_insert(v.replies, (gpointer)m->message_id, (gpointer)m->references);
 	}
 	/* the window's replies only carry walks up to what they answer */
 	for (i = 0; lookback_replies && i < lookback_replies->len; i++) {
 		const pd_reply *m = g_ptr_array_index(lookback_replies, i);
 		if (m->message_id && !g_hash_table_contains(v.replies, m->message_id))
-			g_hash_table_insert(v.replies, (gpointer)m->message_id, (gpointer)m);
+			g_hash_table_insert(v.replies, (gpointer)m->message_id, (gpointer)m->references);
+	}
+	for (i = 0; lookback && i < lookback->len; i++) {
+		const pd_message *m = g_ptr_array_index(lookback, i);
+		if (m->kind == PD_KIND_REPLY && m->message_id
+		    && !g_hash_table_contains(v.replies, m->message_id))
+			g_hash_table_insert(v.replies, m->message_id, m->references);
 	}
 	for (i = 0; i < r->n_reply_records && error >= 0; i++) {
 		const pd_reply *m = r->replies[i];

@@ -74,7 +74,9 @@ typedef struct {
 	GHashTable *continuing; /* earlier series id -> builder */
 	GPtrArray *keep;        /* pd_earlier the builders refer to (owned) */
 	GPtrArray *builders;
-	GHashTable *by_id;      /* Message-ID -> reply (the first with it) */
+	GHashTable *by_id;      /* Message-ID -> a reply's References (the
+	                           first reply with it: a record, or a pull
+	                           request's message) */
 	GHashTable *owner;      /* Message-ID -> builder */
 	GHashTable *by_marker;  /* "author\nversion\ntotal" -> GPtrArray of builder */
 } grouping;
@@ -127,16 +129,15 @@ static builder *find_by_thread(grouping *g, const pd_message *m)
 		g_queue_push_tail(&todo, m->references[i]);
 	while (!g_queue_is_empty(&todo) && steps++ < MAX_THREAD_WALK) {
 		const char *id = g_queue_pop_head(&todo);
-		const pd_message *parent;
+		const char *const *parent_refs;
 		if (!g_hash_table_add(visited, (char *)id))
 			continue; /* a References loop */
 		if ((found = g_hash_table_lookup(g->owner, id)))
 			break;
 		/* a reply in between: its own references lead on */
-		parent = g_hash_table_lookup(g->by_id, id);
-		if (parent && parent->kind == PD_KIND_REPLY)
-			for (i = 0; parent->references[i]; i++)
-				g_queue_push_tail(&todo, parent->references[i]);
+		parent_refs = g_hash_table_lookup(g->by_id, id);
+		for (i = 0; parent_refs && parent_refs[i]; i++)
+			g_queue_push_tail(&todo, (gpointer)parent_refs[i]);
 	}
 out:
 	g_queue_clear(&todo);
@@ -345,6 +346,7 @@ static void fill_series(pd_series *s, builder *b)
 }
 
 int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs, size_t n,
+		     const pd_reply *const *replies, size_t n_replies,
 		     const pd__earlier_source *source, GPtrArray *keep)
 {
 	grouping g;
@@ -365,10 +367,14 @@ int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs, si
 	/* only replies are walked through: patches and covers are found
 	 * by their series (`owner`), and a million-entry table of them
 	 * would be memory for nothing */
+	for (i = 0; i < n_replies; i++)
+		if (replies[i]->message_id && !g_hash_table_contains(g.by_id, replies[i]->message_id))
+			g_hash_table_insert(g.by_id, (gpointer)replies[i]->message_id,
+					    (gpointer)replies[i]->references);
 	for (i = 0; i < n; i++)
 		if (msgs[i]->kind == PD_KIND_REPLY && msgs[i]->message_id
 		    && !g_hash_table_contains(g.by_id, msgs[i]->message_id))
-			g_hash_table_insert(g.by_id, msgs[i]->message_id, (gpointer)msgs[i]);
+			g_hash_table_insert(g.by_id, msgs[i]->message_id, msgs[i]->references);
 
 	for (i = 0; i < n; i++) {
 		const pd_message *m = msgs[i];
