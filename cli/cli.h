@@ -96,6 +96,9 @@ typedef struct {
 	GPtrArray *paths;        /* the archives they name (a group: its members) */
 	GPtrArray *names;        /* each one's list name, or NULL */
 	GPtrArray *lores;        /* each one's name on lore, or NULL */
+	const char *state_key;   /* the key the state knows the run by (a
+	                            group's: its archives' keys joined) */
+	int continued;           /* next: an archive goes on from a position */
 	pd_range_options range;
 	pd_digest_options opts;
 	const char *format;      /* "classic" or "json" */

@@ -184,12 +184,14 @@ int cmd_state(int argc, char **argv)
 		 * a group of it is forgotten by its name */
 		cli_config *config = NULL;
 		char *value = NULL;
-		if (cli_config_load(&config, config_arg) < 0)
+		/* with --state, a default configuration file that cannot be
+		 * read is said and passed over: only a group's name needs it */
+		if (cli_config_load(&config, config_arg) < 0 && (!state_arg || config_arg))
 			return EXIT_USAGE;
 		if (!state_arg && cli_config_get(&value, NULL, config, "state"))
 			path = cli_config_path_value(value);
 		g_free(value);
-		if (!strcmp(action, "forget"))
+		if (config && !strcmp(action, "forget"))
 			group_key = group_key_of(config, argv[optind]);
 		cli_config_free(config);
 	}

@@ -20,9 +20,10 @@ static int fail(cli_run *run, int status)
 	cli_error("%s", *pd_error_last() ? pd_error_last()
 						: pd_status_to_string(status));
 	/* the library says what happened; what to do about it is ours */
-	if (status == PD_ERR_RANGE && run->range.start)
+	if (status == PD_ERR_RANGE && run->continued)
 		cli_error("if the archive was replaced or its history "
-			"rewritten, `patchdigest state forget %s` starts over", run->path);
+			"rewritten, `patchdigest state forget '%s'` starts over",
+			run->state_key ? run->state_key : run->path);
 	else if (status == PD_ERR_STATE)
 		cli_error("move the file away, or give another with "
 			"--state FILE");
@@ -402,6 +403,15 @@ int cli_run_digest(cli_run *run)
 		key = pd_state_group_key(keys, n);
 		g_free(keys);
 		for (size_t i = 0; i < n; i++) {
+			/* the group's key joins its archives' with " + " and
+			 * their positions' with a newline */
+			if (strstr(in[i].key, " + ") || strchr(in[i].key, '\n')) {
+				cli_error("%s: a path holding \" + \" or a newline cannot be one of "
+					  "several archives (the state could not tell it apart)",
+					  in[i].key);
+				code = EXIT_USAGE;
+				goto cleanup;
+			}
 			in[i].position_key = pd_state_member_key(key, in[i].key);
 			for (size_t j = 0; j < i; j++)
 				if (!strcmp(in[i].key, in[j].key)) {
@@ -417,6 +427,9 @@ int cli_run_digest(cli_run *run)
 	}
 	if (run->next && (code = find_starts(run, state, in, n, di)) != 0)
 		goto cleanup;
+	run->state_key = key;
+	for (size_t i = 0; i < n; i++)
+		run->continued |= in[i].start != NULL;
 	if (n == 1)
 		run->range.start = in[0].start;
 	error = pd_digest_read_inputs(&report, &reached, di, n, &run->range, &run->opts, state, key);
@@ -517,6 +530,7 @@ cleanup:
 	pd_free(reached);
 	pd_state_free(state); /* rolls back what was not committed */
 	g_free(key);
+	run->state_key = NULL;
 	/* run->path points into run->paths */
 	run->path = NULL;
 	g_ptr_array_unref(run->paths);
