@@ -37,7 +37,10 @@ check "a 200k-message mbox within ulimit -v $limit: exit 0" $? 0
 check "... every message read" \
 	"$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["counts"]; print(c["messages"], c["series"])' "$tmp/200k.json" 2>/dev/null)" \
 	"200000 20000"
-( ulimit -v 150000; "$PD" -q --no-progress -j2 "$tmp/200k.mbox" >/dev/null 2>"$tmp/small.err" )
-check "the guard can fail: under 150 MB it runs out (exit 70)" $? 70
+# -j1: with two threads, glibc creates malloc arenas of 64 MB of address
+# space each; under a limit that cannot hold them it falls back to the
+# main arena on every allocation and crawls instead of failing
+( ulimit -v 100000; "$PD" -q --no-progress -j1 "$tmp/200k.mbox" >/dev/null 2>"$tmp/small.err" )
+check "the guard can fail: under 100 MB (-j1) it runs out (exit 70)" $? 70
 check_grep "... and says so" "out of memory" "$tmp/small.err"
 exit $fail
