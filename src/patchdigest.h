@@ -151,7 +151,9 @@ typedef struct pd_message {
 	char *date_raw;     /* the Date: header as written (an in-body Date:
 	                       line does not change it); NULL when absent,
 	                       and in a report's messages (never read again) */
-	char *list_id;      /* List-Id without brackets; NULL when absent */
+	char *list_id;      /* List-Id without brackets; NULL when absent,
+	                       and in a report's messages (the report's name
+	                       and lore_list are made of it) */
 	char *to_address;   /* first To: address of a patch or cover, for
 	                       guessing the list; NULL for replies */
 	pd_kind kind;

@@ -52,7 +52,6 @@ void pd_digest_free(pd_digest *d)
 	g_array_free(d->message_seq, TRUE);
 	g_array_free(d->reply_seq, TRUE);
 	pd__arena_clear(&d->arena);
-	g_free(d->first_list_id);
 	if (d->pool)
 		g_string_chunk_free(d->pool);
 	pd__body_store_free(d->bodies);
@@ -165,8 +164,8 @@ static int keep(pd_digest *d, pd_message *m)
 		pd_message_free(m);
 		return PD_OK;
 	}
-	if (!d->first_list_id && m->list_id && *m->list_id)
-		d->first_list_id = g_strdup(m->list_id);
+	if (!d->list_ids[d->source] && m->list_id && *m->list_id)
+		d->list_ids[d->source] = g_strdup(m->list_id);
 	if (pd__is_reply_record(m)) {
 		pd_reply *r = pd__reply_pack(m, d->pool, &d->arena);
 		g_ptr_array_add(d->replies, r);
@@ -268,22 +267,18 @@ void pd__digest_sort_by_arrival(pd_digest *d)
 
 /* A reply counts, threads and dates the range; nothing else of it is
  * read again.  Half of an archive's messages are replies: keeping only
- * what is read keeps a digest of millions of messages in memory.  The
- * first List-Id stays, for guessing the list's name. */
-static void slim_reply(pd_digest *d, pd_message *m)
+ * what is read keeps a digest of millions of messages in memory. */
+static void slim_reply(pd_message *m)
 {
-	int had_list_id = d->have_list_id;
 	/* the few replies listed by their own title keep it */
 	int titled = pd__is_pull_request(m) || (m->facts && m->facts->applied);
 
 #define SLIM_KEEP(field)
 #define SLIM_DROP(field) g_clear_pointer(&m->field, g_free);
-#define SLIM_FIRST(field) if (had_list_id) SLIM_DROP(field)
 #define SLIM_TITLED(field) if (!titled) SLIM_DROP(field)
 #define SLIM(field, pack, reply) SLIM_##reply(field)
 	PD__MESSAGE_STRINGS(SLIM)
 #undef SLIM
-	d->have_list_id |= m->list_id && *m->list_id;
 }
 
 int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t archive_time)
@@ -300,13 +295,9 @@ int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t arc
 		g_clear_pointer(&m->commit_message, g_free);
 		g_clear_pointer(&m->facts, pd_reply_facts_free);
 		if (m->kind == PD_KIND_REPLY)
-			slim_reply(d, m);
+			slim_reply(m);
 		return keep(d, m);
 	}
-	if (m->kind != PD_KIND_REPLY)
-		d->have_list_id |= m->list_id && *m->list_id;
-	if (d->n_sources > 1 && !d->list_ids[d->source] && m->list_id && *m->list_id)
-		d->list_ids[d->source] = g_strdup(m->list_id);
 	if (archive_time)
 		m->archive_time = archive_time;
 	else if ((d->since && m->date < d->since)
@@ -321,7 +312,7 @@ int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t arc
 	if (m->note)
 		diag(d, PD_DIAG_NOTE, origin, m->note);
 	if (m->kind == PD_KIND_REPLY)
-		slim_reply(d, m);
+		slim_reply(m);
 	return keep(d, m);
 }
 
@@ -347,6 +338,13 @@ int pd_digest_add_raw(pd_digest *d, const pd_raw_message *raw)
 
 /* "kvm.vger.kernel.org" -> "kvm"; lists on vger and lists.linux.dev are
  * on lore under the local part of their address. */
+char *pd__list_label(const char *list_id)
+{
+	const char *dot = strchr(list_id, '.');
+
+	return g_strndup(list_id, dot ? (size_t)(dot - list_id) : strlen(list_id));
+}
+
 static void guess_list(pd_report *r, const char *list_id)
 {
 	size_t i;
@@ -354,8 +352,7 @@ static void guess_list(pd_report *r, const char *list_id)
 	int known = 0;
 
 	if (list_id) {
-		const char *dot = strchr(list_id, '.');
-		label = g_strndup(list_id, dot ? (size_t)(dot - list_id) : strlen(list_id));
+		label = pd__list_label(list_id);
 		known = 1;
 	}
 	for (i = 0; i < r->n_messages && !label; i++) {
@@ -480,8 +477,12 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	d->reply_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
 	full->arena = d->arena;
 	memset(&d->arena, 0, sizeof(d->arena));
-	list_id = d->first_list_id;
-	d->first_list_id = NULL;
+	/* the first List-Id read (the first archive's that has one) */
+	list_id = NULL;
+	for (i = 0; i < PD__MAX_INPUTS && !list_id; i++) {
+		list_id = d->list_ids[i];
+		d->list_ids[i] = NULL;
+	}
 	r->n_duplicates = d->n_duplicates;
 	r->n_skipped = d->n_skipped;
 	r->n_damaged = d->n_damaged;

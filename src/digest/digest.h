@@ -171,11 +171,9 @@ struct pd_digest {
 	                           order of arrival among both */
 	guint32 seq;            /* messages kept so far */
 	pd__arena arena;        /* the replies' records */
-	char *first_list_id;    /* the first List-Id of a kept message */
 	GStringChunk *pool;     /* their shared strings */
 	GHashTable *ids;        /* Message-IDs seen (borrowed keys) */
 	size_t n_duplicates, n_skipped, n_damaged;
-	int have_list_id;       /* a message kept so far has a List-Id */
 	int64_t since, until;   /* pd_digest_read()'s range, for messages
 	                           without an archive time; 0: no bound */
 	pd__body_store *bodies; /* the kept messages' commit messages */
@@ -188,7 +186,8 @@ struct pd_digest {
 	unsigned source;        /* the archive being read: its bit in lists */
 	GHashTable *others;     /* Message-ID -> GPtrArray of the kept
 	                           messages with that ID and other content */
-	char *list_ids[PD__MAX_INPUTS]; /* each archive's first List-Id */
+	char *list_ids[PD__MAX_INPUTS]; /* each archive's first List-Id of a
+	                           kept message: the list's name */
 	size_t n_crossposted;
 };
 
@@ -197,6 +196,10 @@ struct pd_digest {
  * reports its damage, keeps of a reply only what the digest reads,
  * drops a repeated Message-ID.  Takes `m`. */
 int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t archive_time);
+
+/* "kvm.vger.kernel.org" -> "kvm": the label before a List-Id's first
+ * dot, a list's name.  New string. */
+char *pd__list_label(const char *list_id);
 
 /* Sorts the kept messages and replies of a digest of several archives
  * in their order of arrival across the archives. */

@@ -299,11 +299,8 @@ static char *input_name(const pd_digest *d, const pd_digest_input *in, unsigned 
 
 	if (in->name && *in->name)
 		return g_strdup(in->name);
-	if (d->list_ids[i]) {
-		const char *dot = strchr(d->list_ids[i], '.');
-		return g_strndup(d->list_ids[i], dot ? (size_t)(dot - d->list_ids[i])
-						     : strlen(d->list_ids[i]));
-	}
+	if (d->list_ids[i])
+		return pd__list_label(d->list_ids[i]);
 	path = in->archive->path;
 	base = g_path_get_basename(path && *path ? path : "archive");
 	if (g_str_has_suffix(base, ".git") && strlen(base) > 4)
@@ -315,15 +312,13 @@ static char *input_name(const pd_digest *d, const pd_digest_input *in, unsigned 
  * lowercased; else NULL.  New string. */
 static char *input_lore(const pd_digest *d, const pd_digest_input *in, unsigned i)
 {
-	const char *dot;
 	char *label, *lower;
 
 	if (in->lore_list && *in->lore_list)
 		return g_strdup(in->lore_list);
 	if (!d->list_ids[i])
 		return NULL;
-	dot = strchr(d->list_ids[i], '.');
-	label = g_strndup(d->list_ids[i], dot ? (size_t)(dot - d->list_ids[i]) : strlen(d->list_ids[i]));
+	label = pd__list_label(d->list_ids[i]);
 	lower = g_ascii_strdown(label, -1);
 	g_free(label);
 	return lower;

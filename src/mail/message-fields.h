@@ -17,11 +17,10 @@
  *          block; BODY: the same, but only when the commit message stays
  *          in the message (digest/body-store.c keeps it otherwise); GONE:
  *          not kept (read when the message is added -- damage and notes
- *          are reported then -- and never after: NULL in a report)
+ *          are reported then, the List-Id names the list -- and never
+ *          after: NULL in a report)
  *   reply  KEEP: a kept reply holds it; DROP: it does not (replies are
- *          half an archive; only what is read again stays); FIRST: only
- *          until a kept message had one (the List-Id, to name the list);
- *          TITLED: only by a reply listed under its own title (a pull
+ *          half an archive; only what is read again stays); TITLED: only by a reply listed under its own title (a pull
  *          request, or a reply saying "applied" to a patch that is
  *          not in the archive)
  * `references`, the one array, and `facts`, a reply's (owned, moved into
@@ -42,7 +41,7 @@
 	X(author.name,    POOL, DROP)  \
 	X(author.address, POOL, DROP)  \
 	X(date_raw,       GONE, DROP)  \
-	X(list_id,        POOL, FIRST) \
+	X(list_id,        GONE, DROP)  \
 	X(to_address,     POOL, DROP)  \
 	X(commit_message, BODY, DROP)  \
 	X(origin,         OWN,  DROP)  \

@@ -36,8 +36,9 @@ int main(void)
 		pd_message probe = *p;
 		probe.commit_message = m->commit_message;
 		gone += p->date_raw != NULL || p->damage != NULL || p->note != NULL
-		      || pb->date_raw != NULL;
+		      || p->list_id != NULL || pb->date_raw != NULL;
 		probe.date_raw = m->date_raw;
+		probe.list_id = m->list_id;
 		probe.damage = m->damage;
 		probe.note = m->note;
 		if (!(diff = pd_message_first_difference(m, &probe)))
@@ -45,6 +46,7 @@ int main(void)
 		{
 			pd_message probe_b = *pb;
 			probe_b.date_raw = m->date_raw;
+			probe_b.list_id = m->list_id;
 			probe_b.damage = m->damage;
 			probe_b.note = m->note;
 			same_with_body += !pd_message_first_difference(m, &probe_b)
@@ -61,7 +63,7 @@ int main(void)
 		printf("# first difference: %s\n", diff);
 	CHECK_INT("packed without the body: every field as parsed", same, n);
 	CHECK_INT("packed with the body: every field as parsed", same_with_body, n);
-	CHECK_INT("the raw Date:, damage and notes are not kept", gone, 0);
+	CHECK_INT("the raw Date:, List-Id, damage and notes are not kept", gone, 0);
 	CHECK("most titles point into their subject", titles_in_subject * 2 > n);
 
 	/* a thread's root is one string, however many messages refer to it */
