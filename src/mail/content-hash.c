@@ -38,6 +38,32 @@
 #define MAX_DEPTH 16
 #define MAX_MID 244 /* public-inbox truncates longer Message-IDs */
 
+/* A raw header value as public-inbox reads it: each "\r?\n[ \t]*" one
+ * space, blanks at both ends gone.  New string. */
+static char *unfolded(const char *v, size_t len)
+{
+	GString *s = g_string_sized_new(len);
+	size_t lead = 0;
+
+	for (const char *q = v, *stop = v + len; q < stop; q++) {
+		if (*q == '\r' && q + 1 < stop && q[1] == '\n')
+			continue;
+		if (*q == '\n') {
+			while (q + 1 < stop && (q[1] == ' ' || q[1] == '\t'))
+				q++;
+			g_string_append_c(s, ' ');
+			continue;
+		}
+		g_string_append_c(s, *q);
+	}
+	while (s->len && g_ascii_isspace(s->str[s->len - 1]))
+		g_string_truncate(s, s->len - 1);
+	while (lead < s->len && g_ascii_isspace(s->str[lead]))
+		lead++;
+	g_string_erase(s, 0, (gssize)lead);
+	return g_string_free(s, FALSE);
+}
+
 /* The values of each of the `n` headers `names` in the block `hdr` (raw,
  * unfolded and trimmed as public-inbox reads them), in order, in one pass:
  * out[i] a new array of new strings, for names[i]. */
@@ -63,45 +89,18 @@ static void scan_headers(GPtrArray **out, const char *const *names, size_t n,
 				break;
 			}
 		if (which < n) {
-			const char *v = colon + 1, *stop = line_end;
-			GString *s = g_string_new(NULL);
-			size_t lead = 0;
+			const char *stop = line_end;
 			/* continuation lines start with a blank */
 			while (stop < end && (*stop == ' ' || *stop == '\t')) {
 				const char *e2 = memchr(stop, '\n', (size_t)(end - stop));
 				stop = e2 ? e2 + 1 : end;
 			}
-			for (const char *q = v; q < stop; q++) {
-				if (*q == '\r' && q + 1 < stop && q[1] == '\n')
-					continue;
-				if (*q == '\n') {
-					/* "\r?\n[ \t]*" is one space */
-					while (q + 1 < stop && (q[1] == ' ' || q[1] == '\t'))
-						q++;
-					g_string_append_c(s, ' ');
-					continue;
-				}
-				g_string_append_c(s, *q);
-			}
-			while (s->len && g_ascii_isspace(s->str[s->len - 1]))
-				g_string_truncate(s, s->len - 1);
-			while (lead < s->len && g_ascii_isspace(s->str[lead]))
-				lead++;
-			g_string_erase(s, 0, (gssize)lead);
-			g_ptr_array_add(out[which], g_string_free(s, FALSE));
+			g_ptr_array_add(out[which], unfolded(colon + 1, (size_t)(stop - colon - 1)));
 			p = stop;
 			continue;
 		}
 		p = line_end;
 	}
-}
-
-static GPtrArray *header_values(const char *hdr, size_t len, const char *name)
-{
-	GPtrArray *out;
-
-	scan_headers(&out, &name, 1, hdr, len);
-	return out;
 }
 
 /* The message's own headers the hash reads, found in one pass. */
@@ -113,31 +112,16 @@ static const char *const top_names[H_COUNT] = {
 	"Content-Description"
 };
 
-/* Bytes as Latin-1 characters, in UTF-8 (what public-inbox's digest gets
- * from a raw header value).  New string. */
-static char *latin1(const char *s)
+/* `len` bytes as Latin-1 characters, in UTF-8: what public-inbox's
+ * digest gets from raw header bytes and from a body it takes as it is.
+ * (pd__to_utf8() would set iconv up for each: more than the text costs.)
+ * New string. */
+static char *latin1(const char *s, size_t len)
 {
-	GString *out = g_string_sized_new(strlen(s) + 8);
+	GString *out = g_string_sized_new(len + 8);
 
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x80) {
-			g_string_append_c(out, (char)*p);
-		} else {
-			g_string_append_c(out, (char)(0xc0 | (*p >> 6)));
-			g_string_append_c(out, (char)(0x80 | (*p & 0x3f)));
-		}
-	}
-	return g_string_free(out, FALSE);
-}
-
-/* `b`'s bytes as Latin-1 characters, in UTF-8 (an empty array has no
- * data at all).  New string. */
-static char *latin1_bytes(const GByteArray *b)
-{
-	GString *out = g_string_sized_new(b->len + 8);
-
-	for (guint i = 0; i < b->len; i++) {
-		guint8 c = b->data[i];
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
 		if (c < 0x80) {
 			g_string_append_c(out, (char)c);
 		} else {
@@ -152,7 +136,7 @@ static char *latin1_bytes(const GByteArray *b)
  * (only when it has one), raw bytes as Latin-1.  New string. */
 static char *decoded(const char *raw)
 {
-	char *text = latin1(raw);
+	char *text = latin1(raw, strlen(raw));
 
 	if (strstr(text, "=?")) {
 		char *d = g_mime_utils_header_decode_text(NULL, text);
@@ -299,18 +283,8 @@ static char *part_header(GMimeObject *o, const char *name)
 	GMimeHeaderList *list = g_mime_object_get_header_list(o);
 	GMimeHeader *h = list ? g_mime_header_list_get_header(list, name) : NULL;
 	const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
-	GPtrArray *v;
-	char *line, *out = NULL;
 
-	if (!raw)
-		return NULL;
-	line = g_strdup_printf("%s:%s\n", name, raw);
-	v = header_values(line, strlen(line), name);
-	if (v->len)
-		out = g_strdup(v->pdata[0]);
-	g_ptr_array_unref(v);
-	g_free(line);
-	return out;
+	return raw ? unfolded(raw, strlen(raw)) : NULL;
 }
 
 /* One leaf MIME part as the hash reads it; every string borrowed. */
@@ -404,7 +378,7 @@ static char *convert_strict(const GByteArray *b, const char *charset)
 		return g_strndup((const char *)b->data, b->len);
 	}
 	if (!g_ascii_strcasecmp(charset, "iso-8859-1") || !g_ascii_strcasecmp(charset, "latin1"))
-		return latin1_bytes(b);
+		return latin1((const char *)b->data, b->len);
 	iconv_name = g_mime_charset_iconv_name(charset);
 	return g_convert((const char *)b->data, (gssize)b->len, "UTF-8",
 			 iconv_name ? iconv_name : charset, NULL, NULL, NULL);
@@ -426,7 +400,7 @@ static char *leaf_text(const leaf *l, const GByteArray *b)
 	} else if (!g_ascii_strcasecmp(l->type, "text")
 		   && (!g_ascii_strcasecmp(l->subtype, "plain")
 		       || !g_ascii_strcasecmp(l->subtype, "html"))) {
-		text = latin1_bytes(b);
+		text = latin1((const char *)b->data, b->len);
 	} else {
 		failed = 1;
 	}
@@ -436,7 +410,7 @@ static char *leaf_text(const leaf *l, const GByteArray *b)
 			/* the bytes as UTF-8, else as they are (Latin-1) */
 			text = convert_strict(b, "utf-8");
 			if (!text)
-				text = latin1_bytes(b);
+				text = latin1((const char *)b->data, b->len);
 		}
 		g_free(lower);
 	}
@@ -503,13 +477,9 @@ static void add_gmime_part(GChecksum *sum, GMimeObject *o, int depth, const char
 	for (int i = 0; list && i < g_mime_header_list_get_count(list); i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(list, i);
 		if (!g_ascii_strcasecmp(g_mime_header_get_name(h), "Content-Description")) {
-			char *line = g_strdup_printf("Content-Description:%s\n",
-						     g_mime_header_get_raw_value(h));
-			GPtrArray *v = header_values(line, strlen(line), "Content-Description");
-			if (v->len)
-				g_ptr_array_add(l.descriptions, g_strdup(v->pdata[0]));
-			g_ptr_array_unref(v);
-			g_free(line);
+			const char *value = g_mime_header_get_raw_value(h);
+			g_ptr_array_add(l.descriptions,
+					unfolded(value ? value : "", value ? strlen(value) : 0));
 		}
 	}
 	if (GMIME_IS_PART(o)) {
@@ -636,7 +606,7 @@ int pd__content_hash(unsigned char out[32], const char *data, size_t len)
 		g_free(d);
 	}
 	for (guint i = 0; i < h[H_DATE]->len; i++) {
-		char *d = latin1(h[H_DATE]->pdata[i]);
+		char *d = latin1(h[H_DATE]->pdata[i], strlen(h[H_DATE]->pdata[i]));
 		add_field(sum, "Date", d);
 		g_free(d);
 	}
