@@ -78,72 +78,6 @@ int pd__is_reply_record(const pd_message *m)
 	return m->kind == PD_KIND_REPLY && !pd__is_pull_message(m);
 }
 
-/* What the ids of a digest of several archives map a Message-ID to: a
- * kept message, or a reply's record with its low bit set. */
-#define REPLY_BIT ((guintptr)1)
-typedef struct {
-	uint64_t *content_hash;
-	unsigned *lists;
-	int64_t *archive_time;
-} kept_fields;
-
-static kept_fields fields_of(gpointer kept)
-{
-	kept_fields f;
-
-	if ((guintptr)kept & REPLY_BIT) {
-		pd_reply *r = (pd_reply *)((guintptr)kept & ~REPLY_BIT);
-		f.content_hash = &r->content_hash;
-		f.lists = &r->lists;
-		f.archive_time = &r->archive_time;
-	} else {
-		pd_message *m = kept;
-		f.content_hash = &m->content_hash;
-		f.lists = &m->lists;
-		f.archive_time = &m->archive_time;
-	}
-	return f;
-}
-
-/* In a digest of several archives, a message whose Message-ID was kept
- * before: 1 when it is consumed (a copy of a kept message: a cross-post
- * adds its list to the kept one; a second delivery to the same list is a
- * duplicate), 0 when it is another message with that Message-ID, to be
- * kept as well (public-inbox's rule: same ID, other content). */
-static int seen_in_another_list(pd_digest *d, gpointer first, pd_message *m)
-{
-	GPtrArray *others = d->others ? g_hash_table_lookup(d->others, m->message_id) : NULL;
-	unsigned bit = 1u << d->source;
-	int same_list = 0;
-
-	for (guint i = 0; i <= (others ? others->len : 0); i++) {
-		kept_fields k = fields_of(i == 0 ? first : others->pdata[i - 1]);
-		if (*k.content_hash == m->content_hash) {
-			if (*k.lists & bit) {
-				d->n_duplicates++;
-			} else {
-				*k.lists |= bit;
-				d->n_crossposted++;
-			}
-			/* it arrived when its first copy did, whichever list
-			 * was read first */
-			if (m->archive_time && m->archive_time < *k.archive_time)
-				*k.archive_time = m->archive_time;
-			pd_message_free(m);
-			return 1;
-		}
-		same_list |= (*k.lists & bit) != 0;
-	}
-	if (same_list) {
-		/* read from this list before: a delivery of it again, as in a
-		 * digest of one archive */
-		d->n_duplicates++;
-		pd_message_free(m);
-		return 1;
-	}
-	return 0;
-}
-
 /* Keeps `m` unless its Message-ID was seen: the last step of adding.  A
  * reply becomes a record (message-pack.c); any other message is kept in
  * one block, its commit message in the body store: read again only when
@@ -157,7 +91,7 @@ static int keep(pd_digest *d, pd_message *m)
 		m->lists = 1u << d->source;
 	if (m->message_id && d->n_sources > 1
 	    && (first = g_hash_table_lookup(d->ids, m->message_id))
-	    && seen_in_another_list(d, first, m))
+	    && pd__seen_in_another_list(d, first, m))
 		return PD_OK;
 	if (!first && m->message_id && g_hash_table_contains(d->ids, m->message_id)) {
 		d->n_duplicates++; /* the same message delivered twice counts once */
@@ -171,7 +105,7 @@ static int keep(pd_digest *d, pd_message *m)
 		g_ptr_array_add(d->replies, r);
 		g_array_append_val(d->reply_seq, d->seq);
 		id = r->message_id;
-		value = (gpointer)((guintptr)r | REPLY_BIT);
+		value = (gpointer)((guintptr)r | PD__REPLY_BIT);
 	} else {
 		pd_message *kept = pd__message_pack(m, d->pool, 0);
 		if (m->commit_message && !pd__body_store_put(d->bodies, kept, m->commit_message)) {
@@ -204,65 +138,6 @@ static int keep(pd_digest *d, pd_message *m)
 		g_hash_table_add(d->ids, (gpointer)id);
 	}
 	return PD_OK;
-}
-
-/* The order of arrival across several archives: archive time, ties (a
- * second's resolution) by Date:, Message-ID, then content, so that it is
- * the same whichever archive was read first. */
-typedef struct {
-	int64_t archive_time, date;
-	const char *message_id;
-	uint64_t content_hash;
-	gpointer kept;            /* pd_message, or pd_reply with REPLY_BIT */
-} arrival;
-
-static gint by_arrival(gconstpointer pa, gconstpointer pb)
-{
-	const arrival *x = pa, *y = pb;
-	int c;
-
-	if (x->archive_time != y->archive_time)
-		return x->archive_time < y->archive_time ? -1 : 1;
-	if (x->date != y->date)
-		return x->date < y->date ? -1 : 1;
-	if ((c = g_strcmp0(x->message_id, y->message_id)))
-		return c;
-	return (x->content_hash > y->content_hash) - (x->content_hash < y->content_hash);
-}
-
-void pd__digest_sort_by_arrival(pd_digest *d)
-{
-	GArray *all = g_array_sized_new(FALSE, FALSE, sizeof(arrival), d->messages->len + d->replies->len);
-
-	for (guint i = 0; i < d->messages->len; i++) {
-		pd_message *m = d->messages->pdata[i];
-		arrival a = { m->archive_time, m->date, m->message_id, m->content_hash, m };
-		g_array_append_val(all, a);
-	}
-	for (guint i = 0; i < d->replies->len; i++) {
-		pd_reply *r = d->replies->pdata[i];
-		arrival a = { r->archive_time, r->date, r->message_id, r->content_hash,
-			      (gpointer)((guintptr)r | REPLY_BIT) };
-		g_array_append_val(all, a);
-	}
-	g_array_sort(all, by_arrival);
-	g_ptr_array_set_free_func(d->messages, NULL); /* they are only moved */
-	g_ptr_array_set_size(d->messages, 0);
-	g_ptr_array_set_size(d->replies, 0);
-	g_array_set_size(d->message_seq, 0);
-	g_array_set_size(d->reply_seq, 0);
-	for (guint i = 0; i < all->len; i++) {
-		gpointer k = g_array_index(all, arrival, i).kept;
-		if ((guintptr)k & REPLY_BIT) {
-			g_ptr_array_add(d->replies, (gpointer)((guintptr)k & ~REPLY_BIT));
-			g_array_append_val(d->reply_seq, i);
-		} else {
-			g_ptr_array_add(d->messages, k);
-			g_array_append_val(d->message_seq, i);
-		}
-	}
-	g_ptr_array_set_free_func(d->messages, pd__kept_free);
-	g_array_free(all, TRUE);
 }
 
 /* A reply counts, threads and dates the range; nothing else of it is

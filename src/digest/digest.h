@@ -197,12 +197,25 @@ struct pd_digest {
  * drops a repeated Message-ID.  Takes `m`. */
 int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t archive_time);
 
-/* "kvm.vger.kernel.org" -> "kvm": the label before a List-Id's first
- * dot, a list's name.  New string. */
-char *pd__list_label(const char *list_id);
+/* ---- crosspost.c: several archives --------------------------------- */
+
+/* What the ids of a digest of several archives map a Message-ID to: a
+ * kept message, or a reply's record with this bit set. */
+#define PD__REPLY_BIT ((guintptr)1)
+
+/* In a digest of several archives, `m` whose Message-ID was kept before
+ * as `first` (a pd_message, or a pd_reply with PD__REPLY_BIT): 1 when it
+ * is consumed (freed: a cross-post adds its list to the kept copy, a
+ * second delivery to the same list is a duplicate), 0 when it is another
+ * message with that Message-ID, to be kept as well. */
+int pd__seen_in_another_list(pd_digest *d, gpointer first, pd_message *m);
 
 /* Sorts the kept messages and replies of a digest of several archives
  * in their order of arrival across the archives. */
 void pd__digest_sort_by_arrival(pd_digest *d);
+
+/* "kvm.vger.kernel.org" -> "kvm": the label before a List-Id's first
+ * dot, a list's name.  New string. */
+char *pd__list_label(const char *list_id);
 
 #endif
