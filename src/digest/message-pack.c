@@ -7,7 +7,7 @@
  * the text they hold.  pd__message_pack() copies a message into one
  * block: the struct, its References array and its own strings.
  * Strings that repeat across messages -- Message-IDs (a thread's root is
- * referred to by every message in it), names, addresses, List-Ids --
+ * referred to by every message in it), names, addresses --
  * are kept once, in the digest's pool of shared strings.
  */
 #include <string.h>
