@@ -16,7 +16,6 @@ for cmd in public-inbox-mda public-inbox-httpd public-inbox-clone public-inbox-f
 	fi
 done
 export XDG_CONFIG_HOME="$tmp/xdg" XDG_STATE_HOME="$tmp/state"
-json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 python3 "$tools/review-mail.py" "$tmp/mail"
 "$tools/deliver.sh" "$tmp/served" "$tmp/mail/batch1.mbox" >/dev/null 2>&1 || nok "deliver.sh batch 1"

@@ -19,3 +19,6 @@ check_cmd() {
 	if _out=$("$@" 2>&1); then ok "$_name"
 	else nok "$_name (exit $?)"; printf '%s\n' "$_out" | head -15 | sed 's/^/#   /'; fi
 }
+# json FILE EXPR: prints the Python expression EXPR over the JSON document
+# in FILE, read as d
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }

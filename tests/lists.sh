@@ -12,7 +12,6 @@ tools=$(dirname "$0")/tools
 if ! command -v public-inbox-mda >/dev/null; then
 	skip "digests of several lists" "public-inbox is not installed (make deps)"; exit 0
 fi
-json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 msgs='sorted((m["title"], m.get("lists")) for s in d["series"] for m in ([s["cover"]] if s.get("cover") else []) + s["patches"])'
 python3 "$tools/lists-mail.py" "$tmp/mail"
 A=$tmp/kvm B=$tmp/kvmarm st=$tmp/state.db

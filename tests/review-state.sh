@@ -12,7 +12,6 @@ tools=$(dirname "$0")/tools
 if ! command -v public-inbox-mda >/dev/null; then
 	skip "the review side across digests" "public-inbox is not installed (make deps)"; exit 0
 fi
-json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 attention='sorted(a["title"] for a in d["needs_attention"])'
 applied='sorted(a["title"] for a in d["applied"])'
 reviewers='sorted(r["address"] for r in d["reviewers"])'
