@@ -294,7 +294,7 @@ static GHashTable *pi_inboxes(void)
  * public-inbox's. */
 static GHashTable *pi_inboxes(void);
 
-static int is_known_name(const cli_config *c, const char *name)
+int cli_config_is_name(const cli_config *c, const char *name)
 {
 	GPtrArray *lists = cli_config_lists(c);
 	GHashTable *inboxes;
@@ -331,7 +331,7 @@ int cli_config_resolve_archive(char **out, cli_config *c, const char *arg)
 	/* a name without '/' that a list or inbox has is that list ("./kvm"
 	 * is the path); any other argument is a path, and the list it
 	 * belongs to, if any, is found by it */
-	if (!strchr(arg, '/') && strcmp(arg, "-") && is_known_name(c, arg))
+	if (!strchr(arg, '/') && strcmp(arg, "-") && cli_config_is_name(c, arg))
 		return resolve_name(out, c, arg);
 	if (strchr(arg, '/') || g_file_test(arg, G_FILE_TEST_EXISTS) || !strcmp(arg, "-")) {
 		char *real = realpath(arg, NULL);
@@ -539,9 +539,4 @@ int cli_config_resolve_inputs(GPtrArray *paths, GPtrArray *names, GPtrArray *lor
 	g_free(c->list);
 	c->list = group;
 	return 0;
-}
-
-int cli_config_is_name(const cli_config *c, const char *name)
-{
-	return is_known_name(c, name);
 }
