@@ -362,7 +362,6 @@ int pd_digest_read_inputs(pd_report **out, pd_position ***positions,
 				 "archive; a digest of several goes by dates", range->range);
 	if ((error = pd_digest_new(&d, opts)) < 0)
 		return error;
-	d->since = range->since;
 	d->until = range->until;
 	d->n_sources = (unsigned)n_inputs;
 	if (n_inputs > 1)
