@@ -7,9 +7,7 @@
 # checked against a digest of the intact archive.
 . "$(dirname "$0")/lib.sh"
 tools=$(dirname "$0")/tools
-if ! command -v public-inbox-mda >/dev/null; then
-	skip "archive faults" "public-inbox is not installed (make deps)"; exit 0
-fi
+need_public_inbox "archive faults"
 "$tools/deliver.sh" "$tmp/inbox" sample/kvm-sample.mbox >/dev/null 2>&1 || { nok "deliver.sh makes an inbox"; exit 1; }
 git_dir=git/0.git
 commits=$(git --git-dir="$tmp/inbox/$git_dir" rev-list --reverse HEAD)

@@ -22,3 +22,9 @@ check_cmd() {
 # json FILE EXPR: prints the Python expression EXPR over the JSON document
 # in FILE, read as d
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+# need_public_inbox WHAT: ends the suite with a skip of WHAT when
+# public-inbox (its delivery agent) is not installed
+need_public_inbox() {
+	command -v public-inbox-mda >/dev/null && return 0
+	skip "$1" "public-inbox is not installed (make deps)"; exit 0
+}

@@ -9,9 +9,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 tools=$(dirname "$0")/tools
-if ! command -v public-inbox-mda >/dev/null; then
-	skip "digests of several lists" "public-inbox is not installed (make deps)"; exit 0
-fi
+need_public_inbox "digests of several lists"
 msgs='sorted((m["title"], m.get("lists")) for s in d["series"] for m in ([s["cover"]] if s.get("cover") else []) + s["patches"])'
 python3 "$tools/lists-mail.py" "$tmp/mail"
 A=$tmp/kvm B=$tmp/kvmarm st=$tmp/state.db

@@ -9,9 +9,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 tools=$(dirname "$0")/tools
-if ! command -v public-inbox-mda >/dev/null; then
-	skip "the review side across digests" "public-inbox is not installed (make deps)"; exit 0
-fi
+need_public_inbox "the review side across digests"
 attention='sorted(a["title"] for a in d["needs_attention"])'
 applied='sorted(a["title"] for a in d["applied"])'
 reviewers='sorted(r["address"] for r in d["reviewers"])'

@@ -12,9 +12,7 @@ facts() { python3 "$tools/digest-facts.py" "$@"; }
 same_facts() { python3 "$tools/compare-facts.py" "$1" "$2"; }
 count_json() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))$2)" "$1"; }
 
-if ! command -v public-inbox-mda >/dev/null; then
-	skip "state tests" "public-inbox is not installed (make deps)"; exit 0
-fi
+need_public_inbox "state tests"
 
 # --- the bundled sample as an inbox: the commands and their contracts ----
 "$tools/deliver.sh" "$tmp/sample" sample/kvm-sample.mbox >/dev/null 2>&1 || nok "deliver.sh makes an inbox"
