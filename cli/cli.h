@@ -72,6 +72,8 @@ GPtrArray *cli_config_get_all(const cli_config *config, const char *var);
 GPtrArray *cli_config_lists(const cli_config *config);
 /* Names of the [list "NAME"] sections that are groups (give members). */
 GPtrArray *cli_config_groups(const cli_config *config);
+/* `value` as git reads a boolean: 1, 0, or -1 when it is none. */
+int cli_config_bool(const char *value);
 /* `value` as a number from min to max, or -1 said naming file and line. */
 int cli_config_number(long *out, const cli_config *config, const char *var, const char *value,
 		      const char *origin, long min, long max);
@@ -82,7 +84,9 @@ char *cli_config_path_value(const char *value);
 enum {
 	CLI_SET_STATE = 1 << 0, CLI_SET_MAILMAP = 1 << 1, CLI_SET_EMPLOYERS = 1 << 2,
 	CLI_SET_LOOKBACK = 1 << 3, CLI_SET_STALE = 1 << 4, CLI_SET_NAME = 1 << 5,
-	CLI_SET_LORE = 1 << 6, CLI_SET_SINCE = 1 << 7
+	CLI_SET_LORE = 1 << 6, CLI_SET_SINCE = 1 << 7, CLI_SET_LINKS = 1 << 8,
+	CLI_SET_LINK_MASK = 1 << 9, CLI_SET_MAIL_FROM = 1 << 10, CLI_SET_MAIL_TO = 1 << 11,
+	CLI_SET_MAIL_CC = 1 << 12
 };
 
 /* One digest-making run, as the command line asked for it. */
@@ -101,7 +105,9 @@ typedef struct {
 	int continued;           /* next: an archive goes on from a position */
 	pd_range_options range;
 	pd_digest_options opts;
-	const char *format;      /* "classic" or "json" */
+	pd_format format;        /* -f */
+	pd_render_options render; /* --links, --link-mask, --mail-*: how
+	                            the report is written */
 	const char *output;      /* NULL: standard output */
 	const char *state_path;  /* NULL: the default */
 	int use_state;           /* read the state (Exist/Skip across digests) */
@@ -137,6 +143,29 @@ void cli_run_init(cli_run *run);
 	"                         mailmap format) gives them\n" \
 	"      --employers FILE   add the employer tables from FILE (gitdm's EmailMap:\n" \
 	"                         'address-or-domain Employer [< YYYY-MM-DD]')\n"
+
+/* The output options in --help, the same for digest and next. */
+#define CLI_OUTPUT_OPTIONS_HELP \
+	"  -f, --format FORMAT    classic (default), json, html (one page), markdown,\n" \
+	"                         email (a mail to send) or mbox (the new series'\n" \
+	"                         messages, for git am, b4 or a mail reader)\n" \
+	"  -o, --output FILE      write the digest to FILE (written whole or not at all)\n" \
+	"      --links            classic and email: a Link: line to each series and\n" \
+	"                         New: block's message on lore\n" \
+	"      --link-mask MASK   links are MASK with %s the Message-ID\n" \
+	"                         (default https://lore.kernel.org/LIST/%s/)\n" \
+	"      --mail-from ADDR   email: From: (default: git's user.name and\n" \
+	"                         user.email)\n" \
+	"      --mail-to ADDRS    email: To: (comma-separated)\n" \
+	"      --mail-cc ADDRS    email: Cc: (comma-separated)\n"
+
+/* The long options of CLI_OUTPUT_OPTIONS_HELP beyond -f and -o. */
+#define CLI_OUTPUT_LONGOPTS \
+	{ "links", no_argument, NULL, 'I' }, \
+	{ "link-mask", required_argument, NULL, 'G' }, \
+	{ "mail-from", required_argument, NULL, 'X' }, \
+	{ "mail-to", required_argument, NULL, 'Y' }, \
+	{ "mail-cc", required_argument, NULL, 'Q' }
 
 /* The library's diagnostics and progress, on stderr (payload: the run). */
 void cli_on_diag(pd_diag_level level, const char *origin, const char *what, void *payload);

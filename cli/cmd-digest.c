@@ -32,8 +32,7 @@ static const char usage[] =
 "                         ago', @SECONDS.  Git archives go by commit (delivery)\n"
 "                         time, which differs from Date: in imported archives\n"
 "      --until DATE       messages before DATE\n"
-"  -f, --format FORMAT    classic (default) or json\n"
-"  -o, --output FILE      write the digest to FILE (written whole or not at all)\n"
+CLI_OUTPUT_OPTIONS_HELP
 "  -n, --name NAME        the list's name in the title (default: from List-Id)\n"
 "      --lore-list NAME   the list's name on lore.kernel.org, for links\n"
 "      --config FILE      the configuration file (default:\n"
@@ -69,6 +68,7 @@ int cmd_digest(int argc, char **argv)
 		{ "since", required_argument, NULL, 'S' },
 		{ "until", required_argument, NULL, 'U' },
 		{ "format", required_argument, NULL, 'f' },
+		CLI_OUTPUT_LONGOPTS,
 		{ "output", required_argument, NULL, 'o' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "lore-list", required_argument, NULL, 'L' },

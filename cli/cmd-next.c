@@ -38,8 +38,7 @@ static const char usage[] =
 CLI_REVIEW_OPTIONS_HELP
 "      --wait SECONDS     wait this long for another run on the same state\n"
 "                         (default 30; 0: stop at once)\n"
-"  -f, --format FORMAT    classic (default) or json\n"
-"  -o, --output FILE      write the digest to FILE (written whole or not at all)\n"
+CLI_OUTPUT_OPTIONS_HELP
 "  -n, --name NAME        the list's name in the title (default: from List-Id)\n"
 "      --lore-list NAME   the list's name on lore.kernel.org, for links\n"
 "  -q, --quiet            do not report skipped or damaged messages\n"
@@ -71,6 +70,7 @@ int cmd_next(int argc, char **argv)
 		{ "config", required_argument, NULL, 'C' },
 		{ "employers", required_argument, NULL, 'E' },
 		{ "format", required_argument, NULL, 'f' },
+		CLI_OUTPUT_LONGOPTS,
 		{ "output", required_argument, NULL, 'o' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "lore-list", required_argument, NULL, 'L' },

@@ -158,7 +158,8 @@ void cli_run_init(cli_run *run)
 	run->range = range;
 	run->range.lookback = (int64_t)60 * 86400; /* --lookback's default */
 	run->opts = opts;
-	run->format = "classic";
+	run->format = PD_FORMAT_CLASSIC;
+	run->render = (pd_render_options)PD_RENDER_OPTIONS_INIT;
 	run->show_progress = isatty(STDERR_FILENO);
 	run->wait_seconds = 30;
 	run->first_run_days = 7;
@@ -180,12 +181,28 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 		}
 		return 1;
 	case 'f':
-		if (strcmp(arg, "classic") && strcmp(arg, "json")) {
-			cli_error("unknown format '%s'; use classic or json", arg);
+		if (pd_format_from_string(&run->format, arg) < 0) {
+			cli_error("%s", pd_error_last());
 			return -1;
 		}
-		run->format = arg;
+		/* an mbox is made of the messages' own bytes: keep them */
+		run->opts.parse.keep_raw = run->format == PD_FORMAT_MBOX;
 		return 1;
+	case 'I': run->render.links = 1; run->set |= CLI_SET_LINKS; return 1;
+	case 'G': {
+		const char *at = strstr(arg, "%s");
+		if (!at || strstr(at + 2, "%s") || strchr(arg, '\n')) {
+			cli_error("--link-mask takes a URL with one %%s for the Message-ID "
+				"(https://lore.kernel.org/kvm/%%s/), not '%s'", arg);
+			return -1;
+		}
+		run->render.link_mask = arg;
+		run->set |= CLI_SET_LINK_MASK;
+		return 1;
+	}
+	case 'X': run->render.mail_from = arg; run->set |= CLI_SET_MAIL_FROM; return 1;
+	case 'Y': run->render.mail_to = arg; run->set |= CLI_SET_MAIL_TO; return 1;
+	case 'Q': run->render.mail_cc = arg; run->set |= CLI_SET_MAIL_CC; return 1;
 	case 'o': run->output = arg; return 1;
 	case 'n':
 		if (!g_utf8_validate(arg, -1, NULL) || !*arg || g_ascii_isspace(arg[0])

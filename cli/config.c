@@ -37,7 +37,8 @@
  * order. */
 const char *const cli_config_keys[] = {
 	"path", "member", "name", "lore", "state", "mailmap", "employers", "lookback",
-	"staledays", "firstrundays", "linkmask", "bot", NULL
+	"staledays", "firstrundays", "linkmask", "links", "mailfrom", "mailto", "mailcc", "bot",
+	NULL
 };
 
 char *cli_config_default_path(void)
@@ -414,6 +415,14 @@ static int resolve_name(char **out, cli_config *c, const char *arg)
 	g_ptr_array_unref(lists);
 	g_hash_table_destroy(inboxes);
 	return -1;
+}
+
+int cli_config_bool(const char *value)
+{
+	int on;
+
+	/* git's spellings: true/yes/on/1, false/no/off/0, empty for false */
+	return git_config_parse_bool(&on, value) < 0 ? -1 : on != 0;
 }
 
 int cli_config_number(long *out, const cli_config *c, const char *var, const char *value,

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <glib.h>
+#include <git2.h>
+#include <gmime/gmime.h>
 #include "patchdigest.h"
 #include "cli.h"
 
@@ -144,7 +146,9 @@ static int apply_config(cli_run *run)
 	static const struct { const char *var; unsigned set; int option; } simple[] = {
 		{ "name", CLI_SET_NAME, 'n' }, { "lore", CLI_SET_LORE, 'L' },
 		{ "state", CLI_SET_STATE, 0 }, { "mailmap", CLI_SET_MAILMAP, 'M' },
-		{ "employers", CLI_SET_EMPLOYERS, 'E' },
+		{ "employers", CLI_SET_EMPLOYERS, 'E' }, { "linkmask", CLI_SET_LINK_MASK, 'G' },
+		{ "mailfrom", CLI_SET_MAIL_FROM, 'X' }, { "mailto", CLI_SET_MAIL_TO, 'Y' },
+		{ "mailcc", CLI_SET_MAIL_CC, 'Q' },
 	};
 	cli_config *c = NULL;
 	char *value, *origin;
@@ -208,6 +212,17 @@ static int apply_config(cli_run *run)
 			g_free(origin);
 		}
 	}
+	/* links = true: the classic text links every series */
+	if (!code && !(run->set & CLI_SET_LINKS) && cli_config_get(&value, &origin, c, "links")) {
+		int on = cli_config_bool(value);
+		if (on < 0) {
+			cli_error("links takes true or false, not '%s' (in %s)", value, origin);
+			code = EXIT_USAGE;
+		}
+		run->render.links = on > 0;
+		g_free(value);
+		g_free(origin);
+	}
 	/* bots add up: the command line's, the list's, the defaults' */
 	bots = cli_config_get_all(c, "bot");
 	for (guint i = 0; i < bots->len; i++)
@@ -215,6 +230,37 @@ static int apply_config(cli_run *run)
 	g_ptr_array_unref(bots);
 	cli_config_free(c);
 	return code;
+}
+
+/* -f email without --mail-from or mailFrom: who git says the user is
+ * (user.name and user.email of git's global and system configuration),
+ * as git send-email would.  0, or EXIT_USAGE said, before anything is
+ * read. */
+static int mail_from_git(cli_run *run)
+{
+	git_config *cfg = NULL, *snapshot = NULL;
+	const char *name = NULL, *email = NULL;
+
+	if (run->format != PD_FORMAT_EMAIL || run->render.mail_from)
+		return 0;
+	if (git_config_open_default(&cfg) == 0 && git_config_snapshot(&snapshot, cfg) == 0) {
+		git_config_get_string(&name, snapshot, "user.name");
+		git_config_get_string(&email, snapshot, "user.email");
+	}
+	if (email && *email) {
+		/* quoted as RFC 5322 needs, by GMime */
+		InternetAddress *a = internet_address_mailbox_new(name ? name : "", email);
+		run->render.mail_from = keep(run, internet_address_to_string(a, NULL, TRUE));
+		g_object_unref(a);
+	}
+	git_config_free(snapshot);
+	git_config_free(cfg);
+	if (!run->render.mail_from) {
+		cli_error("-f email needs a From: address: give --mail-from, set mailFrom in "
+			  "the configuration, or git's user.email");
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 /* One archive of the run. */
@@ -322,7 +368,7 @@ int cli_run_digest(cli_run *run)
 	run->paths = g_ptr_array_new_with_free_func(g_free);
 	run->names = g_ptr_array_new_with_free_func(g_free);
 	run->lores = g_ptr_array_new_with_free_func(g_free);
-	if ((code = apply_config(run)) != 0)
+	if ((code = apply_config(run)) != 0 || (code = mail_from_git(run)) != 0)
 		goto cleanup;
 	n = run->paths->len;
 	if (n > 32) {
@@ -475,8 +521,7 @@ int cli_run_digest(cli_run *run)
 	}
 	/* written as it is made; a failed write stops the renderer with
 	 * PD_ERR_IO, and commit says why */
-	error = strcmp(run->format, "json") ? pd_render_classic_write(report, cli_output_write_cb, output)
-					    : pd_render_json_write(report, cli_output_write_cb, output);
+	error = pd_render_write(report, run->format, &run->render, cli_output_write_cb, output);
 	/* PD_ERR_IO from our write callback is the output's failure, which
 	 * commit reports; any other (a commit message that cannot be read
 	 * back) means the digest is cut short: never put it in place */

@@ -179,6 +179,13 @@ typedef struct pd_message {
 	unsigned lists;     /* a report's message in a digest of several
 	                       archives: bit i is set when pd_report.lists[i]
 	                       holds it (a cross-post sets several); else 0 */
+	char *raw;          /* with pd_parse_options.keep_raw, a patch's or
+	                       cover letter's bytes as given to the parser,
+	                       without a leading mbox "From " line
+	                       (NUL-terminated after raw_len of them); else
+	                       NULL.  NULL in a report: read them with
+	                       pd_report_raw_message() */
+	size_t raw_len;
 } pd_message;
 
 typedef struct {
@@ -191,8 +198,11 @@ typedef struct {
 	                         (the tests' oracle; same results, slower) */
 	int content_hash;     /* compute pd_message.content_hash (a digest of
 	                         several archives sets it itself) */
+	int keep_raw;         /* keep the bytes of patches and cover letters
+	                         in pd_message.raw (a digest keeps them on
+	                         disk for PD_FORMAT_MBOX) */
 } pd_parse_options;
-#define PD_PARSE_OPTIONS_VERSION 2
+#define PD_PARSE_OPTIONS_VERSION 3
 #define PD_PARSE_OPTIONS_INIT { .version = PD_PARSE_OPTIONS_VERSION }
 
 /* Parses one RFC 5322 message of `len` bytes (not NUL-terminated, may hold
@@ -842,6 +852,77 @@ PD_EXTERN int pd_render_json_write(const pd_report *report, pd_write_cb write, v
  * pd_free()), *out_len its length. */
 PD_EXTERN int pd_render_classic(char **out, size_t *out_len, const pd_report *report);
 PD_EXTERN int pd_render_json(char **out, size_t *out_len, const pd_report *report);
+
+/* The formats a report is written in (docs/format.md describes each). */
+typedef enum {
+	PD_FORMAT_CLASSIC = 0, /* the classic text */
+	PD_FORMAT_JSON,        /* the report as data ("patchdigest-1") */
+	PD_FORMAT_HTML,        /* one self-contained page: inline CSS and SVG */
+	PD_FORMAT_MARKDOWN,    /* for a wiki, a forum or an issue */
+	PD_FORMAT_EMAIL,       /* the classic text as an RFC 5322 message */
+	PD_FORMAT_MBOX         /* the new series' own messages, as mboxrd:
+	                          needs a report made with
+	                          pd_digest_options.keep_raw */
+} pd_format;
+
+/* "classic", "json", "html", "markdown", "email", "mbox". */
+PD_EXTERN const char *pd_format_to_string(pd_format format);
+/* The format named `name`; PD_ERR_INVALID (the error lists the names)
+ * when none is. */
+PD_EXTERN int pd_format_from_string(pd_format *out, const char *name);
+
+typedef struct {
+	unsigned int version;
+	int links;             /* classic (and email): a "Link: URL" line under
+	                          each New: block's Author: line and after
+	                          each series heading of the patch list */
+	const char *link_mask; /* a message's link: this with its one "%s"
+	                          replaced by the percent-escaped Message-ID
+	                          ("https://lore.kernel.org/kvm/%s/"); NULL:
+	                          https://lore.kernel.org/LIST/%s/ with the
+	                          report's lore_list (a digest of several
+	                          lists: the message's first list's) */
+	/* PD_FORMAT_EMAIL's headers: From: is required (PD_ERR_INVALID
+	 * without it); To: and Cc: are comma-separated address lists (To:
+	 * NULL: "undisclosed-recipients:;") */
+	const char *mail_from;
+	const char *mail_to;
+	const char *mail_cc;
+	int64_t mail_date;     /* Date:; 0: now */
+	const char *mail_message_id; /* without brackets; NULL: a new one */
+	int64_t generated;     /* PD_FORMAT_HTML: when not 0, the page says it
+	                          was made then (a site's page names the time
+	                          its digest was recorded); 0: no time, so
+	                          one report always makes the same page */
+} pd_render_options;
+#define PD_RENDER_OPTIONS_VERSION 1
+#define PD_RENDER_OPTIONS_INIT { .version = PD_RENDER_OPTIONS_VERSION }
+
+/* `report` in `format`, written through `write` as it is made (opts may
+ * be NULL: the defaults).  PD_ERR_INVALID for options of another
+ * version, an email without mail_from, or mbox of a report that kept no
+ * messages' bytes; PD_ERR_IO when `write` stopped it or a kept text
+ * cannot be read back. */
+PD_EXTERN int pd_render_write(const pd_report *report, pd_format format,
+			      const pd_render_options *opts, pd_write_cb write, void *payload);
+
+/* The same into one new string (pd_free()), *out_len its length. */
+PD_EXTERN int pd_render(char **out, size_t *out_len, const pd_report *report,
+			pd_format format, const pd_render_options *opts);
+
+/* The link to `m` (one of the report's messages) by `link_mask` (as
+ * pd_render_options.link_mask; NULL: lore's): a new string (pd_free()),
+ * or NULL when it has no Message-ID or no list is known. */
+PD_EXTERN char *pd_report_link(const pd_report *report, const pd_message *m,
+			       const char *link_mask);
+
+/* The bytes of `m`, one of the report's patches or cover letters, as the
+ * archive stored them (pd_digest_options.keep_raw): *out a new buffer of
+ * *out_len bytes (pd_free()), NUL-terminated after them; *out NULL when
+ * they were not kept.  PD_ERR_IO when the report's temporary file cannot
+ * be read back. */
+PD_EXTERN int pd_report_raw_message(char **out, size_t *out_len, const pd_report *report,
+				    const pd_message *m);
 
 /* `text` (UTF-8) made safe to show on a terminal: every character a
  * terminal would act on instead of showing is written as a visible

@@ -9,6 +9,8 @@
 #                      the archive is "input.mbox" in origins
 #   expected.classic   the classic text expected (optional)
 #   expected.json      the JSON expected, run with -f json (optional)
+#   expected.html, expected.markdown
+#                      the page and the Markdown expected (optional)
 #   expected.exit      the exit code expected (optional; default 0)
 #   expected.stderr    standard error expected, exactly (optional; -q is
 #                      not added, so diagnostics show)
@@ -40,12 +42,14 @@ for dir in tests/cases/*/; do
 	if [ -n "$bless" ]; then
 		[ "$bless" = "$name" ] || continue
 		rc=$(run_case "$dir" classic "$dir/expected.classic" "$tmp/err")
-		run_case "$dir" json "$dir/expected.json" /dev/null >/dev/null
+		for fmt in json html markdown; do
+			run_case "$dir" $fmt "$dir/expected.$fmt" /dev/null >/dev/null
+		done
 		[ "$rc" = 0 ] || echo "$rc" >"$dir/expected.exit"
 		echo "# blessed $name (exit $rc): read $dir/expected.* before committing"
 		continue
 	fi
-	for fmt in classic json; do
+	for fmt in classic json html markdown; do
 		[ -f "$dir/expected.$fmt" ] || continue
 		n=$((n + 1))
 		rc=$(run_case "$dir" $fmt "$tmp/out" "$tmp/err")

@@ -112,6 +112,12 @@ static int keep(pd_digest *d, pd_message *m)
 			g_free(kept);
 			kept = pd__message_pack(m, d->pool, 1);
 		}
+		if (m->raw) {
+			/* its bytes, for PD_FORMAT_MBOX: on disk, keyed by
+			 * the address of the copy's (NULL) raw */
+			pd__body_store_put_bytes(d->bodies, &kept->raw, m->raw, m->raw_len);
+			kept->raw_len = 0;
+		}
 		g_ptr_array_add(d->messages, kept);
 		g_array_append_val(d->message_seq, d->seq);
 		id = kept->message_id;
@@ -483,5 +489,11 @@ void pd_report_free(pd_report *r)
 int pd_report_commit_message(char **out, const pd_report *r, const pd_message *m)
 {
 	return pd__body_store_get(out, ((const pd__report *)r)->bodies, m);
+}
+
+int pd_report_raw_message(char **out, size_t *out_len, const pd_report *r, const pd_message *m)
+{
+	return pd__body_store_get_bytes(out, out_len, ((const pd__report *)r)->bodies, &m->raw,
+					m->origin);
 }
 

@@ -28,6 +28,17 @@ int pd__body_store_put(pd__body_store *store, const pd_message *key, const char 
  * be NULL); *out NULL when it has none.  PD_ERR_IO when the file cannot
  * be read back. */
 int pd__body_store_get(char **out, const pd__body_store *store, const pd_message *m);
+/* Keeps `len` bytes (any bytes) under `key`, any address that stays
+ * unique while the store lives (a kept message's raw bytes go under
+ * &kept->raw, its commit message under the message itself): in the
+ * file, else in memory.  Never fails. */
+void pd__body_store_put_bytes(pd__body_store *store, const void *key, const char *data,
+			      size_t len);
+/* A new copy of what pd__body_store_put_bytes() kept under `key`,
+ * NUL-terminated after its *out_len bytes; *out NULL when nothing was.
+ * PD_ERR_IO (naming `origin`) when the file cannot be read back. */
+int pd__body_store_get_bytes(char **out, size_t *out_len, const pd__body_store *store,
+			     const void *key, const char *origin);
 
 /* Memory handed out in order and freed all at once: the replies'
  * records, which live as long as the report. */

@@ -17,8 +17,9 @@
  *          block; BODY: the same, but only when the commit message stays
  *          in the message (digest/body-store.c keeps it otherwise); GONE:
  *          not kept (read when the message is added -- damage and notes
- *          are reported then, the List-Id names the list -- and never
- *          after: NULL in a report)
+ *          are reported then, the List-Id names the list, the raw
+ *          bytes go to the report's store -- and never after: NULL in
+ *          a report)
  *   reply  KEEP: a kept reply holds it; DROP: it does not (replies are
  *          half an archive; only what is read again stays); TITLED: only by a reply listed under its own title (a pull
  *          request, or a reply saying "applied" to a patch that is
@@ -46,7 +47,8 @@
 	X(commit_message, BODY, DROP)  \
 	X(origin,         OWN,  DROP)  \
 	X(damage,         GONE, DROP)  \
-	X(note,           GONE, DROP)
+	X(note,           GONE, DROP)  \
+	X(raw,            GONE, DROP)
 
 /* pd_message's members in order, with their types: the assertions below
  * compare this with the real struct. */
@@ -72,7 +74,9 @@
 	X(char *, note)                \
 	X(pd_reply_facts *, facts)     \
 	X(uint64_t, content_hash)      \
-	X(unsigned, lists)
+	X(unsigned, lists)             \
+	X(char *, raw)                 \
+	X(size_t, raw_len)
 
 #define PD__MEMBER_DECLARE(type, name) type name;
 struct pd__message_mirror { PD__MESSAGE_MEMBERS(PD__MEMBER_DECLARE) };

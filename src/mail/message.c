@@ -426,6 +426,16 @@ int pd_message_parse(pd_message **out, const char *data, size_t len,
 		for (int i = 0; i < 8; i++)
 			m->content_hash = m->content_hash << 8 | sum[i];
 	}
+	if (opts->keep_raw && m->kind != PD_KIND_REPLY) {
+		/* the message itself: an mbox's "From " line only separated it */
+		const char *start = data, *nl;
+		if (len >= 5 && !memcmp(data, "From ", 5) && (nl = memchr(data, '\n', len)))
+			start = nl + 1;
+		m->raw_len = len - (size_t)(start - data);
+		m->raw = g_malloc(m->raw_len + 1);
+		memcpy(m->raw, start, m->raw_len);
+		m->raw[m->raw_len] = '\0';
+	}
 	pd__mail_free(mail);
 	*out = m;
 	return PD_OK;

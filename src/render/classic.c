@@ -42,9 +42,24 @@ static void append_trimmed(GString *out, const char *text)
 	}
 }
 
+/* --links: "Link: URL" for `m`, when it has one. */
+static void link_line(GString *out, const pd_report *r, const pd_render_options *o,
+		      const pd_message *m)
+{
+	char *url = m ? pd_report_link(r, m, o->link_mask) : NULL;
+
+	if (url) {
+		g_string_append(out, "Link: ");
+		text(out, url);
+		g_string_append_c(out, '\n');
+	}
+	g_free(url);
+}
+
 /* The New: block of `m`, its commit message read back from the report's
  * store. */
-static int new_block(GString *out, const pd_report *r, const pd_message *m)
+static int new_block(GString *out, const pd_report *r, const pd_render_options *o,
+		     const pd_message *m)
 {
 	char *author = pd__person_display_plain(&m->sender);
 	char *body = NULL;
@@ -56,7 +71,10 @@ static int new_block(GString *out, const pd_report *r, const pd_message *m)
 	text(out, m->subject);
 	g_string_append(out, "\nAuthor: ");
 	text(out, author);
-	g_string_append(out, "\n\n");
+	g_string_append_c(out, '\n');
+	if (o->links)
+		link_line(out, r, o, m);
+	g_string_append_c(out, '\n');
 	append_trimmed(out, body ? body : "");
 	g_string_append_printf(out, "\n\n%s\n\n", separator);
 	g_free(author);
@@ -144,7 +162,7 @@ static void review_note(GString *out, const pd_series *s)
 	g_hash_table_destroy(seen);
 }
 
-static void patch_list(pd__sink *sink, const pd_report *r)
+static void patch_list(pd__sink *sink, const pd_report *r, const pd_render_options *o)
 {
 	GString *out = sink->buf;
 	size_t i, j;
@@ -159,6 +177,8 @@ static void patch_list(pd__sink *sink, const pd_report *r)
 		history_note(out, r, s);
 		review_note(out, s);
 		g_string_append(out, "]\n");
+		if (o->links)
+			link_line(out, r, o, pd__series_lead(s));
 		if (s->cover) {
 			text(out, s->cover->subject);
 			g_string_append_c(out, '\n');
@@ -171,7 +191,7 @@ static void patch_list(pd__sink *sink, const pd_report *r)
 	}
 }
 
-static int commit_messages(pd__sink *sink, const pd_report *r)
+static int commit_messages(pd__sink *sink, const pd_report *r, const pd_render_options *o)
 {
 	GString *out = sink->buf;
 	size_t i;
@@ -184,9 +204,9 @@ static int commit_messages(pd__sink *sink, const pd_report *r)
 			/* a continued series shows what it had not shown yet:
 			 * grouping never adds a cover or patch 1 it had */
 			if (s->cover)
-				error = new_block(out, r, s->cover);
+				error = new_block(out, r, o, s->cover);
 			if (s->first_patch && error == PD_OK)
-				error = new_block(out, r, s->first_patch);
+				error = new_block(out, r, o, s->first_patch);
 		} else if (s->status == PD_SERIES_REPORTED && (s->cover || s->first_patch)) {
 			const pd_message *exist = s->first_patch ? s->first_patch : s->cover;
 			const pd_message *skip = s->cover ? s->cover : s->first_patch;
@@ -321,7 +341,8 @@ static void attention_section(pd__sink *sink, const pd_report *r)
 		g_string_append(out, "Nothing needs attention.\n");
 }
 
-int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload)
+int pd__render_classic(const pd_report *r, const pd_render_options *o, pd_write_cb write,
+		       void *payload)
 {
 	pd__sink sink;
 	GString *s;
@@ -382,15 +403,10 @@ int pd_render_classic_write(const pd_report *r, pd_write_cb write, void *payload
 		}
 	}
 	g_string_append(s, "\n===== Patch list in this time period =====\n\n");
-	patch_list(&sink, r);
+	patch_list(&sink, r, o);
 	applied_section(&sink, r);
 	attention_section(&sink, r);
 	g_string_append(s, "\n===== Patch Commit Messages ====\n\n");
-	error = commit_messages(&sink, r);
+	error = commit_messages(&sink, r, o);
 	return pd__sink_finish(&sink, error);
-}
-
-int pd_render_classic(char **out, size_t *out_len, const pd_report *r)
-{
-	return pd__render_to_string(out, out_len, r, pd_render_classic_write);
 }

@@ -50,24 +50,11 @@ static json_t *person(const pd_person *p)
 	return o;
 }
 
-static json_t *link_for(const pd_report *r, const pd_message *m)
+static json_t *link_for(const pd_report *r, const pd_render_options *o, const pd_message *m)
 {
-	const char *lore = r->lore_list;
-	char *escaped, *url;
-	json_t *v;
+	char *url = pd_report_link(r, m, o->link_mask);
+	json_t *v = url ? jstr(url) : json_null();
 
-	/* several lists: the first list the message came from */
-	for (size_t i = 0; r->n_lists > 1 && r->lore_lists && i < r->n_lists; i++)
-		if (m->lists & (1u << i)) {
-			lore = r->lore_lists[i];
-			break;
-		}
-	if (!lore || !m->message_id)
-		return json_null();
-	escaped = g_uri_escape_string(m->message_id, "!$&'()*+,;=:@", FALSE);
-	url = g_strdup_printf("https://lore.kernel.org/%s/%s/", lore, escaped);
-	v = json_string(url);
-	g_free(escaped);
 	g_free(url);
 	return v;
 }
@@ -134,8 +121,8 @@ static json_t *lists_of(const pd_report *r, unsigned bits)
 
 /* `m` as JSON; with its commit message when `with_body`, read back from
  * the report's store (*error set when that fails). */
-static json_t *message(const pd_report *r, const pd_series *s, const pd_message *m,
-		       int with_body, int *error)
+static json_t *message(const pd_report *r, const pd_render_options *opts, const pd_series *s,
+		       const pd_message *m, int with_body, int *error)
 {
 	json_t *o = json_object();
 	char *body = NULL;
@@ -148,7 +135,7 @@ static json_t *message(const pd_report *r, const pd_series *s, const pd_message 
 	json_object_set_new(o, "date", date_or_null(m->date));
 	json_object_set_new(o, "author", person(&m->author));
 	json_object_set_new(o, "sender", person(&m->sender));
-	json_object_set_new(o, "link", link_for(r, m));
+	json_object_set_new(o, "link", link_for(r, opts, m));
 	json_object_set_new(o, "origin", jstr(m->origin));
 	if (r->n_lists > 1)
 		json_object_set_new(o, "lists", lists_of(r, m->lists));
@@ -208,7 +195,8 @@ static json_t *earlier_here(const pd_report *r, long index)
 	return o;
 }
 
-static json_t *series(const pd_report *r, const pd_series *s, int *error)
+static json_t *series(const pd_report *r, const pd_render_options *opts, const pd_series *s,
+		      int *error)
 {
 	json_t *o = json_object(), *patches = json_array();
 	size_t i;
@@ -246,9 +234,9 @@ static json_t *series(const pd_report *r, const pd_series *s, int *error)
 			json_array_append_new(applied, applied_of(s->applied[i], s->applied_on[i]));
 		json_object_set_new(o, "applied", applied);
 	}
-	json_object_set_new(o, "cover", s->cover ? message(r, s, s->cover, shown, error) : json_null());
+	json_object_set_new(o, "cover", s->cover ? message(r, opts, s, s->cover, shown, error) : json_null());
 	for (i = 0; i < s->n_patches; i++)
-		json_array_append_new(patches, message(r, s, s->patches[i],
+		json_array_append_new(patches, message(r, opts, s, s->patches[i],
 						       shown && s->patches[i] == s->first_patch, error));
 	json_object_set_new(o, "patches", patches);
 	return o;
@@ -327,7 +315,8 @@ static int entry(pd__sink *sink, json_t *value, size_t index)
 	return error;
 }
 
-int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
+int pd__render_json(const pd_report *r, const pd_render_options *opts, pd_write_cb write,
+		    void *payload)
 {
 	json_t *root = json_object();
 	pd__sink sink;
@@ -432,7 +421,7 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 	}
 	free(head);
 	for (i = 0; i < r->n_series && error == PD_OK; i++) {
-		json_t *one = series(r, &r->series[i], &error);
+		json_t *one = series(r, opts, &r->series[i], &error);
 		g_string_append(sink.buf, i ? ",\n  " : "\n  ");
 		if (error == PD_OK)
 			error = dump_indented(&sink, one, "  ");
@@ -441,9 +430,4 @@ int pd_render_json_write(const pd_report *r, pd_write_cb write, void *payload)
 	}
 	g_string_append(sink.buf, r->n_series ? "\n ]\n}" : "]\n}");
 	return pd__sink_finish(&sink, error);
-}
-
-int pd_render_json(char **out, size_t *out_len, const pd_report *r)
-{
-	return pd__render_to_string(out, out_len, r, pd_render_json_write);
 }

@@ -5,6 +5,7 @@
 #ifndef PD_RENDER_H
 #define PD_RENDER_H
 
+#include <jansson.h>
 #include "base/base.h"
 
 /* ---- renderers' output (sink.c) ---------------------------------- */
@@ -28,9 +29,63 @@ void pd__sink_flush(pd__sink *sink, int all);
  * frees the buffer.  Returns `error`, or PD_ERR_IO when the callback
  * stopped the output. */
 int pd__sink_finish(pd__sink *sink, int error);
-/* A renderer's whole output as one new string (pd_render_classic(),
- * pd_render_json()). */
-int pd__render_to_string(char **out, size_t *out_len, const pd_report *r,
-			 int (*render)(const pd_report *, pd_write_cb, void *));
+/* A write callback appending to the GString `payload`. */
+int pd__append_to_gstring(const char *data, size_t len, void *payload);
+
+/* ---- the formats (render.c dispatches) ---------------------------- */
+
+/* Each writes `r` through `write` (docs/format.md): PD_ERR_IO when the
+ * callback stopped it or a kept text cannot be read back. */
+int pd__render_classic(const pd_report *r, const pd_render_options *o, pd_write_cb write,
+		       void *payload);
+int pd__render_json(const pd_report *r, const pd_render_options *o, pd_write_cb write,
+		    void *payload);
+/* The classic text (o->links as set) in a message made with GMime;
+ * PD_ERR_INVALID without o->mail_from. */
+int pd__render_email(const pd_report *r, const pd_render_options *o, pd_write_cb write,
+		     void *payload);
+/* The new series' messages as mboxrd; PD_ERR_INVALID when the report
+ * kept none of their bytes (pd_parse_options.keep_raw). */
+int pd__render_mbox(const pd_report *r, pd_write_cb write, void *payload);
+/* HTML and Markdown from a report's JSON document ("patchdigest-1", as
+ * pd__render_json() writes it, or as the state kept it): borrowed. */
+int pd__render_html(const json_t *doc, const pd_render_options *o, pd_write_cb write,
+		    void *payload);
+int pd__render_markdown(const json_t *doc, pd_write_cb write, void *payload);
+
+/* The report's JSON document, parsed: *out new (json_decref()). */
+int pd__report_json_tree(json_t **out, const pd_report *r, const pd_render_options *o);
+
+/* ---- a report's JSON document, read for the pages (doc.c) --------- */
+
+/* o[key] as a string (borrowed from `o`), NULL when it is none. */
+const char *pd__doc_str(const json_t *o, const char *key);
+/* o[key] as a number, 0 when it is none. */
+long long pd__doc_int(const json_t *o, const char *key);
+/* The day ("2024-05-06") of the date o[key].  New string. */
+char *pd__doc_day(const json_t *o, const char *key);
+/* "KVM mailing list update from X to Y", as the classic text's title.
+ * New string, from mail (the name): escape it. */
+char *pd__doc_title(const json_t *doc);
+/* The link of series `s`: its cover letter's, else patch 1's, else its
+ * first message's; NULL when none has one.  Borrowed from `s`. */
+const char *pd__doc_series_link(const json_t *s);
+/* What earlier digests say of `s` ("already reported 2024-05-06; ..."),
+ * what reviewers did ("reviewed: 3 replies, Reviewed-by 2"), where it
+ * was applied (NULL: nowhere), who ("Name <address>"), which patches an
+ * applied entry names ("patches 1,3", "all").  New plain strings, from
+ * mail: escape them. */
+char *pd__doc_status(const json_t *s);
+char *pd__doc_review(const json_t *s);
+char *pd__doc_applied_to(const json_t *s);
+char *pd__doc_person(const json_t *person);
+char *pd__doc_patches(const json_t *applied);
+/* Whether the series' messages are shown (new or continued). */
+int pd__doc_is_shown(const json_t *s);
+
+/* The message a series is linked by: its cover letter, else its first
+ * patch, else its first message; NULL when it has none (a series only
+ * the state knows). */
+const pd_message *pd__series_lead(const pd_series *s);
 
 #endif

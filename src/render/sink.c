@@ -32,17 +32,17 @@ int pd__sink_finish(pd__sink *sink, int error)
 	return error;
 }
 
-static int append_to_gstring(const char *data, size_t len, void *payload)
+int pd__append_to_gstring(const char *data, size_t len, void *payload)
 {
 	g_string_append_len(payload, data, (gssize)len);
 	return 0;
 }
 
-int pd__render_to_string(char **out, size_t *out_len, const pd_report *r,
-			 int (*render)(const pd_report *, pd_write_cb, void *))
+int pd_render(char **out, size_t *out_len, const pd_report *r, pd_format format,
+	      const pd_render_options *opts)
 {
 	GString *all = g_string_sized_new(PD__SINK_FLUSH);
-	int error = render(r, append_to_gstring, all);
+	int error = pd_render_write(r, format, opts, pd__append_to_gstring, all);
 
 	if (error < 0) {
 		g_string_free(all, TRUE);
@@ -53,4 +53,14 @@ int pd__render_to_string(char **out, size_t *out_len, const pd_report *r,
 	*out_len = all->len;
 	*out = g_string_free(all, FALSE);
 	return PD_OK;
+}
+
+int pd_render_classic(char **out, size_t *out_len, const pd_report *r)
+{
+	return pd_render(out, out_len, r, PD_FORMAT_CLASSIC, NULL);
+}
+
+int pd_render_json(char **out, size_t *out_len, const pd_report *r)
+{
+	return pd_render(out, out_len, r, PD_FORMAT_JSON, NULL);
 }

@@ -1,0 +1,400 @@
+/*
+ * render/html.c - the digest as one self-contained HTML page: inline CSS,
+ * the tables' bars as inline SVG, no script and nothing fetched, readable
+ * on a phone, a wide screen and on paper (docs/format.md, "HTML").
+ *
+ * Written from the report's JSON document (render.c says why).  Every
+ * text that comes from mail goes through text(): made safe for display
+ * as the classic text is (controls, bidirectional overrides), then
+ * HTML-escaped, so a subject or a name can never become markup.  The
+ * only attributes holding such text are href (a link, escaped the same
+ * way) and aria-label/title (escaped).
+ */
+#include <string.h>
+#include "render/render.h"
+
+#define TOP_ROWS 15
+
+/* A character an HTML parser reports as an error (a noncharacter), or
+ * a surrogate (never valid UTF-8, but g_utf8 tolerates nothing else). */
+static int is_noncharacter(gunichar c)
+{
+	return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
+}
+
+/* `s` (from mail) as HTML text or attribute value. */
+static void text(GString *out, const char *s)
+{
+	char *shown;
+
+	if (!s)
+		return;
+	shown = pd_display_text(s, 1);
+	for (const char *p = shown; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		switch (c) {
+		case '&': g_string_append(out, "&amp;"); break;
+		case '<': g_string_append(out, "&lt;"); break;
+		case '>': g_string_append(out, "&gt;"); break;
+		case '"': g_string_append(out, "&quot;"); break;
+		case '\'': g_string_append(out, "&#39;"); break;
+		case '\r': break;
+		default:
+			if (is_noncharacter(c))
+				g_string_append(out, "\xEF\xBF\xBD"); /* U+FFFD */
+			else
+				g_string_append_len(out, p, g_utf8_next_char(p) - p);
+		}
+	}
+	pd_free(shown);
+}
+
+/* A link to `url` (may be NULL: the text alone). */
+static void link(GString *out, const char *url, const char *label)
+{
+	if (url) {
+		g_string_append(out, "<a href=\"");
+		text(out, url);
+		g_string_append(out, "\">");
+	}
+	text(out, label);
+	if (url)
+		g_string_append(out, "</a>");
+}
+
+static const char style[] =
+	":root{color-scheme:light dark;--bar:#3b6ea8;--line:#8884}"
+	"body{font:16px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;"
+	"max-width:72rem;padding:0 1rem 2rem;overflow-wrap:break-word}"
+	"h1{font-size:1.5rem;margin:1.2rem 0 .2rem}h2{font-size:1.2rem;margin:2rem 0 .6rem;"
+	"border-bottom:1px solid var(--line)}"
+	".range{margin:0;color:GrayText}"
+	"dl.counts{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;margin:0}"
+	"dl.counts div{min-width:6rem}dl.counts dt{font-size:.85rem;color:GrayText}"
+	"dl.counts dd{margin:0;font-size:1.3rem;font-variant-numeric:tabular-nums}"
+	".tallies{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,30rem),1fr));"
+	"gap:0 2rem}"
+	"table{border-collapse:collapse;width:100%}"
+	"th,td{text-align:left;vertical-align:top;padding:.25rem .4rem;"
+	"border-bottom:1px solid var(--line)}"
+	"table.tally{table-layout:fixed}table.tally td.who{overflow-wrap:anywhere}table.tally td.n{width:3.5rem;text-align:right;"
+	"font-variant-numeric:tabular-nums}table.tally td.bar{width:30%}"
+	"svg.bar{display:block;width:100%;height:.8rem;margin-top:.35rem}svg.bar rect{fill:var(--bar)}"
+	"td small,.meta{color:GrayText;font-size:.85rem}"
+	"ul.plain{padding-left:1.2rem}"
+	"details{border:1px solid var(--line);border-radius:4px;padding:.3rem .6rem;margin:.4rem 0}"
+	"summary{cursor:pointer;font-weight:600}"
+	"pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem;margin:.5rem 0}"
+	"footer{margin-top:2rem;color:GrayText;font-size:.85rem}"
+	"@media (max-width:44rem){table.series thead{display:none}"
+	"table.series,table.series tbody,table.series tr,table.series td{display:block;width:auto}"
+	"table.series tr{border-bottom:1px solid var(--line);padding:.4rem 0}"
+	"table.series td{border:0;padding:.1rem 0}table.series td:empty{display:none}"
+	"table.series td[data-label]::before{content:attr(data-label) \": \";color:GrayText}}"
+	"@media print{body{max-width:none;font-size:11pt}a{color:inherit}"
+	"details::details-content{content-visibility:visible;display:block}"
+	"details{break-inside:avoid-page}}";
+
+static void head(GString *out, const json_t *doc, const char *title)
+{
+	const json_t *range = json_object_get(doc, "range");
+	const json_t *counts = json_object_get(doc, "counts");
+	static const struct { const char *key, *label; } shown[] = {
+		{ "messages", "Messages" }, { "patches", "Patches" },
+		{ "covers", "Cover letters" }, { "replies", "Replies" },
+		{ "series", "Series" }, { "crossposted", "Cross-posted" },
+		{ "duplicates", "Duplicates" }, { "skipped", "Skipped" },
+		{ "damaged", "Damaged" },
+	};
+
+	g_string_append(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+			     "<meta charset=\"utf-8\">\n"
+			     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+			     "<meta name=\"generator\" content=\"patchdigest\">\n<title>");
+	text(out, title);
+	g_string_append_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>",
+			       style);
+	text(out, title);
+	g_string_append(out, "</h1>\n<p class=\"range\">");
+	if (pd__doc_str(range, "from_date")) {
+		char *from = pd__doc_day(range, "from_date"), *to = pd__doc_day(range, "to_date");
+		g_string_append_printf(out, "Messages from <time datetime=\"%s\">%s</time> to "
+				       "<time datetime=\"%s\">%s</time>",
+				       pd__doc_str(range, "from_date"), from,
+				       pd__doc_str(range, "to_date"), to);
+		g_free(from);
+		g_free(to);
+	} else {
+		g_string_append(out, "No messages in this range");
+	}
+	if (json_array_size(json_object_get(doc, "lists"))) {
+		const json_t *l;
+		size_t i;
+		g_string_append(out, ", on ");
+		json_array_foreach(json_object_get(doc, "lists"), i, l) {
+			g_string_append(out, i ? ", " : "");
+			text(out, json_string_value(l));
+		}
+	}
+	g_string_append(out, "</p>\n</header>\n<main>\n<section id=\"counts\">\n"
+			     "<h2>In numbers</h2>\n<dl class=\"counts\">\n");
+	for (size_t i = 0; i < G_N_ELEMENTS(shown); i++) {
+		const json_t *n = json_object_get(counts, shown[i].key);
+		if (!n || (i >= 6 && !json_integer_value(n)))
+			continue; /* troubles only when there were some */
+		g_string_append_printf(out, "<div><dt>%s</dt><dd>%lld</dd></div>\n", shown[i].label,
+				       (long long)json_integer_value(n));
+	}
+	g_string_append(out, "</dl>\n</section>\n");
+}
+
+/* One table of counts, its top rows with a bar each: an SVG whose rect
+ * is count/top of its width (the first row's bar is full). */
+static void tally(GString *out, const json_t *doc, const char *key, const char *heading,
+		  const char *field)
+{
+	const json_t *rows = json_object_get(doc, key), *row;
+	double top = 0;
+	size_t i;
+
+	if (!json_is_array(rows))
+		return;
+	g_string_append_printf(out, "<section id=\"%s\">\n<h2>%s</h2>\n", key, heading);
+	if (!json_array_size(rows)) {
+		g_string_append(out, "<p>None.</p>\n</section>\n");
+		return;
+	}
+	json_array_foreach(rows, i, row)
+		if (i < TOP_ROWS && pd__doc_int(row, "count") > top)
+			top = (double)pd__doc_int(row, "count");
+	g_string_append(out, "<table class=\"tally\">\n<tbody>\n");
+	json_array_foreach(rows, i, row) {
+		long long n = pd__doc_int(row, "count");
+		const char *who = pd__doc_str(row, "display");
+		if (i >= TOP_ROWS)
+			break;
+		if (!who)
+			who = pd__doc_str(row, field);
+		g_string_append_printf(out, "<tr><td class=\"n\">%lld</td><td class=\"who\">", n);
+		text(out, who);
+		/* the width in hundredths of the box: the test reads it back */
+		g_string_append_printf(out, "</td><td class=\"bar\"><svg class=\"bar\" viewBox=\"0 0 100 10\" "
+				       "preserveAspectRatio=\"none\" aria-hidden=\"true\">"
+				       "<rect x=\"0\" y=\"0\" width=\"%.2f\" height=\"10\"/></svg></td></tr>\n",
+				       top > 0 ? 100.0 * (double)n / top : 0.0);
+	}
+	g_string_append(out, "</tbody>\n</table>\n");
+	if (json_array_size(rows) > TOP_ROWS)
+		g_string_append_printf(out, "<p class=\"meta\">The top %d of %zu.</p>\n", TOP_ROWS,
+				       json_array_size(rows));
+	g_string_append(out, "</section>\n");
+}
+
+static void series_row(GString *out, const json_t *s)
+{
+	char *author = pd__doc_person(json_object_get(s, "author"));
+	char *status = pd__doc_status(s), *review = pd__doc_review(s);
+	char *applied = pd__doc_applied_to(s);
+
+	g_string_append(out, "<tr><td data-label=\"Series\">");
+	link(out, pd__doc_series_link(s), pd__doc_str(s, "title"));
+	g_string_append(out, "<br><small>");
+	text(out, author);
+	g_string_append(out, "</small></td><td data-label=\"Version\">v");
+	text(out, pd__doc_str(s, "version"));
+	g_string_append_printf(out, "</td><td data-label=\"Patches\">%lld/%lld%s</td>"
+			       "<td data-label=\"Status\">",
+			       pd__doc_int(s, "received"), pd__doc_int(s, "expected"),
+			       json_is_true(json_object_get(s, "complete")) ? "" : " (incomplete)");
+	text(out, status);
+	g_string_append(out, "</td><td data-label=\"Review\">");
+	text(out, review);
+	g_string_append(out, "</td><td data-label=\"Applied to\">");
+	text(out, applied ? applied : "");
+	g_string_append(out, "</td></tr>\n");
+	g_free(author);
+	g_free(status);
+	g_free(review);
+	g_free(applied);
+}
+
+static void patch_list(pd__sink *sink, const json_t *doc)
+{
+	const json_t *series = json_object_get(doc, "series"), *s;
+	size_t i;
+
+	g_string_append(sink->buf, "<section id=\"patches\">\n<h2>Patch list</h2>\n");
+	if (!json_array_size(series)) {
+		g_string_append(sink->buf, "<p>No patches were posted.</p>\n</section>\n");
+		return;
+	}
+	g_string_append(sink->buf, "<table class=\"series\">\n<thead><tr><th>Series</th><th>Version</th>"
+				   "<th>Patches</th><th>Status</th><th>Review</th><th>Applied to</th>"
+				   "</tr></thead>\n<tbody>\n");
+	json_array_foreach(series, i, s) {
+		series_row(sink->buf, s);
+		pd__sink_flush(sink, 0);
+	}
+	g_string_append(sink->buf, "</tbody>\n</table>\n</section>\n");
+}
+
+static void applied(pd__sink *sink, const json_t *doc)
+{
+	const json_t *a, *p;
+	size_t i, n = 0;
+	GString *out = sink->buf;
+
+	g_string_append(out, "<section id=\"applied\">\n<h2>Applied in this time period</h2>\n"
+			     "<ul class=\"plain\">\n");
+	json_array_foreach(json_object_get(doc, "applied"), i, a) {
+		char *who = pd__doc_person(json_object_get(a, "by"));
+		char *day = pd__doc_day(a, "date"), *which = pd__doc_patches(a);
+		g_string_append(out, "<li>");
+		text(out, pd__doc_str(a, "title"));
+		g_string_append(out, ": ");
+		text(out, json_is_null(json_object_get(a, "series")) && !strcmp(which, "all")
+			  ? "applied" : which);
+		if (pd__doc_str(a, "tree")) {
+			g_string_append(out, " to ");
+			text(out, pd__doc_str(a, "tree"));
+		}
+		g_string_append(out, " by ");
+		text(out, who);
+		g_string_append_printf(out, ", %s</li>\n", day);
+		g_free(who);
+		g_free(day);
+		g_free(which);
+		n++;
+		pd__sink_flush(sink, 0);
+	}
+	json_array_foreach(json_object_get(doc, "pull_requests"), i, p) {
+		const json_t *m = json_object_get(p, "merged");
+		char *who, *day;
+		if (!json_is_object(m))
+			continue;
+		who = pd__doc_person(json_object_get(m, "by"));
+		day = pd__doc_day(m, "date");
+		g_string_append(out, "<li>");
+		text(out, pd__doc_str(p, "title"));
+		g_string_append(out, ": pull request, merged");
+		if (pd__doc_str(m, "tree")) {
+			g_string_append(out, " to ");
+			text(out, pd__doc_str(m, "tree"));
+		}
+		g_string_append(out, " by ");
+		text(out, who);
+		g_string_append_printf(out, ", %s</li>\n", day);
+		g_free(who);
+		g_free(day);
+		n++;
+	}
+	g_string_append(out, "</ul>\n");
+	if (!n)
+		g_string_append(out, "<p>Nothing was applied in this time period.</p>\n");
+	g_string_append(out, "</section>\n");
+}
+
+static void attention(pd__sink *sink, const json_t *doc)
+{
+	const json_t *w;
+	size_t i;
+	GString *out = sink->buf;
+
+	g_string_append(out, "<section id=\"attention\">\n<h2>Needs attention</h2>\n");
+	if (!json_array_size(json_object_get(doc, "needs_attention")))
+		g_string_append(out, "<p>Nothing needs attention.</p>\n");
+	else
+		g_string_append(out, "<ul class=\"plain\">\n");
+	json_array_foreach(json_object_get(doc, "needs_attention"), i, w) {
+		char *who = pd__doc_person(json_object_get(w, "author")), *day = pd__doc_day(w, "since");
+		g_string_append(out, "<li>");
+		text(out, pd__doc_str(w, "title"));
+		g_string_append(out, " <small>(");
+		text(out, who);
+		g_string_append_printf(out, ")</small>: posted %s, no reviewer reply for %lld days</li>\n",
+				       day, pd__doc_int(w, "days"));
+		g_free(who);
+		g_free(day);
+		pd__sink_flush(sink, 0);
+	}
+	if (json_array_size(json_object_get(doc, "needs_attention")))
+		g_string_append(out, "</ul>\n");
+	g_string_append(out, "</section>\n");
+}
+
+/* A shown message's commit message, folded away under its title. */
+static void message(GString *out, const json_t *m)
+{
+	char *who = pd__doc_person(json_object_get(m, "author"));
+
+	g_string_append(out, "<details>\n<summary>");
+	text(out, pd__doc_str(m, "title"));
+	g_string_append(out, "</summary>\n<p class=\"meta\">");
+	link(out, pd__doc_str(m, "link"), pd__doc_str(m, "subject"));
+	g_string_append(out, "<br>Author: ");
+	text(out, who);
+	g_string_append(out, "</p>\n<pre>");
+	text(out, pd__doc_str(m, "commit_message"));
+	g_string_append(out, "</pre>\n</details>\n");
+	g_free(who);
+}
+
+static void messages(pd__sink *sink, const json_t *doc)
+{
+	const json_t *s, *p;
+	size_t i, j, n = 0;
+
+	g_string_append(sink->buf, "<section id=\"messages\">\n<h2>Patch commit messages</h2>\n");
+	json_array_foreach(json_object_get(doc, "series"), i, s) {
+		const json_t *cover = json_object_get(s, "cover");
+		if (!pd__doc_is_shown(s))
+			continue;
+		if (json_is_object(cover) && json_object_get(cover, "commit_message")) {
+			message(sink->buf, cover);
+			n++;
+		}
+		json_array_foreach(json_object_get(s, "patches"), j, p)
+			if (json_object_get(p, "commit_message")) {
+				message(sink->buf, p);
+				n++;
+			}
+		pd__sink_flush(sink, 0);
+	}
+	if (!n)
+		g_string_append(sink->buf, "<p>No new series.</p>\n");
+	g_string_append(sink->buf, "</section>\n");
+}
+
+int pd__render_html(const json_t *doc, const pd_render_options *o, pd_write_cb write,
+		    void *payload)
+{
+	pd__sink sink;
+	char *title = pd__doc_title(doc);
+
+	pd__sink_init(&sink, write, payload);
+	head(sink.buf, doc, title);
+	g_string_append(sink.buf, "<div class=\"tallies\">\n");
+	tally(sink.buf, doc, "domains", "Top 15 contributor email domains", "domain");
+	tally(sink.buf, doc, "employers", "Top 15 employers", "employer");
+	tally(sink.buf, doc, "contributors", "Top 15 contributors", "address");
+	tally(sink.buf, doc, "reviewers", "Top 15 reviewers", "address");
+	tally(sink.buf, doc, "reviewer_domains", "Top 15 reviewer email domains", "domain");
+	tally(sink.buf, doc, "reviewer_employers", "Top 15 reviewer employers", "employer");
+	g_string_append(sink.buf, "</div>\n");
+	pd__sink_flush(&sink, 0);
+	patch_list(&sink, doc);
+	applied(&sink, doc);
+	attention(&sink, doc);
+	messages(&sink, doc);
+	/* the same report makes the same page, whatever the version: a
+	 * time only when asked */
+	g_string_append(sink.buf, "</main>\n<footer>Made by patchdigest");
+	if (o->generated) {
+		char *made = pd__format_date(o->generated);
+		g_string_append_printf(sink.buf, " on <time datetime=\"%s\">%.10s</time>", made, made);
+		g_free(made);
+	}
+	g_string_append(sink.buf, ".</footer>\n</body>\n</html>\n");
+	g_free(title);
+	return pd__sink_finish(&sink, PD_OK);
+}

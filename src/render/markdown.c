@@ -1,0 +1,276 @@
+/*
+ * render/markdown.c - the digest in Markdown (CommonMark, with the
+ * pipe tables GitHub, GitLab and most wikis and forums read) for a wiki
+ * page, a forum post or an issue (docs/format.md, "Markdown").
+ *
+ * Written from the report's JSON document, as the HTML page.  Text from
+ * mail is made safe for display, then each character that could mean
+ * something there is backslash-escaped (CommonMark reads "\x" as a
+ * literal x for any ASCII punctuation): emphasis and code (* _ ` ~),
+ * links and images ([ ]), inline HTML and entities (< > &), a table
+ * cell's end (|), GitHub's mentions and math (@ $), and the backslash.
+ * Mail text never starts a line, so line-start syntax (#, -, 1.) cannot
+ * be met.  Commit messages go in fenced blocks, fenced by
+ * more backticks than any run inside them.
+ */
+#include <string.h>
+#include "render/render.h"
+
+#define TOP_ROWS 15
+
+/* `s` (from mail) as one line of Markdown text. */
+static void text(GString *out, const char *s)
+{
+	char *shown;
+
+	if (!s)
+		return;
+	shown = pd_display_text(s, 0);
+	for (const char *p = shown; *p; p++) {
+		if (strchr("\\`*_~[]<>&|@$", *p))
+			g_string_append_c(out, '\\');
+		g_string_append_c(out, *p);
+	}
+	pd_free(shown);
+}
+
+/* [label](<url>): the angle brackets let a URL hold parentheses; the
+ * URL's own '<', '>' and blanks are percent-escaped by then. */
+static void link(GString *out, const char *url, const char *label)
+{
+	if (!url || strpbrk(url, "<>\n ")) {
+		text(out, label);
+		return;
+	}
+	g_string_append_c(out, '[');
+	text(out, label);
+	g_string_append_printf(out, "](<%s>)", url);
+}
+
+static void tally(GString *out, const json_t *doc, const char *key, const char *heading,
+		  const char *field)
+{
+	const json_t *rows = json_object_get(doc, key), *row;
+	size_t i;
+
+	if (!json_is_array(rows))
+		return;
+	g_string_append_printf(out, "## %s\n\n", heading);
+	if (!json_array_size(rows)) {
+		g_string_append(out, "None.\n\n");
+		return;
+	}
+	g_string_append(out, "| Count | |\n|---:|:---|\n");
+	json_array_foreach(rows, i, row) {
+		const char *who = pd__doc_str(row, "display");
+		if (i >= TOP_ROWS)
+			break;
+		g_string_append_printf(out, "| %lld | ", pd__doc_int(row, "count"));
+		text(out, who ? who : pd__doc_str(row, field));
+		g_string_append(out, " |\n");
+	}
+	g_string_append_c(out, '\n');
+}
+
+static void patch_list(pd__sink *sink, const json_t *doc)
+{
+	const json_t *s;
+	size_t i;
+	GString *out = sink->buf;
+
+	g_string_append(out, "## Patch list\n\n");
+	if (!json_array_size(json_object_get(doc, "series"))) {
+		g_string_append(out, "No patches were posted.\n\n");
+		return;
+	}
+	g_string_append(out, "| Series | Version | Patches | Status | Review | Applied to |\n"
+			     "|:---|:---|:---|:---|:---|:---|\n");
+	json_array_foreach(json_object_get(doc, "series"), i, s) {
+		char *who = pd__doc_person(json_object_get(s, "author"));
+		char *status = pd__doc_status(s), *review = pd__doc_review(s);
+		char *applied = pd__doc_applied_to(s);
+		g_string_append(out, "| ");
+		link(out, pd__doc_series_link(s), pd__doc_str(s, "title"));
+		g_string_append(out, " (");
+		text(out, who);
+		g_string_append(out, ") | v");
+		text(out, pd__doc_str(s, "version"));
+		g_string_append_printf(out, " | %lld/%lld%s | ", pd__doc_int(s, "received"),
+				       pd__doc_int(s, "expected"),
+				       json_is_true(json_object_get(s, "complete")) ? "" : " \\(incomplete\\)");
+		text(out, status);
+		g_string_append(out, " | ");
+		text(out, review);
+		g_string_append(out, " | ");
+		text(out, applied);
+		g_string_append(out, " |\n");
+		g_free(who);
+		g_free(status);
+		g_free(review);
+		g_free(applied);
+		pd__sink_flush(sink, 0);
+	}
+	g_string_append_c(out, '\n');
+}
+
+/* " to TREE by WHO, DAY" of an applied entry or a merge. */
+static void by_whom(GString *out, const json_t *a)
+{
+	char *who = pd__doc_person(json_object_get(a, "by")), *day = pd__doc_day(a, "date");
+
+	if (pd__doc_str(a, "tree")) {
+		g_string_append(out, " to ");
+		text(out, pd__doc_str(a, "tree"));
+	}
+	g_string_append(out, " by ");
+	text(out, who);
+	g_string_append_printf(out, ", %s\n", day);
+	g_free(who);
+	g_free(day);
+}
+
+static void applied(pd__sink *sink, const json_t *doc)
+{
+	const json_t *a, *p;
+	size_t i, n = 0;
+	GString *out = sink->buf;
+
+	g_string_append(out, "## Applied in this time period\n\n");
+	json_array_foreach(json_object_get(doc, "applied"), i, a) {
+		char *which = pd__doc_patches(a);
+		g_string_append(out, "- ");
+		text(out, pd__doc_str(a, "title"));
+		g_string_append(out, ": ");
+		text(out, json_is_null(json_object_get(a, "series")) && !strcmp(which, "all")
+			  ? "applied" : which);
+		by_whom(out, a);
+		g_free(which);
+		n++;
+		pd__sink_flush(sink, 0);
+	}
+	json_array_foreach(json_object_get(doc, "pull_requests"), i, p) {
+		if (!json_is_object(json_object_get(p, "merged")))
+			continue;
+		g_string_append(out, "- ");
+		text(out, pd__doc_str(p, "title"));
+		g_string_append(out, ": pull request, merged");
+		by_whom(out, json_object_get(p, "merged"));
+		n++;
+	}
+	g_string_append(out, n ? "\n" : "Nothing was applied in this time period.\n\n");
+}
+
+static void attention(pd__sink *sink, const json_t *doc)
+{
+	const json_t *w;
+	size_t i;
+	GString *out = sink->buf;
+
+	g_string_append(out, "## Needs attention\n\n");
+	json_array_foreach(json_object_get(doc, "needs_attention"), i, w) {
+		char *who = pd__doc_person(json_object_get(w, "author")), *day = pd__doc_day(w, "since");
+		g_string_append(out, "- ");
+		text(out, pd__doc_str(w, "title"));
+		g_string_append(out, " \\(");
+		text(out, who);
+		g_string_append_printf(out, "\\): posted %s, no reviewer reply for %lld days\n", day,
+				       pd__doc_int(w, "days"));
+		g_free(who);
+		g_free(day);
+		pd__sink_flush(sink, 0);
+	}
+	g_string_append(out, json_array_size(json_object_get(doc, "needs_attention"))
+			     ? "\n" : "Nothing needs attention.\n\n");
+}
+
+/* A fenced block of `body`: its fence is longer than any run of
+ * backticks in it, so nothing inside can close it. */
+static void fenced(GString *out, const char *body)
+{
+	size_t longest = 0, run = 0;
+	char *shown = pd_display_text(body ? body : "", 1);
+
+	for (const char *p = shown; *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	for (size_t i = 0; i < MAX(3, longest + 1); i++)
+		g_string_append_c(out, '`');
+	g_string_append(out, "text\n");
+	g_string_append(out, g_strstrip(shown));
+	g_string_append_c(out, '\n');
+	for (size_t i = 0; i < MAX(3, longest + 1); i++)
+		g_string_append_c(out, '`');
+	g_string_append(out, "\n\n");
+	pd_free(shown);
+}
+
+static void message(GString *out, const json_t *m)
+{
+	char *who = pd__doc_person(json_object_get(m, "author"));
+
+	g_string_append(out, "### ");
+	text(out, pd__doc_str(m, "title"));
+	g_string_append(out, "\n\nSubject: ");
+	link(out, pd__doc_str(m, "link"), pd__doc_str(m, "subject"));
+	g_string_append(out, "  \nAuthor: ");
+	text(out, who);
+	g_string_append(out, "\n\n");
+	fenced(out, pd__doc_str(m, "commit_message"));
+	g_free(who);
+}
+
+static void messages(pd__sink *sink, const json_t *doc)
+{
+	const json_t *s, *p;
+	size_t i, j, n = 0;
+
+	g_string_append(sink->buf, "## Patch commit messages\n\n");
+	json_array_foreach(json_object_get(doc, "series"), i, s) {
+		const json_t *cover = json_object_get(s, "cover");
+		if (!pd__doc_is_shown(s))
+			continue;
+		if (json_is_object(cover) && json_object_get(cover, "commit_message")) {
+			message(sink->buf, cover);
+			n++;
+		}
+		json_array_foreach(json_object_get(s, "patches"), j, p)
+			if (json_object_get(p, "commit_message")) {
+				message(sink->buf, p);
+				n++;
+			}
+		pd__sink_flush(sink, 0);
+	}
+	if (!n)
+		g_string_append(sink->buf, "No new series.\n");
+}
+
+int pd__render_markdown(const json_t *doc, pd_write_cb write, void *payload)
+{
+	pd__sink sink;
+	char *title = pd__doc_title(doc);
+	const json_t *counts = json_object_get(doc, "counts");
+
+	pd__sink_init(&sink, write, payload);
+	g_string_append(sink.buf, "# ");
+	text(sink.buf, title);
+	g_string_append_printf(sink.buf, "\n\n%lld messages: %lld patches, %lld cover letters, "
+			       "%lld replies; %lld series.\n\n",
+			       pd__doc_int(counts, "messages"), pd__doc_int(counts, "patches"),
+			       pd__doc_int(counts, "covers"), pd__doc_int(counts, "replies"),
+			       pd__doc_int(counts, "series"));
+	tally(sink.buf, doc, "domains", "Top 15 contributor email domains", "domain");
+	tally(sink.buf, doc, "employers", "Top 15 employers", "employer");
+	tally(sink.buf, doc, "contributors", "Top 15 contributors", "address");
+	tally(sink.buf, doc, "reviewers", "Top 15 reviewers", "address");
+	tally(sink.buf, doc, "reviewer_domains", "Top 15 reviewer email domains", "domain");
+	tally(sink.buf, doc, "reviewer_employers", "Top 15 reviewer employers", "employer");
+	pd__sink_flush(&sink, 0);
+	patch_list(&sink, doc);
+	applied(&sink, doc);
+	attention(&sink, doc);
+	messages(&sink, doc);
+	g_free(title);
+	return pd__sink_finish(&sink, PD_OK);
+}
