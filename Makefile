@@ -37,7 +37,7 @@ INSTALL    ?= install
 # Debian packages the build, the tests and mkinbox need.
 DEBS := build-essential pkg-config libgit2-dev libgmime-3.0-dev libjansson-dev \
         libglib2.0-dev libsqlite3-dev zlib1g-dev git python3 public-inbox gdb b4 curl \
-        chromium python3-html5lib cmark-gfm
+        chromium python3-html5lib python3-feedparser cmark-gfm
 
 B        ?= build
 LIB_SRC  := $(wildcard src/*/*.c)

@@ -27,6 +27,7 @@ int cmd_digest(int argc, char **argv);
 int cmd_next(int argc, char **argv);
 int cmd_state(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_site(int argc, char **argv);
 
 /* The configuration file (config.c), read with libgit2. */
 typedef struct {

@@ -38,7 +38,7 @@
 const char *const cli_config_keys[] = {
 	"path", "member", "name", "lore", "state", "mailmap", "employers", "lookback",
 	"staledays", "firstrundays", "linkmask", "links", "mailfrom", "mailto", "mailcc", "bot",
-	NULL
+	"sitetitle", "siteurl", NULL
 };
 
 char *cli_config_default_path(void)

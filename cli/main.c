@@ -17,6 +17,7 @@ static const struct {
 	{ "next", cmd_next, "print the digest that follows the last one recorded, and record it" },
 	{ "state", cmd_state, "show what the state database holds, or forget an archive" },
 	{ "config", cmd_config, "print the settings a list's digest uses, and where each comes from" },
+	{ "site", cmd_site, "write a static site (pages, index, Atom feed) of the recorded digests" },
 };
 
 int main(int argc, char **argv)

@@ -810,6 +810,7 @@ typedef struct {
 	int64_t made;            /* when it was recorded */
 	char *range;             /* "FROM..TO" */
 	int64_t n_messages, n_new, n_reported, n_continued;
+	int has_report;          /* its report is kept: pd_state_report() */
 } pd_state_digest;
 
 typedef struct {
@@ -827,6 +828,13 @@ typedef struct {
 PD_EXTERN int pd_state_list(pd_state_archive **out, size_t *n_out, pd_state *state,
 		  size_t last_digests);
 PD_EXTERN void pd_state_archives_free(pd_state_archive *archives, size_t n);
+
+/* The report of digest `digest_id` (pd_state_digest.id) as the state
+ * keeps it: its JSON ("patchdigest-1", as pd_render_write() made it when
+ * it was recorded), a new NUL-terminated string of *out_len bytes
+ * (pd_free()); *out NULL when none is kept (a digest recorded before
+ * reports were).  PD_ERR_STATE when it is damaged. */
+PD_EXTERN int pd_state_report(char **out, size_t *out_len, pd_state *state, int64_t digest_id);
 
 /* Forgets an archive: its position, digests and series, in one
  * transaction.  *n_series_out (may be NULL) gets how many series went.
@@ -923,6 +931,44 @@ PD_EXTERN char *pd_report_link(const pd_report *report, const pd_message *m,
  * be read back. */
 PD_EXTERN int pd_report_raw_message(char **out, size_t *out_len, const pd_report *report,
 				    const pd_message *m);
+
+/* ---- a static site of the recorded digests ----------------------------- */
+
+typedef struct {
+	unsigned int version;
+	const char *title;     /* the index's and the feed's title; NULL:
+	                          "Mailing list digests" */
+	const char *base_url;  /* the address the folder is served at
+	                          ("https://example.org/kvm/"): the feed's id
+	                          and links are absolute under it; NULL: the
+	                          links are relative to the feed, its id a
+	                          URN made of the archives' keys */
+	const char *link_mask; /* the pages' links to messages, as
+	                          pd_render_options.link_mask; NULL: those
+	                          each report was recorded with */
+} pd_site_options;
+#define PD_SITE_OPTIONS_VERSION 1
+#define PD_SITE_OPTIONS_INIT { .version = PD_SITE_OPTIONS_VERSION }
+
+typedef struct {
+	size_t n_digests;      /* recorded, all listed in the index and feed */
+	size_t n_pages;        /* pages written */
+	size_t n_without_page; /* digests with no report kept (recorded before
+	                          reports were, or damaged) */
+	size_t n_damaged;      /* of those, reports that could not be read */
+} pd_site_result;
+
+/* Writes the site of every digest `state` recorded into the folder `dir`
+ * (made when missing): digest-ID.html per digest whose report the state
+ * keeps (PD_FORMAT_HTML, dated when it was recorded), index.html (every
+ * digest, newest first) and feed.atom (an Atom feed, RFC 4287, one entry
+ * per digest).  Each file is written whole and renamed into place; pages
+ * of digests the state no longer records are removed, nothing else is
+ * touched.  *out says what was written.  PD_ERR_IO naming the file when
+ * one cannot be written; PD_ERR_STATE when the state cannot be read.  A
+ * damaged report is counted in out->n_damaged, never fatal. */
+PD_EXTERN int pd_site_write(pd_site_result *out, const char *dir, pd_state *state,
+			    const pd_site_options *opts);
 
 /* `text` (UTF-8) made safe to show on a terminal: every character a
  * terminal would act on instead of showing is written as a visible

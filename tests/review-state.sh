@@ -61,7 +61,7 @@ check "digest 3: --stale-days 40 lets A and E wait no longer" \
 # tests/fixtures/state-v2.sqlite3: the previous release's `digest --record`
 # of batch 1 as an mbox.  A run that records nothing reads it as it is
 # (replies still find their series; no series is known to wait); the
-# first recording run upgrades it to schema 3 in one transaction.
+# first recording run upgrades it to the newest schema in one transaction.
 sql() { python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); r=c.execute(sys.argv[2]).fetchall(); print(r[0][0] if r else '')" "$@"; }
 cp tests/fixtures/state-v2.sqlite3 "$tmp/v2.db"
 cat "$tmp/mail/batch1.mbox" "$tmp/mail/batch2.mbox" >"$tmp/v2.mbox"
@@ -76,7 +76,7 @@ check "... and is left as it was" "$(sql "$tmp/v2.db" 'PRAGMA user_version')" 2
 "$PD" digest --record --state "$tmp/v2.db" --lookback 0 --since 2025-01-10 -f json "$tmp/v2.mbox" \
 	>"$tmp/v2-rec.json" 2>"$tmp/v2-rec.err"
 check "a recording run upgrades it: exit 0" $? 0
-check "now schema 3" "$(sql "$tmp/v2.db" 'PRAGMA user_version')" 3
+check "now schema 4 (the newest)" "$(sql "$tmp/v2.db" 'PRAGMA user_version')" 4
 check "series has the review columns" "$(sql "$tmp/v2.db" "SELECT count(*) FROM pragma_table_info('series') WHERE name IN ('author_name', 'first_date', 'last_review', 'review_status', 'superseded')")" 5
 check "a series recorded before the upgrade never waits (whether it was answered is not known)" \
 	"$(json "$tmp/v2-rec.json" "$attention")" "[]"

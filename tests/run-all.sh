@@ -39,6 +39,7 @@ run applied env PATCHDIGEST="$B/patchdigest" tests/applied.sh
 run terminal env PATCHDIGEST="$B/patchdigest" tests/terminal.sh
 run output env PATCHDIGEST="$B/patchdigest" tests/output.sh
 run formats env PATCHDIGEST="$B/patchdigest" B="$B" tests/formats.sh
+run site env PATCHDIGEST="$B/patchdigest" tests/site.sh
 run install env B="$B" PATCHDIGEST="$B/patchdigest" tests/install.sh
 run bench-gen env PATCHDIGEST="$B/patchdigest" tests/bench-gen.sh
 run corpus-state env PATCHDIGEST="$B/patchdigest" tests/corpus-state.sh

@@ -357,7 +357,7 @@ check "reading does not upgrade it" "$(sqlv1 "$tmp/v1.db" 'PRAGMA user_version')
 "$PD" state --state "$tmp/v1.db" >"$tmp/v1.list"; check "state lists a schema 1 file: exit 0" $? 0
 "$PD" digest --record --state "$tmp/v1.db" "$tmp/v1.mbox" >/dev/null 2>&1
 check "a recording run upgrades it: exit 0" $? 0
-check "now schema 3" "$(sqlv1 "$tmp/v1.db" 'PRAGMA user_version')" 3
+check "now schema 4 (the newest)" "$(sqlv1 "$tmp/v1.db" 'PRAGMA user_version')" 4
 check "its position table has commit_time" \
 	"$(sqlv1 "$tmp/v1.db" "SELECT count(*) FROM pragma_table_info('position') WHERE name = 'commit_time'")" 1
 "$PD" state --state "$tmp/v1.db" >"$tmp/v1.list"

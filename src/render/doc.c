@@ -35,19 +35,27 @@ char *pd__doc_title(const json_t *doc)
 			       pd__doc_str(range, "to"));
 }
 
-const char *pd__doc_series_link(const json_t *s)
+const json_t *pd__doc_series_lead(const json_t *s)
 {
 	const json_t *cover = json_object_get(s, "cover");
 	const json_t *patches = json_object_get(s, "patches"), *p;
-	const char *link;
 	size_t i;
 
-	if (json_is_object(cover) && (link = pd__doc_str(cover, "link")))
-		return link;
+	if (json_is_object(cover))
+		return cover;
 	json_array_foreach(patches, i, p)
-		if (pd__doc_int(p, "number") == 1 && (link = pd__doc_str(p, "link")))
-			return link;
-	return pd__doc_str(json_array_get(patches, 0), "link");
+		if (pd__doc_int(p, "number") == 1)
+			return p;
+	return json_array_get(patches, 0);
+}
+
+char *pd__doc_link(const json_t *m, const pd_render_options *o)
+{
+	if (!m)
+		return NULL;
+	if (o->link_mask)
+		return pd__link_to(pd__doc_str(m, "message_id"), o->link_mask, NULL);
+	return g_strdup(pd__doc_str(m, "link"));
 }
 
 /* A previous or reported version: "v2 reported 2024-05-06", or "v2

@@ -22,8 +22,7 @@ static int is_noncharacter(gunichar c)
 	return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
 }
 
-/* `s` (from mail) as HTML text or attribute value. */
-static void text(GString *out, const char *s)
+void pd__html_text(GString *out, const char *s)
 {
 	char *shown;
 
@@ -47,6 +46,11 @@ static void text(GString *out, const char *s)
 		}
 	}
 	pd_free(shown);
+}
+
+static void text(GString *out, const char *s)
+{
+	pd__html_text(out, s);
 }
 
 /* A link to `url` (may be NULL: the text alone). */
@@ -95,6 +99,17 @@ static const char style[] =
 	"details::details-content{content-visibility:visible;display:block}"
 	"details{break-inside:avoid-page}}";
 
+void pd__html_open(GString *out, const char *title, const char *head_extra)
+{
+	g_string_append(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+			     "<meta charset=\"utf-8\">\n"
+			     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+			     "<meta name=\"generator\" content=\"patchdigest\">\n<title>");
+	pd__html_text(out, title);
+	g_string_append_printf(out, "</title>\n%s<style>%s</style>\n</head>\n<body>\n",
+			       head_extra ? head_extra : "", style);
+}
+
 static void head(GString *out, const json_t *doc, const char *title)
 {
 	const json_t *range = json_object_get(doc, "range");
@@ -107,13 +122,8 @@ static void head(GString *out, const json_t *doc, const char *title)
 		{ "damaged", "Damaged" },
 	};
 
-	g_string_append(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-			     "<meta charset=\"utf-8\">\n"
-			     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-			     "<meta name=\"generator\" content=\"patchdigest\">\n<title>");
-	text(out, title);
-	g_string_append_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n<h1>",
-			       style);
+	pd__html_open(out, title, NULL);
+	g_string_append(out, "<header>\n<h1>");
 	text(out, title);
 	g_string_append(out, "</h1>\n<p class=\"range\">");
 	if (pd__doc_str(range, "from_date")) {
@@ -190,14 +200,17 @@ static void tally(GString *out, const json_t *doc, const char *key, const char *
 	g_string_append(out, "</section>\n");
 }
 
-static void series_row(GString *out, const json_t *s)
+static void series_row(GString *out, const json_t *s, const pd_render_options *o)
 {
+	char *url;
 	char *author = pd__doc_person(json_object_get(s, "author"));
 	char *status = pd__doc_status(s), *review = pd__doc_review(s);
 	char *applied = pd__doc_applied_to(s);
 
 	g_string_append(out, "<tr><td data-label=\"Series\">");
-	link(out, pd__doc_series_link(s), pd__doc_str(s, "title"));
+	url = pd__doc_link(pd__doc_series_lead(s), o);
+	link(out, url, pd__doc_str(s, "title"));
+	g_free(url);
 	g_string_append(out, "<br><small>");
 	text(out, author);
 	g_string_append(out, "</small></td><td data-label=\"Version\">v");
@@ -218,7 +231,7 @@ static void series_row(GString *out, const json_t *s)
 	g_free(applied);
 }
 
-static void patch_list(pd__sink *sink, const json_t *doc)
+static void patch_list(pd__sink *sink, const json_t *doc, const pd_render_options *o)
 {
 	const json_t *series = json_object_get(doc, "series"), *s;
 	size_t i;
@@ -232,7 +245,7 @@ static void patch_list(pd__sink *sink, const json_t *doc)
 				   "<th>Patches</th><th>Status</th><th>Review</th><th>Applied to</th>"
 				   "</tr></thead>\n<tbody>\n");
 	json_array_foreach(series, i, s) {
-		series_row(sink->buf, s);
+		series_row(sink->buf, s, o);
 		pd__sink_flush(sink, 0);
 	}
 	g_string_append(sink->buf, "</tbody>\n</table>\n</section>\n");
@@ -323,14 +336,17 @@ static void attention(pd__sink *sink, const json_t *doc)
 }
 
 /* A shown message's commit message, folded away under its title. */
-static void message(GString *out, const json_t *m)
+static void message(GString *out, const json_t *m, const pd_render_options *o)
 {
+	char *url;
 	char *who = pd__doc_person(json_object_get(m, "author"));
 
 	g_string_append(out, "<details>\n<summary>");
 	text(out, pd__doc_str(m, "title"));
 	g_string_append(out, "</summary>\n<p class=\"meta\">");
-	link(out, pd__doc_str(m, "link"), pd__doc_str(m, "subject"));
+	url = pd__doc_link(m, o);
+	link(out, url, pd__doc_str(m, "subject"));
+	g_free(url);
 	g_string_append(out, "<br>Author: ");
 	text(out, who);
 	g_string_append(out, "</p>\n<pre>");
@@ -339,7 +355,7 @@ static void message(GString *out, const json_t *m)
 	g_free(who);
 }
 
-static void messages(pd__sink *sink, const json_t *doc)
+static void messages(pd__sink *sink, const json_t *doc, const pd_render_options *o)
 {
 	const json_t *s, *p;
 	size_t i, j, n = 0;
@@ -350,12 +366,12 @@ static void messages(pd__sink *sink, const json_t *doc)
 		if (!pd__doc_is_shown(s))
 			continue;
 		if (json_is_object(cover) && json_object_get(cover, "commit_message")) {
-			message(sink->buf, cover);
+			message(sink->buf, cover, o);
 			n++;
 		}
 		json_array_foreach(json_object_get(s, "patches"), j, p)
 			if (json_object_get(p, "commit_message")) {
-				message(sink->buf, p);
+				message(sink->buf, p, o);
 				n++;
 			}
 		pd__sink_flush(sink, 0);
@@ -382,10 +398,10 @@ int pd__render_html(const json_t *doc, const pd_render_options *o, pd_write_cb w
 	tally(sink.buf, doc, "reviewer_employers", "Top 15 reviewer employers", "employer");
 	g_string_append(sink.buf, "</div>\n");
 	pd__sink_flush(&sink, 0);
-	patch_list(&sink, doc);
+	patch_list(&sink, doc, o);
 	applied(&sink, doc);
 	attention(&sink, doc);
-	messages(&sink, doc);
+	messages(&sink, doc, o);
 	/* the same report makes the same page, whatever the version: a
 	 * time only when asked */
 	g_string_append(sink.buf, "</main>\n<footer>Made by patchdigest");

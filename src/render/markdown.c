@@ -72,7 +72,7 @@ static void tally(GString *out, const json_t *doc, const char *key, const char *
 	g_string_append_c(out, '\n');
 }
 
-static void patch_list(pd__sink *sink, const json_t *doc)
+static void patch_list(pd__sink *sink, const json_t *doc, const pd_render_options *o)
 {
 	const json_t *s;
 	size_t i;
@@ -89,8 +89,10 @@ static void patch_list(pd__sink *sink, const json_t *doc)
 		char *who = pd__doc_person(json_object_get(s, "author"));
 		char *status = pd__doc_status(s), *review = pd__doc_review(s);
 		char *applied = pd__doc_applied_to(s);
+		char *url = pd__doc_link(pd__doc_series_lead(s), o);
 		g_string_append(out, "| ");
-		link(out, pd__doc_series_link(s), pd__doc_str(s, "title"));
+		link(out, url, pd__doc_str(s, "title"));
+		g_free(url);
 		g_string_append(out, " (");
 		text(out, who);
 		g_string_append(out, ") | v");
@@ -206,14 +208,17 @@ static void fenced(GString *out, const char *body)
 	pd_free(shown);
 }
 
-static void message(GString *out, const json_t *m)
+static void message(GString *out, const json_t *m, const pd_render_options *o)
 {
+	char *url;
 	char *who = pd__doc_person(json_object_get(m, "author"));
 
 	g_string_append(out, "### ");
 	text(out, pd__doc_str(m, "title"));
 	g_string_append(out, "\n\nSubject: ");
-	link(out, pd__doc_str(m, "link"), pd__doc_str(m, "subject"));
+	url = pd__doc_link(m, o);
+	link(out, url, pd__doc_str(m, "subject"));
+	g_free(url);
 	g_string_append(out, "  \nAuthor: ");
 	text(out, who);
 	g_string_append(out, "\n\n");
@@ -221,7 +226,7 @@ static void message(GString *out, const json_t *m)
 	g_free(who);
 }
 
-static void messages(pd__sink *sink, const json_t *doc)
+static void messages(pd__sink *sink, const json_t *doc, const pd_render_options *o)
 {
 	const json_t *s, *p;
 	size_t i, j, n = 0;
@@ -232,12 +237,12 @@ static void messages(pd__sink *sink, const json_t *doc)
 		if (!pd__doc_is_shown(s))
 			continue;
 		if (json_is_object(cover) && json_object_get(cover, "commit_message")) {
-			message(sink->buf, cover);
+			message(sink->buf, cover, o);
 			n++;
 		}
 		json_array_foreach(json_object_get(s, "patches"), j, p)
 			if (json_object_get(p, "commit_message")) {
-				message(sink->buf, p);
+				message(sink->buf, p, o);
 				n++;
 			}
 		pd__sink_flush(sink, 0);
@@ -246,7 +251,8 @@ static void messages(pd__sink *sink, const json_t *doc)
 		g_string_append(sink->buf, "No new series.\n");
 }
 
-int pd__render_markdown(const json_t *doc, pd_write_cb write, void *payload)
+int pd__render_markdown(const json_t *doc, const pd_render_options *o, pd_write_cb write,
+			void *payload)
 {
 	pd__sink sink;
 	char *title = pd__doc_title(doc);
@@ -267,10 +273,10 @@ int pd__render_markdown(const json_t *doc, pd_write_cb write, void *payload)
 	tally(sink.buf, doc, "reviewer_domains", "Top 15 reviewer email domains", "domain");
 	tally(sink.buf, doc, "reviewer_employers", "Top 15 reviewer employers", "employer");
 	pd__sink_flush(&sink, 0);
-	patch_list(&sink, doc);
+	patch_list(&sink, doc, o);
 	applied(&sink, doc);
 	attention(&sink, doc);
-	messages(&sink, doc);
+	messages(&sink, doc, o);
 	g_free(title);
 	return pd__sink_finish(&sink, PD_OK);
 }

@@ -35,10 +35,9 @@ int pd_format_from_string(pd_format *out, const char *name)
 
 char *pd_report_link(const pd_report *r, const pd_message *m, const char *link_mask)
 {
-	const char *lore = r->lore_list, *at;
-	char *escaped, *url;
+	const char *lore = r->lore_list;
 
-	if (!m || !m->message_id)
+	if (!m)
 		return NULL;
 	/* several lists: the first list the message came from */
 	for (size_t i = 0; r->n_lists > 1 && r->lore_lists && i < r->n_lists; i++)
@@ -46,11 +45,19 @@ char *pd_report_link(const pd_report *r, const pd_message *m, const char *link_m
 			lore = r->lore_lists[i];
 			break;
 		}
-	if (!link_mask && !lore)
+	return pd__link_to(m->message_id, link_mask, lore);
+}
+
+char *pd__link_to(const char *message_id, const char *link_mask, const char *lore)
+{
+	const char *at;
+	char *escaped, *url;
+
+	if (!message_id || (!link_mask && !lore))
 		return NULL;
 	/* RFC 3986's sub-delims, ':' and '@' may stay in a path segment, as
 	 * lore writes them; '/', '%', '?', '#' and the rest are escaped */
-	escaped = g_uri_escape_string(m->message_id, "!$&'()*+,;=:@", FALSE);
+	escaped = g_uri_escape_string(message_id, "!$&'()*+,;=:@", FALSE);
 	if (!link_mask)
 		url = g_strdup_printf("https://lore.kernel.org/%s/%s/", lore, escaped);
 	else if ((at = strstr(link_mask, "%s")))
@@ -119,7 +126,7 @@ int pd_render_write(const pd_report *r, pd_format format, const pd_render_option
 		if ((error = pd__report_json_tree(&doc, r, opts)) < 0)
 			return error;
 		error = format == PD_FORMAT_HTML ? pd__render_html(doc, opts, write, payload)
-						 : pd__render_markdown(doc, write, payload);
+						 : pd__render_markdown(doc, opts, write, payload);
 		json_decref(doc);
 		return error;
 	}

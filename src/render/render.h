@@ -51,7 +51,16 @@ int pd__render_mbox(const pd_report *r, pd_write_cb write, void *payload);
  * pd__render_json() writes it, or as the state kept it): borrowed. */
 int pd__render_html(const json_t *doc, const pd_render_options *o, pd_write_cb write,
 		    void *payload);
-int pd__render_markdown(const json_t *doc, pd_write_cb write, void *payload);
+int pd__render_markdown(const json_t *doc, const pd_render_options *o, pd_write_cb write,
+			void *payload);
+
+/* `s` (from mail) as HTML (or XML) text or attribute value: made safe
+ * for display (pd_display_text()), & < > " ' escaped, noncharacters
+ * replaced (html.c). */
+void pd__html_text(GString *out, const char *s);
+/* A page's start, up to and with <body>: `title` (escaped here), the
+ * page's style, and `head_extra` (markup, not escaped; may be NULL). */
+void pd__html_open(GString *out, const char *title, const char *head_extra);
 
 /* The report's JSON document, parsed: *out new (json_decref()). */
 int pd__report_json_tree(json_t **out, const pd_report *r, const pd_render_options *o);
@@ -67,9 +76,13 @@ char *pd__doc_day(const json_t *o, const char *key);
 /* "KVM mailing list update from X to Y", as the classic text's title.
  * New string, from mail (the name): escape it. */
 char *pd__doc_title(const json_t *doc);
-/* The link of series `s`: its cover letter's, else patch 1's, else its
- * first message's; NULL when none has one.  Borrowed from `s`. */
-const char *pd__doc_series_link(const json_t *s);
+/* The message series `s` is linked by: its cover letter, else patch 1,
+ * else its first message; NULL when it has none.  Borrowed from `s`. */
+const json_t *pd__doc_series_lead(const json_t *s);
+/* The link of message `m` (may be NULL): by o->link_mask when set (a
+ * site's pages of old reports take today's mask), else the one the
+ * document holds.  New string, or NULL when there is none. */
+char *pd__doc_link(const json_t *m, const pd_render_options *o);
 /* What earlier digests say of `s` ("already reported 2024-05-06; ..."),
  * what reviewers did ("reviewed: 3 replies, Reviewed-by 2"), where it
  * was applied (NULL: nowhere), who ("Name <address>"), which patches an
@@ -82,6 +95,11 @@ char *pd__doc_person(const json_t *person);
 char *pd__doc_patches(const json_t *applied);
 /* Whether the series' messages are shown (new or continued). */
 int pd__doc_is_shown(const json_t *s);
+
+/* A Message-ID's link: `link_mask` with its %s replaced by the
+ * percent-escaped ID, else lore's page of it in list `lore`; NULL when
+ * neither is given or there is no ID.  New string. */
+char *pd__link_to(const char *message_id, const char *link_mask, const char *lore);
 
 /* The message a series is linked by: its cover letter, else its first
  * patch, else its first message; NULL when it has none (a series only

@@ -71,9 +71,13 @@ static int last_digests(pd_state_archive *a, pd_state *s, int64_t archive_id, si
 {
 	sqlite3_stmt *st = NULL;
 	GArray *rows = g_array_new(FALSE, TRUE, sizeof(pd_state_digest));
-	int rc = sqlite3_prepare_v2(s->db, "SELECT id, made, range, n_messages, n_new,"
-				    " n_reported, n_continued FROM digest WHERE archive_id = ?1"
-				    " ORDER BY id DESC LIMIT ?2", -1, &st, NULL);
+	/* a file of an older schema, read as it is, keeps no reports */
+	int rc = sqlite3_prepare_v2(s->db, s->schema >= 4
+		? "SELECT id, made, range, n_messages, n_new, n_reported, n_continued,"
+		  " EXISTS (SELECT 1 FROM digest_report WHERE digest_id = digest.id)"
+		  " FROM digest WHERE archive_id = ?1 ORDER BY id DESC LIMIT ?2"
+		: "SELECT id, made, range, n_messages, n_new, n_reported, n_continued, 0"
+		  " FROM digest WHERE archive_id = ?1 ORDER BY id DESC LIMIT ?2", -1, &st, NULL);
 
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, archive_id);
@@ -87,6 +91,7 @@ static int last_digests(pd_state_archive *a, pd_state *s, int64_t archive_id, si
 			d.n_new = sqlite3_column_int64(st, 4);
 			d.n_reported = sqlite3_column_int64(st, 5);
 			d.n_continued = sqlite3_column_int64(st, 6);
+			d.has_report = sqlite3_column_int(st, 7);
 			g_array_append_val(rows, d);
 		}
 	}

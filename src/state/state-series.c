@@ -419,7 +419,8 @@ int pd_state_record(pd_state *s, const char *key, pd_archive_kind kind,
 		return error;
 	if ((error = ensure_archive(&rec.archive_id, s, key, kind)) < 0)
 		goto cleanup;
-	if ((error = insert_digest(&rec, r)) < 0)
+	if ((error = insert_digest(&rec, r)) < 0
+	    || (error = pd__state_keep_report(s, rec.digest_id, r)) < 0)
 		goto cleanup;
 	if ((error = prepare(&rec.series, s, "INSERT INTO series (archive_id, digest_id, author,"
 			     " version, title, cover_title, first_title, expected, has_cover,"

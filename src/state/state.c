@@ -25,8 +25,9 @@
  * review side across digests: series.author_name, first_date,
  * last_review, review_status (pd_review_status) and superseded (a newer
  * version was reported), so that a reply weeks later finds its series
- * and "needs attention" covers earlier digests' series. */
-#define STATE_SCHEMA_VERSION 3
+ * and "needs attention" covers earlier digests' series.  4: digest_report,
+ * each digest's report as deflated JSON, for `patchdigest site`. */
+#define STATE_SCHEMA_VERSION 4
 
 static const char schema[] =
 	"CREATE TABLE archive ("
@@ -63,7 +64,10 @@ static const char schema[] =
 	"  series_id INTEGER NOT NULL REFERENCES series(id) ON DELETE CASCADE,"
 	"  number INTEGER NOT NULL,"
 	"  PRIMARY KEY (message_id, series_id)) WITHOUT ROWID;"
-	"CREATE INDEX series_message_by_series ON series_message(series_id);";
+	"CREATE INDEX series_message_by_series ON series_message(series_id);"
+	"CREATE TABLE digest_report ("
+	"  digest_id INTEGER PRIMARY KEY REFERENCES digest(id) ON DELETE CASCADE,"
+	"  format TEXT NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL);";
 
 int pd__state_fail(pd_state *s, int rc, const char *doing)
 {
@@ -255,6 +259,10 @@ static int migrate(pd_state *s)
 		"ALTER TABLE series ADD COLUMN last_review INTEGER NOT NULL DEFAULT 0;"
 		"ALTER TABLE series ADD COLUMN review_status INTEGER NOT NULL DEFAULT 0;"
 		"ALTER TABLE series ADD COLUMN superseded INTEGER NOT NULL DEFAULT 0;",
+		/* 3 -> 4: digests recorded before keep no report (no page) */
+		"CREATE TABLE digest_report ("
+		"  digest_id INTEGER PRIMARY KEY REFERENCES digest(id) ON DELETE CASCADE,"
+		"  format TEXT NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL);",
 	};
 	int64_t version = 0;
 	int error;

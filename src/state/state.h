@@ -50,6 +50,12 @@ int pd__state_stmt(sqlite3_stmt **out, pd_state *state, pd__query q);
 /* The id of the archive `key`, or 0 when the state does not know it. */
 int pd__state_archive_id(int64_t *out, pd_state *state, const char *key);
 
+/* ---- state-report.c: each digest's report, for the site ----------------- */
+
+/* Keeps `r`'s JSON, deflated, as the report of digest `digest_id` (in
+ * the recording transaction). */
+int pd__state_keep_report(pd_state *state, int64_t digest_id, const pd_report *r);
+
 /* ---- state-series.c: lookups for the digest ---------------------------- */
 
 /* Series `id` with its digest and the patch numbers it holds: 1 with
