@@ -127,6 +127,25 @@ EOF
 		"$(grep -o 'data-fit="no' "$tmp/probe.dom")" 'data-fit="no'
 fi
 
+# the hostile corpus (tests/hostile.sh's) and the terminal attacks: every
+# page still parses and holds nothing from mail as markup
+python3 tests/tools/hostile.py "$tmp/hostile-corpus" >/dev/null 2>&1
+python3 tests/tools/terminal-attacks.py "$tmp/hostile-corpus/terminal.mbox" "$tmp/terminal.maildir"
+bad_pages=
+for f in "$tmp"/hostile-corpus/*.mbox; do
+	n=$(basename "$f" .mbox)
+	timeout 120 "$PD" -q -f html "$f" >"$tmp/h.html" 2>/dev/null
+	$PY tests/tools/check-page.py valid "$tmp/h.html" >/dev/null \
+		&& $PY tests/tools/check-page.py safe "$tmp/h.html" >/dev/null || bad_pages="$bad_pages $n"
+	# Markdown of the small ones: the huge ones test sizes, not markup
+	if command -v cmark-gfm >/dev/null && [ "$(wc -c <"$f")" -lt 1000000 ]; then
+		timeout 120 "$PD" -q -f markdown "$f" 2>/dev/null | cmark-gfm -e table -e autolink >"$tmp/h.md.html"
+		timeout 120 "$PD" -q -f json "$f" >"$tmp/h.json" 2>/dev/null
+		$PY tests/tools/check-page.py markdown "$tmp/h.md.html" "$tmp/h.json" >/dev/null || bad_pages="$bad_pages $n.md"
+	fi
+done
+check "the hostile corpus and terminal attacks: valid, safe pages and Markdown" "$bad_pages" ""
+
 # ---- Markdown, through a CommonMark (GFM) reader --------------------------
 if command -v cmark-gfm >/dev/null; then
 	for name in sample hostile; do
