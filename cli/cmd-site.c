@@ -34,7 +34,8 @@ static const char usage[] =
 "  -h, --help           this text\n"
 "\n"
 "Exit codes: 0 site written; 1 written, but some digests' kept reports\n"
-"were damaged (listed without a page); 2 bad command line; 5 a file could\n"
+"were damaged (each keeps the page it had, if any); 2 bad command line;\n"
+"3 no state database at that path (nothing is written); 5 a file could\n"
 "not be written; 6 the state database is unusable or busy.\n";
 
 int cmd_site(int argc, char **argv)
@@ -112,7 +113,15 @@ int cmd_site(int argc, char **argv)
 	site.base_url = given['u'];
 	site.link_mask = given['G'];
 	path = given['T'] ? g_strdup(given['T']) : pd_state_default_path();
-	so.read_only = 1; /* a missing file reads as a state with nothing recorded */
+	/* a mistyped path would read as an empty state, and an empty site
+	 * would replace the one published */
+	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+		cli_error("no state at %s: nothing was written (`patchdigest next` records "
+			  "digests there; --state names another)", path);
+		code = EXIT_INPUT;
+		goto cleanup;
+	}
+	so.read_only = 1;
 	if ((error = pd_state_open(&state, path, &so)) < 0
 	    || (error = pd_site_write(&res, argv[optind], state, &site)) < 0) {
 		cli_error("%s", pd_error_last());
@@ -122,8 +131,8 @@ int cmd_site(int argc, char **argv)
 	printf("%s: %zu page(s), index.html and feed.atom for %zu digest(s)\n", argv[optind],
 	       res.n_pages, res.n_digests);
 	if (res.n_damaged) {
-		cli_error("%zu digest(s)' kept reports are damaged: listed without a page",
-			  res.n_damaged);
+		cli_error("%zu digest(s)' kept reports are damaged: each keeps the page it had, "
+			  "if any", res.n_damaged);
 		code = EXIT_PARTIAL;
 	}
 cleanup:

@@ -870,7 +870,7 @@ typedef enum {
 	PD_FORMAT_EMAIL,       /* the classic text as an RFC 5322 message */
 	PD_FORMAT_MBOX         /* the new series' own messages, as mboxrd:
 	                          needs a report made with
-	                          pd_digest_options.keep_raw */
+	                          pd_digest_options.parse.keep_raw */
 } pd_format;
 
 /* "classic", "json", "html", "markdown", "email", "mbox". */
@@ -925,7 +925,8 @@ PD_EXTERN char *pd_report_link(const pd_report *report, const pd_message *m,
 			       const char *link_mask);
 
 /* The bytes of `m`, one of the report's patches or cover letters, as the
- * archive stored them (pd_digest_options.keep_raw): *out a new buffer of
+ * archive stored them (pd_parse_options.keep_raw, an mbox's separator
+ * lines left out): *out a new buffer of
  * *out_len bytes (pd_free()), NUL-terminated after them; *out NULL when
  * they were not kept.  PD_ERR_IO when the report's temporary file cannot
  * be read back. */

@@ -148,8 +148,10 @@ check "the hostile corpus and terminal attacks: valid, safe pages and Markdown" 
 
 # ---- Markdown, through a CommonMark (GFM) reader --------------------------
 if command -v cmark-gfm >/dev/null; then
-	for name in sample hostile; do
+	"$PD" -q -f json tests/cases/hostile-list/input.mbox >"$tmp/hostile-list.json"
+	for name in sample hostile hostile-list; do
 		src=$sample; [ $name = hostile ] && src=$hostile
+		[ $name = hostile-list ] && src=tests/cases/hostile-list/input.mbox
 		"$PD" -q -f markdown "$src" | cmark-gfm -e table -e autolink -e strikethrough >"$tmp/$name.md.html"
 		check_cmd "$name: the Markdown reads as a table per section, one link per series, nothing from mail as markup" \
 			$PY tests/tools/check-page.py markdown "$tmp/$name.md.html" "$tmp/$name.json"
@@ -192,6 +194,9 @@ check_grep "which says how to give one" "give --mail-from" "$tmp/err"
 # ---- mbox -------------------------------------------------------------------
 "$PD" -q -f mbox "$sample" >"$tmp/new.mbox"
 check "-f mbox" "$?" 0
+"$PD" -q -f mbox "$tmp/new.mbox" >"$tmp/again.mbox"
+check "the mbox of the mbox is the same mbox (an mbox's own separators are not kept)" \
+	"$(cmp "$tmp/new.mbox" "$tmp/again.mbox" && echo same)" same
 $PY - "$tmp/new.mbox" "$tmp/sample.json" "$tmp/firsts" <<'PY' >"$tmp/mbox.check"
 import json, mailbox, os, sys
 d = json.load(open(sys.argv[2], encoding="utf-8"))

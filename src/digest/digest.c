@@ -226,6 +226,12 @@ char *pd__list_label(const char *list_id)
 	return g_strndup(list_id, dot ? (size_t)(dot - list_id) : strlen(list_id));
 }
 
+int pd__is_lore_name(const char *s)
+{
+	return s && *s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "0123456789._+-") == strlen(s);
+}
+
 static void guess_list(pd_report *r, const char *list_id)
 {
 	size_t i;
@@ -247,7 +253,9 @@ static void guess_list(pd_report *r, const char *list_id)
 	}
 	if (!r->name && label)
 		r->name = g_ascii_strup(label, -1); /* else none is known: NULL */
-	if (!r->lore_list && label && known)
+	/* a label from mail is a list's name on lore only when it could be
+	 * one (the characters --lore-list takes): it becomes part of links */
+	if (!r->lore_list && label && known && pd__is_lore_name(label))
 		r->lore_list = g_ascii_strdown(label, -1);
 	g_free(label);
 }

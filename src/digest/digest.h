@@ -228,5 +228,8 @@ void pd__digest_sort_by_arrival(pd_digest *d);
 /* "kvm.vger.kernel.org" -> "kvm": the label before a List-Id's first
  * dot, a list's name.  New string. */
 char *pd__list_label(const char *list_id);
+/* Whether `s` can be a list's name on lore (letters, digits, . _ + -):
+ * a name taken from mail that is not one makes no links. */
+int pd__is_lore_name(const char *s);
 
 #endif

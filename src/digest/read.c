@@ -276,6 +276,7 @@ static int read_lookback(pd_digest *d, pd_archive *archive, const pd_range_optio
 	window.until = end;
 	opts.diag = NULL;
 	opts.progress = NULL;
+	opts.parse.keep_raw = 0; /* never shown: no mbox holds them */
 	/* a digest of several archives reads each one's window into one */
 	if (!d->lookback && (error = pd_digest_new(&d->lookback, &opts)) < 0)
 		return error;
@@ -319,7 +320,7 @@ static char *input_lore(const pd_digest *d, const pd_digest_input *in, unsigned 
 	if (!d->list_ids[i])
 		return NULL;
 	label = pd__list_label(d->list_ids[i]);
-	lower = g_ascii_strdown(label, -1);
+	lower = pd__is_lore_name(label) ? g_ascii_strdown(label, -1) : NULL;
 	g_free(label);
 	return lower;
 }

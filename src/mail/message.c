@@ -427,11 +427,19 @@ int pd_message_parse(pd_message **out, const char *data, size_t len,
 			m->content_hash = m->content_hash << 8 | sum[i];
 	}
 	if (opts->keep_raw && m->kind != PD_KIND_REPLY) {
-		/* the message itself: an mbox's "From " line only separated it */
+		/* the message itself: an mbox's "From " line and the blank line
+		 * before the next one only separated it */
 		const char *start = data, *nl;
-		if (len >= 5 && !memcmp(data, "From ", 5) && (nl = memchr(data, '\n', len)))
+		size_t end = len;
+		if (len >= 5 && !memcmp(data, "From ", 5) && (nl = memchr(data, '\n', len))) {
 			start = nl + 1;
-		m->raw_len = len - (size_t)(start - data);
+			if (end - (size_t)(start - data) >= 2 && data[end - 1] == '\n'
+			    && data[end - 2] == '\n')
+				end--;
+			else if (end - (size_t)(start - data) >= 4 && !memcmp(data + end - 4, "\r\n\r\n", 4))
+				end -= 2;
+		}
+		m->raw_len = end - (size_t)(start - data);
 		m->raw = g_malloc(m->raw_len + 1);
 		memcpy(m->raw, start, m->raw_len);
 		m->raw[m->raw_len] = '\0';

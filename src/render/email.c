@@ -7,7 +7,8 @@
  * longer than SMTP's 998 bytes, which QP carries intact as soft breaks,
  * while the text stays readable in any mail client's source view.  A
  * line starting "From " (the digest's first line) is written "=46rom ",
- * so that no transfer agent or mbox writer turns it into ">From ".
+ * so that no transfer agent or mbox writer turns it into ">From " (GMime
+ * does not do it: append_armored()).
  */
 #include <string.h>
 #include <gmime/gmime.h>
@@ -40,22 +41,53 @@ static char *subject_of(const char *text)
 	return g_strndup(line, end ? (size_t)(end - line) : strlen(line));
 }
 
-/* "=46rom " for "From " at a line's start in QP text: the same text once
- * decoded (=46 is 'F'), and nothing for an mbox writer to quote. */
+/* One line of the written message (without its newline) into `out`,
+ * "From " at its start written "=46rom " (=46 is 'F': the same text once
+ * decoded, and nothing for an mbox writer to quote).  Only the QP body's
+ * lines can start so (a header's name ends in ':', a folded line starts
+ * with a blank).  An armored line longer than QP's 76 characters is
+ * broken with soft line breaks, never inside an "=XX", and each piece is
+ * armored in turn. */
+static void append_armored(GByteArray *out, const guint8 *line, size_t len)
+{
+	GString *l = g_string_new_len((const char *)line, (gssize)len);
+	int armored = 0;
+
+	for (;;) {
+		if (l->len >= 5 && !memcmp(l->str, "From ", 5)) {
+			g_string_erase(l, 0, 1);
+			g_string_prepend(l, "=46");
+			armored = 1;
+		}
+		if (!armored || l->len <= 76)
+			break;
+		{
+			size_t cut = 75; /* and the soft break's '=' */
+			if (l->str[cut - 1] == '=')
+				cut -= 1;
+			else if (l->str[cut - 2] == '=')
+				cut -= 2;
+			g_byte_array_append(out, (const guint8 *)l->str, (guint)cut);
+			g_byte_array_append(out, (const guint8 *)"=\n", 2);
+			g_string_erase(l, 0, (gssize)cut);
+		}
+	}
+	g_byte_array_append(out, (const guint8 *)l->str, (guint)l->len);
+	g_string_free(l, TRUE);
+}
+
 static GByteArray *armor_from_lines(const guint8 *data, size_t len)
 {
 	GByteArray *out = g_byte_array_sized_new((guint)len + 64);
-	int at_line_start = 1;
+	size_t at = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		if (at_line_start && len - i >= 5 && !memcmp(data + i, "From ", 5)) {
-			g_byte_array_append(out, (const guint8 *)"=46", 3);
-			i++; /* 'F' written as =46; "rom " follows */
-			g_byte_array_append(out, data + i, 1);
-		} else {
-			g_byte_array_append(out, data + i, 1);
-		}
-		at_line_start = data[i] == '\n';
+	while (at < len) {
+		const guint8 *nl = memchr(data + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - data) : len;
+		append_armored(out, data + at, end - at);
+		if (nl)
+			g_byte_array_append(out, (const guint8 *)"\n", 1);
+		at = end + 1;
 	}
 	return out;
 }

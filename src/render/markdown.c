@@ -9,8 +9,8 @@
  * literal x for any ASCII punctuation): emphasis and code (* _ ` ~),
  * links and images ([ ]), inline HTML and entities (< > &), a table
  * cell's end (|), GitHub's mentions and math (@ $), and the backslash.
- * Mail text never starts a line, so line-start syntax (#, -, 1.) cannot
- * be met.  Commit messages go in fenced blocks, fenced by
+ * Where mail text starts a block (a list item's text) a leading marker
+ * (# + - = or "1.") is escaped too, and leading blanks are dropped.  Commit messages go in fenced blocks, fenced by
  * more backticks than any run inside them.
  */
 #include <string.h>
@@ -34,11 +34,35 @@ static void text(GString *out, const char *s)
 	pd_free(shown);
 }
 
+/* `s` (from mail) where a block starts: in a list item, "# x" would be
+ * a heading, "- x" a list, "1. x" a numbered one, four blanks code. */
+static void text_lead(GString *out, const char *s)
+{
+	size_t digits;
+
+	if (!s)
+		return;
+	s += strspn(s, " \t");
+	digits = strspn(s, "0123456789");
+	if (*s && strchr("#+-=", *s)) {
+		g_string_append_c(out, '\\');
+	} else if (digits && (s[digits] == '.' || s[digits] == ')')) {
+		g_string_append_len(out, s, (gssize)digits);
+		g_string_append_c(out, '\\');
+		s += digits;
+	}
+	text(out, s);
+}
+
 /* [label](<url>): the angle brackets let a URL hold parentheses; the
  * URL's own '<', '>' and blanks are percent-escaped by then. */
 static void link(GString *out, const char *url, const char *label)
 {
-	if (!url || strpbrk(url, "<>\n ")) {
+	int plain = !url;
+
+	for (const char *p = url; p && *p && !plain; p++)
+		plain = (unsigned char)*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>';
+	if (plain) { /* a URL the destination cannot hold: the label alone */
 		text(out, label);
 		return;
 	}
@@ -141,7 +165,7 @@ static void applied(pd__sink *sink, const json_t *doc)
 	json_array_foreach(json_object_get(doc, "applied"), i, a) {
 		char *which = pd__doc_patches(a);
 		g_string_append(out, "- ");
-		text(out, pd__doc_str(a, "title"));
+		text_lead(out, pd__doc_str(a, "title"));
 		g_string_append(out, ": ");
 		text(out, json_is_null(json_object_get(a, "series")) && !strcmp(which, "all")
 			  ? "applied" : which);
@@ -154,7 +178,7 @@ static void applied(pd__sink *sink, const json_t *doc)
 		if (!json_is_object(json_object_get(p, "merged")))
 			continue;
 		g_string_append(out, "- ");
-		text(out, pd__doc_str(p, "title"));
+		text_lead(out, pd__doc_str(p, "title"));
 		g_string_append(out, ": pull request, merged");
 		by_whom(out, json_object_get(p, "merged"));
 		n++;
@@ -172,7 +196,7 @@ static void attention(pd__sink *sink, const json_t *doc)
 	json_array_foreach(json_object_get(doc, "needs_attention"), i, w) {
 		char *who = pd__doc_person(json_object_get(w, "author")), *day = pd__doc_day(w, "since");
 		g_string_append(out, "- ");
-		text(out, pd__doc_str(w, "title"));
+		text_lead(out, pd__doc_str(w, "title"));
 		g_string_append(out, " \\(");
 		text(out, who);
 		g_string_append_printf(out, "\\): posted %s, no reviewer reply for %lld days\n", day,

@@ -58,12 +58,16 @@ char *pd__link_to(const char *message_id, const char *link_mask, const char *lor
 	/* RFC 3986's sub-delims, ':' and '@' may stay in a path segment, as
 	 * lore writes them; '/', '%', '?', '#' and the rest are escaped */
 	escaped = g_uri_escape_string(message_id, "!$&'()*+,;=:@", FALSE);
-	if (!link_mask)
-		url = g_strdup_printf("https://lore.kernel.org/%s/%s/", lore, escaped);
-	else if ((at = strstr(link_mask, "%s")))
+	if (!link_mask) {
+		/* a list's name is checked where it is taken; escaped anyway */
+		char *list = g_uri_escape_string(lore, "!$&'()*+,;=:@", FALSE);
+		url = g_strdup_printf("https://lore.kernel.org/%s/%s/", list, escaped);
+		g_free(list);
+	} else if ((at = strstr(link_mask, "%s"))) {
 		url = g_strdup_printf("%.*s%s%s", (int)(at - link_mask), link_mask, escaped, at + 2);
-	else
+	} else {
 		url = g_strconcat(link_mask, escaped, NULL); /* a mask without %s: a prefix */
+	}
 	g_free(escaped);
 	return url;
 }

@@ -21,6 +21,7 @@ typedef struct {
 	char *title;               /* the report's title, else made of its range */
 	char *summary;             /* "27 messages, 10 series, 9 new" */
 	int has_page;
+	int damaged;               /* its kept report cannot be read */
 } entry;
 
 static gint newest_first(gconstpointer x, gconstpointer y)
@@ -68,8 +69,10 @@ static char *page_name(const pd_state_digest *d)
 }
 
 /* The page of `e` from its kept report; e->title and summary from it.
- * 1 written, 0 when there is no report (or it cannot be read: a
- * damaged one is counted, and the digest listed without a page). */
+ * 1 written, 0 when there is no report.  A report that cannot be read
+ * (PD_ERR_STATE: damaged) is counted and marks `e`; the page published
+ * from it before, if any, stays.  Any other failure (the state busy)
+ * is returned. */
 static int write_page(entry *e, pd_site_result *res, pd_state *state, const char *dir,
 		      const pd_site_options *opts)
 {
@@ -82,11 +85,21 @@ static int write_page(entry *e, pd_site_result *res, pd_state *state, const char
 
 	if (!e->d->has_report)
 		return 0;
-	if (pd_state_report(&json, &len, state, e->d->id) < 0 || !json
-	    || !(doc = json_loadb(json, len, 0, NULL))) {
+	error = pd_state_report(&json, &len, state, e->d->id);
+	if (error < 0 && error != PD_ERR_STATE)
+		return error;
+	if (error < 0 || !json || !(doc = json_loadb(json, len, 0, NULL))) {
 		res->n_damaged++;
+		e->damaged = 1;
 		pd_free(json);
-		return 0;
+		name = page_name(e->d);
+		{
+			char *path = g_build_filename(dir, name, NULL);
+			int kept = g_file_test(path, G_FILE_TEST_IS_REGULAR);
+			g_free(path);
+			g_free(name);
+			return kept; /* listed with the page it had */
+		}
 	}
 	pd_free(json);
 	g_free(e->title);
@@ -138,7 +151,8 @@ static void index_page(GString *out, const entry *entries, guint n, const char *
 			g_free(name);
 		} else {
 			pd__html_text(out, e->title);
-			g_string_append(out, "<br><small>recorded before reports were kept: no page</small>");
+			g_string_append(out, e->damaged ? "<br><small>its kept report is damaged: no page</small>"
+							: "<br><small>recorded before reports were kept: no page</small>");
 		}
 		g_string_append(out, "</td><td data-label=\"Archive\">");
 		pd__html_text(out, base);
@@ -176,9 +190,11 @@ static void feed(GString *out, const entry *entries, guint n, const char *title,
 	g_string_append(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 			     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
 	pd__html_text(out, title);
-	g_string_append_printf(out, "</title>\n  <id>%s</id>\n  <updated>%s</updated>\n"
+	g_string_append(out, "</title>\n  <id>");
+	pd__html_text(out, feed_id);
+	g_string_append_printf(out, "</id>\n  <updated>%s</updated>\n"
 			       "  <author><name>patchdigest</name></author>\n"
-			       "  <generator>patchdigest</generator>\n", feed_id, updated);
+			       "  <generator>patchdigest</generator>\n", updated);
 	feed_link(out, opts, "self", "application/atom+xml", "feed.atom");
 	feed_link(out, opts, "alternate", "text/html", "index.html");
 	for (guint i = 0; i < n; i++) {
@@ -202,6 +218,26 @@ static void feed(GString *out, const entry *entries, guint n, const char *title,
 	}
 	g_string_append(out, "</feed>\n");
 	g_free(updated);
+}
+
+/* The feed's id: an Atom feed keeps its id for ever (RFC 4287 4.2.6), so
+ * the one feed.atom in `dir` has, as written (text without markup);
+ * else the site's address; else a URN of the archives' keys.  New
+ * string. */
+static char *feed_id_of(const char *dir, const pd_site_options *opts, const char *keys)
+{
+	char *path = g_build_filename(dir, "feed.atom", NULL), *old = NULL, *id = NULL;
+	const char *start, *end;
+
+	if (g_file_get_contents(path, &old, NULL, NULL) && (start = strstr(old, "<id>"))
+	    && (end = strstr(start, "</id>")) && !memchr(start + 4, '<', (size_t)(end - start - 4))
+	    && !memchr(start + 4, '&', (size_t)(end - start - 4)) && end > start + 4)
+		id = g_strndup(start + 4, (size_t)(end - start - 4));
+	g_free(old);
+	g_free(path);
+	if (!id)
+		id = opts->base_url ? g_strdup(opts->base_url) : stable_id(keys);
+	return id;
 }
 
 /* Removes the pages of digests no longer recorded (digest-N.html whose N
@@ -258,7 +294,7 @@ int pd_site_write(pd_site_result *out, const char *dir, pd_state *state,
 		for (size_t i = 0; i < archives[a].n_last; i++) {
 			const pd_state_digest *d = &archives[a].last[i];
 			char *base = g_path_get_basename(archives[a].key);
-			entry e = { archives[a].key, d, NULL, NULL, 0 };
+			entry e = { archives[a].key, d, NULL, NULL, 0, 0 };
 			e.title = g_strdup_printf("%s: %s", base, d->range);
 			e.summary = g_strdup_printf("%lld messages, %lld new series",
 						    (long long)d->n_messages, (long long)d->n_new);
@@ -284,7 +320,7 @@ int pd_site_write(pd_site_result *out, const char *dir, pd_state *state,
 	if ((error = write_file(dir, "index.html", text)) < 0)
 		goto cleanup;
 	g_string_truncate(text, 0);
-	feed_id = opts->base_url ? g_strdup(opts->base_url) : stable_id(keys->str);
+	feed_id = feed_id_of(dir, opts, keys->str);
 	feed(text, (const entry *)entries->data, entries->len, title, feed_id, opts);
 	if ((error = write_file(dir, "feed.atom", text)) < 0)
 		goto cleanup;

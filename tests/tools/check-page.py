@@ -120,6 +120,12 @@ def main():
         # commit message's) a link to itself: http too, never javascript:
         check_safe(root, MARKDOWN_ELEMENTS, MARKDOWN_ATTRIBUTES, bad,
                    ("https://", "http://", "mailto:"))
+        # a list item's text from mail starts no block of its own
+        for li in root.iter("li"):
+            for el in li.iter():
+                if isinstance(el.tag, str) and local(el.tag) in ("h1", "h2", "h3", "h4", "h5", "h6",
+                                                                 "ul", "ol", "hr", "pre", "blockquote"):
+                    bad.append(f"a list item holds <{local(el.tag)}>: {''.join(li.itertext())[:60]!r}")
         tables = [t for t in root.iter("table") if t.find("thead") is not None
                   and "Series" in "".join(t.find("thead").itertext())]
         rows = list(tables[0].find("tbody").iter("tr")) if tables and tables[0].find("tbody") is not None else []

@@ -17,7 +17,12 @@ static const char cover[] =
 	"Date: Mon, 2 Jun 2025 10:00:00 +0000\n"
 	"Message-ID: <cover/1%@example.org>\n"
 	"\n"
-	"From the start the widget was slow.\n\nThis makes it fast: caf\xc3\xa9.\n";
+	"From the start the widget was slow.\n\nThis makes it fast: caf\xc3\xa9.\n"
+	/* quoted-printable breaks this after 75 characters: "From " starts
+	 * the next line of the mail, which must be armored and still fit */
+	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	"From the middle BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"
+	"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\n";
 static const char patch[] =
 	"From: A U Thor <author@example.org>\n"
 	"To: kvm@vger.kernel.org\n"
@@ -97,6 +102,18 @@ static void email(pd_report *r)
 		  pd_render(&text, &text_len, r, PD_FORMAT_CLASSIC, &o), PD_OK);
 	CHECK("no line of the mail starts \"From \"",
 	      strncmp(mail, "From ", 5) && !strstr(mail, "\nFrom "));
+	{
+		const char *start = strstr(mail, "\n\n"), *p;
+		size_t longest = 0;
+		for (p = start; p && *p; ) {
+			const char *nl = strchr(p + 1, '\n');
+			size_t n = nl ? (size_t)(nl - p - 1) : strlen(p + 1);
+			if (n > longest)
+				longest = n;
+			p = nl;
+		}
+		CHECK_INT("no quoted-printable line is longer than 76 (RFC 2045)", longest > 76 ? longest : 76, 76);
+	}
 
 	stream = g_mime_stream_mem_new_with_buffer(mail, len);
 	parser = g_mime_parser_new_with_stream(stream);
