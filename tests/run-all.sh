@@ -11,6 +11,8 @@ run() {
 	name=$1; shift
 	echo "== $name"
 	if ! "$@" >"$log.out" 2>&1; then status=1; fi
+	# a suite that says nothing checked nothing: that is a failure too
+	grep -Eq '^(ok|not ok|skip) ' "$log.out" || echo "not ok - $name printed no result" >>"$log.out"
 	grep -E '^(not ok|skip|#)' "$log.out"
 	cat "$log.out" >>"$log"
 	rm -f "$log.out"
