@@ -20,7 +20,8 @@ int pd__state_keep_report(pd_state *s, int64_t digest_id, const pd_report *r)
 		goto cleanup;
 	packed_len = compressBound(json_len);
 	packed = g_malloc(packed_len);
-	if (compress2(packed, &packed_len, (const Bytef *)json, json_len, 6) != Z_OK) {
+	/* the fastest level: a whole archive's first digest is 13 MB of JSON */
+	if (compress2(packed, &packed_len, (const Bytef *)json, json_len, Z_BEST_SPEED) != Z_OK) {
 		error = pd__error(PD_ERR_NOMEM, "%s: cannot deflate the digest's report", s->path);
 		goto cleanup;
 	}
