@@ -8,6 +8,9 @@
  * FLAGS 'd' for a diff.  A line "--" ends the first digest, which is
  * recorded in an in-memory state; the rest make the second.  Messages are
  * built directly, not parsed, so the fuzzer spends its time in grouping.
+ * Each report is also written as a page (every '<' one of the page's own
+ * elements), Markdown (every '<' from mail escaped) and an email (no
+ * line starts "From ", none is too long).
  */
 #include "fuzz-common.h"
 #include "digest/digest.h"
@@ -71,6 +74,71 @@ static pd_message *message_from_line(const char *line, unsigned index)
 	return m;
 }
 
+/* Every '<' of the page starts an element the page writer writes: text
+ * from mail (here, any subject or name) never becomes markup. */
+static void check_page(const pd_report *r)
+{
+	static const char *const elements[] = {
+		"!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "h1",
+		"h2", "p", "time", "main", "section", "dl", "div", "dt", "dd", "table", "thead",
+		"tbody", "tr", "th", "td", "svg", "rect", "a", "br", "small", "ul", "li",
+		"details", "summary", "pre", "footer", NULL
+	};
+	char *page = NULL;
+	size_t len = 0;
+
+	fuzz_assert(pd_render(&page, &len, r, PD_FORMAT_HTML, NULL) == 0, "the page renders");
+	fuzz_assert(g_utf8_validate(page, len, NULL), "the page is UTF-8");
+	for (const char *p = page; (p = strchr(p, '<')); p++) {
+		const char *name = p + 1 + (p[1] == '/');
+		size_t n = strspn(name, "!abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		int known = 0;
+		for (size_t i = 0; elements[i] && !known; i++)
+			known = strlen(elements[i]) == n && !strncmp(name, elements[i], n);
+		fuzz_assert(known, "every '<' of the page starts one of its own elements");
+	}
+	/* nothing but the page's own event-free attributes: no handler */
+	fuzz_assert(!strstr(page, " on") || !g_regex_match_simple("<[^>]* on[a-z]+=", page, 0, 0),
+		    "no element of the page has an event handler");
+	pd_free(page);
+}
+
+static void check_markdown(const pd_report *r)
+{
+	char *md = NULL;
+	size_t len = 0;
+
+	fuzz_assert(pd_render(&md, &len, r, PD_FORMAT_MARKDOWN, NULL) == 0, "the Markdown renders");
+	fuzz_assert(g_utf8_validate(md, len, NULL), "the Markdown is UTF-8");
+	/* every '<' from mail is escaped; the writer's own are link
+	 * destinations "](<" */
+	for (const char *p = md; (p = strchr(p, '<')); p++)
+		fuzz_assert((p > md && p[-1] == '\\') || (p - md >= 2 && !strncmp(p - 2, "](", 2)),
+			    "every '<' in the Markdown is escaped or a link's own");
+	pd_free(md);
+}
+
+static void check_email(const pd_report *r)
+{
+	pd_render_options o = PD_RENDER_OPTIONS_INIT;
+	char *mail = NULL;
+	size_t len = 0;
+
+	o.mail_from = "Fuzz <fuzz@example.org>";
+	o.mail_date = BASE_TIME;
+	o.links = 1;
+	fuzz_assert(pd_render(&mail, &len, r, PD_FORMAT_EMAIL, &o) == 0, "the email renders");
+	fuzz_assert(strncmp(mail, "From ", 5) && !strstr(mail, "\nFrom "),
+		    "no line of the email starts \"From \"");
+	for (const char *line = mail; line; ) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		fuzz_assert(n <= 998, "no line of the email is longer than RFC 5322 allows");
+		line = nl ? nl + 1 : NULL;
+	}
+	pd_free(mail);
+}
+
 static void check_report(const pd_report *r)
 {
 	char *text = NULL;
@@ -89,6 +157,9 @@ static void check_report(const pd_report *r)
 	pd_free(text);
 	fuzz_assert(pd_render_json(&text, &len, r) == 0, "the JSON digest renders");
 	pd_free(text);
+	check_page(r);
+	check_markdown(r);
+	check_email(r);
 }
 
 /* Digests lines [from, to); records into `state` when `record`. */
