@@ -96,8 +96,9 @@ typedef struct {
 	const char **args;       /* every archive or name the command line gave */
 	size_t n_args;
 	int last_may_be_range;   /* digest: a last argument (of two or more)
-	                            that names no file, list or inbox is
-	                            FROM..TO */
+	                            that names no file, list or inbox and
+	                            reads as a range (FROM..TO, or a commit
+	                            id) is the range */
 	GPtrArray *paths;        /* the archives they name (a group: its members) */
 	GPtrArray *names;        /* each one's list name, or NULL */
 	GPtrArray *lores;        /* each one's name on lore, or NULL */

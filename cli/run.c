@@ -138,6 +138,16 @@ static const char *keep(cli_run *run, char *value)
 	return value;
 }
 
+/* Whether a last argument that names no file is a range: FROM..TO, or
+ * an abbreviated or full commit id.  Anything else ("kvmarm.typo") is an
+ * archive that is not there, and is said to be so. */
+static int looks_like_range(const char *arg)
+{
+	size_t n = strspn(arg, "0123456789abcdefABCDEF");
+
+	return strstr(arg, "..") || (n == strlen(arg) && n >= 4 && n <= 40);
+}
+
 /* Reads the configuration and fills in what the command line left: the
  * archive a name stands for, then each setting from the list's section,
  * else [patchdigest].  0, or an exit code (said on stderr). */
@@ -160,8 +170,8 @@ static int apply_config(cli_run *run)
 		return EXIT_USAGE;
 	if (run->last_may_be_range && run->n_args >= 2) {
 		const char *last = run->args[run->n_args - 1];
-		if (!g_file_test(last, G_FILE_TEST_EXISTS)
-		    && (strstr(last, "..") || !strchr(last, '/')) && !cli_config_is_name(c, last)) {
+		if (!g_file_test(last, G_FILE_TEST_EXISTS) && looks_like_range(last)
+		    && !cli_config_is_name(c, last)) {
 			run->range.range = last;
 			run->n_args--;
 		}

@@ -113,4 +113,13 @@ if command -v public-inbox-mda >/dev/null; then
 else
 	skip "a whole git archive's FROM" "public-inbox is not installed (make deps)"
 fi
+# a last argument that is no file, list or inbox is the range only when
+# it reads as one (FROM..TO, a commit id): a mistyped second archive is
+# said to be missing, not read as a range
+XDG_CONFIG_HOME="$tmp/noconfig" PI_CONFIG=/dev/null "$PD" -q "$sample" kvmarm.typo >/dev/null 2>"$tmp/typo.err"
+check "digest A kvmarm.typo: exit 3" $? 3
+check_grep "... naming what is missing" "kvmarm.typo" "$tmp/typo.err"
+check "... not as a range" "$(grep -c 'range' "$tmp/typo.err")" 0
+XDG_CONFIG_HOME="$tmp/noconfig" PI_CONFIG=/dev/null "$PD" -q "$sample" 1835a3fdb >/dev/null 2>"$tmp/range.err"
+check_grep "a commit id as the last argument is still the range" "commit range" "$tmp/range.err"
 exit $fail
