@@ -78,6 +78,8 @@ for p in $pages; do
 	check_cmd "$name: the page parses with html5lib without an error" $PY tests/tools/check-page.py valid "$tmp/$name.html"
 	check_cmd "$name: only the page's own elements and attributes" $PY tests/tools/check-page.py safe "$tmp/$name.html"
 done
+check "no line of the page's markup is over 512 characters (lintian's mark of minified code)" \
+	"$(awk 'length($0) > 512' "$tmp/sample.html" "$tmp/hostile.html" | wc -l)" 0
 check "the hostile subjects are text on the page" "$(grep -c '&lt;script&gt;alert(1)&lt;/script&gt; &quot;onload=alert(2) x=&quot; &lt;/style&gt;&lt;img' "$tmp/hostile.html" | sed 's/^[1-9][0-9]*$/yes/')" yes
 # the checkers can fail: a page with a script, a broken one, a wrong bar
 sed 's|</h1>|<script>alert(1)</script></h1>|' "$tmp/sample.html" >"$tmp/bad.html"

@@ -66,38 +66,50 @@ static void link(GString *out, const char *url, const char *label)
 		g_string_append(out, "</a>");
 }
 
+/* One rule a line: a page's source is read too (and Debian's lintian
+ * takes a line over 512 characters for minified code). */
 static const char style[] =
-	":root{color-scheme:light dark;--bar:#3b6ea8;--line:#8884}"
+	":root{color-scheme:light dark;--bar:#3b6ea8;--line:#8884}\n"
 	"body{font:16px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;"
-	"max-width:72rem;padding:0 1rem 2rem;overflow-wrap:break-word}"
-	"h1{font-size:1.5rem;margin:1.2rem 0 .2rem}h2{font-size:1.2rem;margin:2rem 0 .6rem;"
-	"border-bottom:1px solid var(--line)}"
-	".range{margin:0;color:GrayText}"
-	"dl.counts{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;margin:0}"
-	"dl.counts div{min-width:6rem}dl.counts dt{font-size:.85rem;color:GrayText}"
-	"dl.counts dd{margin:0;font-size:1.3rem;font-variant-numeric:tabular-nums}"
-	".tallies{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,30rem),1fr));"
-	"gap:0 2rem}"
-	"table{border-collapse:collapse;width:100%}"
+	"max-width:72rem;padding:0 1rem 2rem;overflow-wrap:break-word}\n"
+	"h1{font-size:1.5rem;margin:1.2rem 0 .2rem}\n"
+	"h2{font-size:1.2rem;margin:2rem 0 .6rem;border-bottom:1px solid var(--line)}\n"
+	".range{margin:0;color:GrayText}\n"
+	"dl.counts{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;margin:0}\n"
+	"dl.counts div{min-width:6rem}\n"
+	"dl.counts dt{font-size:.85rem;color:GrayText}\n"
+	"dl.counts dd{margin:0;font-size:1.3rem;font-variant-numeric:tabular-nums}\n"
+	".tallies{display:grid;"
+	"grid-template-columns:repeat(auto-fit,minmax(min(100%,30rem),1fr));gap:0 2rem}\n"
+	"table{border-collapse:collapse;width:100%}\n"
 	"th,td{text-align:left;vertical-align:top;padding:.25rem .4rem;"
-	"border-bottom:1px solid var(--line)}"
-	"table.tally{table-layout:fixed}table.tally td.who{overflow-wrap:anywhere}table.tally td.n{width:3.5rem;text-align:right;"
-	"font-variant-numeric:tabular-nums}table.tally td.bar{width:30%}"
-	"svg.bar{display:block;width:100%;height:.8rem;margin-top:.35rem}svg.bar rect{fill:var(--bar)}"
-	"td small,.meta{color:GrayText;font-size:.85rem}"
-	"ul.plain{padding-left:1.2rem}"
-	"details{border:1px solid var(--line);border-radius:4px;padding:.3rem .6rem;margin:.4rem 0}"
-	"summary{cursor:pointer;font-weight:600}"
-	"pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem;margin:.5rem 0}"
-	"footer{margin-top:2rem;color:GrayText;font-size:.85rem}"
-	"@media (max-width:44rem){table.series thead{display:none}"
-	"table.series,table.series tbody,table.series tr,table.series td{display:block;width:auto}"
-	"table.series tr{border-bottom:1px solid var(--line);padding:.4rem 0}"
-	"table.series td{border:0;padding:.1rem 0}table.series td:empty{display:none}"
-	"table.series td[data-label]::before{content:attr(data-label) \": \";color:GrayText}}"
-	"@media print{body{max-width:none;font-size:11pt}a{color:inherit}"
-	"details::details-content{content-visibility:visible;display:block}"
-	"details{break-inside:avoid-page}}";
+	"border-bottom:1px solid var(--line)}\n"
+	"table.tally{table-layout:fixed}\n"
+	"table.tally td.who{overflow-wrap:anywhere}\n"
+	"table.tally td.n{width:3.5rem;text-align:right;font-variant-numeric:tabular-nums}\n"
+	"table.tally td.bar{width:30%}\n"
+	"svg.bar{display:block;width:100%;height:.8rem;margin-top:.35rem}\n"
+	"svg.bar rect{fill:var(--bar)}\n"
+	"td small,.meta{color:GrayText;font-size:.85rem}\n"
+	"ul.plain{padding-left:1.2rem}\n"
+	"details{border:1px solid var(--line);border-radius:4px;padding:.3rem .6rem;"
+	"margin:.4rem 0}\n"
+	"summary{cursor:pointer;font-weight:600}\n"
+	"pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem;margin:.5rem 0}\n"
+	"footer{margin-top:2rem;color:GrayText;font-size:.85rem}\n"
+	"@media (max-width:44rem){table.series thead{display:none}\n"
+	"table.series,table.series tbody,table.series tr,table.series td{display:block;"
+	"width:auto}\n"
+	"table.series tr{border-bottom:1px solid var(--line);padding:.4rem 0}\n"
+	"table.series td{border:0;padding:.1rem 0}\n"
+	"table.series td:empty{display:none}\n"
+	"table.series td[data-label]::before{content:attr(data-label) \": \";color:GrayText}\n"
+	"}\n"
+	"@media print{body{max-width:none;font-size:11pt}\n"
+	"a{color:inherit}\n"
+	"details::details-content{content-visibility:visible;display:block}\n"
+	"details{break-inside:avoid-page}\n"
+	"}\n";
 
 void pd__html_open(GString *out, const char *title, const char *head_extra)
 {
@@ -185,10 +197,10 @@ static void tally(GString *out, const json_t *doc, const char *key, const char *
 			break;
 		if (!who)
 			who = pd__doc_str(row, field);
-		g_string_append_printf(out, "<tr><td class=\"n\">%lld</td><td class=\"who\">", n);
+		g_string_append_printf(out, "<tr>\n<td class=\"n\">%lld</td>\n<td class=\"who\">", n);
 		text(out, who);
 		/* the width in hundredths of the box: the test reads it back */
-		g_string_append_printf(out, "</td><td class=\"bar\"><svg class=\"bar\" viewBox=\"0 0 100 10\" "
+		g_string_append_printf(out, "</td>\n<td class=\"bar\"><svg class=\"bar\" viewBox=\"0 0 100 10\" "
 				       "preserveAspectRatio=\"none\" aria-hidden=\"true\">"
 				       "<rect x=\"0\" y=\"0\" width=\"%.2f\" height=\"10\"/></svg></td></tr>\n",
 				       top > 0 ? 100.0 * (double)n / top : 0.0);
@@ -207,22 +219,22 @@ static void series_row(GString *out, const json_t *s, const pd_render_options *o
 	char *status = pd__doc_status(s), *review = pd__doc_review(s);
 	char *applied = pd__doc_applied_to(s);
 
-	g_string_append(out, "<tr><td data-label=\"Series\">");
+	g_string_append(out, "<tr>\n<td data-label=\"Series\">");
 	url = pd__doc_link(pd__doc_series_lead(s), o);
 	link(out, url, pd__doc_str(s, "title"));
 	g_free(url);
 	g_string_append(out, "<br><small>");
 	text(out, author);
-	g_string_append(out, "</small></td><td data-label=\"Version\">v");
+	g_string_append(out, "</small></td>\n<td data-label=\"Version\">v");
 	text(out, pd__doc_str(s, "version"));
-	g_string_append_printf(out, "</td><td data-label=\"Patches\">%lld/%lld%s</td>"
+	g_string_append_printf(out, "</td>\n<td data-label=\"Patches\">%lld/%lld%s</td>\n"
 			       "<td data-label=\"Status\">",
 			       pd__doc_int(s, "received"), pd__doc_int(s, "expected"),
 			       json_is_true(json_object_get(s, "complete")) ? "" : " (incomplete)");
 	text(out, status);
-	g_string_append(out, "</td><td data-label=\"Review\">");
+	g_string_append(out, "</td>\n<td data-label=\"Review\">");
 	text(out, review);
-	g_string_append(out, "</td><td data-label=\"Applied to\">");
+	g_string_append(out, "</td>\n<td data-label=\"Applied to\">");
 	text(out, applied ? applied : "");
 	g_string_append(out, "</td></tr>\n");
 	g_free(author);
