@@ -42,6 +42,17 @@ static void append_trimmed(GString *out, const char *text)
 	}
 }
 
+/* The message a series is linked by: its cover letter, else its first
+ * patch, else its first message (JSON's pages read the same, doc.c). */
+static const pd_message *series_lead(const pd_series *s)
+{
+	if (s->cover)
+		return s->cover;
+	if (s->first_patch)
+		return s->first_patch;
+	return s->n_patches ? s->patches[0] : NULL;
+}
+
 /* --links: "Link: URL" for `m`, when it has one. */
 static void link_line(GString *out, const pd_report *r, const pd_render_options *o,
 		      const pd_message *m)
@@ -178,7 +189,7 @@ static void patch_list(pd__sink *sink, const pd_report *r, const pd_render_optio
 		review_note(out, s);
 		g_string_append(out, "]\n");
 		if (o->links)
-			link_line(out, r, o, pd__series_lead(s));
+			link_line(out, r, o, series_lead(s));
 		if (s->cover) {
 			text(out, s->cover->subject);
 			g_string_append_c(out, '\n');

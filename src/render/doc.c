@@ -170,7 +170,8 @@ char *pd__doc_person(const json_t *p)
 	return g_strdup(name && *name ? name : address ? address : "");
 }
 
-char *pd__doc_patches(const json_t *a)
+/* Which patches an applied entry names: "patches 1,3", "patch 2", "all". */
+static char *patches_of(const json_t *a)
 {
 	const json_t *patches = json_object_get(a, "patches"), *n;
 	GString *out;
@@ -184,9 +185,59 @@ char *pd__doc_patches(const json_t *a)
 	return g_string_free(out, FALSE);
 }
 
-int pd__doc_is_shown(const json_t *s)
+/* "TITLE: WHAT to TREE by WHO, DAY" of `a`, an applied entry or a merge. */
+static char *applied_line(const char *title, const char *what, const json_t *a)
 {
-	const char *status = pd__doc_str(s, "status");
+	char *who = pd__doc_person(json_object_get(a, "by")), *day = pd__doc_day(a, "date");
+	const char *tree = pd__doc_str(a, "tree");
+	char *line = g_strdup_printf("%s: %s%s%s by %s, %s", title ? title : "", what,
+				     tree ? " to " : "", tree ? tree : "", who, day);
 
-	return status && (!strcmp(status, "new") || !strcmp(status, "continued"));
+	g_free(who);
+	g_free(day);
+	return line;
+}
+
+char *pd__doc_applied_line(const json_t *a)
+{
+	char *which = patches_of(a), *line;
+
+	/* a patch no series here holds: "applied", of all it answered */
+	line = applied_line(pd__doc_str(a, "title"),
+			    json_is_null(json_object_get(a, "series")) && !strcmp(which, "all")
+			    ? "applied" : which, a);
+	g_free(which);
+	return line;
+}
+
+char *pd__doc_merged_line(const json_t *pull)
+{
+	const json_t *merged = json_object_get(pull, "merged");
+
+	return json_is_object(merged)
+	       ? applied_line(pd__doc_str(pull, "title"), "pull request, merged", merged) : NULL;
+}
+
+size_t pd__doc_each_shown(const json_t *doc, void (*fn)(const json_t *m, void *payload),
+			  void *payload)
+{
+	const json_t *s, *p;
+	size_t i, j, n = 0;
+
+	json_array_foreach(json_object_get(doc, "series"), i, s) {
+		const char *status = pd__doc_str(s, "status");
+		const json_t *cover = json_object_get(s, "cover");
+		if (!status || (strcmp(status, "new") && strcmp(status, "continued")))
+			continue;
+		if (json_is_object(cover) && json_object_get(cover, "commit_message")) {
+			fn(cover, payload);
+			n++;
+		}
+		json_array_foreach(json_object_get(s, "patches"), j, p)
+			if (json_object_get(p, "commit_message")) {
+				fn(p, payload);
+				n++;
+			}
+	}
+	return n;
 }

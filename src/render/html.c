@@ -265,54 +265,30 @@ static void patch_list(pd__sink *sink, const json_t *doc, const pd_render_option
 
 static void applied(pd__sink *sink, const json_t *doc)
 {
-	const json_t *a, *p;
+	const json_t *a;
 	size_t i, n = 0;
 	GString *out = sink->buf;
+	char *line;
 
 	g_string_append(out, "<section id=\"applied\">\n<h2>Applied in this time period</h2>\n"
 			     "<ul class=\"plain\">\n");
 	json_array_foreach(json_object_get(doc, "applied"), i, a) {
-		char *who = pd__doc_person(json_object_get(a, "by"));
-		char *day = pd__doc_day(a, "date"), *which = pd__doc_patches(a);
+		line = pd__doc_applied_line(a);
 		g_string_append(out, "<li>");
-		text(out, pd__doc_str(a, "title"));
-		g_string_append(out, ": ");
-		text(out, json_is_null(json_object_get(a, "series")) && !strcmp(which, "all")
-			  ? "applied" : which);
-		if (pd__doc_str(a, "tree")) {
-			g_string_append(out, " to ");
-			text(out, pd__doc_str(a, "tree"));
-		}
-		g_string_append(out, " by ");
-		text(out, who);
-		g_string_append_printf(out, ", %s</li>\n", day);
-		g_free(who);
-		g_free(day);
-		g_free(which);
+		text(out, line);
+		g_string_append(out, "</li>\n");
+		g_free(line);
 		n++;
 		pd__sink_flush(sink, 0);
 	}
-	json_array_foreach(json_object_get(doc, "pull_requests"), i, p) {
-		const json_t *m = json_object_get(p, "merged");
-		char *who, *day;
-		if (!json_is_object(m))
-			continue;
-		who = pd__doc_person(json_object_get(m, "by"));
-		day = pd__doc_day(m, "date");
-		g_string_append(out, "<li>");
-		text(out, pd__doc_str(p, "title"));
-		g_string_append(out, ": pull request, merged");
-		if (pd__doc_str(m, "tree")) {
-			g_string_append(out, " to ");
-			text(out, pd__doc_str(m, "tree"));
+	json_array_foreach(json_object_get(doc, "pull_requests"), i, a)
+		if ((line = pd__doc_merged_line(a))) {
+			g_string_append(out, "<li>");
+			text(out, line);
+			g_string_append(out, "</li>\n");
+			g_free(line);
+			n++;
 		}
-		g_string_append(out, " by ");
-		text(out, who);
-		g_string_append_printf(out, ", %s</li>\n", day);
-		g_free(who);
-		g_free(day);
-		n++;
-	}
 	g_string_append(out, "</ul>\n");
 	if (!n)
 		g_string_append(out, "<p>Nothing was applied in this time period.</p>\n");
@@ -347,16 +323,22 @@ static void attention(pd__sink *sink, const json_t *doc)
 	g_string_append(out, "</section>\n");
 }
 
+typedef struct {
+	pd__sink *sink;
+	const pd_render_options *o;
+} shown;
+
 /* A shown message's commit message, folded away under its title. */
-static void message(GString *out, const json_t *m, const pd_render_options *o)
+static void message(const json_t *m, void *payload)
 {
-	char *url;
-	char *who = pd__doc_person(json_object_get(m, "author"));
+	shown *sh = payload;
+	GString *out = sh->sink->buf;
+	char *who = pd__doc_person(json_object_get(m, "author")), *url;
 
 	g_string_append(out, "<details>\n<summary>");
 	text(out, pd__doc_str(m, "title"));
 	g_string_append(out, "</summary>\n<p class=\"meta\">");
-	url = pd__doc_link(m, o);
+	url = pd__doc_link(m, sh->o);
 	link(out, url, pd__doc_str(m, "subject"));
 	g_free(url);
 	g_string_append(out, "<br>Author: ");
@@ -365,30 +347,15 @@ static void message(GString *out, const json_t *m, const pd_render_options *o)
 	text(out, pd__doc_str(m, "commit_message"));
 	g_string_append(out, "</pre>\n</details>\n");
 	g_free(who);
+	pd__sink_flush(sh->sink, 0);
 }
 
 static void messages(pd__sink *sink, const json_t *doc, const pd_render_options *o)
 {
-	const json_t *s, *p;
-	size_t i, j, n = 0;
+	shown sh = { sink, o };
 
 	g_string_append(sink->buf, "<section id=\"messages\">\n<h2>Patch commit messages</h2>\n");
-	json_array_foreach(json_object_get(doc, "series"), i, s) {
-		const json_t *cover = json_object_get(s, "cover");
-		if (!pd__doc_is_shown(s))
-			continue;
-		if (json_is_object(cover) && json_object_get(cover, "commit_message")) {
-			message(sink->buf, cover, o);
-			n++;
-		}
-		json_array_foreach(json_object_get(s, "patches"), j, p)
-			if (json_object_get(p, "commit_message")) {
-				message(sink->buf, p, o);
-				n++;
-			}
-		pd__sink_flush(sink, 0);
-	}
-	if (!n)
+	if (!pd__doc_each_shown(doc, message, &sh))
 		g_string_append(sink->buf, "<p>No new series.</p>\n");
 	g_string_append(sink->buf, "</section>\n");
 }

@@ -139,50 +139,31 @@ static void patch_list(pd__sink *sink, const json_t *doc, const pd_render_option
 	g_string_append_c(out, '\n');
 }
 
-/* " to TREE by WHO, DAY" of an applied entry or a merge. */
-static void by_whom(GString *out, const json_t *a)
-{
-	char *who = pd__doc_person(json_object_get(a, "by")), *day = pd__doc_day(a, "date");
-
-	if (pd__doc_str(a, "tree")) {
-		g_string_append(out, " to ");
-		text(out, pd__doc_str(a, "tree"));
-	}
-	g_string_append(out, " by ");
-	text(out, who);
-	g_string_append_printf(out, ", %s\n", day);
-	g_free(who);
-	g_free(day);
-}
-
 static void applied(pd__sink *sink, const json_t *doc)
 {
-	const json_t *a, *p;
+	const json_t *a;
 	size_t i, n = 0;
 	GString *out = sink->buf;
+	char *line;
 
 	g_string_append(out, "## Applied in this time period\n\n");
 	json_array_foreach(json_object_get(doc, "applied"), i, a) {
-		char *which = pd__doc_patches(a);
+		line = pd__doc_applied_line(a);
 		g_string_append(out, "- ");
-		text_lead(out, pd__doc_str(a, "title"));
-		g_string_append(out, ": ");
-		text(out, json_is_null(json_object_get(a, "series")) && !strcmp(which, "all")
-			  ? "applied" : which);
-		by_whom(out, a);
-		g_free(which);
+		text_lead(out, line);
+		g_string_append_c(out, '\n');
+		g_free(line);
 		n++;
 		pd__sink_flush(sink, 0);
 	}
-	json_array_foreach(json_object_get(doc, "pull_requests"), i, p) {
-		if (!json_is_object(json_object_get(p, "merged")))
-			continue;
-		g_string_append(out, "- ");
-		text_lead(out, pd__doc_str(p, "title"));
-		g_string_append(out, ": pull request, merged");
-		by_whom(out, json_object_get(p, "merged"));
-		n++;
-	}
+	json_array_foreach(json_object_get(doc, "pull_requests"), i, a)
+		if ((line = pd__doc_merged_line(a))) {
+			g_string_append(out, "- ");
+			text_lead(out, line);
+			g_string_append_c(out, '\n');
+			g_free(line);
+			n++;
+		}
 	g_string_append(out, n ? "\n" : "Nothing was applied in this time period.\n\n");
 }
 
@@ -232,15 +213,21 @@ static void fenced(GString *out, const char *body)
 	pd_free(shown);
 }
 
-static void message(GString *out, const json_t *m, const pd_render_options *o)
+typedef struct {
+	pd__sink *sink;
+	const pd_render_options *o;
+} shown;
+
+static void message(const json_t *m, void *payload)
 {
-	char *url;
-	char *who = pd__doc_person(json_object_get(m, "author"));
+	shown *sh = payload;
+	GString *out = sh->sink->buf;
+	char *who = pd__doc_person(json_object_get(m, "author")), *url;
 
 	g_string_append(out, "### ");
 	text(out, pd__doc_str(m, "title"));
 	g_string_append(out, "\n\nSubject: ");
-	url = pd__doc_link(m, o);
+	url = pd__doc_link(m, sh->o);
 	link(out, url, pd__doc_str(m, "subject"));
 	g_free(url);
 	g_string_append(out, "  \nAuthor: ");
@@ -248,30 +235,15 @@ static void message(GString *out, const json_t *m, const pd_render_options *o)
 	g_string_append(out, "\n\n");
 	fenced(out, pd__doc_str(m, "commit_message"));
 	g_free(who);
+	pd__sink_flush(sh->sink, 0);
 }
 
 static void messages(pd__sink *sink, const json_t *doc, const pd_render_options *o)
 {
-	const json_t *s, *p;
-	size_t i, j, n = 0;
+	shown sh = { sink, o };
 
 	g_string_append(sink->buf, "## Patch commit messages\n\n");
-	json_array_foreach(json_object_get(doc, "series"), i, s) {
-		const json_t *cover = json_object_get(s, "cover");
-		if (!pd__doc_is_shown(s))
-			continue;
-		if (json_is_object(cover) && json_object_get(cover, "commit_message")) {
-			message(sink->buf, cover, o);
-			n++;
-		}
-		json_array_foreach(json_object_get(s, "patches"), j, p)
-			if (json_object_get(p, "commit_message")) {
-				message(sink->buf, p, o);
-				n++;
-			}
-		pd__sink_flush(sink, 0);
-	}
-	if (!n)
+	if (!pd__doc_each_shown(doc, message, &sh))
 		g_string_append(sink->buf, "No new series.\n");
 }
 

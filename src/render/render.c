@@ -72,15 +72,6 @@ char *pd__link_to(const char *message_id, const char *link_mask, const char *lor
 	return url;
 }
 
-const pd_message *pd__series_lead(const pd_series *s)
-{
-	if (s->cover)
-		return s->cover;
-	if (s->first_patch)
-		return s->first_patch;
-	return s->n_patches ? s->patches[0] : NULL;
-}
-
 int pd__report_json_tree(json_t **out, const pd_report *r, const pd_render_options *o)
 {
 	char *text = NULL;

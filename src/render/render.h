@@ -85,25 +85,25 @@ const json_t *pd__doc_series_lead(const json_t *s);
 char *pd__doc_link(const json_t *m, const pd_render_options *o);
 /* What earlier digests say of `s` ("already reported 2024-05-06; ..."),
  * what reviewers did ("reviewed: 3 replies, Reviewed-by 2"), where it
- * was applied (NULL: nowhere), who ("Name <address>"), which patches an
- * applied entry names ("patches 1,3", "all").  New plain strings, from
- * mail: escape them. */
+ * was applied (NULL: nowhere), who ("Name <address>"); the line of an
+ * applied entry ("T: patches 1,3 to next by Name <a>, 2024-05-06") and
+ * of a pull request's merge (NULL: not merged).  New plain strings,
+ * from mail: escape them. */
 char *pd__doc_status(const json_t *s);
 char *pd__doc_review(const json_t *s);
 char *pd__doc_applied_to(const json_t *s);
 char *pd__doc_person(const json_t *person);
-char *pd__doc_patches(const json_t *applied);
-/* Whether the series' messages are shown (new or continued). */
-int pd__doc_is_shown(const json_t *s);
+char *pd__doc_applied_line(const json_t *applied);
+char *pd__doc_merged_line(const json_t *pull);
+/* Calls `fn` on each message whose commit message the digest shows (a
+ * new or continued series' cover letter and first patch), in order;
+ * returns how many. */
+size_t pd__doc_each_shown(const json_t *doc, void (*fn)(const json_t *m, void *payload),
+			  void *payload);
 
 /* A Message-ID's link: `link_mask` with its %s replaced by the
  * percent-escaped ID, else lore's page of it in list `lore`; NULL when
  * neither is given or there is no ID.  New string. */
 char *pd__link_to(const char *message_id, const char *link_mask, const char *lore);
-
-/* The message a series is linked by: its cover letter, else its first
- * patch, else its first message; NULL when it has none (a series only
- * the state knows). */
-const pd_message *pd__series_lead(const pd_series *s);
 
 #endif
