@@ -182,6 +182,12 @@ int cli_run_digest(cli_run *run);
  * when its value is bad (said on stderr). */
 int cli_run_option(cli_run *run, int c, const char *arg);
 
+/* --wait's value: 0 to 86400 seconds into *seconds; -1 said on stderr. */
+int cli_parse_wait(int *seconds, const char *arg);
+/* --link-mask's value: 0 when it holds one %s and no newline; -1 said
+ * on stderr. */
+int cli_check_link_mask(const char *arg);
+
 /* YYYY-MM-DD (UTC midnight), an ISO 8601 date-time, or @SECONDS. */
 int cli_parse_date(const char *arg, int64_t *out);
 

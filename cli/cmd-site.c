@@ -60,7 +60,7 @@ int cmd_site(int argc, char **argv)
 	cli_config *config = NULL;
 	char *given[128] = { NULL }, *owned[G_N_ELEMENTS(settings)] = { NULL };
 	const char *config_arg = NULL;
-	char *path = NULL, *end;
+	char *path = NULL;
 	int c, error, code = EXIT_DIGEST_OK;
 
 	optind = 1;
@@ -70,21 +70,16 @@ int cmd_site(int argc, char **argv)
 			given[c] = optarg;
 			break;
 		case 'G':
-			if (!strstr(optarg, "%s") || strstr(strstr(optarg, "%s") + 2, "%s")) {
-				cli_error("--link-mask takes a URL with one %%s for the Message-ID, "
-					  "not '%s'", optarg);
+			if (cli_check_link_mask(optarg) < 0)
 				return EXIT_USAGE;
-			}
 			given[c] = optarg;
 			break;
 		case 'C': config_arg = optarg; break;
 		case 'W': {
-			long seconds = strtol(optarg, &end, 10);
-			if (*end || end == optarg || seconds < 0 || seconds > 86400) {
-				cli_error("--wait takes seconds (0 to 86400), not '%s'", optarg);
+			int seconds;
+			if (cli_parse_wait(&seconds, optarg) < 0)
 				return EXIT_USAGE;
-			}
-			so.wait_ms = (int)seconds * 1000;
+			so.wait_ms = seconds * 1000;
 			break;
 		}
 		case 'h': fputs(usage, stdout); return EXIT_DIGEST_OK;

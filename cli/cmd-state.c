@@ -155,12 +155,10 @@ int cmd_state(int argc, char **argv)
 			}
 			break;
 		case 'W': {
-			long seconds = strtol(optarg, &end, 10);
-			if (*end || end == optarg || seconds < 0 || seconds > 86400) {
-				cli_error("--wait takes seconds (0 to 86400), not '%s'", optarg);
+			int seconds;
+			if (cli_parse_wait(&seconds, optarg) < 0)
 				return EXIT_USAGE;
-			}
-			so.wait_ms = (int)seconds * 1000;
+			so.wait_ms = seconds * 1000;
 			break;
 		}
 		case 'h': fputs(usage, stdout); return EXIT_DIGEST_OK;

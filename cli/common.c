@@ -165,6 +165,31 @@ void cli_run_init(cli_run *run)
 	run->first_run_days = 7;
 }
 
+int cli_parse_wait(int *seconds, const char *arg)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (*end || end == arg || n < 0 || n > 86400) {
+		cli_error("--wait takes seconds (0 to 86400), not '%s'", arg);
+		return -1;
+	}
+	*seconds = (int)n;
+	return 0;
+}
+
+int cli_check_link_mask(const char *arg)
+{
+	const char *at = strstr(arg, "%s");
+
+	if (!at || strstr(at + 2, "%s") || strchr(arg, '\n')) {
+		cli_error("--link-mask takes a URL with one %%s for the Message-ID "
+			  "(https://lore.kernel.org/kvm/%%s/), not '%s'", arg);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_run_option(cli_run *run, int c, const char *arg)
 {
 	char *end;
@@ -189,17 +214,12 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 		run->opts.parse.keep_raw = run->format == PD_FORMAT_MBOX;
 		return 1;
 	case 'I': run->render.links = 1; run->set |= CLI_SET_LINKS; return 1;
-	case 'G': {
-		const char *at = strstr(arg, "%s");
-		if (!at || strstr(at + 2, "%s") || strchr(arg, '\n')) {
-			cli_error("--link-mask takes a URL with one %%s for the Message-ID "
-				"(https://lore.kernel.org/kvm/%%s/), not '%s'", arg);
+	case 'G':
+		if (cli_check_link_mask(arg) < 0)
 			return -1;
-		}
 		run->render.link_mask = arg;
 		run->set |= CLI_SET_LINK_MASK;
 		return 1;
-	}
 	case 'X': run->render.mail_from = arg; run->set |= CLI_SET_MAIL_FROM; return 1;
 	case 'Y': run->render.mail_to = arg; run->set |= CLI_SET_MAIL_TO; return 1;
 	case 'Q': run->render.mail_cc = arg; run->set |= CLI_SET_MAIL_CC; return 1;
@@ -266,15 +286,8 @@ int cli_run_option(cli_run *run, int c, const char *arg)
 		run->set |= CLI_SET_STALE;
 		return 1;
 	}
-	case 'W': {
-		long seconds = strtol(arg, &end, 10);
-		if (*end || end == arg || seconds < 0 || seconds > 86400) {
-			cli_error("--wait takes seconds (0 to 86400), not '%s'", arg);
-			return -1;
-		}
-		run->wait_seconds = (int)seconds;
-		return 1;
-	}
+	case 'W':
+		return cli_parse_wait(&run->wait_seconds, arg) < 0 ? -1 : 1;
 	}
 	return 0;
 }
