@@ -69,4 +69,9 @@ static inline pd_series *pd__all_series(const pd_report *r, size_t i)
 /* "2025-08-26T09:37:41Z" for `when` (new string). */
 char *pd__format_date(int64_t when);
 
+/* Gives the memory malloc holds free back to the system (glibc: every
+ * arena, the reading threads' too; elsewhere nothing).  Between phases:
+ * it walks the heap. */
+void pd__release_free_memory(void);
+
 #endif

@@ -31,7 +31,7 @@ int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
 	d->replies = g_ptr_array_new();
 	d->message_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
 	d->reply_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
-	d->pool = g_string_chunk_new(64 * 1024);
+	pd__pool_init(&d->pool);
 	d->ids = g_hash_table_new(g_str_hash, g_str_equal);
 	d->bodies = pd__body_store_new();
 	*out = d;
@@ -52,8 +52,7 @@ void pd_digest_free(pd_digest *d)
 	g_array_free(d->message_seq, TRUE);
 	g_array_free(d->reply_seq, TRUE);
 	pd__arena_clear(&d->arena);
-	if (d->pool)
-		g_string_chunk_free(d->pool);
+	pd__pool_clear(&d->pool);
 	pd__body_store_free(d->bodies);
 	g_free(d->name);
 	g_free(d->lore_list);
@@ -101,16 +100,16 @@ static int keep(pd_digest *d, pd_message *m)
 	if (!d->list_ids[d->source] && m->list_id && *m->list_id)
 		d->list_ids[d->source] = g_strdup(m->list_id);
 	if (pd__is_reply_record(m)) {
-		pd_reply *r = pd__reply_pack(m, d->pool, &d->arena);
+		pd_reply *r = pd__reply_pack(m, &d->pool, &d->arena);
 		g_ptr_array_add(d->replies, r);
 		g_array_append_val(d->reply_seq, d->seq);
 		id = r->message_id;
 		value = (gpointer)((guintptr)r | PD__REPLY_BIT);
 	} else {
-		pd_message *kept = pd__message_pack(m, d->pool, 0);
+		pd_message *kept = pd__message_pack(m, &d->pool, 0);
 		if (m->commit_message && !pd__body_store_put(d->bodies, kept, m->commit_message)) {
 			g_free(kept);
-			kept = pd__message_pack(m, d->pool, 1);
+			kept = pd__message_pack(m, &d->pool, 1);
 		}
 		if (m->raw) {
 			/* its bytes, for PD_FORMAT_MBOX: on disk, keyed by
@@ -285,7 +284,7 @@ static void to_replies(pd__report *full)
 			(r->n_reply_records - at) * sizeof(*r->replies));
 		memmove(full->reply_seq + at + 1, full->reply_seq + at,
 			(r->n_reply_records - at) * sizeof(*full->reply_seq));
-		r->replies[at] = pd__reply_pack(m, full->pool, &full->arena);
+		r->replies[at] = pd__reply_pack(m, &full->pool, &full->arena);
 		full->reply_seq[at] = seq;
 		r->n_reply_records++;
 		/* kept, not freed: the body store knows messages by address */
@@ -381,7 +380,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	full->bodies = d->bodies;
 	d->bodies = NULL;
 	full->pool = d->pool;
-	d->pool = NULL;
+	memset(&d->pool, 0, sizeof(d->pool));
 	full->lookback = d->lookback;
 	d->lookback = NULL;
 	review.stale_days = d->opts.stale_days;
@@ -393,6 +392,12 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	pd_digest_free(d);
 
 	forgotten_re(full);
+	/* reading is over: nothing is interned again, and what the reading
+	 * threads freed goes back before grouping makes its tables */
+	pd__pool_seal(&full->pool);
+	if (full->lookback)
+		pd__pool_seal(&full->lookback->pool);
+	pd__release_free_memory();
 	if (state && archive_key)
 		error = pd__state_earlier_source(&source, state, archive_key);
 	if (error == PD_OK && source)
@@ -489,8 +494,7 @@ void pd_report_free(pd_report *r)
 		pd_earlier_free(r->earlier[i]);
 	g_free(r->earlier);
 	pd__body_store_free(((pd__report *)r)->bodies);
-	if (((pd__report *)r)->pool)
-		g_string_chunk_free(((pd__report *)r)->pool);
+	pd__pool_clear(&((pd__report *)r)->pool);
 	g_free(r);
 }
 

@@ -40,6 +40,26 @@ void pd__body_store_put_bytes(pd__body_store *store, const void *key, const char
 int pd__body_store_get_bytes(char **out, size_t *out_len, const pd__body_store *store,
 			     const void *key, const char *origin);
 
+/* ---- shared strings (pool.c) ------------------------------------------ */
+
+/* Strings kept once however many messages hold them, valid until
+ * pd__pool_clear(); while a digest reads, the same text gives the same
+ * address. */
+typedef struct {
+	GStringChunk *chunk;  /* the strings */
+	GHashTable *set;      /* the strings, to find a copy; NULL once sealed */
+} pd__pool;
+
+void pd__pool_init(pd__pool *pool);
+/* The pool's copy of `s` (NULL for NULL): the one copy while the pool is
+ * open, a new one after pd__pool_seal().  Never fails. */
+const char *pd__pool_intern(pd__pool *pool, const char *s);
+/* Drops the table that finds copies (reading ended; what is interned
+ * later is copied).  The strings stay. */
+void pd__pool_seal(pd__pool *pool);
+/* Frees the strings and the table.  The pool may be zeroed or cleared. */
+void pd__pool_clear(pd__pool *pool);
+
 /* Memory handed out in order and freed all at once: the replies'
  * records, which live as long as the report. */
 typedef struct {
@@ -52,7 +72,8 @@ typedef struct {
 typedef struct {
 	pd_report pub;            /* first: a pd_report * is one of these */
 	pd__body_store *bodies;   /* owned */
-	GStringChunk *pool;       /* the messages' shared strings, owned */
+	pd__pool pool;            /* the messages' shared strings, owned;
+	                             sealed when reading ends */
 	pd__arena arena;          /* the replies' records, owned */
 	guint32 *message_seq;     /* per pub.messages[i]: its place in the
 	                             order of arrival among all messages */
@@ -70,7 +91,7 @@ typedef struct {
  * names, addresses, List-Id and To: in `pool` (shared with the other
  * messages; the pool must outlive the copy); the commit message only
  * when `with_body`.  `m` is left as it was. */
-pd_message *pd__message_pack(const pd_message *m, GStringChunk *pool, int with_body);
+pd_message *pd__message_pack(const pd_message *m, pd__pool *pool, int with_body);
 
 /* Frees a kept (packed) message: its block, and the reply facts it owns
  * (the packer moves them from the parsed message).  NULL-safe. */
@@ -83,7 +104,7 @@ void pd__arena_clear(pd__arena *arena);
 
 /* The record of reply `m` in `arena`, with its References and facts:
  * their strings in `pool`.  `m` is left as it was. */
-pd_reply *pd__reply_pack(const pd_message *m, GStringChunk *pool, pd__arena *arena);
+pd_reply *pd__reply_pack(const pd_message *m, pd__pool *pool, pd__arena *arena);
 
 /* Whether a parsed message is kept as a reply record: not a patch or
  * cover letter, and no pull request (listed by its title). */
@@ -182,7 +203,7 @@ struct pd_digest {
 	                           order of arrival among both */
 	guint32 seq;            /* messages kept so far */
 	pd__arena arena;        /* the replies' records */
-	GStringChunk *pool;     /* their shared strings */
+	pd__pool pool;          /* the kept messages' shared strings */
 	GHashTable *ids;        /* Message-IDs seen (borrowed keys) */
 	size_t n_duplicates, n_skipped, n_damaged;
 	int64_t since, until;   /* pd_digest_read()'s range, for messages

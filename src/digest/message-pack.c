@@ -50,12 +50,12 @@ static char *copy_into(char **at, const char *s)
 	return start;
 }
 
-static char *shared(GStringChunk *pool, const char *s)
+static char *shared(pd__pool *pool, const char *s)
 {
-	return s ? g_string_chunk_insert_const(pool, s) : NULL;
+	return (char *)pd__pool_intern(pool, s);
 }
 
-pd_message *pd__message_pack(const pd_message *m, GStringChunk *pool, int with_body)
+pd_message *pd__message_pack(const pd_message *m, pd__pool *pool, int with_body)
 {
 	size_t n_refs = 0, refs_size, i;
 	pd_message *p;
@@ -124,7 +124,7 @@ void pd__arena_clear(pd__arena *a)
 /* A copy of `f` in the arena, its strings in the pool (a trailer's name
  * and address are mostly the sender's, its tag one of a few): one reply's
  * facts were five allocations of their own. */
-static const pd_reply_facts *facts_pack(const pd_reply_facts *f, GStringChunk *pool,
+static const pd_reply_facts *facts_pack(const pd_reply_facts *f, pd__pool *pool,
 					pd__arena *arena)
 {
 	size_t n_commits = 0;
@@ -160,7 +160,7 @@ static const pd_reply_facts *facts_pack(const pd_reply_facts *f, GStringChunk *p
 	return p;
 }
 
-pd_reply *pd__reply_pack(const pd_message *m, GStringChunk *pool, pd__arena *arena)
+pd_reply *pd__reply_pack(const pd_message *m, pd__pool *pool, pd__arena *arena)
 {
 	size_t n_refs = 0;
 	pd_reply *r;

@@ -222,7 +222,7 @@ static gpointer owned(review *v, gsize size)
 
 static char *pooled(review *v, const char *text)
 {
-	return text ? g_string_chunk_insert_const(v->full->pool, text) : NULL;
+	return (char *)pd__pool_intern(&v->full->pool, text);
 }
 
 /* The slot of the state's series `e` (taking it), made on first use. */

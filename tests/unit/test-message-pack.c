@@ -14,11 +14,12 @@ int main(void)
 	pd_archive *archive = NULL;
 	pd_archive_iter *it = NULL;
 	pd_raw_message raw;
-	GStringChunk *pool = g_string_chunk_new(4096);
+	pd__pool pool;
 	GPtrArray *packed = g_ptr_array_new_with_free_func(g_free);
 	size_t n = 0, same = 0, same_with_body = 0, gone = 0, titles_in_subject = 0;
 	const char *diff = NULL;
 
+	pd__pool_init(&pool);
 	if (pd_archive_open(&archive, "sample/kvm-sample.mbox") < 0
 	    || pd_archive_iter_new(&it, archive, NULL) < 0) {
 		CHECK("the sample opens", 0);
@@ -29,8 +30,8 @@ int main(void)
 		if (pd_message_parse(&m, raw.data, raw.len, raw.origin, NULL) < 0)
 			continue;
 		n++;
-		p = pd__message_pack(m, pool, 0);
-		pb = pd__message_pack(m, pool, 1);
+		p = pd__message_pack(m, &pool, 0);
+		pb = pd__message_pack(m, &pool, 1);
 		/* without its body the packed copy differs only there, and in
 		 * what a kept message does not keep (GONE in message-fields.h) */
 		pd_message probe = *p;
@@ -85,7 +86,21 @@ int main(void)
 		CHECK_INT("every reference to a message is that message's own ID string", shared, refs);
 	}
 	g_ptr_array_free(packed, TRUE);
-	g_string_chunk_free(pool);
+	/* the pool finds a copy while the digest reads; sealed when reading
+	 * ends, it keeps its strings and copies what comes after */
+	{
+		const char *a = pd__pool_intern(&pool, "<root@example.org>");
+		const char *b = pd__pool_intern(&pool, "<root@example.org>");
+		const char *c;
+		CHECK("one copy of a string while the pool is open", a == b);
+		pd__pool_seal(&pool);
+		CHECK("sealed: the table that finds copies is gone", pool.set == NULL);
+		c = pd__pool_intern(&pool, "<root@example.org>");
+		CHECK("sealed: a new copy, the same text", c != a && !strcmp(c, a));
+		CHECK("sealed: the strings stay", !strcmp(a, "<root@example.org>"));
+		CHECK("NULL stays NULL", pd__pool_intern(&pool, NULL) == NULL);
+	}
+	pd__pool_clear(&pool);
 	pd_archive_iter_free(it);
 	pd_archive_free(archive);
 	return harness_failed ? 1 : 0;
