@@ -56,49 +56,71 @@ static int numbers_has(const number_set *ns, int n)
 	return ns->other && g_hash_table_contains(ns->other, GINT_TO_POINTER(n));
 }
 
+/* A series being gathered.  Builders live in one array and are named by
+ * their index (+1 where 0 means none); a message's series is noted per
+ * message, so a builder holds no array of its members: at a million
+ * messages, an array and a key string per series were a third of
+ * grouping's memory. */
 typedef struct {
 	const pd_message *cover;
-	GPtrArray *members;     /* patches, posting order */
 	number_set numbers;     /* patch numbers held */
 	char version[16];
 	int version_explicit;
 	int total;
 	int64_t last_date;
-	char *marker_key;
+	guint32 n_members;      /* patches */
+	/* the marker it was made under (author, version, total), for
+	 * unthreaded patches; builders of one marker hash are chained,
+	 * newest first */
+	const char *marker_author; /* an address, compared ignoring case */
+	char marker_version[16];
+	guint32 prev_marker;    /* the previous builder of the same hash, +1 */
 	pd_earlier *earlier;    /* the earlier series this continues, or NULL */
 	int earlier_cover;      /* that series had its cover already */
 } builder;
 
 typedef struct {
 	const pd__earlier_source *source;  /* NULL: no earlier digests */
-	GHashTable *continuing; /* earlier series id -> builder */
+	GHashTable *continuing; /* earlier series id -> builder + 1 */
 	GPtrArray *keep;        /* pd_earlier the builders refer to (owned) */
-	GPtrArray *builders;
+	GArray *builders;       /* builder */
+	guint32 *series_of;     /* per message: its builder + 1, or 0 */
 	GHashTable *by_id;      /* Message-ID -> a reply's References (the
 	                           first reply with it: a record, or a pull
 	                           request's message) */
-	GHashTable *owner;      /* Message-ID -> builder */
-	GHashTable *by_marker;  /* "author\nversion\ntotal" -> GPtrArray of builder */
+	GHashTable *owner;      /* Message-ID -> builder + 1 */
+	GHashTable *by_marker;  /* marker hash -> newest builder + 1 */
 } grouping;
 
-static void builder_free(gpointer p)
-{
-	builder *b = p;
+#define BUILDER(g, i) (&g_array_index((g)->builders, builder, (i)))
 
-	g_ptr_array_free(b->members, TRUE);
-	if (b->numbers.other)
-		g_hash_table_destroy(b->numbers.other);
-	g_free(b->marker_key);
-	g_free(b);
+/* The hash of a marker: the author's address ignoring case, the version
+ * and the total.  Builders of equal hash are compared field by field. */
+static gpointer marker_hash(const char *author, const char *version, int total)
+{
+	guint64 h = 14695981039346656037ULL; /* FNV-1a */
+	const char *p;
+
+	for (p = author ? author : ""; *p; p++)
+		h = (h ^ (guchar)g_ascii_tolower(*p)) * 1099511628211ULL;
+	h = (h ^ '\n') * 1099511628211ULL;
+	for (p = version; *p; p++)
+		h = (h ^ (guchar)*p) * 1099511628211ULL;
+	h = (h ^ (guint64)(guint32)total) * 1099511628211ULL;
+	return GSIZE_TO_POINTER((gsize)h);
 }
 
-static char *marker_key(const pd_message *m, const char *version)
+static int same_marker(const builder *b, const char *author, const char *version, int total)
 {
-	char *addr = g_ascii_strdown(m->author.address, -1);
-	char *key = g_strdup_printf("%s\n%s\n%d", addr, version, m->tags.total);
+	return b->total == total && !strcmp(b->marker_version, version)
+	    && !g_ascii_strcasecmp(b->marker_author ? b->marker_author : "",
+				   author ? author : "");
+}
 
-	g_free(addr);
-	return key;
+static void builder_clear(builder *b)
+{
+	if (b->numbers.other)
+		g_hash_table_destroy(b->numbers.other);
 }
 
 static int fits(const builder *b, const pd_message *m)
@@ -114,161 +136,166 @@ static int fits(const builder *b, const pd_message *m)
 	return !numbers_has(&b->numbers, m->tags.number);
 }
 
-/* The series owning the first Message-ID reachable from `m`, or NULL. */
-static builder *find_by_thread(grouping *g, const pd_message *m)
+/* The series (+1) owning the first Message-ID reachable from `m`, or 0. */
+static guint32 find_by_thread(grouping *g, const pd_message *m)
 {
 	GQueue todo = G_QUEUE_INIT;
-	GHashTable *visited = g_hash_table_new(g_str_hash, g_str_equal);
-	builder *found = NULL;
+	GHashTable *visited = NULL;
+	guint32 found = 0;
 	int steps = 0;
 	size_t i;
 
-	if (m->message_id && (found = g_hash_table_lookup(g->owner, m->message_id)))
-		goto out;
+	if (m->message_id && (found = GPOINTER_TO_UINT(g_hash_table_lookup(g->owner, m->message_id))))
+		return found;
 	for (i = 0; m->references[i]; i++)
 		g_queue_push_tail(&todo, m->references[i]);
+	if (!g_queue_is_empty(&todo))
+		visited = g_hash_table_new(g_str_hash, g_str_equal);
 	while (!g_queue_is_empty(&todo) && steps++ < MAX_THREAD_WALK) {
 		const char *id = g_queue_pop_head(&todo);
 		const char *const *parent_refs;
 		if (!g_hash_table_add(visited, (char *)id))
 			continue; /* a References loop */
-		if ((found = g_hash_table_lookup(g->owner, id)))
+		if ((found = GPOINTER_TO_UINT(g_hash_table_lookup(g->owner, id))))
 			break;
 		/* a reply in between: its own references lead on */
 		parent_refs = g_hash_table_lookup(g->by_id, id);
 		for (i = 0; parent_refs && parent_refs[i]; i++)
 			g_queue_push_tail(&todo, (gpointer)parent_refs[i]);
 	}
-out:
 	g_queue_clear(&todo);
-	g_hash_table_destroy(visited);
+	if (visited)
+		g_hash_table_destroy(visited);
 	return found;
 }
 
-static builder *find_by_markers(grouping *g, const pd_message *m)
+static guint32 find_by_markers(grouping *g, const pd_message *m)
 {
-	char *key = marker_key(m, m->tags.version);
-	GPtrArray *list = g_hash_table_lookup(g->by_marker, key);
-	guint i;
+	guint32 at = GPOINTER_TO_UINT(g_hash_table_lookup(
+		g->by_marker, marker_hash(m->author.address, m->tags.version, m->tags.total)));
 
-	g_free(key);
-	for (i = list ? list->len : 0; i-- > 0;) {
-		builder *b = g_ptr_array_index(list, i);
+	for (; at; at = BUILDER(g, at - 1)->prev_marker) {
+		const builder *b = BUILDER(g, at - 1);
 		int64_t gap = m->date - b->last_date;
+		if (!same_marker(b, m->author.address, m->tags.version, m->tags.total))
+			continue;
 		if (gap < -MARKER_WINDOW_SECONDS || gap > MARKER_WINDOW_SECONDS)
 			continue;
 		if (fits(b, m))
-			return b;
+			return at;
 	}
-	return NULL;
+	return 0;
 }
 
-static builder *new_builder_for(grouping *g, const char *version, int version_explicit,
-				int total, char *key)
+/* A new builder (+1) under the marker (author, version, total). */
+static guint32 new_builder_for(grouping *g, const char *author, const char *version,
+			       int version_explicit, int total)
 {
-	builder *b = g_new0(builder, 1);
-	GPtrArray *list;
+	builder b = { 0 };
+	gpointer hash = marker_hash(author, version, total);
+	guint32 at;
 
-	b->members = g_ptr_array_new();
-	g_strlcpy(b->version, version, sizeof(b->version));
-	b->version_explicit = version_explicit;
-	b->total = total;
-	b->marker_key = key;
-	list = g_hash_table_lookup(g->by_marker, b->marker_key);
-	if (!list) {
-		list = g_ptr_array_new();
-		g_hash_table_insert(g->by_marker, g_strdup(b->marker_key), list);
-	}
-	g_ptr_array_add(list, b);
-	g_ptr_array_add(g->builders, b);
-	return b;
+	g_strlcpy(b.version, version, sizeof(b.version));
+	g_strlcpy(b.marker_version, version, sizeof(b.marker_version));
+	b.version_explicit = version_explicit;
+	b.total = total;
+	b.marker_author = author;
+	b.prev_marker = GPOINTER_TO_UINT(g_hash_table_lookup(g->by_marker, hash));
+	g_array_append_val(g->builders, b);
+	at = g->builders->len;
+	g_hash_table_insert(g->by_marker, hash, GUINT_TO_POINTER(at));
+	return at;
 }
 
-static builder *new_builder(grouping *g, const pd_message *m)
+static guint32 new_builder(grouping *g, const pd_message *m)
 {
-	return new_builder_for(g, m->tags.version, m->tags.version_explicit,
-			       m->tags.total, marker_key(m, m->tags.version));
+	return new_builder_for(g, m->author.address, m->tags.version, m->tags.version_explicit,
+			       m->tags.total);
 }
 
-/* The builder continuing earlier series `e` (taking it), made on first use
- * with what that series already held. */
-static builder *continuing(grouping *g, pd_earlier *e)
+/* The builder (+1) continuing earlier series `e` (taking it), made on
+ * first use with what that series already held. */
+static guint32 continuing(grouping *g, pd_earlier *e)
 {
-	builder *b = g_hash_table_lookup(g->continuing, &e->id);
+	guint32 at = GPOINTER_TO_UINT(g_hash_table_lookup(g->continuing, &e->id));
+	builder *b;
 	size_t i;
 
-	if (b) {
+	if (at) {
 		pd_earlier_free(e);
-		return b;
+		return at;
 	}
 	g_ptr_array_add(g->keep, e);
-	b = new_builder_for(g, e->version, 1, e->expected,
-			    g_strdup_printf("%s\n%s\n%d", e->author, e->version, e->expected));
+	at = new_builder_for(g, e->author, e->version, 1, e->expected);
+	b = BUILDER(g, at - 1);
 	b->earlier = e;
 	b->earlier_cover = e->has_cover;
 	b->last_date = e->last_date;
 	for (i = 0; i < e->n_numbers; i++)
 		numbers_add(&b->numbers, e->numbers[i]);
-	g_hash_table_insert(g->continuing, &e->id, b);
-	return b;
+	g_hash_table_insert(g->continuing, &e->id, GUINT_TO_POINTER(at));
+	return at;
 }
 
-/* The earlier series `m` continues through its thread (its own Message-ID
- * or one it refers to), if it fits; NULL otherwise or on a state error
- * (*error set). */
-static builder *find_earlier_by_thread(grouping *g, const pd_message *m, int *error)
+/* The earlier series (+1) `m` continues through its thread (its own
+ * Message-ID or one it refers to), if it fits; 0 otherwise or on a state
+ * error (*error set). */
+static guint32 find_earlier_by_thread(grouping *g, const pd_message *m, int *error)
 {
 	size_t i;
 
 	for (i = 0; ; i++) {
 		const char *id = i == 0 ? m->message_id : m->references[i - 1];
 		pd_earlier *e = NULL;
-		builder *b;
+		guint32 at;
 		if (i > 0 && !id)
-			return NULL;
+			return 0;
 		if (!id)
 			continue;
 		if ((*error = g->source->by_message(&e, id, g->source->self)) < 0)
-			return NULL;
+			return 0;
 		if (!e)
 			continue;
-		b = continuing(g, e);
-		return fits(b, m) ? b : NULL;
+		at = continuing(g, e);
+		return fits(BUILDER(g, at - 1), m) ? at : 0;
 	}
 }
 
-static builder *find_earlier_by_markers(grouping *g, const pd_message *m, int *error)
+static guint32 find_earlier_by_markers(grouping *g, const pd_message *m, int *error)
 {
 	GPtrArray *found = NULL;
-	builder *match = NULL;
-	char *author = g_ascii_strdown(m->author.address, -1);
+	guint32 match = 0;
+	char *author = g_ascii_strdown(m->author.address ? m->author.address : "", -1);
 	guint i;
 
 	*error = g->source->by_markers(&found, author, m->tags.version, m->tags.total, m->date,
 				       MARKER_WINDOW_SECONDS, g->source->self);
 	g_free(author);
 	if (*error < 0)
-		return NULL;
+		return 0;
 	/* the builders take the candidates; the array keeps none */
 	for (i = 0; found && i < found->len; i++) {
-		builder *b = continuing(g, g_ptr_array_index(found, i));
+		guint32 at = continuing(g, g_ptr_array_index(found, i));
 		g_ptr_array_index(found, i) = NULL;
-		if (!match && fits(b, m))
-			match = b;
+		if (!match && fits(BUILDER(g, at - 1), m))
+			match = at;
 	}
 	if (found)
 		g_ptr_array_unref(found);
 	return match;
 }
 
-static void join(grouping *g, builder *b, const pd_message *m)
+/* Message `i` joins builder `at` (+1). */
+static void join(grouping *g, guint32 at, const pd_message *m, size_t i)
 {
-	size_t i;
+	builder *b = BUILDER(g, at - 1);
+	size_t k;
 
 	if (m->kind == PD_KIND_COVER)
 		b->cover = m;
 	else {
-		g_ptr_array_add(b->members, (gpointer)m);
+		g->series_of[i] = at;
+		b->n_members++;
 		numbers_add(&b->numbers, m->tags.number);
 	}
 	if (m->tags.version_explicit && !b->version_explicit) {
@@ -280,44 +307,49 @@ static void join(grouping *g, builder *b, const pd_message *m)
 	/* its own id is its series' for sure; what it refers to, only if
 	 * nobody claimed it yet (patches arriving before their cover) */
 	if (m->message_id)
-		g_hash_table_insert(g->owner, m->message_id, b);
-	for (i = 0; m->references[i]; i++)
-		if (!g_hash_table_contains(g->owner, m->references[i]))
-			g_hash_table_insert(g->owner, m->references[i], b);
+		g_hash_table_insert(g->owner, m->message_id, GUINT_TO_POINTER(at));
+	for (k = 0; m->references[k]; k++)
+		if (!g_hash_table_contains(g->owner, m->references[k]))
+			g_hash_table_insert(g->owner, m->references[k], GUINT_TO_POINTER(at));
 }
 
-static gint by_number(gconstpointer x, gconstpointer y)
+static gint by_number(gconstpointer x, gconstpointer y, gpointer unused)
 {
 	const pd_message *a = *(pd_message *const *)x, *b = *(pd_message *const *)y;
 
 	return (a->tags.number > b->tags.number) - (a->tags.number < b->tags.number);
 }
 
-static void fill_series(pd_series *s, builder *b)
+/* Fills `s` from builder `b`, whose patches, in posting order, are
+ * already in s->patches (s->n_patches of them). */
+static void fill_series(pd_series *s, const builder *b)
 {
-	guint i;
-	GHashTable *counted = g_hash_table_new(g_direct_hash, g_direct_equal);
+	size_t i;
+	number_set counted = { 0 };
 	const pd_message *lead;
 
-	memset(s, 0, sizeof(*s));
 	s->cover = b->cover;
-	/* stable sort keeps posting order among equal numbers */
-	g_ptr_array_sort(b->members, by_number);
-	s->n_patches = b->members->len;
-	s->patches = g_new0(const pd_message *, s->n_patches + 1);
-	for (i = 0; i < b->members->len; i++) {
-		const pd_message *m = g_ptr_array_index(b->members, i);
-		s->patches[i] = m;
+	/* GLib's sort is a stable merge sort: posting order stays among
+	 * equal numbers (newer GLib names it g_sort_array()) */
+	G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+	g_qsort_with_data(s->patches, (gint)s->n_patches, sizeof(*s->patches), by_number, NULL);
+	G_GNUC_END_IGNORE_DEPRECATIONS
+	for (i = 0; i < s->n_patches; i++) {
+		const pd_message *m = s->patches[i];
 		if (!s->first_patch && m->tags.number == 1)
 			s->first_patch = m;
 		/* an add-on ([PATCH 3/2]) counts too (digest.md) */
-		if (m->tags.number >= 1)
-			g_hash_table_add(counted, GINT_TO_POINTER(m->tags.number));
+		if (m->tags.number >= 1 && !numbers_has(&counted, m->tags.number)) {
+			numbers_add(&counted, m->tags.number);
+			s->received++;
+		}
 	}
 	for (i = 0; b->earlier && i < b->earlier->n_numbers; i++) {
 		int n = b->earlier->numbers[i];
-		if (n >= 1)
-			g_hash_table_add(counted, GINT_TO_POINTER(n));
+		if (n >= 1 && !numbers_has(&counted, n)) {
+			numbers_add(&counted, n);
+			s->received++;
+		}
 	}
 	lead = s->cover ? s->cover : s->first_patch ? s->first_patch : s->patches[0];
 	s->author = &lead->author;
@@ -327,11 +359,10 @@ static void fill_series(pd_series *s, builder *b)
 	s->previous_as = -1;
 	g_strlcpy(s->version, b->version, sizeof(s->version));
 	s->expected = b->total;
-	s->received = (int)g_hash_table_size(counted);
 	/* complete: every number 1..N, whatever add-ons came too */
 	s->complete = 1;
 	for (int n = 1; n <= s->expected && s->complete; n++)
-		s->complete = g_hash_table_contains(counted, GINT_TO_POINTER(n));
+		s->complete = numbers_has(&counted, n);
 	s->reported_as = -1;
 	s->first_date = s->last_date = lead->date;
 	if (s->cover && s->cover->date < s->first_date)
@@ -342,7 +373,39 @@ static void fill_series(pd_series *s, builder *b)
 		if (s->patches[i]->date > s->last_date)
 			s->last_date = s->patches[i]->date;
 	}
-	g_hash_table_destroy(counted);
+	if (counted.other)
+		g_hash_table_destroy(counted.other);
+}
+
+/* The series of the builders that hold a message, in the builders'
+ * order, their patches in posting order then sorted by fill_series(). */
+static pd_series *make_series(grouping *g, const pd_message **msgs, size_t n, size_t *n_out)
+{
+	guint32 *slot = g_new0(guint32, g->builders->len + 1); /* builder -> series + 1 */
+	pd_series *series;
+	size_t i, k = 0;
+
+	for (i = 0; i < g->builders->len; i++)
+		if (BUILDER(g, i)->n_members || BUILDER(g, i)->cover)
+			slot[i] = (guint32)++k;
+	series = g_new0(pd_series, k + 1);
+	for (i = 0; i < g->builders->len; i++)
+		if (slot[i])
+			series[slot[i] - 1].patches = g_new0(const pd_message *,
+							     BUILDER(g, i)->n_members + 1);
+	for (i = 0; i < n; i++) {
+		pd_series *s;
+		if (!g->series_of[i])
+			continue;
+		s = &series[slot[g->series_of[i] - 1] - 1];
+		s->patches[s->n_patches++] = msgs[i];
+	}
+	for (i = 0; i < g->builders->len; i++)
+		if (slot[i])
+			fill_series(&series[slot[i] - 1], BUILDER(g, i));
+	g_free(slot);
+	*n_out = k;
+	return series;
 }
 
 int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs, size_t n,
@@ -351,7 +414,6 @@ int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs, si
 {
 	grouping g;
 	size_t i;
-	pd_series *series;
 	int error = PD_OK;
 
 	*out = NULL;
@@ -359,11 +421,11 @@ int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs, si
 	g.source = source;
 	g.keep = keep;
 	g.continuing = g_hash_table_new(g_int64_hash, g_int64_equal);
-	g.builders = g_ptr_array_new_with_free_func(builder_free);
+	g.builders = g_array_new(FALSE, FALSE, sizeof(builder));
+	g.series_of = g_new0(guint32, n + 1);
 	g.by_id = g_hash_table_new(g_str_hash, g_str_equal);
 	g.owner = g_hash_table_new(g_str_hash, g_str_equal);
-	g.by_marker = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-					    (GDestroyNotify)g_ptr_array_unref);
+	g.by_marker = g_hash_table_new(g_direct_hash, g_direct_equal);
 	/* only replies are walked through: patches and covers are found
 	 * by their series (`owner`), and a million-entry table of them
 	 * would be memory for nothing */
@@ -378,38 +440,41 @@ int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs, si
 
 	for (i = 0; i < n; i++) {
 		const pd_message *m = msgs[i];
-		builder *b;
+		guint32 at;
 		if (m->kind == PD_KIND_REPLY)
 			continue;
-		b = find_by_thread(&g, m);
-		if (b && !fits(b, m))
-			b = NULL;
-		if (!b && source && !(b = find_earlier_by_thread(&g, m, &error)) && error < 0)
+		at = find_by_thread(&g, m);
+		if (at && !fits(BUILDER(&g, at - 1), m))
+			at = 0;
+		if (!at && source && !(at = find_earlier_by_thread(&g, m, &error)) && error < 0)
 			goto cleanup;
-		if (!b && m->kind == PD_KIND_PATCH && m->tags.has_counter) {
-			b = find_by_markers(&g, m);
-			if (!b && source && !(b = find_earlier_by_markers(&g, m, &error)) && error < 0)
+		if (!at && m->kind == PD_KIND_PATCH && m->tags.has_counter) {
+			at = find_by_markers(&g, m);
+			if (!at && source && !(at = find_earlier_by_markers(&g, m, &error)) && error < 0)
 				goto cleanup;
 		}
-		if (!b)
-			b = new_builder(&g, m);
-		join(&g, b, m);
+		if (!at)
+			at = new_builder(&g, m);
+		join(&g, at, m, i);
 	}
-
-	series = g_new0(pd_series, g.builders->len + 1);
-	for (i = 0; i < g.builders->len; i++) {
-		builder *b = g_ptr_array_index(g.builders, i);
-		if (b->members->len || b->cover)
-			fill_series(&series[(*n_out)++], b);
-	}
-	*out = series;
+	/* the tables are done with: the series are made without them */
+	g_clear_pointer(&g.owner, g_hash_table_destroy);
+	g_clear_pointer(&g.by_id, g_hash_table_destroy);
+	g_clear_pointer(&g.by_marker, g_hash_table_destroy);
+	*out = make_series(&g, msgs, n, n_out);
 	error = PD_OK;
 cleanup:
 	g_hash_table_destroy(g.continuing);
-	g_hash_table_destroy(g.by_marker);
-	g_hash_table_destroy(g.owner);
-	g_hash_table_destroy(g.by_id);
-	g_ptr_array_free(g.builders, TRUE);
+	if (g.by_marker)
+		g_hash_table_destroy(g.by_marker);
+	if (g.owner)
+		g_hash_table_destroy(g.owner);
+	if (g.by_id)
+		g_hash_table_destroy(g.by_id);
+	for (i = 0; i < g.builders->len; i++)
+		builder_clear(BUILDER(&g, i));
+	g_array_free(g.builders, TRUE);
+	g_free(g.series_of);
 	return error;
 }
 
