@@ -56,6 +56,42 @@ typedef struct {
 	size_t slot;
 } member;
 
+/* The members table: the series' messages themselves as keys, found by
+ * their Message-ID (pd_message's first field, so a message and a pointer
+ * to an id string hash and compare alike), each with its slot + 1 as the
+ * value.  No record per member: at a million messages a member record
+ * each was 16 MB. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_message, message_id) == 0);
+
+static guint member_hash(gconstpointer key)
+{
+	return g_str_hash(*(const char *const *)key);
+}
+
+static gboolean member_equal(gconstpointer a, gconstpointer b)
+{
+	return !strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether `id` is a member's: then *out is that member. */
+static int find_member(member *out, GHashTable *members, const char *id)
+{
+	gpointer key, value;
+
+	if (!g_hash_table_lookup_extended(members, &id, &key, &value))
+		return 0;
+	out->message = key;
+	out->slot = GPOINTER_TO_SIZE(value) - 1;
+	return 1;
+}
+
+/* Makes message `m` (with a Message-ID) the member of series `slot`,
+ * replacing another message with its Message-ID. */
+static void add_member(GHashTable *members, const pd_message *m, size_t slot)
+{
+	g_hash_table_replace(members, (gpointer)m, GSIZE_TO_POINTER(slot + 1));
+}
+
 /* The first number the state's series have among the slots. */
 #define NO_PULL 0
 
@@ -63,7 +99,8 @@ typedef struct {
  * (`pull` its index + 1), or neither, `lost` then the id it could go no
  * further from (a message not here, which the state may know). */
 typedef struct {
-	const member *member;
+	int is_member;      /* then `member` is where it ended */
+	member member;
 	gsize pull;
 	const char *lost;
 } walk_end;
@@ -72,12 +109,12 @@ typedef struct {
 static walk_end answered(GHashTable *members, GHashTable *pulls, GHashTable *replies,
 			 const pd_reply *reply)
 {
-	walk_end end = { NULL, NO_PULL, NULL };
+	walk_end end = { 0, { NULL, 0 }, NO_PULL, NULL };
 	const char *id = reply->references ? reply->references[0] : NULL;
 
 	for (int steps = 0; id && steps < MAX_WALK; steps++) {
 		const char *const *parent_refs;
-		if ((end.member = g_hash_table_lookup(members, id)))
+		if ((end.is_member = find_member(&end.member, members, id)))
 			return end;
 		if ((end.pull = GPOINTER_TO_SIZE(g_hash_table_lookup(pulls, id))))
 			return end;
@@ -106,6 +143,9 @@ typedef struct {
 static void counting_free(gpointer p)
 {
 	counting *c = p;
+
+	if (!c)
+		return;
 
 	if (c->reviewers)
 		g_ptr_array_free(c->reviewers, TRUE);
@@ -187,7 +227,7 @@ typedef struct {
 	const pd__review_options *opts;
 	pd__earlier_source *source;
 	GPtrArray *keep;          /* the report's pd_earlier list */
-	GHashTable *members;      /* message id -> member */
+	GHashTable *members;      /* message -> slot + 1, by message id */
 	GHashTable *pulls;        /* message id -> pull index + 1 */
 	GHashTable *replies;      /* message id -> its References: the replies
 	                             (records) and the pull requests' messages,
@@ -204,12 +244,16 @@ static pd_series *series_at(review *v, size_t slot)
 				 : &g_array_index(v->earlier, pd_series, slot - v->n_fixed);
 }
 
-/* Its tables are made when a reply first needs them: most series of a
- * large archive get few replies, and two empty tables per series were a
- * tenth of a digest's memory. */
-static counting *counting_new(void)
+/* A series' counting, made when a reply first needs it: most series of
+ * a large archive get few replies, and a record (let alone two empty
+ * tables) per series was a tenth of a digest's memory. */
+static counting *counting_at(review *v, size_t slot)
 {
-	return g_new0(counting, 1);
+	counting **c = (counting **)&g_ptr_array_index(v->counts, slot);
+
+	if (!*c)
+		*c = g_new0(counting, 1);
+	return *c;
 }
 
 /* Something the report owns for a series only the state knows. */
@@ -254,35 +298,33 @@ static size_t earlier_slot(review *v, pd_earlier *e)
 	s.last_date = e->last_date;
 	s.last_review = e->last_review;
 	g_array_append_val(v->earlier, s);
-	g_ptr_array_add(v->counts, counting_new());
+	g_ptr_array_add(v->counts, NULL);
 	at = v->n_fixed + v->earlier->len;
 	g_hash_table_insert(v->earlier_slot, &e->id, GSIZE_TO_POINTER(at));
 	return at - 1;
 }
 
 /* The member for a message the state knows (`lost`, where a walk ended):
- * NULL when the state has none, or on error (*error). */
-static const member *from_state(review *v, const char *lost, int *error)
+ * 1 and *out; 0 when the state has none, or on error (*error). */
+static int from_state(member *out, review *v, const char *lost, int *error)
 {
 	pd_earlier *e = NULL;
 	pd_message *stub;
-	member *mb;
 	int number = -1;
 
 	if (!v->source || !v->source->answered)
-		return NULL;
+		return 0;
 	if ((*error = v->source->answered(&e, &number, lost, v->source->self)) < 0 || !e)
-		return NULL;
+		return 0;
 	/* the message the reply answers, as far as the state knows it */
 	stub = owned(v, sizeof(*stub));
 	stub->message_id = pooled(v, lost);
 	stub->kind = number == 0 ? PD_KIND_COVER : PD_KIND_PATCH;
 	stub->tags.number = number;
-	mb = g_new(member, 1);
-	mb->message = stub;
-	mb->slot = earlier_slot(v, e);
-	g_hash_table_insert(v->members, stub->message_id, mb);
-	return mb;
+	out->message = stub;
+	out->slot = earlier_slot(v, e);
+	add_member(v->members, stub, out->slot);
+	return 1;
 }
 
 static void add_members(review *v, size_t slot)
@@ -291,16 +333,12 @@ static void add_members(review *v, size_t slot)
 
 	for (size_t k = 0; k <= s->n_patches; k++) {
 		const pd_message *m = k < s->n_patches ? s->patches[k] : s->cover;
-		member *mb;
 		if (!m || !m->message_id)
 			continue;
 		/* a message of the range wins over one of the window */
-		if (slot >= v->r->n_series && g_hash_table_contains(v->members, m->message_id))
+		if (slot >= v->r->n_series && g_hash_table_contains(v->members, m))
 			continue;
-		mb = g_new(member, 1);
-		mb->message = m;
-		mb->slot = slot;
-		g_hash_table_insert(v->members, m->message_id, mb);
+		add_member(v->members, m, slot);
 	}
 }
 
@@ -357,7 +395,7 @@ typedef struct {
 static void count_reply(review *v, reviewer_tables *tables, const member *mb, const pd_reply *m)
 {
 	pd_series *s = series_at(v, mb->slot);
-	counting *c = g_ptr_array_index(v->counts, mb->slot);
+	counting *c = counting_at(v, mb->slot);
 	int is_author = is_author_of(v, s, m);
 
 	s->n_replies++;
@@ -422,9 +460,9 @@ static void count_window_reply(review *v, const pd_reply *m)
 	walk_end w = answered(v->members, v->pulls, v->replies, m);
 	pd_series *s;
 
-	if (!w.member || w.member->slot < v->r->n_series)
+	if (!w.is_member || w.member.slot < v->r->n_series)
 		return;
-	s = series_at(v, w.member->slot);
+	s = series_at(v, w.member.slot);
 	if (is_reviewer(v, s, m) && m->date > s->last_review)
 		s->last_review = m->date;
 }
@@ -534,7 +572,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	size_t i, n_all;
 	guint8 *newer;
 
-	v.members = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	v.members = g_hash_table_new(member_hash, member_equal);
 	v.pulls = g_hash_table_new(g_str_hash, g_str_equal);
 	v.replies = g_hash_table_new(g_str_hash, g_str_equal);
 	v.counts = g_ptr_array_new_with_free_func(counting_free);
@@ -547,7 +585,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	pd__tally_init(&tables.domains);
 	pd__tally_init(&tables.firms);
 	for (i = 0; i < v.n_fixed; i++) {
-		g_ptr_array_add(v.counts, counting_new());
+		g_ptr_array_add(v.counts, NULL);
 		add_members(&v, i);
 	}
 	/* a range series that goes on (or repeats) one the state knows is
@@ -594,10 +632,10 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		const pd_reply *m = r->replies[i];
 		walk_end w;
 		w = answered(v.members, v.pulls, v.replies, m);
-		if (!w.member && !w.pull && w.lost)
-			w.member = from_state(&v, w.lost, &error);
-		if (w.member) {
-			count_reply(&v, &tables, w.member, m);
+		if (!w.is_member && !w.pull && w.lost)
+			w.is_member = from_state(&w.member, &v, w.lost, &error);
+		if (w.is_member) {
+			count_reply(&v, &tables, &w.member, m);
 		} else if (w.pull) {
 			pd_pull *p = &g_array_index(pulls, pd_pull, w.pull - 1);
 			if (p->in_range)
@@ -619,7 +657,10 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	n_all = v.n_fixed + v.earlier->len;
 	for (i = 0; i < n_all; i++) {
 		pd_series *s = series_at(&v, i);
+		counting none = { 0 }; /* a series no reply counted for */
 		counting *c = g_ptr_array_index(v.counts, i);
+		if (!c)
+			c = &none;
 		s->n_reviewers = c->reviewers ? c->reviewers->len : 0;
 		s->review_status = status_of(s, c);
 		if (s->earlier && i >= v.n_fixed && (int)s->review_status < s->earlier->review_status)
