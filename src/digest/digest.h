@@ -110,6 +110,26 @@ pd_reply *pd__reply_pack(const pd_message *m, pd__pool *pool, pd__arena *arena);
  * cover letter, and no pull request (listed by its title). */
 int pd__is_reply_record(const pd_message *m);
 
+/* ---- threads.c: messages found by their Message-ID --------------------- */
+
+/* What a kept message (pd_message) and a reply record (pd_reply) begin
+ * with: either can be put in a table of thread nodes. */
+typedef struct {
+	const char *message_id;        /* never NULL in a table */
+	const char *const *references;
+} pd__thread_node;
+
+/* Hash and equality of a node, or of a pointer to an id string (a
+ * node's first field): a table keyed by nodes is searched by id. */
+guint pd__node_hash(gconstpointer node);
+gboolean pd__node_equal(gconstpointer a, gconstpointer b);
+/* A set of nodes (pd_message or pd_reply, with a Message-ID), borrowed:
+ * g_hash_table_add() a node; g_hash_table_contains(t, &id) asks for an
+ * id.  g_hash_table_destroy() it. */
+GHashTable *pd__thread_nodes_new(void);
+/* The node with Message-ID `id` (may be NULL), or NULL. */
+const pd__thread_node *pd__thread_node_find(GHashTable *nodes, const char *id);
+
 /* ---- series.c ----------------------------------------------------------- */
 
 /* Groups the patches and covers of `msgs` (unique, posting order) into

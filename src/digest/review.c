@@ -57,21 +57,9 @@ typedef struct {
 } member;
 
 /* The members table: the series' messages themselves as keys, found by
- * their Message-ID (pd_message's first field, so a message and a pointer
- * to an id string hash and compare alike), each with its slot + 1 as the
- * value.  No record per member: at a million messages a member record
- * each was 16 MB. */
-G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_message, message_id) == 0);
-
-static guint member_hash(gconstpointer key)
-{
-	return g_str_hash(*(const char *const *)key);
-}
-
-static gboolean member_equal(gconstpointer a, gconstpointer b)
-{
-	return !strcmp(*(const char *const *)a, *(const char *const *)b);
-}
+ * their Message-ID (threads.c), each with its slot + 1 as the value.  No
+ * record per member: at a million messages a member record each was
+ * 16 MB. */
 
 /* Whether `id` is a member's: then *out is that member. */
 static int find_member(member *out, GHashTable *members, const char *id)
@@ -113,17 +101,16 @@ static walk_end answered(GHashTable *members, GHashTable *pulls, GHashTable *rep
 	const char *id = reply->references ? reply->references[0] : NULL;
 
 	for (int steps = 0; id && steps < MAX_WALK; steps++) {
-		const char *const *parent_refs;
+		const pd__thread_node *parent;
 		if ((end.is_member = find_member(&end.member, members, id)))
 			return end;
 		if ((end.pull = GPOINTER_TO_SIZE(g_hash_table_lookup(pulls, id))))
 			return end;
-		parent_refs = g_hash_table_lookup(replies, id);
-		if (!parent_refs) {
+		if (!(parent = pd__thread_node_find(replies, id))) {
 			end.lost = id;
 			return end;
 		}
-		id = parent_refs[0];
+		id = parent->references[0];
 	}
 	return end;
 }
@@ -229,7 +216,7 @@ typedef struct {
 	GPtrArray *keep;          /* the report's pd_earlier list */
 	GHashTable *members;      /* message -> slot + 1, by message id */
 	GHashTable *pulls;        /* message id -> pull index + 1 */
-	GHashTable *replies;      /* message id -> its References: the replies
+	GHashTable *replies;      /* thread nodes (threads.c): the replies
 	                             (records) and the pull requests' messages,
 	                             of the range, then of the window */
 	GPtrArray *counts;        /* counting, by slot */
@@ -572,9 +559,9 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	size_t i, n_all;
 	guint8 *newer;
 
-	v.members = g_hash_table_new(member_hash, member_equal);
+	v.members = g_hash_table_new(pd__node_hash, pd__node_equal);
 	v.pulls = g_hash_table_new(g_str_hash, g_str_equal);
-	v.replies = g_hash_table_new(g_str_hash, g_str_equal);
+	v.replies = pd__thread_nodes_new();
 	v.counts = g_ptr_array_new_with_free_func(counting_free);
 	v.earlier = g_array_new(FALSE, TRUE, sizeof(pd_series));
 	v.earlier_slot = g_hash_table_new(g_int64_hash, g_int64_equal);
@@ -607,26 +594,26 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		if (m->date > end)
 			end = m->date;
 		if (m->kind == PD_KIND_REPLY && m->message_id)
-			g_hash_table_insert(v.replies, m->message_id, m->references);
+			g_hash_table_add(v.replies, (gpointer)m);
 	}
 	for (i = 0; i < r->n_reply_records; i++) {
 		const pd_reply *m = r->replies[i];
 		if (m->date > end)
 			end = m->date;
 		if (m->message_id)
-			g_hash_table_insert(v.replies, (gpointer)m->message_id, (gpointer)m->references);
+			g_hash_table_add(v.replies, (gpointer)m);
 	}
 	/* the window's replies only carry walks up to what they answer */
 	for (i = 0; lookback_replies && i < lookback_replies->len; i++) {
 		const pd_reply *m = g_ptr_array_index(lookback_replies, i);
-		if (m->message_id && !g_hash_table_contains(v.replies, m->message_id))
-			g_hash_table_insert(v.replies, (gpointer)m->message_id, (gpointer)m->references);
+		if (m->message_id && !g_hash_table_contains(v.replies, m))
+			g_hash_table_add(v.replies, (gpointer)m);
 	}
 	for (i = 0; lookback && i < lookback->len; i++) {
 		const pd_message *m = g_ptr_array_index(lookback, i);
 		if (m->kind == PD_KIND_REPLY && m->message_id
-		    && !g_hash_table_contains(v.replies, m->message_id))
-			g_hash_table_insert(v.replies, m->message_id, m->references);
+		    && !g_hash_table_contains(v.replies, m))
+			g_hash_table_add(v.replies, (gpointer)m);
 	}
 	for (i = 0; i < r->n_reply_records && error >= 0; i++) {
 		const pd_reply *m = r->replies[i];

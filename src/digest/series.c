@@ -85,8 +85,8 @@ typedef struct {
 	GPtrArray *keep;        /* pd_earlier the builders refer to (owned) */
 	GArray *builders;       /* builder */
 	guint32 *series_of;     /* per message: its builder + 1, or 0 */
-	GHashTable *by_id;      /* Message-ID -> a reply's References (the
-	                           first reply with it: a record, or a pull
+	GHashTable *by_id;      /* thread nodes: the replies (the first with
+	                           a Message-ID: a record, or a pull
 	                           request's message) */
 	GHashTable *owner;      /* Message-ID -> builder + 1 */
 	GHashTable *by_marker;  /* marker hash -> newest builder + 1 */
@@ -153,15 +153,15 @@ static guint32 find_by_thread(grouping *g, const pd_message *m)
 		visited = g_hash_table_new(g_str_hash, g_str_equal);
 	while (!g_queue_is_empty(&todo) && steps++ < MAX_THREAD_WALK) {
 		const char *id = g_queue_pop_head(&todo);
-		const char *const *parent_refs;
+		const pd__thread_node *parent;
 		if (!g_hash_table_add(visited, (char *)id))
 			continue; /* a References loop */
 		if ((found = GPOINTER_TO_UINT(g_hash_table_lookup(g->owner, id))))
 			break;
 		/* a reply in between: its own references lead on */
-		parent_refs = g_hash_table_lookup(g->by_id, id);
-		for (i = 0; parent_refs && parent_refs[i]; i++)
-			g_queue_push_tail(&todo, (gpointer)parent_refs[i]);
+		parent = pd__thread_node_find(g->by_id, id);
+		for (i = 0; parent && parent->references[i]; i++)
+			g_queue_push_tail(&todo, (gpointer)parent->references[i]);
 	}
 	g_queue_clear(&todo);
 	if (visited)
@@ -423,20 +423,19 @@ int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs, si
 	g.continuing = g_hash_table_new(g_int64_hash, g_int64_equal);
 	g.builders = g_array_new(FALSE, FALSE, sizeof(builder));
 	g.series_of = g_new0(guint32, n + 1);
-	g.by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	g.by_id = pd__thread_nodes_new();
 	g.owner = g_hash_table_new(g_str_hash, g_str_equal);
 	g.by_marker = g_hash_table_new(g_direct_hash, g_direct_equal);
 	/* only replies are walked through: patches and covers are found
 	 * by their series (`owner`), and a million-entry table of them
 	 * would be memory for nothing */
 	for (i = 0; i < n_replies; i++)
-		if (replies[i]->message_id && !g_hash_table_contains(g.by_id, replies[i]->message_id))
-			g_hash_table_insert(g.by_id, (gpointer)replies[i]->message_id,
-					    (gpointer)replies[i]->references);
+		if (replies[i]->message_id && !g_hash_table_contains(g.by_id, replies[i]))
+			g_hash_table_add(g.by_id, (gpointer)replies[i]);
 	for (i = 0; i < n; i++)
 		if (msgs[i]->kind == PD_KIND_REPLY && msgs[i]->message_id
-		    && !g_hash_table_contains(g.by_id, msgs[i]->message_id))
-			g_hash_table_insert(g.by_id, msgs[i]->message_id, msgs[i]->references);
+		    && !g_hash_table_contains(g.by_id, msgs[i]))
+			g_hash_table_add(g.by_id, (gpointer)msgs[i]);
 
 	for (i = 0; i < n; i++) {
 		const pd_message *m = msgs[i];
