@@ -222,6 +222,7 @@ typedef struct {
 	GPtrArray *counts;        /* counting, by slot */
 	GArray *earlier;          /* pd_series only the state knows */
 	GHashTable *earlier_slot; /* state series id -> slot + 1 */
+	GHashTable *reviewer_keys; /* a reviewer's key, once in the pool */
 	size_t n_fixed;           /* range + look-back series */
 } review;
 
@@ -254,6 +255,20 @@ static gpointer owned(review *v, gsize size)
 static char *pooled(review *v, const char *text)
 {
 	return (char *)pd__pool_intern(&v->full->pool, text);
+}
+
+/* The one copy of a reviewer's key (a lowercased address) in the pool:
+ * the pool no longer finds copies once reading ended, and a key per
+ * series and reviewer would be a string per review. */
+static const char *reviewer_key(review *v, const char *key)
+{
+	const char *copy = g_hash_table_lookup(v->reviewer_keys, key);
+
+	if (!copy) {
+		copy = pooled(v, key);
+		g_hash_table_add(v->reviewer_keys, (gpointer)copy);
+	}
+	return copy;
 }
 
 /* The slot of the state's series `e` (taking it), made on first use. */
@@ -402,7 +417,7 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
 							   who.address, m->date);
 				pd__tally_add(&tables->firms, employer, employer, NULL);
 			}
-			g_ptr_array_add(c->reviewers, pooled(v, key));
+			g_ptr_array_add(c->reviewers, (gpointer)reviewer_key(v, key));
 			pd__tally_add(&tables->people, key, display, employer);
 			pd__tally_add(&tables->domains, domain, domain, NULL);
 			g_free(domain);
@@ -549,7 +564,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	pd_report *r = &full->pub;
 	GPtrArray *lookback = full->lookback ? full->lookback->messages : NULL;
 	GPtrArray *lookback_replies = full->lookback ? full->lookback->replies : NULL;
-	review v = { full, r, opts, source, keep, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
+	review v = { .full = full, .r = r, .opts = opts, .source = source, .keep = keep };
 	GArray *pulls = g_array_new(FALSE, FALSE, sizeof(pd_pull));
 	GPtrArray *elsewhere = g_ptr_array_new();
 	reviewer_tables tables;
@@ -565,6 +580,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	v.counts = g_ptr_array_new_with_free_func(counting_free);
 	v.earlier = g_array_new(FALSE, TRUE, sizeof(pd_series));
 	v.earlier_slot = g_hash_table_new(g_int64_hash, g_int64_equal);
+	v.reviewer_keys = g_hash_table_new(g_str_hash, g_str_equal);
 	v.n_fixed = pd__n_all_series(r);
 	if (!full->owned)
 		full->owned = g_ptr_array_new_with_free_func(g_free);
@@ -654,7 +670,11 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 			s->review_status = (pd_review_status)s->earlier->review_status;
 		if (c->trailers) {
 			s->n_trailers = c->trailers->len;
-			s->trailers = (pd_series_trailer *)g_array_free(c->trailers, FALSE);
+			/* an array grows by doubling: kept at its length, a
+			 * digest of millions of trailers saves a quarter */
+			s->trailers = g_renew(pd_series_trailer,
+					      (pd_series_trailer *)g_array_free(c->trailers, FALSE),
+					      s->n_trailers ? s->n_trailers : 1);
 			c->trailers = NULL;
 		}
 		if (c->applied) {
@@ -704,6 +724,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	}
 	g_ptr_array_free(v.counts, TRUE);
 	g_hash_table_destroy(v.earlier_slot);
+	g_hash_table_destroy(v.reviewer_keys);
 	g_hash_table_destroy(v.replies);
 	g_hash_table_destroy(v.pulls);
 	g_hash_table_destroy(v.members);
