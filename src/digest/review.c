@@ -631,9 +631,6 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		    && !g_hash_table_contains(v.replies, m))
 			g_hash_table_add(v.replies, (gpointer)m);
 	}
-	/* the tables grew by doubling, each time freeing the array before:
-	 * give those back before the counting allocates among them */
-	pd__release_free_memory();
 	for (i = 0; i < r->n_reply_records && error >= 0; i++) {
 		const pd_reply *m = r->replies[i];
 		walk_end w;
