@@ -673,7 +673,9 @@ typedef struct pd_state pd_state;
  * dates).  `state` (may be NULL) with `archive_key` supplies the series
  * earlier digests reported: later parts of them join them, repeats become
  * Exist/Skip, new versions name the version reported before.  The digest
- * is consumed: it is freed whether or not this succeeds.  Fails with
+ * is consumed: it is freed whether or not this succeeds.  Once the
+ * reading is over it gives the memory malloc holds free back to the
+ * system (glibc's malloc_trim(), for the whole process).  Fails with
  * PD_ERR_STATE when the state database cannot be read. */
 PD_EXTERN int pd_digest_finish(pd_report **out, pd_digest *digest,
 		     const char *from_label, const char *to_label,

@@ -70,8 +70,9 @@ static inline pd_series *pd__all_series(const pd_report *r, size_t i)
 char *pd__format_date(int64_t when);
 
 /* Gives the memory malloc holds free back to the system (glibc: every
- * arena, the reading threads' too; elsewhere nothing).  Between phases:
- * it walks the heap. */
+ * arena of the process, the reading threads' too; elsewhere nothing).
+ * pd_digest_finish() calls it once, when reading ends: it walks the
+ * heap. */
 void pd__release_free_memory(void);
 
 #endif

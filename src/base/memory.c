@@ -1,5 +1,5 @@
 /*
- * base/memory.c - giving freed memory back between a digest's phases.
+ * base/memory.c - giving freed memory back when a digest's reading ends.
  *
  * The reading threads parse in their own malloc arenas; what they free
  * stays in those arenas, where the calling thread, which groups and

@@ -42,7 +42,8 @@ void pd_digest_free(pd_digest *d)
 {
 	if (!d)
 		return;
-	g_hash_table_destroy(d->ids);
+	if (d->ids)
+		g_hash_table_destroy(d->ids);
 	if (d->others)
 		g_hash_table_destroy(d->others);
 	for (unsigned i = 0; i < PD__MAX_INPUTS; i++)
@@ -392,11 +393,16 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	pd_digest_free(d);
 
 	forgotten_re(full);
-	/* reading is over: nothing is interned again, and what the reading
-	 * threads freed goes back before grouping makes its tables */
+	/* reading is over: strings pooled later are copied, not looked up;
+	 * the tables that found repeated Message-IDs go (the look-back
+	 * digest's too), and what the reading threads freed goes back
+	 * before grouping makes its tables */
 	pd__pool_seal(&full->pool);
-	if (full->lookback)
+	if (full->lookback) {
 		pd__pool_seal(&full->lookback->pool);
+		g_clear_pointer(&full->lookback->ids, g_hash_table_destroy);
+		g_clear_pointer(&full->lookback->others, g_hash_table_destroy);
+	}
 	pd__release_free_memory();
 	if (state && archive_key)
 		error = pd__state_earlier_source(&source, state, archive_key);

@@ -237,7 +237,7 @@ static pd_series *series_at(review *v, size_t slot)
  * tables) per series was a tenth of a digest's memory. */
 static counting *counting_at(review *v, size_t slot)
 {
-	counting **c = (counting **)&g_ptr_array_index(v->counts, slot);
+	gpointer *c = &g_ptr_array_index(v->counts, slot);
 
 	if (!*c)
 		*c = g_new0(counting, 1);
@@ -320,7 +320,7 @@ static int from_state(member *out, review *v, const char *lost, int *error)
 		return 0;
 	/* the message the reply answers, as far as the state knows it */
 	stub = owned(v, sizeof(*stub));
-	stub->message_id = pooled(v, lost);
+	stub->message_id = (char *)lost; /* a reply's: the report's pools */
 	stub->kind = number == 0 ? PD_KIND_COVER : PD_KIND_PATCH;
 	stub->tags.number = number;
 	out->message = stub;
