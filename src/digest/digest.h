@@ -48,14 +48,17 @@ int pd__body_store_get_bytes(char **out, size_t *out_len, const pd__body_store *
 typedef struct {
 	GStringChunk *chunk;  /* the strings */
 	GHashTable *set;      /* the strings, to find a copy; NULL once sealed */
+	GHashTable *later;    /* the strings interned after the seal, or NULL */
 } pd__pool;
 
 void pd__pool_init(pd__pool *pool);
 /* The pool's copy of `s` (NULL for NULL): the one copy while the pool is
- * open, a new one after pd__pool_seal().  Never fails. */
+ * open; after pd__pool_seal(), a new copy of a string interned before
+ * and the one copy of those interned since.  Never fails. */
 const char *pd__pool_intern(pd__pool *pool, const char *s);
-/* Drops the table that finds copies (reading ended; what is interned
- * later is copied).  The strings stay. */
+/* Drops the table that finds the copies made while reading (reading
+ * ended); strings interned later go into a table of their own.  The
+ * strings stay. */
 void pd__pool_seal(pd__pool *pool);
 /* Frees the strings and the table.  The pool may be zeroed or cleared. */
 void pd__pool_clear(pd__pool *pool);

@@ -7,7 +7,9 @@
  * a million messages it is some 25 MB, alive exactly when grouping and
  * the review side make their own tables.  GLib's GStringChunk keeps its
  * table as long as the strings, so the pool keeps its own and drops it
- * when reading ends (pd__pool_seal()).
+ * when reading ends (pd__pool_seal()).  The few strings pooled after
+ * that (reviewers' keys, what the state says of its series) get a small
+ * table of their own, so they too are kept once.
  */
 #include <string.h>
 #include "digest/digest.h"
@@ -24,13 +26,17 @@ const char *pd__pool_intern(pd__pool *pool, const char *s)
 {
 	char *copy;
 
+	GHashTable *table;
+
 	if (!s)
 		return NULL;
-	if (pool->set && (copy = g_hash_table_lookup(pool->set, s)))
+	if (!pool->set && !pool->later)
+		pool->later = g_hash_table_new(g_str_hash, g_str_equal);
+	table = pool->set ? pool->set : pool->later;
+	if ((copy = g_hash_table_lookup(table, s)))
 		return copy;
 	copy = g_string_chunk_insert(pool->chunk, s);
-	if (pool->set)
-		g_hash_table_add(pool->set, copy);
+	g_hash_table_add(table, copy);
 	return copy;
 }
 
@@ -42,5 +48,6 @@ void pd__pool_seal(pd__pool *pool)
 void pd__pool_clear(pd__pool *pool)
 {
 	pd__pool_seal(pool);
+	g_clear_pointer(&pool->later, g_hash_table_destroy);
 	g_clear_pointer(&pool->chunk, g_string_chunk_free);
 }

@@ -222,7 +222,6 @@ typedef struct {
 	GPtrArray *counts;        /* counting, by slot */
 	GArray *earlier;          /* pd_series only the state knows */
 	GHashTable *earlier_slot; /* state series id -> slot + 1 */
-	GHashTable *reviewer_keys; /* a reviewer's key, once in the pool */
 	size_t n_fixed;           /* range + look-back series */
 } review;
 
@@ -255,20 +254,6 @@ static gpointer owned(review *v, gsize size)
 static char *pooled(review *v, const char *text)
 {
 	return (char *)pd__pool_intern(&v->full->pool, text);
-}
-
-/* The one copy of a reviewer's key (a lowercased address) in the pool:
- * the pool no longer finds copies once reading ended, and a key per
- * series and reviewer would be a string per review. */
-static const char *reviewer_key(review *v, const char *key)
-{
-	const char *copy = g_hash_table_lookup(v->reviewer_keys, key);
-
-	if (!copy) {
-		copy = pooled(v, key);
-		g_hash_table_add(v->reviewer_keys, (gpointer)copy);
-	}
-	return copy;
 }
 
 /* The slot of the state's series `e` (taking it), made on first use. */
@@ -417,7 +402,7 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
 							   who.address, m->date);
 				pd__tally_add(&tables->firms, employer, employer, NULL);
 			}
-			g_ptr_array_add(c->reviewers, (gpointer)reviewer_key(v, key));
+			g_ptr_array_add(c->reviewers, pooled(v, key));
 			pd__tally_add(&tables->people, key, display, employer);
 			pd__tally_add(&tables->domains, domain, domain, NULL);
 			g_free(domain);
@@ -580,7 +565,6 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	v.counts = g_ptr_array_new_with_free_func(counting_free);
 	v.earlier = g_array_new(FALSE, TRUE, sizeof(pd_series));
 	v.earlier_slot = g_hash_table_new(g_int64_hash, g_int64_equal);
-	v.reviewer_keys = g_hash_table_new(g_str_hash, g_str_equal);
 	v.n_fixed = pd__n_all_series(r);
 	if (!full->owned)
 		full->owned = g_ptr_array_new_with_free_func(g_free);
@@ -724,7 +708,6 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	}
 	g_ptr_array_free(v.counts, TRUE);
 	g_hash_table_destroy(v.earlier_slot);
-	g_hash_table_destroy(v.reviewer_keys);
 	g_hash_table_destroy(v.replies);
 	g_hash_table_destroy(v.pulls);
 	g_hash_table_destroy(v.members);

@@ -38,15 +38,23 @@ typedef struct {
 	GHashTable *other;
 } number_set;
 
-static void numbers_add(number_set *ns, int n)
+/* Adds `n`: 1 when the set did not hold it yet. */
+static int numbers_add(number_set *ns, int n)
 {
 	if (n >= 0 && n < 64) {
-		ns->low |= G_GUINT64_CONSTANT(1) << n;
-		return;
+		guint64 bit = G_GUINT64_CONSTANT(1) << n;
+		int added = !(ns->low & bit);
+		ns->low |= bit;
+		return added;
 	}
 	if (!ns->other)
 		ns->other = g_hash_table_new(g_direct_hash, g_direct_equal);
-	g_hash_table_add(ns->other, GINT_TO_POINTER(n));
+	return g_hash_table_add(ns->other, GINT_TO_POINTER(n));
+}
+
+static void numbers_clear(number_set *ns)
+{
+	g_clear_pointer(&ns->other, g_hash_table_destroy);
 }
 
 static int numbers_has(const number_set *ns, int n)
@@ -115,12 +123,6 @@ static int same_marker(const builder *b, const char *author, const char *version
 	return b->total == total && !strcmp(b->marker_version, version)
 	    && !g_ascii_strcasecmp(b->marker_author ? b->marker_author : "",
 				   author ? author : "");
-}
-
-static void builder_clear(builder *b)
-{
-	if (b->numbers.other)
-		g_hash_table_destroy(b->numbers.other);
 }
 
 static int fits(const builder *b, const pd_message *m)
@@ -339,17 +341,13 @@ static void fill_series(pd_series *s, const builder *b)
 		if (!s->first_patch && m->tags.number == 1)
 			s->first_patch = m;
 		/* an add-on ([PATCH 3/2]) counts too (digest.md) */
-		if (m->tags.number >= 1 && !numbers_has(&counted, m->tags.number)) {
-			numbers_add(&counted, m->tags.number);
-			s->received++;
-		}
+		if (m->tags.number >= 1)
+			s->received += numbers_add(&counted, m->tags.number);
 	}
 	for (i = 0; b->earlier && i < b->earlier->n_numbers; i++) {
 		int n = b->earlier->numbers[i];
-		if (n >= 1 && !numbers_has(&counted, n)) {
-			numbers_add(&counted, n);
-			s->received++;
-		}
+		if (n >= 1)
+			s->received += numbers_add(&counted, n);
 	}
 	lead = s->cover ? s->cover : s->first_patch ? s->first_patch : s->patches[0];
 	s->author = &lead->author;
@@ -373,8 +371,7 @@ static void fill_series(pd_series *s, const builder *b)
 		if (s->patches[i]->date > s->last_date)
 			s->last_date = s->patches[i]->date;
 	}
-	if (counted.other)
-		g_hash_table_destroy(counted.other);
+	numbers_clear(&counted);
 }
 
 /* The series of the builders that hold a message, in the builders'
@@ -471,7 +468,7 @@ cleanup:
 	if (g.by_id)
 		g_hash_table_destroy(g.by_id);
 	for (i = 0; i < g.builders->len; i++)
-		builder_clear(BUILDER(&g, i));
+		numbers_clear(&BUILDER(&g, i)->numbers);
 	g_array_free(g.builders, TRUE);
 	g_free(g.series_of);
 	return error;

@@ -97,6 +97,8 @@ int main(void)
 		CHECK("sealed: the table that finds copies is gone", pool.set == NULL);
 		c = pd__pool_intern(&pool, "<root@example.org>");
 		CHECK("sealed: a new copy, the same text", c != a && !strcmp(c, a));
+		CHECK("sealed: a string pooled again after the seal is one copy",
+		      pd__pool_intern(&pool, "<root@example.org>") == c);
 		CHECK("sealed: the strings stay", !strcmp(a, "<root@example.org>"));
 		CHECK("NULL stays NULL", pd__pool_intern(&pool, NULL) == NULL);
 	}
