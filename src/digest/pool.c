@@ -20,6 +20,7 @@ void pd__pool_init(pd__pool *pool)
 {
 	pool->chunk = g_string_chunk_new(POOL_BLOCK);
 	pool->set = g_hash_table_new(g_str_hash, g_str_equal);
+	pool->later = NULL;
 }
 
 const char *pd__pool_intern(pd__pool *pool, const char *s)
