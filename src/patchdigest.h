@@ -149,42 +149,36 @@ typedef struct pd_message {
 	int64_t date;       /* seconds since the epoch, UTC; 0 when unknown */
 	int date_tz;        /* offset of the Date: header in minutes */
 	char *date_raw;     /* the Date: header as written (an in-body Date:
-	                       line does not change it); NULL when absent,
-	                       and in a report's messages (never read again) */
-	char *list_id;      /* List-Id without brackets; NULL when absent,
-	                       and in a report's messages (the report's name
-	                       and lore_list are made of it) */
+	                       line does not change it); NULL when absent */
+	char *list_id;      /* List-Id without brackets; NULL when absent */
 	char *to_address;   /* first To: address of a patch or cover, for
 	                       guessing the list; NULL for replies */
 	pd_kind kind;
 	int has_diff;
 	char *commit_message; /* UTF-8, see pd_message_parse(); NULL if not kept.
-	                         A report's messages hold it in the report's
-	                         temporary file: pd_report_commit_message() */
+	                         A report keeps it in its temporary file:
+	                         pd_report_commit_message() */
 	char *origin;       /* where it came from: commit id or "FILE:offset" */
 	int64_t archive_time; /* commit time for git archives, else date */
 	unsigned damaged;   /* non-zero: the MIME parser recovered from damage */
 	char *damage;       /* what was damaged, when damaged (reported when
-	                       the message is added: NULL in a report) */
+	                       the message is added to a digest) */
 	char *note;         /* something odd that lost nothing (a header the
 	                       digest reads given twice, saying the same), or
-	                       NULL: reported as PD_DIAG_NOTE, never damage
-	                       (NULL in a report, as damage) */
+	                       NULL: reported as PD_DIAG_NOTE, never damage */
 	pd_reply_facts *facts; /* a reply's trailers and "applied", or NULL
 	                       (read only for a reply whose subject has a
 	                       bracketed tag: replies to patches keep it) */
 	uint64_t content_hash; /* with pd_parse_options.content_hash: the
 	                       first 8 bytes of public-inbox's content hash
 	                       (SHA-256, big-endian); else 0 */
-	unsigned lists;     /* a report's message in a digest of several
-	                       archives: bit i is set when pd_report.lists[i]
-	                       holds it (a cross-post sets several); else 0 */
+	unsigned lists;     /* set by a digest of several archives (pd_post.lists) */
 	char *raw;          /* with pd_parse_options.keep_raw, a patch's or
 	                       cover letter's bytes as given to the parser,
 	                       without a leading mbox "From " line
 	                       (NUL-terminated after raw_len of them); else
-	                       NULL.  NULL in a report: read them with
-	                       pd_report_raw_message() */
+	                       NULL.  A report keeps them in its temporary
+	                       file: pd_report_raw_message() */
 	size_t raw_len;
 } pd_message;
 
@@ -432,13 +426,57 @@ typedef struct pd_reply {
 	                                  nothing here holds: listed by it;
 	                                  else NULL */
 	uint64_t content_hash;         /* as pd_message.content_hash */
-	unsigned lists;                /* as pd_message.lists */
+	unsigned lists;                /* as pd_post.lists */
 	unsigned damaged;              /* as pd_message.damaged */
 } pd_reply;
 
+/* The tags of a kept posting's subject: pd_subject_info's facts, its
+ * flags as bits and its version shared. */
+typedef struct {
+	const char *title;        /* as pd_subject_info.title */
+	const char *version;      /* "1", "2", "2.1": without the v */
+	int number;               /* as pd_subject_info.number */
+	int total;                /* as pd_subject_info.total */
+	unsigned is_reply : 1;    /* the flags of pd_subject_info */
+	unsigned is_patch_tagged : 1;
+	unsigned has_counter : 1;
+	unsigned version_explicit : 1;
+	unsigned is_rfc : 1;
+	unsigned is_resend : 1;
+	unsigned is_pull : 1;
+} pd_post_tags;
+
+/* A posting as a report keeps it: a patch, a cover letter or a pull
+ * request (PD_KIND_REPLY, with a PULL tag), kept as what is written of
+ * it and no more (a year of a big list holds hundreds of thousands: a
+ * parsed pd_message would cost half as much again, before any text).
+ * Its commit message and its bytes are on disk: read them with
+ * pd_report_commit_message() and pd_report_raw_message().  Strings are
+ * the report's, shared between messages where they repeat: valid until
+ * pd_report_free(), never to be changed. */
+typedef struct pd_post {
+	const char *message_id;        /* as pd_message.message_id */
+	const char *const *references; /* as pd_message.references */
+	const char *subject;           /* decoded, unfolded full subject */
+	pd_post_tags tags;
+	pd_person sender;              /* From: */
+	pd_person author;              /* who `git am` records */
+	const char *origin;            /* as pd_message.origin */
+	const char *to_address;        /* as pd_message.to_address */
+	int64_t date;                  /* as pd_message.date */
+	int64_t archive_time;          /* as pd_message.archive_time */
+	uint64_t content_hash;         /* as pd_message.content_hash */
+	unsigned lists;                /* a digest of several archives: bit i
+	                                  is set when pd_report.lists[i] holds
+	                                  it (a cross-post sets several); else 0 */
+	pd_kind kind;
+	unsigned has_diff : 1;         /* as pd_message.has_diff */
+	unsigned damaged : 1;          /* the MIME parser recovered from damage */
+} pd_post;
+
 /* A trailer a reply gave, counted for one message of a series. */
 typedef struct {
-	const pd_message *on;       /* the patch or cover letter it is for */
+	const pd_post *on;       /* the patch or cover letter it is for */
 	const pd_reply *reply;      /* the reply that gave it */
 	const pd_trailer *trailer;  /* in reply->facts */
 } pd_series_trailer;
@@ -446,10 +484,10 @@ typedef struct {
 typedef struct {
 	/* The messages are the report's (pd_report.messages): valid until
 	 * pd_report_free(). */
-	const pd_message *cover; /* NULL if none */
-	const pd_message **patches; /* in patch-number order, then posting order */
+	const pd_post *cover; /* NULL if none */
+	const pd_post **patches; /* in patch-number order, then posting order */
 	size_t n_patches;
-	const pd_message *first_patch; /* patch 1 (or the lone patch); NULL if absent */
+	const pd_post *first_patch; /* patch 1 (or the lone patch); NULL if absent */
 	const pd_person *author; /* the cover's author, else the first patch's */
 	const pd_person *sender;
 	const char *title;       /* the cover's title, else the first patch's */
@@ -480,7 +518,7 @@ typedef struct {
 	int64_t first_review;     /* the first reviewer reply's date; 0: none */
 	pd_series_trailer *trailers; size_t n_trailers; /* counted trailers */
 	const pd_reply **applied; size_t n_applied; /* replies saying applied */
-	const pd_message **applied_on; /* what each of them answers (the cover
+	const pd_post **applied_on; /* what each of them answers (the cover
 	                             letter, or a patch: then that patch is
 	                             what was applied, unless it names more) */
 	int64_t last_review;      /* the last reviewer reply's date; 0: none */
@@ -494,7 +532,7 @@ typedef struct {
 /* A pull request: a non-reply [GIT PULL] or [PULL] message (its
  * numbered [GIT PULL n/m] messages belong to it and are never postings). */
 typedef struct {
-	const pd_message *message; /* the request: the report's, keeping its
+	const pd_post *message; /* the request: the report's, keeping its
 	                             subject and title; valid until
 	                             pd_report_free() */
 	size_t n_parts;           /* its numbered messages in the range */
@@ -528,13 +566,13 @@ typedef struct {
 	pd_tally *domains;    size_t n_domains;   /* all rows, sorted */
 	pd_tally *contributors; size_t n_contributors;
 	pd_series *series;    size_t n_series;    /* in posting order */
-	const pd_message **messages; size_t n_messages; /* the patches, cover
+	const pd_post **messages; size_t n_messages; /* the patches, cover
 	                      letters and pull requests (pull requests are
-	                      PD_KIND_REPLY and keep their subject and title),
-	                      unique, in archive order.  Owned by the report
-	                      and valid until pd_report_free() (each is one
-	                      block with strings shared between messages):
-	                      never free or change them */
+	                      PD_KIND_REPLY), unique, in archive order, as
+	                      records.  Owned by the report and valid until
+	                      pd_report_free() (each is one block with strings
+	                      shared between messages): never free or change
+	                      them */
 	const pd_reply **replies; size_t n_reply_records; /* every other
 	                      message read, unique, in archive order, as
 	                      records; owned as messages */
@@ -577,7 +615,7 @@ typedef struct {
 	 * author from the state */
 	pd_series *earlier_series; size_t n_earlier_series;
 	/* a digest of several archives (pd_digest_read_inputs()): the lists'
-	 * names in the order given (pd_message.lists indexes them), and how
+	 * names in the order given (pd_post.lists indexes them), and how
 	 * many copies of a message already read from another list were
 	 * counted once (the same Message-ID and content).  One archive: NULL,
 	 * 0 and 0 */
@@ -685,10 +723,11 @@ PD_EXTERN void pd_report_free(pd_report *report);
 /* The commit message of `m`, one of the report's messages, as a new
  * string (pd_free()); *out NULL when none was kept (see
  * pd_parse_options.keep_all_bodies).  A report keeps these texts in a
- * temporary file, not in m->commit_message, so that a digest of a whole
- * archive stays small in memory: read them through this.  PD_ERR_IO when
+ * temporary file (in memory when no file can be written), so that a
+ * digest of a whole archive stays small in memory: read them through
+ * this.  PD_ERR_IO when
  * the file cannot be read back. */
-PD_EXTERN int pd_report_commit_message(char **out, const pd_report *report, const pd_message *m);
+PD_EXTERN int pd_report_commit_message(char **out, const pd_report *report, const pd_post *m);
 
 /* Reads every message of `range` in `archive` into a report: the whole
  * pipeline in one call.  Per-message failures go to opts->diag.  With
@@ -923,7 +962,7 @@ PD_EXTERN int pd_render(char **out, size_t *out_len, const pd_report *report,
 /* The link to `m` (one of the report's messages) by `link_mask` (as
  * pd_render_options.link_mask; NULL: lore's): a new string (pd_free()),
  * or NULL when it has no Message-ID or no list is known. */
-PD_EXTERN char *pd_report_link(const pd_report *report, const pd_message *m,
+PD_EXTERN char *pd_report_link(const pd_report *report, const pd_post *m,
 			       const char *link_mask);
 
 /* The bytes of `m`, one of the report's patches or cover letters, as the
@@ -933,7 +972,7 @@ PD_EXTERN char *pd_report_link(const pd_report *report, const pd_message *m,
  * they were not kept.  PD_ERR_IO when the report's temporary file cannot
  * be read back. */
 PD_EXTERN int pd_report_raw_message(char **out, size_t *out_len, const pd_report *report,
-				    const pd_message *m);
+				    const pd_post *m);
 
 /* ---- a static site of the recorded digests ----------------------------- */
 

@@ -6,8 +6,10 @@
  * of MB, read once at the very end.  They go to an unlinked temporary
  * file instead (the page cache holds them, not the heap) and come back
  * one at a time as the renderers write them.  When no temporary file
- * can be made, or writing it fails (a full disk), messages keep their
- * text in memory: the digest is the same, only larger in memory.
+ * can be made, or writing it fails (a full disk), the store keeps the
+ * text in memory: the digest is the same, only larger in memory.  The
+ * bytes of messages (for an mbox of the new series) are kept the same
+ * way.
  */
 #include <errno.h>
 #include <string.h>
@@ -25,9 +27,9 @@ struct pd__body_store {
 	int write_failed;     /* no file could be made or written: texts
 	                         from now on stay in memory */
 	gint64 size;
-	GHashTable *texts;    /* key -> stored_text */
-	GHashTable *in_memory; /* key -> GBytes: pd__body_store_put_bytes()
-	                         when no file could take them; or NULL */
+	GHashTable *texts[PD__STORED_KINDS];     /* key -> stored_text */
+	GHashTable *in_memory[PD__STORED_KINDS]; /* key -> GBytes, for what
+	                         no file could take; or NULL */
 };
 
 pd__body_store *pd__body_store_new(void)
@@ -35,7 +37,8 @@ pd__body_store *pd__body_store_new(void)
 	pd__body_store *s = g_new0(pd__body_store, 1);
 
 	s->fd = -1;
-	s->texts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	for (int i = 0; i < PD__STORED_KINDS; i++)
+		s->texts[i] = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	return s;
 }
 
@@ -62,9 +65,11 @@ void pd__body_store_free(pd__body_store *s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
-	g_hash_table_destroy(s->texts);
-	if (s->in_memory)
-		g_hash_table_destroy(s->in_memory);
+	for (int i = 0; i < PD__STORED_KINDS; i++) {
+		g_hash_table_destroy(s->texts[i]);
+		if (s->in_memory[i])
+			g_hash_table_destroy(s->in_memory[i]);
+	}
 	g_free(s);
 }
 
@@ -93,45 +98,29 @@ static int append(pd__body_store *s, const char *data, size_t len, gint64 *offse
 	return 1;
 }
 
-int pd__body_store_put(pd__body_store *s, const pd_message *key, const char *text)
-{
-	size_t len = strlen(text);
-	stored_text *t;
-	gint64 offset;
-
-	if (!s || !append(s, text, len, &offset))
-		return 0;
-	t = g_new(stored_text, 1);
-	t->offset = offset;
-	t->len = len;
-	g_hash_table_insert(s->texts, (gpointer)key, t);
-	return 1;
-}
-
-void pd__body_store_put_bytes(pd__body_store *s, const void *key, const char *data, size_t len)
+void pd__body_store_put(pd__body_store *s, pd__stored what, const void *key, const char *data,
+			size_t len)
 {
 	stored_text *t;
 	gint64 offset;
 
 	if (!append(s, data, len, &offset)) {
 		/* no file: the bytes stay in memory, nothing is lost */
-		if (!s->in_memory)
-			s->in_memory = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-							     (GDestroyNotify)g_bytes_unref);
-		g_hash_table_insert(s->in_memory, (gpointer)key, g_bytes_new(data, len));
+		if (!s->in_memory[what])
+			s->in_memory[what] = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+								   NULL,
+								   (GDestroyNotify)g_bytes_unref);
+		g_hash_table_insert(s->in_memory[what], (gpointer)key, g_bytes_new(data, len));
 		return;
 	}
 	t = g_new(stored_text, 1);
 	t->offset = offset;
 	t->len = len;
-	g_hash_table_insert(s->texts, (gpointer)key, t);
+	g_hash_table_insert(s->texts[what], (gpointer)key, t);
 }
 
-/* The stored bytes of `key` into a new buffer, NUL-terminated after
- * them; *out NULL when the store holds none.  `what` names them in an
- * error. */
-static int read_back(char **out, size_t *out_len, const pd__body_store *s, const void *key,
-		     const char *what, const char *origin)
+int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *s, pd__stored what,
+		       const void *key, const char *origin)
 {
 	const stored_text *t;
 	GBytes *kept;
@@ -142,7 +131,7 @@ static int read_back(char **out, size_t *out_len, const pd__body_store *s, const
 	*out_len = 0;
 	if (!s)
 		return PD_OK;
-	if (s->in_memory && (kept = g_hash_table_lookup(s->in_memory, key))) {
+	if (s->in_memory[what] && (kept = g_hash_table_lookup(s->in_memory[what], key))) {
 		gsize len;
 		const char *data = g_bytes_get_data(kept, &len);
 		*out = g_malloc(len + 1);
@@ -152,7 +141,7 @@ static int read_back(char **out, size_t *out_len, const pd__body_store *s, const
 		*out_len = len;
 		return PD_OK;
 	}
-	if (!(t = g_hash_table_lookup(s->texts, key)))
+	if (!(t = g_hash_table_lookup(s->texts[what], key)))
 		return PD_OK;
 	text = g_malloc(t->len + 1);
 	while (done < t->len) {
@@ -163,8 +152,9 @@ static int read_back(char **out, size_t *out_len, const pd__body_store *s, const
 			int saved = n < 0 ? errno : EIO;
 			g_free(text);
 			return pd__error(PD_ERR_IO, "cannot read back the %s of %s from the "
-					 "temporary file: %s", what, origin ? origin : "a message",
-					 g_strerror(saved));
+					 "temporary file: %s",
+					 what == PD__STORED_RAW ? "message" : "commit message",
+					 origin ? origin : "a message", g_strerror(saved));
 		}
 		done += (size_t)n;
 	}
@@ -172,21 +162,4 @@ static int read_back(char **out, size_t *out_len, const pd__body_store *s, const
 	*out = text;
 	*out_len = t->len;
 	return PD_OK;
-}
-
-int pd__body_store_get(char **out, const pd__body_store *s, const pd_message *m)
-{
-	size_t len;
-
-	if (m->commit_message) {
-		*out = g_strdup(m->commit_message);
-		return PD_OK;
-	}
-	return read_back(out, &len, s, m, "commit message", m->origin);
-}
-
-int pd__body_store_get_bytes(char **out, size_t *out_len, const pd__body_store *s,
-			     const void *key, const char *origin)
-{
-	return read_back(out, out_len, s, key, "message", origin);
 }

@@ -24,7 +24,7 @@ static kept_fields fields_of(gpointer kept)
 		f.lists = &r->lists;
 		f.archive_time = &r->archive_time;
 	} else {
-		pd_message *m = kept;
+		pd_post *m = kept;
 		f.content_hash = &m->content_hash;
 		f.lists = &m->lists;
 		f.archive_time = &m->archive_time;
@@ -78,7 +78,7 @@ typedef struct {
 	int64_t archive_time, date;
 	const char *message_id;
 	uint64_t content_hash;
-	gpointer kept;            /* pd_message, or pd_reply with PD__REPLY_BIT */
+	gpointer kept;            /* pd_post, or pd_reply with PD__REPLY_BIT */
 } arrival;
 
 static gint by_arrival(gconstpointer pa, gconstpointer pb)
@@ -100,7 +100,7 @@ void pd__digest_sort_by_arrival(pd_digest *d)
 	GArray *all = g_array_sized_new(FALSE, FALSE, sizeof(arrival), d->messages->len + d->replies->len);
 
 	for (guint i = 0; i < d->messages->len; i++) {
-		pd_message *m = d->messages->pdata[i];
+		pd_post *m = d->messages->pdata[i];
 		arrival a = { m->archive_time, m->date, m->message_id, m->content_hash, m };
 		g_array_append_val(all, a);
 	}
@@ -126,7 +126,7 @@ void pd__digest_sort_by_arrival(pd_digest *d)
 			g_array_append_val(d->message_seq, i);
 		}
 	}
-	g_ptr_array_set_free_func(d->messages, pd__kept_free);
+	g_ptr_array_set_free_func(d->messages, g_free);
 	g_array_free(all, TRUE);
 }
 

@@ -27,7 +27,7 @@ int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
 	d->name = g_strdup(d->opts.name);
 	d->lore_list = g_strdup(d->opts.lore_list);
 	d->opts.name = d->opts.lore_list = NULL;
-	d->messages = g_ptr_array_new_with_free_func(pd__kept_free);
+	d->messages = g_ptr_array_new_with_free_func(g_free);
 	d->replies = g_ptr_array_new();
 	d->message_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
 	d->reply_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
@@ -107,25 +107,18 @@ static int keep(pd_digest *d, pd_message *m)
 		id = r->message_id;
 		value = (gpointer)((guintptr)r | PD__REPLY_BIT);
 	} else {
-		pd_message *kept = pd__message_pack(m, &d->pool, 0);
-		if (m->commit_message && !pd__body_store_put(d->bodies, kept, m->commit_message)) {
-			g_free(kept);
-			kept = pd__message_pack(m, &d->pool, 1);
-		}
-		if (m->raw) {
-			/* its bytes, for PD_FORMAT_MBOX: on disk, keyed by
-			 * the address of the copy's (NULL) raw */
-			pd__body_store_put_bytes(d->bodies, &kept->raw, m->raw, m->raw_len);
-			kept->raw_len = 0;
-		}
+		pd_post *kept = pd__post_pack(m, &d->pool);
+		if (m->commit_message)
+			pd__body_store_put(d->bodies, PD__STORED_COMMIT_MESSAGE, kept,
+					   m->commit_message, strlen(m->commit_message));
+		if (m->raw) /* its bytes, for PD_FORMAT_MBOX */
+			pd__body_store_put(d->bodies, PD__STORED_RAW, kept, m->raw, m->raw_len);
 		g_ptr_array_add(d->messages, kept);
 		g_array_append_val(d->message_seq, d->seq);
 		id = kept->message_id;
 		value = kept;
 	}
 	d->seq++;
-	if (!pd__is_reply_record(m))
-		m->facts = NULL; /* the kept copy owns them now */
 	pd_message_free(m);
 	if (first) {
 		/* the same Message-ID, other content: another message */
@@ -157,7 +150,7 @@ static void slim_reply(pd_message *m)
 #define SLIM_KEEP(field)
 #define SLIM_DROP(field) g_clear_pointer(&m->field, g_free);
 #define SLIM_TITLED(field) if (!titled) SLIM_DROP(field)
-#define SLIM(field, pack, reply) SLIM_##reply(field)
+#define SLIM(field, reply) SLIM_##reply(field)
 	PD__MESSAGE_STRINGS(SLIM)
 #undef SLIM
 }
@@ -243,7 +236,7 @@ static void guess_list(pd_report *r, const char *list_id)
 		known = 1;
 	}
 	for (i = 0; i < r->n_messages && !label; i++) {
-		const pd_message *m = r->messages[i];
+		const pd_post *m = r->messages[i];
 		const char *at = m->to_address ? strchr(m->to_address, '@') : NULL;
 		if (at && m->kind != PD_KIND_REPLY) {
 			label = g_strndup(m->to_address, at - m->to_address);
@@ -268,10 +261,10 @@ static void to_replies(pd__report *full)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < r->n_messages; i++) {
-		pd_message *m = (pd_message *)r->messages[i];
+		const pd_post *m = r->messages[i];
 		guint32 seq = full->message_seq[i];
 		size_t at;
-		if (!pd__is_reply_record(m)) {
+		if (m->kind != PD_KIND_REPLY || PD__TAGS_PULL_MESSAGE(m->tags)) {
 			full->message_seq[kept] = seq;
 			r->messages[kept++] = m;
 			continue;
@@ -285,13 +278,13 @@ static void to_replies(pd__report *full)
 			(r->n_reply_records - at) * sizeof(*r->replies));
 		memmove(full->reply_seq + at + 1, full->reply_seq + at,
 			(r->n_reply_records - at) * sizeof(*full->reply_seq));
-		r->replies[at] = pd__reply_pack(m, &full->pool, &full->arena);
+		r->replies[at] = pd__reply_of_post(m, &full->arena);
 		full->reply_seq[at] = seq;
 		r->n_reply_records++;
 		/* kept, not freed: the body store knows messages by address */
 		if (!full->owned)
 			full->owned = g_ptr_array_new_with_free_func(g_free);
-		g_ptr_array_add(full->owned, m);
+		g_ptr_array_add(full->owned, (gpointer)m);
 	}
 	r->n_messages = kept;
 }
@@ -307,13 +300,13 @@ static void forgotten_re(pd__report *full)
 	size_t i;
 
 	for (i = 0; i < r->n_messages; i++) {
-		const pd_message *m = r->messages[i];
+		const pd_post *m = r->messages[i];
 		if (m->kind != PD_KIND_REPLY && m->message_id)
-			g_hash_table_insert(by_id, m->message_id, (gpointer)m);
+			g_hash_table_insert(by_id, (gpointer)m->message_id, (gpointer)m);
 	}
 	for (i = 0; i < r->n_messages; i++) {
-		pd_message *m = (pd_message *)r->messages[i]; /* ours until returned */
-		const pd_message *parent;
+		pd_post *m = (pd_post *)r->messages[i]; /* ours until returned */
+		const pd_post *parent;
 		if (m->kind != PD_KIND_COVER || !m->references[0])
 			continue;
 		parent = g_hash_table_lookup(by_id, m->references[0]);
@@ -355,7 +348,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 
 	*out = NULL;
 	r->n_messages = d->messages->len;
-	r->messages = (const pd_message **)g_ptr_array_free(d->messages, FALSE);
+	r->messages = (const pd_post **)g_ptr_array_free(d->messages, FALSE);
 	d->messages = g_ptr_array_new();
 	r->n_reply_records = d->replies->len;
 	r->replies = (const pd_reply **)g_ptr_array_free(d->replies, FALSE);
@@ -429,7 +422,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	pd__build_tables(r, review.mailmap, review.employers);
 	if (full->lookback && full->lookback->messages->len)
 		pd__group_series(&r->lookback_series, &r->n_lookback_series,
-				 (const pd_message **)full->lookback->messages->pdata,
+				 (const pd_post **)full->lookback->messages->pdata,
 				 full->lookback->messages->len,
 				 (const pd_reply *const *)full->lookback->replies->pdata,
 				 full->lookback->replies->len, NULL, NULL);
@@ -476,7 +469,7 @@ void pd_report_free(pd_report *r)
 		g_ptr_array_unref(((pd__report *)r)->owned);
 	pd_digest_free(((pd__report *)r)->lookback); /* after its series */
 	for (i = 0; i < r->n_messages; i++)
-		pd__kept_free((gpointer)r->messages[i]);
+		g_free((gpointer)r->messages[i]);
 	g_free(r->messages);
 	g_free(r->replies);
 	pd__arena_clear(&((pd__report *)r)->arena);
@@ -504,14 +497,17 @@ void pd_report_free(pd_report *r)
 	g_free(r);
 }
 
-int pd_report_commit_message(char **out, const pd_report *r, const pd_message *m)
+int pd_report_commit_message(char **out, const pd_report *r, const pd_post *m)
 {
-	return pd__body_store_get(out, ((const pd__report *)r)->bodies, m);
+	size_t len;
+
+	return pd__body_store_get(out, &len, ((const pd__report *)r)->bodies,
+				  PD__STORED_COMMIT_MESSAGE, m, m->origin);
 }
 
-int pd_report_raw_message(char **out, size_t *out_len, const pd_report *r, const pd_message *m)
+int pd_report_raw_message(char **out, size_t *out_len, const pd_report *r, const pd_post *m)
 {
-	return pd__body_store_get_bytes(out, out_len, ((const pd__report *)r)->bodies, &m->raw,
-					m->origin);
+	return pd__body_store_get(out, out_len, ((const pd__report *)r)->bodies, PD__STORED_RAW,
+				  m, m->origin);
 }
 

@@ -15,30 +15,29 @@
 
 typedef struct pd__body_store pd__body_store;
 
+/* What a store keeps of a message. */
+typedef enum {
+	PD__STORED_COMMIT_MESSAGE = 0,
+	PD__STORED_RAW,          /* its bytes (pd_parse_options.keep_raw) */
+	PD__STORED_KINDS
+} pd__stored;
+
 /* A store whose file, an unlinked temporary one in $TMPDIR, is made on
- * first use; when it cannot be, texts stay in their messages. */
+ * first use. */
 pd__body_store *pd__body_store_new(void);
 void pd__body_store_free(pd__body_store *store);
-/* Writes `text`, the commit message of `key`, into the store: 1 when it
- * is there (keyed by `key`, which must stay at its address), 0 when the
- * file cannot be made or written and the caller must keep the text:
+/* Keeps `len` bytes (any bytes) as `what` of `key` (a kept message, which
+ * must stay at its address while the store lives): in the file, else
+ * (no file can be made or written: a full disk) in memory.  Never fails:
  * nothing is lost. */
-int pd__body_store_put(pd__body_store *store, const pd_message *key, const char *text);
-/* A new copy of m's commit message, from `m` or the store (`store` may
- * be NULL); *out NULL when it has none.  PD_ERR_IO when the file cannot
- * be read back. */
-int pd__body_store_get(char **out, const pd__body_store *store, const pd_message *m);
-/* Keeps `len` bytes (any bytes) under `key`, any address that stays
- * unique while the store lives (a kept message's raw bytes go under
- * &kept->raw, its commit message under the message itself): in the
- * file, else in memory.  Never fails. */
-void pd__body_store_put_bytes(pd__body_store *store, const void *key, const char *data,
-			      size_t len);
-/* A new copy of what pd__body_store_put_bytes() kept under `key`,
- * NUL-terminated after its *out_len bytes; *out NULL when nothing was.
- * PD_ERR_IO (naming `origin`) when the file cannot be read back. */
-int pd__body_store_get_bytes(char **out, size_t *out_len, const pd__body_store *store,
-			     const void *key, const char *origin);
+void pd__body_store_put(pd__body_store *store, pd__stored what, const void *key,
+			const char *data, size_t len);
+/* A new copy of what pd__body_store_put() kept as `what` of `key`,
+ * NUL-terminated after its *out_len bytes; *out NULL when nothing was
+ * (`store` may be NULL).  PD_ERR_IO (naming `origin`) when the file
+ * cannot be read back. */
+int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *store,
+		       pd__stored what, const void *key, const char *origin);
 
 /* ---- shared strings (pool.c) ------------------------------------------ */
 
@@ -89,16 +88,15 @@ typedef struct {
 
 /* ---- kept messages (message-pack.c) ------------------------------------ */
 
-/* A copy of `m` in one allocation, freed with g_free() alone: the struct,
- * its References array and its own strings; Message-IDs, References,
- * names, addresses, List-Id and To: in `pool` (shared with the other
- * messages; the pool must outlive the copy); the commit message only
- * when `with_body`.  `m` is left as it was. */
-pd_message *pd__message_pack(const pd_message *m, pd__pool *pool, int with_body);
-
-/* Frees a kept (packed) message: its block, and the reply facts it owns
- * (the packer moves them from the parsed message).  NULL-safe. */
-void pd__kept_free(gpointer kept);
+/* The record of `m` (a patch, cover letter or pull request) in one
+ * allocation, freed with g_free(): the record, its References array and
+ * its own strings (subject, title when the subject does not end with
+ * it, origin); Message-IDs, References, names, addresses, the version
+ * and To: in `pool` (shared with the other messages; the pool must
+ * outlive the record).  Its commit message, its facts and its bytes are
+ * not kept (the caller puts them in the body store).  `m` is left as it
+ * was. */
+pd_post *pd__post_pack(const pd_message *m, pd__pool *pool);
 
 /* `size` bytes, 8-aligned, valid until pd__arena_clear().  Never fails
  * (GLib aborts when memory runs out). */
@@ -108,6 +106,9 @@ void pd__arena_clear(pd__arena *arena);
 /* The record of reply `m` in `arena`, with its References and facts:
  * their strings in `pool`.  `m` is left as it was. */
 pd_reply *pd__reply_pack(const pd_message *m, pd__pool *pool, pd__arena *arena);
+/* The record of a kept posting that turned out to be a reply, in
+ * `arena`: its strings are the post's (in the same pool). */
+pd_reply *pd__reply_of_post(const pd_post *p, pd__arena *arena);
 
 /* Whether a parsed message is kept as a reply record: not a patch or
  * cover letter, and no pull request (listed by its title). */
@@ -115,7 +116,7 @@ int pd__is_reply_record(const pd_message *m);
 
 /* ---- threads.c: messages found by their Message-ID --------------------- */
 
-/* What a kept message (pd_message) and a reply record (pd_reply) begin
+/* What a kept posting (pd_post) and a reply record (pd_reply) begin
  * with: either can be put in a table of thread nodes. */
 typedef struct {
 	const char *message_id;        /* never NULL in a table */
@@ -126,7 +127,7 @@ typedef struct {
  * node's first field): a table keyed by nodes is searched by id. */
 guint pd__node_hash(gconstpointer node);
 gboolean pd__node_equal(gconstpointer a, gconstpointer b);
-/* A set of nodes (pd_message or pd_reply, with a Message-ID), borrowed:
+/* A set of nodes (pd_post or pd_reply, with a Message-ID), borrowed:
  * g_hash_table_add() a node; g_hash_table_contains(t, &id) asks for an
  * id.  g_hash_table_destroy() it. */
 GHashTable *pd__thread_nodes_new(void);
@@ -142,7 +143,7 @@ const pd__thread_node *pd__thread_node_find(GHashTable *nodes, const char *id);
  * patches array and the array.  With `source` (may be NULL), series may
  * continue earlier ones; the pd_earlier they point to are added to
  * `keep`, which must outlive them.  Fails only when `source` does. */
-int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs,
+int pd__group_series(pd_series **out, size_t *n_out, const pd_post **msgs,
 		     size_t n_msgs, const pd_reply *const *replies, size_t n_replies,
 		     const pd__earlier_source *source, GPtrArray *keep);
 void pd__series_array_free(pd_series *series, size_t n);
@@ -206,7 +207,7 @@ int pd__review(pd__report *full, const pd__review_options *opts,
 /* Adds the pull requests among `msgs` to `pulls` (pd_pull, in_range as
  * given) and their ids and their numbered parts' to `by_id` (message id
  * -> index in `pulls` + 1). */
-void pd__pulls_collect(GArray *pulls, GHashTable *by_id, const pd_message *const *msgs,
+void pd__pulls_collect(GArray *pulls, GHashTable *by_id, const pd_post *const *msgs,
 		       size_t n, int in_range);
 /* The report's list from what was collected: the range's pull requests,
  * then the window's merged in the range.  Consumes `pulls`. */
@@ -214,12 +215,12 @@ void pd__pulls_finish(pd_report *r, GArray *pulls);
 
 /* ---- digest.c ---------------------------------------------------------- */
 
-#define PD__MAX_INPUTS 32 /* the bits of pd_message.lists */
+#define PD__MAX_INPUTS 32 /* the bits of pd_post.lists */
 
 struct pd_digest {
 	pd_digest_options opts;
 	char *name, *lore_list;
-	GPtrArray *messages;    /* pd_message, packed (pd__message_pack()), owned:
+	GPtrArray *messages;    /* pd_post (pd__post_pack()), owned:
 	                           patches, covers, pull requests */
 	GPtrArray *replies;     /* pd_reply, in `arena` (pd__reply_pack()) */
 	GArray *message_seq, *reply_seq; /* guint32: each one's place in the
@@ -259,7 +260,7 @@ int pd__digest_take(pd_digest *d, pd_message *m, const char *origin, int64_t arc
 #define PD__REPLY_BIT ((guintptr)1)
 
 /* In a digest of several archives, `m` whose Message-ID was kept before
- * as `first` (a pd_message, or a pd_reply with PD__REPLY_BIT): 1 when it
+ * as `first` (a pd_post, or a pd_reply with PD__REPLY_BIT): 1 when it
  * is consumed (freed: a cross-post adds its list to the kept copy, a
  * second delivery to the same list is a duplicate), 0 when it is another
  * message with that Message-ID, to be kept as well. */

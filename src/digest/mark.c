@@ -61,13 +61,13 @@ int pd__drop_reported(pd_report *r, const pd__earlier_source *l)
 	int error = PD_OK, seen;
 
 	for (i = 0; i < r->n_messages; i++) {
-		const pd_message *m = r->messages[i];
+		const pd_post *m = r->messages[i];
 		seen = 0;
 		if (error == PD_OK && m->kind != PD_KIND_REPLY && m->message_id)
 			error = l->reported_message(&seen, m->message_id, l->self);
 		if (seen) {
 			r->n_duplicates++;
-			pd__kept_free((gpointer)m);
+			g_free((gpointer)m);
 			continue;
 		}
 		((pd__report *)r)->message_seq[kept] = ((pd__report *)r)->message_seq[i];
@@ -125,7 +125,7 @@ static void index_add(GHashTable *index, const char *author, const char *title, 
  * (lowest numbered) patch's. */
 int pd__series_is_rfc(const pd_series *s)
 {
-	const pd_message *lead = s->cover ? s->cover : s->first_patch ? s->first_patch
+	const pd_post *lead = s->cover ? s->cover : s->first_patch ? s->first_patch
 			       : s->n_patches ? s->patches[0] : NULL;
 	return lead && lead->tags.is_rfc;
 }

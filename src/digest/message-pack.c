@@ -1,41 +1,20 @@
 /*
- * digest/message-pack.c - a kept message in one allocation.
+ * digest/message-pack.c - a kept message as a record.
  *
  * A digest keeps every message it reads until the report is freed: at a
  * million messages, the parser's dozen small allocations per message
- * (made on the pool threads, among their temporary ones) cost more than
- * the text they hold.  pd__message_pack() copies a message into one
- * block: the struct, its References array and its own strings.
- * Strings that repeat across messages -- Message-IDs (a thread's root is
- * referred to by every message in it), names, addresses --
- * are kept once, in the digest's pool of shared strings.
+ * (made on the pool threads, among their temporary ones) and the fields
+ * only parsing needs cost more than the text they hold.
+ * pd__post_pack() makes a patch, cover letter or pull request a
+ * pd_post in one block: the record, its References array and its own
+ * strings (the subject and where it came from).  A reply becomes a
+ * pd_reply in an arena (pd__reply_pack()).  Strings that repeat across
+ * messages -- Message-IDs (a thread's root is referred to by every
+ * message in it), names, addresses, versions -- are kept once, in the
+ * digest's pool of shared strings.
  */
 #include <string.h>
 #include "digest/digest.h"
-#include "mail/message-fields.h"
-
-/* Whether `field` is the title and the subject ends with it ("[PATCH
- * v2 1/3] title"): the copy's title then points into its subject. */
-static int title_in_subject(const pd_message *m, char *const *field)
-{
-	return field == &m->tags.title && m->subject && m->tags.title
-	    && g_str_has_suffix(m->subject, m->tags.title);
-}
-
-/* Bytes of the block's own strings, and the strings shared in the pool. */
-static size_t own_size(const pd_message *m, int with_body)
-{
-	size_t n = 0;
-
-#define SIZE_POOL(field)
-#define SIZE_GONE(field)
-#define SIZE_OWN(field) n += m->field && !title_in_subject(m, &m->field) ? strlen(m->field) + 1 : 0;
-#define SIZE_BODY(field) if (with_body) SIZE_OWN(field)
-#define SIZE(field, pack, reply) SIZE_##pack(field)
-	PD__MESSAGE_STRINGS(SIZE)
-#undef SIZE
-	return n;
-}
 
 static char *copy_into(char **at, const char *s)
 {
@@ -55,42 +34,61 @@ static char *shared(pd__pool *pool, const char *s)
 	return (char *)pd__pool_intern(pool, s);
 }
 
-pd_message *pd__message_pack(const pd_message *m, pd__pool *pool, int with_body)
+static size_t size_of(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+pd_post *pd__post_pack(const pd_message *m, pd__pool *pool)
 {
 	size_t n_refs = 0, refs_size, i;
-	pd_message *p;
-	char **refs, *at;
+	/* the title is mostly the subject's end ("[PATCH v2 1/3] title") */
+	int title_in_subject = m->subject && m->tags.title
+			    && g_str_has_suffix(m->subject, m->tags.title);
+	pd_post *p;
+	const char **refs;
+	char *at;
 
 	while (m->references && m->references[n_refs])
 		n_refs++;
 	refs_size = (n_refs + 1) * sizeof(char *);
-	p = g_malloc(sizeof(*p) + refs_size + own_size(m, with_body));
-	*p = *m;
-	refs = (char **)(p + 1);
+	p = g_malloc0(sizeof(*p) + refs_size + size_of(m->subject)
+		      + (title_in_subject ? 0 : size_of(m->tags.title)) + size_of(m->origin));
+	refs = (const char **)(p + 1);
 	at = (char *)refs + refs_size;
 	for (i = 0; i < n_refs; i++)
 		refs[i] = shared(pool, m->references[i]);
 	refs[n_refs] = NULL;
 	p->references = refs;
-#define PACK_POOL(field) p->field = shared(pool, m->field);
-#define PACK_GONE(field) p->field = NULL;
-#define PACK_OWN(field) p->field = title_in_subject(m, &m->field)                          \
-	? p->subject + strlen(m->subject) - strlen(m->tags.title) : copy_into(&at, m->field);
-#define PACK_BODY(field) p->field = with_body ? copy_into(&at, m->field) : NULL;
-#define PACK(field, pack, reply) PACK_##pack(field)
-	PD__MESSAGE_STRINGS(PACK)
-#undef PACK
+	p->message_id = shared(pool, m->message_id);
+	p->subject = copy_into(&at, m->subject);
+	p->tags.title = title_in_subject
+		      ? p->subject + strlen(m->subject) - strlen(m->tags.title)
+		      : copy_into(&at, m->tags.title);
+	p->tags.version = shared(pool, m->tags.version);
+	p->tags.number = m->tags.number;
+	p->tags.total = m->tags.total;
+	p->tags.is_reply = !!m->tags.is_reply;
+	p->tags.is_patch_tagged = !!m->tags.is_patch_tagged;
+	p->tags.has_counter = !!m->tags.has_counter;
+	p->tags.version_explicit = !!m->tags.version_explicit;
+	p->tags.is_rfc = !!m->tags.is_rfc;
+	p->tags.is_resend = !!m->tags.is_resend;
+	p->tags.is_pull = !!m->tags.is_pull;
+	p->sender.name = shared(pool, m->sender.name);
+	p->sender.address = shared(pool, m->sender.address);
+	p->author.name = shared(pool, m->author.name);
+	p->author.address = shared(pool, m->author.address);
+	p->origin = copy_into(&at, m->origin);
+	p->to_address = shared(pool, m->to_address);
+	p->date = m->date;
+	p->archive_time = m->archive_time;
+	p->content_hash = m->content_hash;
+	p->lists = m->lists;
+	p->kind = m->kind;
+	p->has_diff = !!m->has_diff;
+	p->damaged = !!m->damaged;
 	return p;
-}
-
-void pd__kept_free(gpointer kept)
-{
-	pd_message *m = kept;
-
-	if (!m)
-		return;
-	pd_reply_facts_free(m->facts);
-	g_free(m);
 }
 
 /* ---- replies: records in an arena --------------------------------------- */
@@ -189,5 +187,21 @@ pd_reply *pd__reply_pack(const pd_message *m, pd__pool *pool, pd__arena *arena)
 	r->content_hash = m->content_hash;
 	r->lists = m->lists;
 	r->damaged = m->damaged;
+	return r;
+}
+
+pd_reply *pd__reply_of_post(const pd_post *p, pd__arena *arena)
+{
+	pd_reply *r = pd__arena_alloc(arena, sizeof(*r));
+
+	memset(r, 0, sizeof(*r));
+	r->message_id = p->message_id;
+	r->references = p->references;
+	r->sender = p->sender;
+	r->date = p->date;
+	r->archive_time = p->archive_time;
+	r->content_hash = p->content_hash;
+	r->lists = p->lists;
+	r->damaged = p->damaged;
 	return r;
 }

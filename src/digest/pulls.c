@@ -9,33 +9,33 @@
 #include "digest/digest.h"
 #include "mail/mail.h"
 
-void pd__pulls_collect(GArray *pulls, GHashTable *by_id, const pd_message *const *msgs,
+void pd__pulls_collect(GArray *pulls, GHashTable *by_id, const pd_post *const *msgs,
 		       size_t n, int in_range)
 {
 	/* the requests first, so that a part finds its request whichever
 	 * came first */
 	for (size_t i = 0; i < n; i++) {
-		const pd_message *m = msgs[i];
+		const pd_post *m = msgs[i];
 		pd_pull p = { 0 };
-		if (!pd__is_pull_request(m) || !m->message_id
+		if (!PD__TAGS_PULL_REQUEST(m->tags) || !m->message_id
 		    || g_hash_table_contains(by_id, m->message_id))
 			continue;
 		p.message = m;
 		p.in_range = in_range;
 		g_array_append_val(pulls, p);
-		g_hash_table_insert(by_id, m->message_id, GSIZE_TO_POINTER(pulls->len));
+		g_hash_table_insert(by_id, (gpointer)m->message_id, GSIZE_TO_POINTER(pulls->len));
 	}
 	for (size_t i = 0; i < n; i++) {
-		const pd_message *m = msgs[i];
+		const pd_post *m = msgs[i];
 		gsize at;
-		if (!pd__is_pull_part(m) || !m->message_id || !m->references || !m->references[0])
+		if (!PD__TAGS_PULL_PART(m->tags) || !m->message_id || !m->references || !m->references[0])
 			continue;
 		at = GPOINTER_TO_SIZE(g_hash_table_lookup(by_id, m->references[0]));
 		if (!at || g_hash_table_contains(by_id, m->message_id))
 			continue;
 		if (in_range)
 			g_array_index(pulls, pd_pull, at - 1).n_parts++;
-		g_hash_table_insert(by_id, m->message_id, GSIZE_TO_POINTER(at));
+		g_hash_table_insert(by_id, (gpointer)m->message_id, GSIZE_TO_POINTER(at));
 	}
 }
 

@@ -52,7 +52,7 @@ static int same_address(const char *a, const char *b)
  * range's, the look-back window's, then those only the state knows):
  * where a walk up ends. */
 typedef struct {
-	const pd_message *message;
+	const pd_post *message;
 	size_t slot;
 } member;
 
@@ -75,7 +75,7 @@ static int find_member(member *out, GHashTable *members, const char *id)
 
 /* Makes message `m` (with a Message-ID) the member of series `slot`,
  * replacing another message with its Message-ID. */
-static void add_member(GHashTable *members, const pd_message *m, size_t slot)
+static void add_member(GHashTable *members, const pd_post *m, size_t slot)
 {
 	g_hash_table_replace(members, (gpointer)m, GSIZE_TO_POINTER(slot + 1));
 }
@@ -150,7 +150,7 @@ static void counting_free(gpointer p)
 /* What the applied reply `r`, answering `m` of series `s`, says was
  * applied: the numbers it names, else the patch it answers, else (a
  * cover letter) all of them. */
-static void note_applied(counting *c, const pd_message *m, const pd_reply *r)
+static void note_applied(counting *c, const pd_post *m, const pd_reply *r)
 {
 	const pd_reply_facts *f = r->facts;
 
@@ -296,7 +296,7 @@ static size_t earlier_slot(review *v, pd_earlier *e)
 static int from_state(member *out, review *v, const char *lost, int *error)
 {
 	pd_earlier *e = NULL;
-	pd_message *stub;
+	pd_post *stub;
 	int number = -1;
 
 	if (!v->source || !v->source->answered)
@@ -305,7 +305,7 @@ static int from_state(member *out, review *v, const char *lost, int *error)
 		return 0;
 	/* the message the reply answers, as far as the state knows it */
 	stub = owned(v, sizeof(*stub));
-	stub->message_id = (char *)lost; /* a reply's: the report's pools */
+	stub->message_id = lost; /* a reply's: the report's pools */
 	stub->kind = number == 0 ? PD_KIND_COVER : PD_KIND_PATCH;
 	stub->tags.number = number;
 	out->message = stub;
@@ -319,7 +319,7 @@ static void add_members(review *v, size_t slot)
 	const pd_series *s = series_at(v, slot);
 
 	for (size_t k = 0; k <= s->n_patches; k++) {
-		const pd_message *m = k < s->n_patches ? s->patches[k] : s->cover;
+		const pd_post *m = k < s->n_patches ? s->patches[k] : s->cover;
 		if (!m || !m->message_id)
 			continue;
 		/* a message of the range wins over one of the window */
@@ -515,7 +515,7 @@ static int add_waiting(review *v, int64_t end, int64_t stale)
 	here = g_hash_table_new(g_int64_hash, g_int64_equal);
 	for (size_t i = 0; i < v->n_fixed && error >= 0; i++) {
 		const pd_series *s = series_at(v, i);
-		const pd_message *m = s->cover ? s->cover : s->first_patch;
+		const pd_post *m = s->cover ? s->cover : s->first_patch;
 		pd_earlier *e = NULL;
 		int number;
 		if (s->earlier)
@@ -585,12 +585,12 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	}
 	pd__pulls_collect(pulls, v.pulls, r->messages, r->n_messages, 1);
 	if (lookback)
-		pd__pulls_collect(pulls, v.pulls, (const pd_message *const *)lookback->pdata,
+		pd__pulls_collect(pulls, v.pulls, (const pd_post *const *)lookback->pdata,
 				  lookback->len, 0);
 	/* a walk goes up through replies, and through the messages of pull
 	 * requests (PD_KIND_REPLY, kept as messages) */
 	for (i = 0; i < r->n_messages; i++) {
-		const pd_message *m = r->messages[i];
+		const pd_post *m = r->messages[i];
 		if (m->date > end)
 			end = m->date;
 		if (m->kind == PD_KIND_REPLY && m->message_id)
@@ -610,7 +610,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 			g_hash_table_add(v.replies, (gpointer)m);
 	}
 	for (i = 0; lookback && i < lookback->len; i++) {
-		const pd_message *m = g_ptr_array_index(lookback, i);
+		const pd_post *m = g_ptr_array_index(lookback, i);
 		if (m->kind == PD_KIND_REPLY && m->message_id
 		    && !g_hash_table_contains(v.replies, m))
 			g_hash_table_add(v.replies, (gpointer)m);
@@ -664,7 +664,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		if (c->applied) {
 			s->n_applied = c->applied->len;
 			s->applied = (const pd_reply **)g_ptr_array_free(c->applied, FALSE);
-			s->applied_on = (const pd_message **)g_ptr_array_free(c->applied_on, FALSE);
+			s->applied_on = (const pd_post **)g_ptr_array_free(c->applied_on, FALSE);
 			c->applied = c->applied_on = NULL;
 		}
 		if (s->first_review && i < r->n_series) {

@@ -70,7 +70,7 @@ static int numbers_has(const number_set *ns, int n)
  * messages, an array and a key string per series were a third of
  * grouping's memory. */
 typedef struct {
-	const pd_message *cover;
+	const pd_post *cover;
 	number_set numbers;     /* patch numbers held */
 	char version[16];
 	int version_explicit;
@@ -125,7 +125,7 @@ static int same_marker(const builder *b, const char *author, const char *version
 				   author ? author : "");
 }
 
-static int fits(const builder *b, const pd_message *m)
+static int fits(const builder *b, const pd_post *m)
 {
 	if (m->tags.version_explicit && strcmp(m->tags.version, b->version))
 		return 0;
@@ -139,7 +139,7 @@ static int fits(const builder *b, const pd_message *m)
 }
 
 /* The series (+1) owning the first Message-ID reachable from `m`, or 0. */
-static guint32 find_by_thread(grouping *g, const pd_message *m)
+static guint32 find_by_thread(grouping *g, const pd_post *m)
 {
 	GQueue todo = G_QUEUE_INIT;
 	GHashTable *visited = NULL;
@@ -150,7 +150,7 @@ static guint32 find_by_thread(grouping *g, const pd_message *m)
 	if (m->message_id && (found = GPOINTER_TO_UINT(g_hash_table_lookup(g->owner, m->message_id))))
 		return found;
 	for (i = 0; m->references[i]; i++)
-		g_queue_push_tail(&todo, m->references[i]);
+		g_queue_push_tail(&todo, (gpointer)m->references[i]);
 	if (!g_queue_is_empty(&todo))
 		visited = g_hash_table_new(g_str_hash, g_str_equal);
 	while (!g_queue_is_empty(&todo) && steps++ < MAX_THREAD_WALK) {
@@ -171,7 +171,7 @@ static guint32 find_by_thread(grouping *g, const pd_message *m)
 	return found;
 }
 
-static guint32 find_by_markers(grouping *g, const pd_message *m)
+static guint32 find_by_markers(grouping *g, const pd_post *m)
 {
 	guint32 at = GPOINTER_TO_UINT(g_hash_table_lookup(
 		g->by_marker, marker_hash(m->author.address, m->tags.version, m->tags.total)));
@@ -209,7 +209,7 @@ static guint32 new_builder_for(grouping *g, const char *author, const char *vers
 	return at;
 }
 
-static guint32 new_builder(grouping *g, const pd_message *m)
+static guint32 new_builder(grouping *g, const pd_post *m)
 {
 	return new_builder_for(g, m->author.address, m->tags.version, m->tags.version_explicit,
 			       m->tags.total);
@@ -242,7 +242,7 @@ static guint32 continuing(grouping *g, pd_earlier *e)
 /* The earlier series (+1) `m` continues through its thread (its own
  * Message-ID or one it refers to), if it fits; 0 otherwise or on a state
  * error (*error set). */
-static guint32 find_earlier_by_thread(grouping *g, const pd_message *m, int *error)
+static guint32 find_earlier_by_thread(grouping *g, const pd_post *m, int *error)
 {
 	size_t i;
 
@@ -263,7 +263,7 @@ static guint32 find_earlier_by_thread(grouping *g, const pd_message *m, int *err
 	}
 }
 
-static guint32 find_earlier_by_markers(grouping *g, const pd_message *m, int *error)
+static guint32 find_earlier_by_markers(grouping *g, const pd_post *m, int *error)
 {
 	GPtrArray *found = NULL;
 	guint32 match = 0;
@@ -288,7 +288,7 @@ static guint32 find_earlier_by_markers(grouping *g, const pd_message *m, int *er
 }
 
 /* Message `i` joins builder `at` (+1). */
-static void join(grouping *g, guint32 at, const pd_message *m, size_t i)
+static void join(grouping *g, guint32 at, const pd_post *m, size_t i)
 {
 	builder *b = BUILDER(g, at - 1);
 	size_t k;
@@ -309,15 +309,15 @@ static void join(grouping *g, guint32 at, const pd_message *m, size_t i)
 	/* its own id is its series' for sure; what it refers to, only if
 	 * nobody claimed it yet (patches arriving before their cover) */
 	if (m->message_id)
-		g_hash_table_insert(g->owner, m->message_id, GUINT_TO_POINTER(at));
+		g_hash_table_insert(g->owner, (gpointer)m->message_id, GUINT_TO_POINTER(at));
 	for (k = 0; m->references[k]; k++)
 		if (!g_hash_table_contains(g->owner, m->references[k]))
-			g_hash_table_insert(g->owner, m->references[k], GUINT_TO_POINTER(at));
+			g_hash_table_insert(g->owner, (gpointer)m->references[k], GUINT_TO_POINTER(at));
 }
 
 static gint by_number(gconstpointer x, gconstpointer y, gpointer unused)
 {
-	const pd_message *a = *(pd_message *const *)x, *b = *(pd_message *const *)y;
+	const pd_post *a = *(pd_post *const *)x, *b = *(pd_post *const *)y;
 
 	return (a->tags.number > b->tags.number) - (a->tags.number < b->tags.number);
 }
@@ -328,7 +328,7 @@ static void fill_series(pd_series *s, const builder *b)
 {
 	size_t i;
 	number_set counted = { 0 };
-	const pd_message *lead;
+	const pd_post *lead;
 
 	s->cover = b->cover;
 	/* GLib's sort is a stable merge sort: posting order stays among
@@ -337,7 +337,7 @@ static void fill_series(pd_series *s, const builder *b)
 	g_qsort_with_data(s->patches, (gint)s->n_patches, sizeof(*s->patches), by_number, NULL);
 	G_GNUC_END_IGNORE_DEPRECATIONS
 	for (i = 0; i < s->n_patches; i++) {
-		const pd_message *m = s->patches[i];
+		const pd_post *m = s->patches[i];
 		if (!s->first_patch && m->tags.number == 1)
 			s->first_patch = m;
 		/* an add-on ([PATCH 3/2]) counts too (digest.md) */
@@ -376,7 +376,7 @@ static void fill_series(pd_series *s, const builder *b)
 
 /* The series of the builders that hold a message, in the builders'
  * order, their patches in posting order then sorted by fill_series(). */
-static pd_series *make_series(grouping *g, const pd_message **msgs, size_t n, size_t *n_out)
+static pd_series *make_series(grouping *g, const pd_post **msgs, size_t n, size_t *n_out)
 {
 	guint32 *slot = g_new0(guint32, g->builders->len + 1); /* builder -> series + 1 */
 	pd_series *series;
@@ -388,7 +388,7 @@ static pd_series *make_series(grouping *g, const pd_message **msgs, size_t n, si
 	series = g_new0(pd_series, k + 1);
 	for (i = 0; i < g->builders->len; i++)
 		if (slot[i])
-			series[slot[i] - 1].patches = g_new0(const pd_message *,
+			series[slot[i] - 1].patches = g_new0(const pd_post *,
 							     BUILDER(g, i)->n_members + 1);
 	for (i = 0; i < n; i++) {
 		pd_series *s;
@@ -405,7 +405,7 @@ static pd_series *make_series(grouping *g, const pd_message **msgs, size_t n, si
 	return series;
 }
 
-int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs, size_t n,
+int pd__group_series(pd_series **out, size_t *n_out, const pd_post **msgs, size_t n,
 		     const pd_reply *const *replies, size_t n_replies,
 		     const pd__earlier_source *source, GPtrArray *keep)
 {
@@ -435,7 +435,7 @@ int pd__group_series(pd_series **out, size_t *n_out, const pd_message **msgs, si
 			g_hash_table_add(g.by_id, (gpointer)msgs[i]);
 
 	for (i = 0; i < n; i++) {
-		const pd_message *m = msgs[i];
+		const pd_post *m = msgs[i];
 		guint32 at;
 		if (m->kind == PD_KIND_REPLY)
 			continue;

@@ -52,7 +52,7 @@ void pd__build_tables(pd_report *r, const pd_mailmap *mailmap, const pd_employer
 	pd__tally_init(&people);
 	pd__tally_init(&firms);
 	for (i = 0; i < r->n_messages; i++) {
-		const pd_message *m = r->messages[i];
+		const pd_post *m = r->messages[i];
 		char *domain, *key, *display, *employer = NULL;
 		pd_person who;
 		if (m->kind == PD_KIND_REPLY)

@@ -11,8 +11,8 @@
 #include <string.h>
 #include "digest/digest.h"
 
-G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_message, message_id) == G_STRUCT_OFFSET(pd__thread_node, message_id));
-G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_message, references) == G_STRUCT_OFFSET(pd__thread_node, references));
+G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_post, message_id) == G_STRUCT_OFFSET(pd__thread_node, message_id));
+G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_post, references) == G_STRUCT_OFFSET(pd__thread_node, references));
 G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_reply, message_id) == G_STRUCT_OFFSET(pd__thread_node, message_id));
 G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_reply, references) == G_STRUCT_OFFSET(pd__thread_node, references));
 

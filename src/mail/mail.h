@@ -204,21 +204,21 @@ void pd__mailinfo_free(pd__mailinfo *info);
 
 /* A pull request (review.md): a message, not a reply, with a PULL tag
  * and no counter or 0/N.  Its numbered parts ([GIT PULL 1/2]) belong to
- * it: pd__is_pull_part(). */
+ * it: PD__TAGS_PULL_PART().  Either is a pull request's own message, never
+ * a reply to one.  The macros read the tags of a pd_message or a
+ * pd_post alike. */
+#define PD__TAGS_PULL_MESSAGE(t) ((t).is_pull && !(t).is_reply)
+#define PD__TAGS_PULL_REQUEST(t) (PD__TAGS_PULL_MESSAGE(t) && (!(t).has_counter || (t).number == 0))
+#define PD__TAGS_PULL_PART(t) (PD__TAGS_PULL_MESSAGE(t) && (t).has_counter && (t).number > 0)
+
 static inline int pd__is_pull_request(const pd_message *m)
 {
-	return m->tags.is_pull && !m->tags.is_reply && (!m->tags.has_counter || m->tags.number == 0);
+	return PD__TAGS_PULL_REQUEST(m->tags);
 }
 
-static inline int pd__is_pull_part(const pd_message *m)
-{
-	return m->tags.is_pull && !m->tags.is_reply && m->tags.has_counter && m->tags.number > 0;
-}
-
-/* Either: a pull request's own message, never a reply to one. */
 static inline int pd__is_pull_message(const pd_message *m)
 {
-	return m->tags.is_pull && !m->tags.is_reply;
+	return PD__TAGS_PULL_MESSAGE(m->tags);
 }
 
 #endif

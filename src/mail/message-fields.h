@@ -1,31 +1,22 @@
 /*
  * mail/message-fields.h - every string a pd_message holds, in one list.
  *
- * Five places walk a message's strings: freeing it (message.c), slimming
- * a reply (digest/digest.c), sizing and packing a kept copy
- * (digest/message-pack.c) and the tests' field-by-field comparison
- * (tests/unit/message-compare.h).  Each expands PD__MESSAGE_STRINGS, so a
- * new string is named here once.  A kept copy starts as `*p = *m`: a
- * pointer missing from the list would be shared by both and freed twice,
- * so the assertions at the end stop the build until pd_message and the
- * lists below agree.
+ * Three places walk a message's strings: freeing it (message.c),
+ * slimming a reply before it becomes a record (digest/digest.c) and the
+ * tests' field-by-field comparison (tests/unit/message-compare.h).  Each
+ * expands PD__MESSAGE_STRINGS, so a new string is named here once; the
+ * assertions at the end stop the build until pd_message and the lists
+ * below agree (a string missing here would leak, or go uncompared).
  *
- * X(field, pack, reply):
+ * X(field, reply):
  *   field  the string's path from a pd_message (author.name)
- *   pack   POOL: kept once in the digest's pool of shared strings (it
- *          repeats across messages); OWN: copied into the message's own
- *          block; BODY: the same, but only when the commit message stays
- *          in the message (digest/body-store.c keeps it otherwise); GONE:
- *          not kept (read when the message is added -- damage and notes
- *          are reported then, the List-Id names the list, the raw
- *          bytes go to the report's store -- and never after: NULL in
- *          a report)
- *   reply  KEEP: a kept reply holds it; DROP: it does not (replies are
- *          half an archive; only what is read again stays); TITLED: only by a reply listed under its own title (a pull
- *          request, or a reply saying "applied" to a patch that is
- *          not in the archive)
- * `references`, the one array, and `facts`, a reply's (owned, moved into
- * a kept copy), are handled by each place itself.
+ *   reply  KEEP: a reply keeps it until it becomes a record; DROP: it
+ *          does not (replies are half an archive; only what is read
+ *          again stays); TITLED: only a reply listed under its own
+ *          title (a pull request, or a reply saying "applied" to a
+ *          patch that is not in the archive)
+ * `references`, the one array, and `facts`, a reply's, are handled by
+ * each place itself.
  */
 #ifndef PD_MAIL_MESSAGE_FIELDS_H
 #define PD_MAIL_MESSAGE_FIELDS_H
@@ -34,21 +25,21 @@
 #include "patchdigest.h"
 
 #define PD__MESSAGE_STRINGS(X) \
-	X(message_id,     POOL, KEEP)  \
-	X(subject,        OWN,  TITLED) \
-	X(tags.title,     OWN,  TITLED) \
-	X(sender.name,    POOL, KEEP)  \
-	X(sender.address, POOL, KEEP)  \
-	X(author.name,    POOL, DROP)  \
-	X(author.address, POOL, DROP)  \
-	X(date_raw,       GONE, DROP)  \
-	X(list_id,        GONE, DROP)  \
-	X(to_address,     POOL, DROP)  \
-	X(commit_message, BODY, DROP)  \
-	X(origin,         OWN,  DROP)  \
-	X(damage,         GONE, DROP)  \
-	X(note,           GONE, DROP)  \
-	X(raw,            GONE, DROP)
+	X(message_id,     KEEP)   \
+	X(subject,        TITLED) \
+	X(tags.title,     TITLED) \
+	X(sender.name,    KEEP)   \
+	X(sender.address, KEEP)   \
+	X(author.name,    DROP)   \
+	X(author.address, DROP)   \
+	X(date_raw,       DROP)   \
+	X(list_id,        DROP)   \
+	X(to_address,     DROP)   \
+	X(commit_message, DROP)   \
+	X(origin,         DROP)   \
+	X(damage,         DROP)   \
+	X(note,           DROP)   \
+	X(raw,            DROP)
 
 /* pd_message's members in order, with their types: the assertions below
  * compare this with the real struct. */
@@ -93,7 +84,7 @@ _Static_assert(sizeof(pd_person) == 2 * sizeof(char *),
  * one: the title) must be the strings listed. */
 #define PD__MEMBER_STRINGS(type, name) \
 	+ _Generic((type *)0, char **: 1, pd_person *: 2, pd_subject_info *: 1, default: 0)
-#define PD__STRING_ONE(field, pack, reply) + 1
+#define PD__STRING_ONE(field, reply) + 1
 _Static_assert(0 PD__MESSAGE_MEMBERS(PD__MEMBER_STRINGS) == 0 PD__MESSAGE_STRINGS(PD__STRING_ONE),
 	       "a string of pd_message is missing from PD__MESSAGE_STRINGS");
 

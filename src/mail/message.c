@@ -453,7 +453,7 @@ void pd_message_free(pd_message *m)
 {
 	if (!m)
 		return;
-#define FREE_STRING(field, pack, reply) g_free(m->field);
+#define FREE_STRING(field, reply) g_free(m->field);
 	PD__MESSAGE_STRINGS(FREE_STRING)
 #undef FREE_STRING
 	g_strfreev(m->references);

@@ -44,7 +44,7 @@ static void append_trimmed(GString *out, const char *text)
 
 /* The message a series is linked by: its cover letter, else its first
  * patch, else its first message (JSON's pages read the same, doc.c). */
-static const pd_message *series_lead(const pd_series *s)
+static const pd_post *series_lead(const pd_series *s)
 {
 	if (s->cover)
 		return s->cover;
@@ -55,7 +55,7 @@ static const pd_message *series_lead(const pd_series *s)
 
 /* --links: "Link: URL" for `m`, when it has one. */
 static void link_line(GString *out, const pd_report *r, const pd_render_options *o,
-		      const pd_message *m)
+		      const pd_post *m)
 {
 	char *url = m ? pd_report_link(r, m, o->link_mask) : NULL;
 
@@ -70,7 +70,7 @@ static void link_line(GString *out, const pd_report *r, const pd_render_options 
 /* The New: block of `m`, its commit message read back from the report's
  * store. */
 static int new_block(GString *out, const pd_report *r, const pd_render_options *o,
-		     const pd_message *m)
+		     const pd_post *m)
 {
 	char *author = pd__person_display_plain(&m->sender);
 	char *body = NULL;
@@ -219,8 +219,8 @@ static int commit_messages(pd__sink *sink, const pd_report *r, const pd_render_o
 			if (s->first_patch && error == PD_OK)
 				error = new_block(out, r, o, s->first_patch);
 		} else if (s->status == PD_SERIES_REPORTED && (s->cover || s->first_patch)) {
-			const pd_message *exist = s->first_patch ? s->first_patch : s->cover;
-			const pd_message *skip = s->cover ? s->cover : s->first_patch;
+			const pd_post *exist = s->first_patch ? s->first_patch : s->cover;
+			const pd_post *skip = s->cover ? s->cover : s->first_patch;
 			g_string_append(out, "Exist: ");
 			text(out, exist->subject);
 			g_string_append(out, "\n Skip: ");

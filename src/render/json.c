@@ -50,7 +50,7 @@ static json_t *person(const pd_person *p)
 	return o;
 }
 
-static json_t *link_for(const pd_report *r, const pd_render_options *o, const pd_message *m)
+static json_t *link_for(const pd_report *r, const pd_render_options *o, const pd_post *m)
 {
 	char *url = pd_report_link(r, m, o->link_mask);
 	json_t *v = url ? jstr(url) : json_null();
@@ -61,7 +61,7 @@ static json_t *link_for(const pd_report *r, const pd_render_options *o, const pd
 
 /* The trailers counted for `m`, one of s's messages (a cover letter's
  * are listed on it, not copied to its patches). */
-static json_t *trailers_of(const pd_series *s, const pd_message *m)
+static json_t *trailers_of(const pd_series *s, const pd_post *m)
 {
 	json_t *a = json_array();
 
@@ -82,7 +82,7 @@ static json_t *trailers_of(const pd_series *s, const pd_message *m)
 /* An applied reply, answering `on` (NULL: a message not known here):
  * who, when, where, which commits and patches (those it names; else the
  * patch it answers; else all). */
-static json_t *applied_of(const pd_reply *reply, const pd_message *on)
+static json_t *applied_of(const pd_reply *reply, const pd_post *on)
 {
 	const pd_reply_facts *f = reply->facts;
 	json_t *o = json_object(), *commits = json_array(), *patches;
@@ -122,7 +122,7 @@ static json_t *lists_of(const pd_report *r, unsigned bits)
 /* `m` as JSON; with its commit message when `with_body`, read back from
  * the report's store (*error set when that fails). */
 static json_t *message(const pd_report *r, const pd_render_options *opts, const pd_series *s,
-		       const pd_message *m, int with_body, int *error)
+		       const pd_post *m, int with_body, int *error)
 {
 	json_t *o = json_object();
 	char *body = NULL;

@@ -39,7 +39,7 @@ static void append_quoted(GString *out, const char *data, size_t len)
 	g_string_append_c(out, '\n');
 }
 
-static int one(pd__sink *sink, const pd_report *r, const pd_message *m, size_t *n_kept)
+static int one(pd__sink *sink, const pd_report *r, const pd_post *m, size_t *n_kept)
 {
 	char *raw = NULL;
 	size_t len = 0;

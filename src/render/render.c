@@ -33,7 +33,7 @@ int pd_format_from_string(pd_format *out, const char *name)
 			 "markdown, email or mbox", name ? name : "");
 }
 
-char *pd_report_link(const pd_report *r, const pd_message *m, const char *link_mask)
+char *pd_report_link(const pd_report *r, const pd_post *m, const char *link_mask)
 {
 	const char *lore = r->lore_list;
 

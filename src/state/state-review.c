@@ -85,7 +85,7 @@ static int lookback_id(int64_t *out, pd_state *s, int64_t archive_id, const pd_s
 {
 	*out = 0;
 	for (size_t k = 0; k <= ser->n_patches; k++) {
-		const pd_message *m = k < ser->n_patches ? ser->patches[k] : ser->cover;
+		const pd_post *m = k < ser->n_patches ? ser->patches[k] : ser->cover;
 		pd_earlier *e = NULL;
 		int number, found;
 		if (!m || !m->message_id)

@@ -315,7 +315,7 @@ static int record_messages(recorder *rec, int64_t series_id, const pd_series *se
 	int error = PD_OK;
 
 	for (i = 0; i <= ser->n_patches && error == PD_OK; i++) {
-		const pd_message *m = i < ser->n_patches ? ser->patches[i] : ser->cover;
+		const pd_post *m = i < ser->n_patches ? ser->patches[i] : ser->cover;
 		size_t n_refs = 0;
 		const char *ids[3];
 		if (!m)
@@ -340,7 +340,7 @@ static int record_messages(recorder *rec, int64_t series_id, const pd_series *se
 }
 
 /* A message's title, or NULL (which sqlite3_bind_text binds as NULL). */
-static const char *title_of(const pd_message *m)
+static const char *title_of(const pd_post *m)
 {
 	return m ? m->tags.title : NULL;
 }

@@ -22,7 +22,7 @@ static inline const char *pd_message_first_difference(const pd_message *a, const
 
 	/* the two parsers word damage differently: `damaged` is compared
 	 * below, the text is not */
-#define COMPARE_STRING(field, pack, reply) \
+#define COMPARE_STRING(field, reply) \
 	if (strcmp(#field, "damage") && !same_str(a->field, b->field)) return #field;
 	PD__MESSAGE_STRINGS(COMPARE_STRING)
 #undef COMPARE_STRING

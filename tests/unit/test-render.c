@@ -188,7 +188,14 @@ static void mbox(void)
 		  pd_render(&out, &len, r, PD_FORMAT_MBOX, NULL), PD_ERR_INVALID);
 	pd_report_free(r);
 	r = report_of(1);
-	CHECK("a report keeps no bytes in its messages", r->series[0].cover->raw == NULL);
+	{
+		char *raw = NULL;
+		size_t n = 0;
+		CHECK("the report reads a cover letter's bytes back from its file",
+		      pd_report_raw_message(&raw, &n, r, r->series[0].cover) == PD_OK && raw
+		      && n == strlen(cover) && !memcmp(raw, cover, n));
+		pd_free(raw);
+	}
 	CHECK_INT("the mbox is made", pd_render(&out, &len, r, PD_FORMAT_MBOX, NULL), PD_OK);
 	CHECK("a body line \"From \" is quoted", strstr(out, "\n>From a line mbox") != NULL);
 	CHECK("a body line \">From \" gains one more '>'", strstr(out, "\n>>From a quoted") != NULL);
