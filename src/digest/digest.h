@@ -123,16 +123,33 @@ typedef struct {
 	const char *const *references;
 } pd__thread_node;
 
-/* Hash and equality of a node, or of a pointer to an id string (a
- * node's first field): a table keyed by nodes is searched by id. */
-guint pd__node_hash(gconstpointer node);
-gboolean pd__node_equal(gconstpointer a, gconstpointer b);
-/* A set of nodes (pd_post or pd_reply, with a Message-ID), borrowed:
- * g_hash_table_add() a node; g_hash_table_contains(t, &id) asks for an
- * id.  g_hash_table_destroy() it. */
-GHashTable *pd__thread_nodes_new(void);
-/* The node with Message-ID `id` (may be NULL), or NULL. */
-const pd__thread_node *pd__thread_node_find(GHashTable *nodes, const char *id);
+/* Thread nodes (pd_post or pd_reply, with a Message-ID) by their
+ * Message-ID, borrowed, each with a 32-bit value: open addressing, made
+ * at the size it will need, so that a table of a million nodes is
+ * allocated once, not doubled into place through twenty sizes whose
+ * freed arrays stay in the heap (GHashTable's way: as much again as the
+ * table, at the review side's peak). */
+typedef struct {
+	const pd__thread_node **nodes; /* mask + 1 slots; NULL: empty */
+	guint32 *hashes;               /* each slot's node's id hash */
+	guint32 *values;               /* each slot's value; NULL: a set */
+	gsize mask;
+	gsize n;
+} pd__node_index;
+
+/* An empty index with room for `expected` nodes (it grows past them
+ * when it must); `with_values`: keeps a value per node. */
+void pd__node_index_init(pd__node_index *x, gsize expected, int with_values);
+void pd__node_index_clear(pd__node_index *x);
+/* Adds `node` (a pd_post or pd_reply with a Message-ID) with `value`.
+ * When a node with its Message-ID is there, `replace` puts this one and
+ * its value in that one's place; else that one stays.  1 when the
+ * Message-ID was new. */
+int pd__node_index_put(pd__node_index *x, const void *node, guint32 value, int replace);
+/* The node with Message-ID `id` (may be NULL), and its value into
+ * *value (may be NULL); NULL when there is none. */
+const pd__thread_node *pd__node_index_find(const pd__node_index *x, const char *id,
+					   guint32 *value);
 
 /* ---- series.c ----------------------------------------------------------- */
 

@@ -56,28 +56,29 @@ typedef struct {
 	size_t slot;
 } member;
 
-/* The members table: the series' messages themselves as keys, found by
- * their Message-ID (threads.c), each with its slot + 1 as the value.  No
+/* The members table: the series' messages themselves, found by their
+ * Message-ID (threads.c), each with its slot + 1 as the value.  No
  * record per member: at a million messages a member record each was
  * 16 MB. */
 
 /* Whether `id` is a member's: then *out is that member. */
-static int find_member(member *out, GHashTable *members, const char *id)
+static int find_member(member *out, const pd__node_index *members, const char *id)
 {
-	gpointer key, value;
+	guint32 value = 0;
+	const pd__thread_node *node = pd__node_index_find(members, id, &value);
 
-	if (!g_hash_table_lookup_extended(members, &id, &key, &value))
+	if (!node)
 		return 0;
-	out->message = key;
-	out->slot = GPOINTER_TO_SIZE(value) - 1;
+	out->message = (const pd_post *)node;
+	out->slot = (size_t)value - 1;
 	return 1;
 }
 
 /* Makes message `m` (with a Message-ID) the member of series `slot`,
  * replacing another message with its Message-ID. */
-static void add_member(GHashTable *members, const pd_post *m, size_t slot)
+static void add_member(pd__node_index *members, const pd_post *m, size_t slot)
 {
-	g_hash_table_replace(members, (gpointer)m, GSIZE_TO_POINTER(slot + 1));
+	pd__node_index_put(members, m, (guint32)(slot + 1), 1);
 }
 
 /* The first number the state's series have among the slots. */
@@ -94,7 +95,8 @@ typedef struct {
 } walk_end;
 
 /* What reply `reply` answers. */
-static walk_end answered(GHashTable *members, GHashTable *pulls, GHashTable *replies,
+static walk_end answered(const pd__node_index *members, GHashTable *pulls,
+			 const pd__node_index *replies,
 			 const pd_reply *reply)
 {
 	walk_end end = { 0, { NULL, 0 }, NO_PULL, NULL };
@@ -106,7 +108,7 @@ static walk_end answered(GHashTable *members, GHashTable *pulls, GHashTable *rep
 			return end;
 		if ((end.pull = GPOINTER_TO_SIZE(g_hash_table_lookup(pulls, id))))
 			return end;
-		if (!(parent = pd__thread_node_find(replies, id))) {
+		if (!(parent = pd__node_index_find(replies, id, NULL))) {
 			end.lost = id;
 			return end;
 		}
@@ -115,17 +117,26 @@ static walk_end answered(GHashTable *members, GHashTable *pulls, GHashTable *rep
 	return end;
 }
 
-/* Per series while counting: its reviewers and trailers, growing. */
+/* Per series while counting: its reviewers and trailers, growing.  A
+ * series has few of either, and at a million messages a hundred
+ * thousand series have some: plain arrays grown by doubling from one
+ * cost a tenth of GLib's arrays, which start at 16 elements. */
 typedef struct {
-	GPtrArray *reviewers;    /* lowercased addresses (pooled), each once:
-	                            a series has few, and a table per series
-	                            cost more than the reviews */
-	GArray *trailers;        /* pd_series_trailer */
+	const char **reviewers;  /* lowercased addresses (pooled), each once */
+	pd_series_trailer *trailers;
+	guint n_reviewers, n_trailers;
 	GPtrArray *applied;      /* const pd_reply * */
 	GPtrArray *applied_on;   /* what each answers */
 	GHashTable *applied_numbers; /* patch number -> 1 */
 	int applied_all;
 } counting;
+
+/* `array` (of `n` elements of `size` bytes, made by this) with room for
+ * one more: its capacity is the power of two at or above n. */
+static gpointer room_for_one(gpointer array, guint n, gsize size)
+{
+	return n & (n - 1) ? array : g_realloc_n(array, n ? 2 * (gsize)n : 1, size);
+}
 
 static void counting_free(gpointer p)
 {
@@ -133,11 +144,8 @@ static void counting_free(gpointer p)
 
 	if (!c)
 		return;
-
-	if (c->reviewers)
-		g_ptr_array_free(c->reviewers, TRUE);
-	if (c->trailers)
-		g_array_free(c->trailers, TRUE);
+	g_free(c->reviewers);
+	g_free(c->trailers);
 	if (c->applied)
 		g_ptr_array_free(c->applied, TRUE);
 	if (c->applied_on)
@@ -188,17 +196,17 @@ static pd_review_status status_of(const pd_series *s, const counting *c)
 	 * or its cover letter's */
 	for (int n = 1; n <= s->expected && all_reviewed; n++) {
 		int found = 0;
-		for (guint k = 0; c->trailers && k < c->trailers->len && !found; k++) {
-			const pd_series_trailer *t = &g_array_index(c->trailers, pd_series_trailer, k);
+		for (guint k = 0; k < c->n_trailers && !found; k++) {
+			const pd_series_trailer *t = &c->trailers[k];
 			const char *tag = t->trailer->tag;
 			found = (!g_ascii_strcasecmp(tag, "Reviewed-by") || !g_ascii_strcasecmp(tag, "Acked-by"))
 			     && (t->on->kind == PD_KIND_COVER || t->on->tags.number == n);
 		}
 		all_reviewed = found;
 	}
-	if (all_reviewed && c->trailers && c->trailers->len)
+	if (all_reviewed && c->n_trailers)
 		return PD_REVIEW_REVIEWED;
-	return c->reviewers && c->reviewers->len ? PD_REVIEW_DISCUSSED : PD_REVIEW_WAITING;
+	return c->n_reviewers ? PD_REVIEW_DISCUSSED : PD_REVIEW_WAITING;
 }
 
 static gint by_value(gconstpointer a, gconstpointer b)
@@ -214,9 +222,9 @@ typedef struct {
 	const pd__review_options *opts;
 	pd__earlier_source *source;
 	GPtrArray *keep;          /* the report's pd_earlier list */
-	GHashTable *members;      /* message -> slot + 1, by message id */
+	pd__node_index members;   /* message -> slot + 1, by message id */
 	GHashTable *pulls;        /* message id -> pull index + 1 */
-	GHashTable *replies;      /* thread nodes (threads.c): the replies
+	pd__node_index replies;   /* thread nodes (threads.c): the replies
 	                             (records) and the pull requests' messages,
 	                             of the range, then of the window */
 	GPtrArray *counts;        /* counting, by slot */
@@ -310,7 +318,7 @@ static int from_state(member *out, review *v, const char *lost, int *error)
 	stub->tags.number = number;
 	out->message = stub;
 	out->slot = earlier_slot(v, e);
-	add_member(v->members, stub, out->slot);
+	add_member(&v->members, stub, out->slot);
 	return 1;
 }
 
@@ -323,9 +331,9 @@ static void add_members(review *v, size_t slot)
 		if (!m || !m->message_id)
 			continue;
 		/* a message of the range wins over one of the window */
-		if (slot >= v->r->n_series && g_hash_table_contains(v->members, m))
+		if (slot >= v->r->n_series && pd__node_index_find(&v->members, m->message_id, NULL))
 			continue;
-		add_member(v->members, m, slot);
+		add_member(&v->members, m, slot);
 	}
 }
 
@@ -367,8 +375,8 @@ static int is_reviewer(review *v, const pd_series *s, const pd_reply *m)
 
 static int has_reviewer(const counting *c, const char *key)
 {
-	for (guint i = 0; i < c->reviewers->len; i++)
-		if (!strcmp(c->reviewers->pdata[i], key))
+	for (guint i = 0; i < c->n_reviewers; i++)
+		if (!strcmp(c->reviewers[i], key))
 			return 1;
 	return 0;
 }
@@ -391,8 +399,6 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
 		char *key;
 		pd__mailmap_apply(&who, v->opts->mailmap, &m->sender);
 		key = g_ascii_strdown(who.address, -1);
-		if (!c->reviewers)
-			c->reviewers = g_ptr_array_new();
 		if (!has_reviewer(c, key)) {
 			char *domain = pd__address_domain(m->sender.address);
 			char *display = pd__person_display_quoted(&who);
@@ -402,7 +408,8 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
 							   who.address, m->date);
 				pd__tally_add(&tables->firms, employer, employer, NULL);
 			}
-			g_ptr_array_add(c->reviewers, pooled(v, key));
+			c->reviewers = room_for_one(c->reviewers, c->n_reviewers, sizeof(*c->reviewers));
+			c->reviewers[c->n_reviewers++] = pooled(v, key);
 			pd__tally_add(&tables->people, key, display, employer);
 			pd__tally_add(&tables->domains, domain, domain, NULL);
 			g_free(domain);
@@ -432,9 +439,8 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
 			}
 			continue;
 		}
-		if (!c->trailers)
-			c->trailers = g_array_new(FALSE, FALSE, sizeof(pd_series_trailer));
-		g_array_append_val(c->trailers, st);
+		c->trailers = room_for_one(c->trailers, c->n_trailers, sizeof(*c->trailers));
+		c->trailers[c->n_trailers++] = st;
 	}
 	if (m->facts->applied && !is_author)
 		note_applied(c, mb->message, m);
@@ -444,7 +450,7 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
  * (posted in the window) did not wait since. */
 static void count_window_reply(review *v, const pd_reply *m)
 {
-	walk_end w = answered(v->members, v->pulls, v->replies, m);
+	walk_end w = answered(&v->members, v->pulls, &v->replies, m);
 	pd_series *s;
 
 	if (!w.is_member || w.member.slot < v->r->n_series)
@@ -559,13 +565,19 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	size_t i, n_all;
 	guint8 *newer;
 
-	v.members = g_hash_table_new(pd__node_hash, pd__node_equal);
+	v.n_fixed = pd__n_all_series(r);
+	/* the tables at the size they will have: the members, then the
+	 * messages a walk goes up through */
+	for (i = 0, n_all = 0; i < v.n_fixed; i++)
+		n_all += pd__all_series(r, i)->n_patches + 1;
+	pd__node_index_init(&v.members, n_all, 1);
+	n_all = r->n_reply_records + r->n_messages - r->n_patches - r->n_covers
+	      + (lookback ? lookback->len : 0) + (lookback_replies ? lookback_replies->len : 0);
+	pd__node_index_init(&v.replies, n_all, 0);
 	v.pulls = g_hash_table_new(g_str_hash, g_str_equal);
-	v.replies = pd__thread_nodes_new();
 	v.counts = g_ptr_array_new_with_free_func(counting_free);
 	v.earlier = g_array_new(FALSE, TRUE, sizeof(pd_series));
 	v.earlier_slot = g_hash_table_new(g_int64_hash, g_int64_equal);
-	v.n_fixed = pd__n_all_series(r);
 	if (!full->owned)
 		full->owned = g_ptr_array_new_with_free_func(g_free);
 	pd__tally_init(&tables.people);
@@ -594,31 +606,31 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		if (m->date > end)
 			end = m->date;
 		if (m->kind == PD_KIND_REPLY && m->message_id)
-			g_hash_table_add(v.replies, (gpointer)m);
+			pd__node_index_put(&v.replies, m, 0, 1);
 	}
 	for (i = 0; i < r->n_reply_records; i++) {
 		const pd_reply *m = r->replies[i];
 		if (m->date > end)
 			end = m->date;
 		if (m->message_id)
-			g_hash_table_add(v.replies, (gpointer)m);
+			pd__node_index_put(&v.replies, m, 0, 1);
 	}
-	/* the window's replies only carry walks up to what they answer */
+	/* the window's replies only carry walks up to what they answer:
+	 * the range's messages with their Message-IDs stay */
 	for (i = 0; lookback_replies && i < lookback_replies->len; i++) {
 		const pd_reply *m = g_ptr_array_index(lookback_replies, i);
-		if (m->message_id && !g_hash_table_contains(v.replies, m))
-			g_hash_table_add(v.replies, (gpointer)m);
+		if (m->message_id)
+			pd__node_index_put(&v.replies, m, 0, 0);
 	}
 	for (i = 0; lookback && i < lookback->len; i++) {
 		const pd_post *m = g_ptr_array_index(lookback, i);
-		if (m->kind == PD_KIND_REPLY && m->message_id
-		    && !g_hash_table_contains(v.replies, m))
-			g_hash_table_add(v.replies, (gpointer)m);
+		if (m->kind == PD_KIND_REPLY && m->message_id)
+			pd__node_index_put(&v.replies, m, 0, 0);
 	}
 	for (i = 0; i < r->n_reply_records && error >= 0; i++) {
 		const pd_reply *m = r->replies[i];
 		walk_end w;
-		w = answered(v.members, v.pulls, v.replies, m);
+		w = answered(&v.members, v.pulls, &v.replies, m);
 		if (!w.is_member && !w.pull && w.lost)
 			w.is_member = from_state(&w.member, &v, w.lost, &error);
 		if (w.is_member) {
@@ -648,19 +660,19 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		counting *c = g_ptr_array_index(v.counts, i);
 		if (!c)
 			c = &none;
-		s->n_reviewers = c->reviewers ? c->reviewers->len : 0;
+		s->n_reviewers = c->n_reviewers;
 		s->review_status = status_of(s, c);
 		if (s->earlier && i >= v.n_fixed && (int)s->review_status < s->earlier->review_status)
 			s->review_status = (pd_review_status)s->earlier->review_status;
-		if (c->trailers) {
-			s->n_trailers = c->trailers->len;
-			/* an array grows by doubling: kept at its length, a
-			 * digest of millions of trailers saves a quarter */
-			s->trailers = g_renew(pd_series_trailer,
-					      (pd_series_trailer *)g_array_free(c->trailers, FALSE),
-					      s->n_trailers ? s->n_trailers : 1);
+		if (c->n_trailers) {
+			/* it grew by doubling: kept at its length, a digest
+			 * of millions of trailers saves a quarter */
+			s->n_trailers = c->n_trailers;
+			s->trailers = g_renew(pd_series_trailer, c->trailers, c->n_trailers);
 			c->trailers = NULL;
 		}
+		/* the reviewers were only counted */
+		g_clear_pointer(&c->reviewers, g_free);
 		if (c->applied) {
 			s->n_applied = c->applied->len;
 			s->applied = (const pd_reply **)g_ptr_array_free(c->applied, FALSE);
@@ -708,8 +720,8 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	}
 	g_ptr_array_free(v.counts, TRUE);
 	g_hash_table_destroy(v.earlier_slot);
-	g_hash_table_destroy(v.replies);
+	pd__node_index_clear(&v.replies);
 	g_hash_table_destroy(v.pulls);
-	g_hash_table_destroy(v.members);
+	pd__node_index_clear(&v.members);
 	return error < 0 ? error : PD_OK;
 }

@@ -93,7 +93,7 @@ typedef struct {
 	GPtrArray *keep;        /* pd_earlier the builders refer to (owned) */
 	GArray *builders;       /* builder */
 	guint32 *series_of;     /* per message: its builder + 1, or 0 */
-	GHashTable *by_id;      /* thread nodes: the replies (the first with
+	pd__node_index by_id;   /* thread nodes: the replies (the first with
 	                           a Message-ID: a record, or a pull
 	                           request's message) */
 	GHashTable *owner;      /* Message-ID -> builder + 1 */
@@ -161,7 +161,7 @@ static guint32 find_by_thread(grouping *g, const pd_post *m)
 		if ((found = GPOINTER_TO_UINT(g_hash_table_lookup(g->owner, id))))
 			break;
 		/* a reply in between: its own references lead on */
-		parent = pd__thread_node_find(g->by_id, id);
+		parent = pd__node_index_find(&g->by_id, id, NULL);
 		for (i = 0; parent && parent->references[i]; i++)
 			g_queue_push_tail(&todo, (gpointer)parent->references[i]);
 	}
@@ -410,7 +410,7 @@ int pd__group_series(pd_series **out, size_t *n_out, const pd_post **msgs, size_
 		     const pd__earlier_source *source, GPtrArray *keep)
 {
 	grouping g;
-	size_t i;
+	size_t i, n_walked;
 	int error = PD_OK;
 
 	*out = NULL;
@@ -420,19 +420,20 @@ int pd__group_series(pd_series **out, size_t *n_out, const pd_post **msgs, size_
 	g.continuing = g_hash_table_new(g_int64_hash, g_int64_equal);
 	g.builders = g_array_new(FALSE, FALSE, sizeof(builder));
 	g.series_of = g_new0(guint32, n + 1);
-	g.by_id = pd__thread_nodes_new();
+	for (i = 0, n_walked = n_replies; i < n; i++)
+		n_walked += msgs[i]->kind == PD_KIND_REPLY;
+	pd__node_index_init(&g.by_id, n_walked, 0);
 	g.owner = g_hash_table_new(g_str_hash, g_str_equal);
 	g.by_marker = g_hash_table_new(g_direct_hash, g_direct_equal);
 	/* only replies are walked through: patches and covers are found
 	 * by their series (`owner`), and a million-entry table of them
 	 * would be memory for nothing */
 	for (i = 0; i < n_replies; i++)
-		if (replies[i]->message_id && !g_hash_table_contains(g.by_id, replies[i]))
-			g_hash_table_add(g.by_id, (gpointer)replies[i]);
+		if (replies[i]->message_id)
+			pd__node_index_put(&g.by_id, replies[i], 0, 0);
 	for (i = 0; i < n; i++)
-		if (msgs[i]->kind == PD_KIND_REPLY && msgs[i]->message_id
-		    && !g_hash_table_contains(g.by_id, msgs[i]))
-			g_hash_table_add(g.by_id, (gpointer)msgs[i]);
+		if (msgs[i]->kind == PD_KIND_REPLY && msgs[i]->message_id)
+			pd__node_index_put(&g.by_id, msgs[i], 0, 0);
 
 	for (i = 0; i < n; i++) {
 		const pd_post *m = msgs[i];
@@ -455,7 +456,7 @@ int pd__group_series(pd_series **out, size_t *n_out, const pd_post **msgs, size_
 	}
 	/* the tables are done with: the series are made without them */
 	g_clear_pointer(&g.owner, g_hash_table_destroy);
-	g_clear_pointer(&g.by_id, g_hash_table_destroy);
+	pd__node_index_clear(&g.by_id);
 	g_clear_pointer(&g.by_marker, g_hash_table_destroy);
 	*out = make_series(&g, msgs, n, n_out);
 	error = PD_OK;
@@ -465,8 +466,7 @@ cleanup:
 		g_hash_table_destroy(g.by_marker);
 	if (g.owner)
 		g_hash_table_destroy(g.owner);
-	if (g.by_id)
-		g_hash_table_destroy(g.by_id);
+	pd__node_index_clear(&g.by_id);
 	for (i = 0; i < g.builders->len; i++)
 		numbers_clear(&BUILDER(&g, i)->numbers);
 	g_array_free(g.builders, TRUE);

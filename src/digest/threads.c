@@ -2,11 +2,13 @@
  * digest/threads.c - tables of messages found by their Message-ID.
  *
  * Grouping and the review side walk up threads: from a Message-ID to
- * the References of the message with it.  Keyed by a string with the
- * References as the value, such a table costs 20 bytes a slot; keyed by
- * the message itself (a kept message and a reply record both begin with
- * their Message-ID and References), it is a set of 12.  At a million
- * messages the replies' table is some 10 MB smaller.
+ * the References of the message with it.  The table holds the messages
+ * themselves (a kept posting and a reply record both begin with their
+ * Message-ID and References), with a value each where one is needed: 12
+ * or 16 bytes a slot, no key strings.  It is open addressing with linear
+ * probing, made at the size it will need: GHashTable doubles its way up,
+ * and at a million messages the arrays it freed on the way stayed in the
+ * heap as much again as the tables.
  */
 #include <string.h>
 #include "digest/digest.h"
@@ -16,26 +18,115 @@ G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_post, references) == G_STRUCT_OFFSET(pd__thre
 G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_reply, message_id) == G_STRUCT_OFFSET(pd__thread_node, message_id));
 G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_reply, references) == G_STRUCT_OFFSET(pd__thread_node, references));
 
-guint pd__node_hash(gconstpointer node)
+/* The id's string hash, its bits mixed (MurmurHash3's finalizer), since
+ * a slot is its low bits. */
+static guint32 id_hash(const char *id)
 {
-	return g_str_hash(*(const char *const *)node);
+	guint32 h = g_str_hash(id);
+
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
 }
 
-gboolean pd__node_equal(gconstpointer a, gconstpointer b)
+static void make_room(pd__node_index *x, gsize capacity, int with_values)
 {
-	return !strcmp(*(const char *const *)a, *(const char *const *)b);
+	x->nodes = g_new0(const pd__thread_node *, capacity);
+	x->hashes = g_new(guint32, capacity);
+	x->values = with_values ? g_new(guint32, capacity) : NULL;
+	x->mask = capacity - 1;
 }
 
-GHashTable *pd__thread_nodes_new(void)
+/* At most three quarters full: a power of two at or above 4/3 of n. */
+static gsize capacity_for(gsize n)
 {
-	return g_hash_table_new(pd__node_hash, pd__node_equal);
+	gsize c = 8;
+
+	while (c / 4 * 3 < n)
+		c *= 2;
+	return c;
 }
 
-const pd__thread_node *pd__thread_node_find(GHashTable *nodes, const char *id)
+void pd__node_index_init(pd__node_index *x, gsize expected, int with_values)
 {
-	gpointer key;
+	memset(x, 0, sizeof(*x));
+	make_room(x, capacity_for(expected), with_values);
+}
 
-	if (!id || !g_hash_table_lookup_extended(nodes, &id, &key, NULL))
+void pd__node_index_clear(pd__node_index *x)
+{
+	g_free(x->nodes);
+	g_free(x->hashes);
+	g_free(x->values);
+	memset(x, 0, sizeof(*x));
+}
+
+/* The slot of `id` (hash `h`): its node's, or the empty one it would
+ * take. */
+static gsize slot_of(const pd__node_index *x, const char *id, guint32 h)
+{
+	gsize i = h & x->mask;
+
+	while (x->nodes[i] && (x->hashes[i] != h || strcmp(x->nodes[i]->message_id, id)))
+		i = (i + 1) & x->mask;
+	return i;
+}
+
+static void grow(pd__node_index *x)
+{
+	pd__node_index old = *x;
+
+	make_room(x, (old.mask + 1) * 2, old.values != NULL);
+	for (gsize i = 0; i <= old.mask; i++) {
+		gsize to;
+		if (!old.nodes[i])
+			continue;
+		to = slot_of(x, old.nodes[i]->message_id, old.hashes[i]);
+		x->nodes[to] = old.nodes[i];
+		x->hashes[to] = old.hashes[i];
+		if (x->values)
+			x->values[to] = old.values[i];
+	}
+	pd__node_index_clear(&old);
+}
+
+int pd__node_index_put(pd__node_index *x, const void *node, guint32 value, int replace)
+{
+	const pd__thread_node *t = node;
+	guint32 h = id_hash(t->message_id);
+	gsize i;
+	int is_new;
+
+	if ((x->n + 1) > (x->mask + 1) / 4 * 3)
+		grow(x);
+	i = slot_of(x, t->message_id, h);
+	is_new = x->nodes[i] == NULL;
+	if (!is_new && !replace)
+		return 0;
+	x->nodes[i] = t;
+	x->hashes[i] = h;
+	if (x->values)
+		x->values[i] = value;
+	x->n += is_new;
+	return is_new;
+}
+
+const pd__thread_node *pd__node_index_find(const pd__node_index *x, const char *id,
+					   guint32 *value)
+{
+	guint32 h;
+	gsize i;
+
+	if (!id)
 		return NULL;
-	return key;
+	h = id_hash(id);
+	i = slot_of(x, id, h);
+	if (!x->nodes[i])
+		return NULL;
+	if (value)
+		*value = x->values ? x->values[i] : 0;
+	return x->nodes[i];
 }
