@@ -460,43 +460,59 @@ static void count_window_reply(review *v, const pd_reply *m)
 		s->last_review = m->date;
 }
 
+/* A series by its author's address (ignoring case) and its title: no
+ * key string per series (a hundred thousand of them, made and freed at
+ * the review side's peak, were as much again as its tables). */
+static guint author_title_hash(gconstpointer p)
+{
+	const pd_series *s = p;
+	guint h = 5381;
+
+	for (const char *c = s->author->address; *c; c++)
+		h = h * 33 + (guchar)g_ascii_tolower(*c);
+	return h * 33 + g_str_hash(s->title);
+}
+
+static gboolean author_title_equal(gconstpointer a, gconstpointer b)
+{
+	const pd_series *x = a, *y = b;
+
+	return !g_ascii_strcasecmp(x->author->address, y->author->address)
+	    && !strcmp(x->title, y->title);
+}
+
 /* Which of the n series a newer posting follows: another version
  * grouping linked to it, or the same author and title posted later.  A
  * new array of n flags. */
 static guint8 *superseded(review *v, size_t n)
 {
-	GHashTable *newest = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	/* author and title -> the series of theirs posted last */
+	GHashTable *newest = g_hash_table_new(author_title_hash, author_title_equal);
 	guint8 *flags = g_new0(guint8, n ? n : 1);
-	char **keys = g_new0(char *, n ? n : 1);
 
 	for (size_t i = 0; i < n; i++) {
-		const pd_series *s = series_at(v, i);
-		int64_t *seen;
+		const pd_series *s = series_at(v, i), *seen;
 		if (i < v->r->n_series && s->previous_as >= 0 && (size_t)s->previous_as < n)
 			flags[s->previous_as] = 1;
 		/* a repeat (a RESEND) is no newer posting of what it repeats */
 		if (!s->title || !s->author->address
 		    || (i < v->r->n_series && s->status == PD_SERIES_REPORTED))
 			continue;
-		keys[i] = g_strdup_printf("%s\n%s", s->author->address, s->title);
-		for (char *k = keys[i]; *k != '\n'; k++)
-			*k = g_ascii_tolower(*k);
-		seen = g_hash_table_lookup(newest, keys[i]);
-		if (!seen) {
-			seen = g_new(int64_t, 1);
-			*seen = s->first_date;
-			g_hash_table_insert(newest, g_strdup(keys[i]), seen);
-		} else if (s->first_date > *seen) {
-			*seen = s->first_date;
-		}
+		seen = g_hash_table_lookup(newest, s);
+		if (!seen)
+			g_hash_table_insert(newest, (gpointer)s, (gpointer)s);
+		else if (s->first_date > seen->first_date)
+			g_hash_table_insert(newest, (gpointer)seen, (gpointer)s);
 	}
 	for (size_t i = 0; i < n; i++) {
-		const int64_t *seen = keys[i] ? g_hash_table_lookup(newest, keys[i]) : NULL;
-		if (seen && *seen > series_at(v, i)->first_date)
+		const pd_series *s = series_at(v, i), *seen;
+		if (!s->title || !s->author->address
+		    || (i < v->r->n_series && s->status == PD_SERIES_REPORTED))
+			continue;
+		seen = g_hash_table_lookup(newest, s);
+		if (seen && seen->first_date > s->first_date)
 			flags[i] = 1;
-		g_free(keys[i]);
 	}
-	g_free(keys);
 	g_hash_table_destroy(newest);
 	return flags;
 }
