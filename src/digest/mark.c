@@ -77,48 +77,88 @@ int pd__drop_reported(pd_report *r, const pd__earlier_source *l)
 	return error;
 }
 
-/* New series indexed by author and title: "address\ntitle" -> GArray of
- * series indices, ascending.  A repeat or another version has the same
- * author and the same cover or first-patch title, so only those are
- * compared: comparing all of one author's series was quadratic, and a
- * prolific author has thousands at a million messages. */
+/* New series indexed by author and title, one index by the cover's
+ * title and one by the first patch's: a repeat or another version has
+ * the same author and the same cover or first-patch title, so only
+ * those are compared (comparing all of one author's series was
+ * quadratic, and a prolific author has thousands at a million
+ * messages).  Each index keys on the first series of an author and
+ * title, hashing and comparing the address ignoring case and the title
+ * exactly, with the last one as the value; the series of one key are a
+ * list in posting order through `next`.  No key string or array per
+ * series: at a million messages those were 70 MB made and freed. */
 typedef struct {
-	GHashTable *by_cover, *by_first;
+	GHashTable *index;   /* first series -> last series of its key */
+	guint32 *next;       /* per series: the next of its key + 1, or 0 */
+} title_list;
+
+typedef struct {
+	title_list by_cover, by_first;
 } title_index;
 
-static char *title_key(const char *author, const char *title)
+static const char *address_of(const pd_series *s)
 {
-	return g_strconcat(author, "\n", title, NULL);
+	return s->author->address ? s->author->address : "";
 }
 
-static GArray *same_title(GHashTable *index, const char *author, const char *title)
+static guint author_title_hash(const pd_series *s, const char *title)
 {
-	char *key;
-	GArray *found;
+	guint h = 5381;
 
-	if (!title)
-		return NULL;
-	key = title_key(author, title);
-	found = g_hash_table_lookup(index, key);
-	g_free(key);
-	return found;
+	for (const char *c = address_of(s); *c; c++)
+		h = h * 33 + (guchar)g_ascii_tolower(*c);
+	return h * 33 + g_str_hash(title);
 }
 
-static void index_add(GHashTable *index, const char *author, const char *title, guint i)
+static guint cover_key_hash(gconstpointer s)
 {
-	char *key;
-	GArray *list;
+	return author_title_hash(s, cover_title(s));
+}
+
+static gboolean cover_key_equal(gconstpointer a, gconstpointer b)
+{
+	const pd_series *x = a, *y = b;
+	return !g_ascii_strcasecmp(address_of(x), address_of(y))
+	    && !strcmp(cover_title(x), cover_title(y));
+}
+
+static guint first_key_hash(gconstpointer s)
+{
+	return author_title_hash(s, first_title(s));
+}
+
+static gboolean first_key_equal(gconstpointer a, gconstpointer b)
+{
+	const pd_series *x = a, *y = b;
+	return !g_ascii_strcasecmp(address_of(x), address_of(y))
+	    && !strcmp(first_title(x), first_title(y));
+}
+
+/* The first series (+1) with the author and title that `title` (its
+ * cover's or first patch's, by the list) gives series s, or 0. */
+static guint32 same_title(const pd_report *r, const title_list *l, const pd_series *s,
+			  const char *title)
+{
+	gpointer first;
+
+	if (!title || !g_hash_table_lookup_extended(l->index, s, &first, NULL))
+		return 0;
+	return (guint32)((const pd_series *)first - r->series) + 1;
+}
+
+static void index_add(const pd_report *r, title_list *l, const char *title, guint i)
+{
+	const pd_series *s = &r->series[i];
+	gpointer first, last;
 
 	if (!title)
 		return;
-	key = title_key(author, title);
-	if (!(list = g_hash_table_lookup(index, key))) {
-		list = g_array_new(FALSE, FALSE, sizeof(guint));
-		g_hash_table_insert(index, key, list);
-	} else {
-		g_free(key);
+	if (!g_hash_table_lookup_extended(l->index, s, &first, &last)) {
+		g_hash_table_insert(l->index, (gpointer)s, (gpointer)s);
+		return;
 	}
-	g_array_append_val(list, i);
+	l->next[(const pd_series *)last - r->series] = i + 1;
+	g_hash_table_insert(l->index, first, (gpointer)s);
 }
 
 /* Whether series s is marked RFC: its cover's tags, else its first
@@ -130,34 +170,37 @@ int pd__series_is_rfc(const pd_series *s)
 	return lead && lead->tags.is_rfc;
 }
 
-/* The first series of `list` that s repeats (same_version: the same
- * version, RFC marking and patch count, digest.md "already reported"),
- * or the last one of another version (!same_version); -1 when none. */
-static long pick(const pd_report *r, const pd_series *s, GArray *list, int same_version)
+/* The first series of the list from `at` (+1) that s repeats
+ * (same_version: the same version, RFC marking and patch count,
+ * digest.md "already reported"), or the last one of another version
+ * (!same_version); -1 when none. */
+static long pick(const pd_report *r, const pd_series *s, const title_list *l, guint32 at,
+		 int same_version)
 {
-	guint k;
+	long last_other = -1;
 
-	for (k = 0; list && k < list->len; k++) {
-		guint j = g_array_index(list, guint, same_version ? k : list->len - 1 - k);
+	for (; at; at = l->next[at - 1]) {
+		guint j = at - 1;
 		const pd_series *o = &r->series[j];
 		int same = !strcmp(s->version, o->version);
 		if (!same_version && !same)
-			return (long)j;
+			last_other = (long)j;
 		if (same_version && same && o->expected == s->expected
 		    && pd__series_is_rfc(o) == pd__series_is_rfc(s))
 			return (long)j;
 	}
-	return -1;
+	return same_version ? -1 : last_other;
 }
 
 /* The series of this report s repeats (same_version), else the newest
  * other version of it: the spec's same author and same cover-letter or
  * first-patch title; -1 when none. */
-static long find_same(const pd_report *r, const pd_series *s, title_index *ix,
-		      const char *author, int same_version)
+static long find_same(const pd_report *r, const pd_series *s, title_index *ix, int same_version)
 {
-	long a = pick(r, s, same_title(ix->by_cover, author, cover_title(s)), same_version);
-	long b = pick(r, s, same_title(ix->by_first, author, first_title(s)), same_version);
+	long a = pick(r, s, &ix->by_cover, same_title(r, &ix->by_cover, s, cover_title(s)),
+		      same_version);
+	long b = pick(r, s, &ix->by_first, same_title(r, &ix->by_first, s, first_title(s)),
+		      same_version);
 
 	if (a < 0 || b < 0)
 		return a < 0 ? b : a;
@@ -166,17 +209,16 @@ static long find_same(const pd_report *r, const pd_series *s, title_index *ix,
 
 /* The status of series i, which continues nothing: a repeat of one
  * shown before (here or in an earlier digest), hidden, or new, and then
- * the newest other version shown before; a new one joins `ix`.  `author`
- * is its author's address in lower case. */
-static int mark_one(pd_report *r, size_t i, title_index *ix, const char *author,
-		    const pd__earlier_source *l, GPtrArray *keep)
+ * the newest other version shown before; a new one joins `ix`. */
+static int mark_one(pd_report *r, size_t i, title_index *ix, const pd__earlier_source *l,
+		    GPtrArray *keep)
 {
 	pd_series *s = &r->series[i];
 	long j;
 	int error;
 
 	s->status = s->cover || s->first_patch ? PD_SERIES_NEW : PD_SERIES_HIDDEN;
-	if ((j = find_same(r, s, ix, author, 1)) >= 0) {
+	if ((j = find_same(r, s, ix, 1)) >= 0) {
 		s->status = PD_SERIES_REPORTED;
 		s->reported_as = j;
 	}
@@ -185,7 +227,7 @@ static int mark_one(pd_report *r, size_t i, title_index *ix, const char *author,
 	if (s->status != PD_SERIES_NEW)
 		return PD_OK;
 	/* a new version: name the newest other version shown before */
-	s->previous_as = find_same(r, s, ix, author, 0);
+	s->previous_as = find_same(r, s, ix, 0);
 	if (s->previous_as < 0 && l) {
 		pd_earlier *e = NULL;
 		if ((error = ask_state(&e, l, s, 0)) < 0)
@@ -195,8 +237,8 @@ static int mark_one(pd_report *r, size_t i, title_index *ix, const char *author,
 			s->previous = e;
 		}
 	}
-	index_add(ix->by_cover, author, cover_title(s), (guint)i);
-	index_add(ix->by_first, author, first_title(s), (guint)i);
+	index_add(r, &ix->by_cover, cover_title(s), (guint)i);
+	index_add(r, &ix->by_first, first_title(s), (guint)i);
 	return PD_OK;
 }
 
@@ -206,15 +248,14 @@ static int mark_one(pd_report *r, size_t i, title_index *ix, const char *author,
 int pd__mark_series(pd_report *r, const pd__earlier_source *l, GPtrArray *keep)
 {
 	title_index ix = {
-		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref),
-		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref),
+		{ g_hash_table_new(cover_key_hash, cover_key_equal), g_new0(guint32, r->n_series + 1) },
+		{ g_hash_table_new(first_key_hash, first_key_equal), g_new0(guint32, r->n_series + 1) },
 	};
 	size_t i;
 	int error = PD_OK;
 
 	for (i = 0; i < r->n_series && error == PD_OK; i++) {
 		pd_series *s = &r->series[i];
-		char *author;
 
 		if (s->continues) {
 			/* the rest of an earlier series; a repeat, though, when
@@ -225,12 +266,12 @@ int pd__mark_series(pd_report *r, const pd__earlier_source *l, GPtrArray *keep)
 				error = repeat_in_state(s, l, keep);
 			continue;
 		}
-		author = g_ascii_strdown(s->author->address, -1);
-		error = mark_one(r, i, &ix, author, l, keep);
-		g_free(author);
+		error = mark_one(r, i, &ix, l, keep);
 	}
-	g_hash_table_destroy(ix.by_cover);
-	g_hash_table_destroy(ix.by_first);
+	g_hash_table_destroy(ix.by_cover.index);
+	g_hash_table_destroy(ix.by_first.index);
+	g_free(ix.by_cover.next);
+	g_free(ix.by_first.next);
 	return error;
 }
 
