@@ -15,6 +15,10 @@
  *    initializer naming only what is not zero;
  *  - pd_init() comes before everything else (it applies libgit2's
  *    process-wide settings, so it is never done behind the caller's back);
+ *  - until 1.0 (SONAME libpatchdigest.so.0) the report's structs may
+ *    change from one version to the next (a report's patches became
+ *    pd_post records): build against the header of the library you run
+ *    with;
  *  - the library never prints and never exits.  After a failure,
  *    pd_error_last() describes it (thread-local, valid until the next
  *    failing call on the same thread).
@@ -193,8 +197,8 @@ typedef struct {
 	int content_hash;     /* compute pd_message.content_hash (a digest of
 	                         several archives sets it itself) */
 	int keep_raw;         /* keep the bytes of patches and cover letters
-	                         in pd_message.raw (a digest keeps them on
-	                         disk for PD_FORMAT_MBOX) */
+	                         in pd_message.raw (a report keeps them in
+	                         its temporary file for PD_FORMAT_MBOX) */
 } pd_parse_options;
 #define PD_PARSE_OPTIONS_VERSION 3
 #define PD_PARSE_OPTIONS_INIT { .version = PD_PARSE_OPTIONS_VERSION }
@@ -450,10 +454,12 @@ typedef struct {
  * request (PD_KIND_REPLY, with a PULL tag), kept as what is written of
  * it and no more (a year of a big list holds hundreds of thousands: a
  * parsed pd_message would cost half as much again, before any text).
- * Its commit message and its bytes are on disk: read them with
- * pd_report_commit_message() and pd_report_raw_message().  Strings are
- * the report's, shared between messages where they repeat: valid until
- * pd_report_free(), never to be changed. */
+ * Its commit message and its bytes are in the report's temporary file
+ * (in memory when none could be written): read them with
+ * pd_report_commit_message() and pd_report_raw_message().  A pull
+ * request keeps no author, origin or To: (NULL), as replies do not.
+ * Strings are the report's, shared between messages where they repeat:
+ * valid until pd_report_free(), never to be changed. */
 typedef struct pd_post {
 	const char *message_id;        /* as pd_message.message_id */
 	const char *const *references; /* as pd_message.references */
@@ -476,7 +482,10 @@ typedef struct pd_post {
 
 /* A trailer a reply gave, counted for one message of a series. */
 typedef struct {
-	const pd_post *on;       /* the patch or cover letter it is for */
+	const pd_post *on;       /* the patch or cover letter it is for (of a
+	                            series only the state knows: a stand-in
+	                            with its Message-ID, kind and number,
+	                            its strings empty, no References) */
 	const pd_reply *reply;      /* the reply that gave it */
 	const pd_trailer *trailer;  /* in reply->facts */
 } pd_series_trailer;
@@ -520,7 +529,8 @@ typedef struct {
 	const pd_reply **applied; size_t n_applied; /* replies saying applied */
 	const pd_post **applied_on; /* what each of them answers (the cover
 	                             letter, or a patch: then that patch is
-	                             what was applied, unless it names more) */
+	                             what was applied, unless it names more;
+	                             a stand-in as pd_series_trailer.on's) */
 	int64_t last_review;      /* the last reviewer reply's date; 0: none */
 	pd_review_status review_status;
 	int needs_attention;      /* complete, not applied, no newer version,

@@ -119,6 +119,17 @@ void pd__body_store_put(pd__body_store *s, pd__stored what, const void *key, con
 	g_hash_table_insert(s->texts[what], (gpointer)key, t);
 }
 
+void pd__body_store_forget(pd__body_store *s, const void *key)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < PD__STORED_KINDS; i++) {
+		g_hash_table_remove(s->texts[i], key);
+		if (s->in_memory[i])
+			g_hash_table_remove(s->in_memory[i], key);
+	}
+}
+
 int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *s, pd__stored what,
 		       const void *key, const char *origin)
 {

@@ -281,7 +281,8 @@ static void to_replies(pd__report *full)
 		r->replies[at] = pd__reply_of_post(m, &full->arena);
 		full->reply_seq[at] = seq;
 		r->n_reply_records++;
-		/* kept, not freed: the body store knows messages by address */
+		/* kept, not freed: its reply record borrows its References
+		 * array, which is in the post's own block */
 		if (!full->owned)
 			full->owned = g_ptr_array_new_with_free_func(g_free);
 		g_ptr_array_add(full->owned, (gpointer)m);

@@ -26,12 +26,16 @@ typedef enum {
  * first use. */
 pd__body_store *pd__body_store_new(void);
 void pd__body_store_free(pd__body_store *store);
-/* Keeps `len` bytes (any bytes) as `what` of `key` (a kept message, which
- * must stay at its address while the store lives): in the file, else
- * (no file can be made or written: a full disk) in memory.  Never fails:
+/* Keeps `len` bytes (any bytes) as `what` of `key` (a kept message, at
+ * its address until pd__body_store_forget()): in the file, else (no
+ * file can be made or written: a full disk) in memory.  Never fails:
  * nothing is lost. */
 void pd__body_store_put(pd__body_store *store, pd__stored what, const void *key,
 			const char *data, size_t len);
+/* Forgets what the store keeps of `key`, a message about to be freed
+ * (so that nothing allocated at its address later finds its text, and
+ * a text kept in memory goes with it).  NULL-safe. */
+void pd__body_store_forget(pd__body_store *store, const void *key);
 /* A new copy of what pd__body_store_put() kept as `what` of `key`,
  * NUL-terminated after its *out_len bytes; *out NULL when nothing was
  * (`store` may be NULL).  PD_ERR_IO (naming `origin`) when the file
@@ -81,9 +85,11 @@ typedef struct {
 	                             order of arrival among all messages */
 	guint32 *reply_seq;       /* the same per pub.replies[i] */
 	pd_digest *lookback;      /* the look-back messages, owned */
-	GPtrArray *owned;         /* blocks the review side made for series
-	                             only the state knows (their author, the
-	                             message a reply answers): g_free each */
+	GPtrArray *owned;         /* blocks to g_free with the report: what the
+	                             review side made for series only the
+	                             state knows (their author, the message a
+	                             reply answers), and the posts that became
+	                             reply records (the records borrow them) */
 } pd__report;
 
 /* ---- kept messages (message-pack.c) ------------------------------------ */
@@ -93,9 +99,9 @@ typedef struct {
  * its own strings (subject, title when the subject does not end with
  * it, origin); Message-IDs, References, names, addresses, the version
  * and To: in `pool` (shared with the other messages; the pool must
- * outlive the record).  Its commit message, its facts and its bytes are
- * not kept (the caller puts them in the body store).  `m` is left as it
- * was. */
+ * outlive the record).  Its commit message and bytes are not kept (the
+ * caller puts them in the body store), nor its reply facts (a pull
+ * request's, never read again).  `m` is left as it was. */
 pd_post *pd__post_pack(const pd_message *m, pd__pool *pool);
 
 /* `size` bytes, 8-aligned, valid until pd__arena_clear().  Never fails
@@ -107,7 +113,8 @@ void pd__arena_clear(pd__arena *arena);
  * their strings in `pool`.  `m` is left as it was. */
 pd_reply *pd__reply_pack(const pd_message *m, pd__pool *pool, pd__arena *arena);
 /* The record of a kept posting that turned out to be a reply, in
- * `arena`: its strings are the post's (in the same pool). */
+ * `arena`: it borrows the post's strings and its References array (in
+ * the post's own block), so the post must outlive it. */
 pd_reply *pd__reply_of_post(const pd_post *p, pd__arena *arena);
 
 /* Whether a parsed message is kept as a reply record: not a patch or
@@ -140,6 +147,8 @@ typedef struct {
 /* An empty index with room for `expected` nodes (it grows past them
  * when it must); `with_values`: keeps a value per node. */
 void pd__node_index_init(pd__node_index *x, gsize expected, int with_values);
+/* Frees the index's arrays; it is all zeroes then (clearing it again
+ * does nothing), and must be initialised again before any other use. */
 void pd__node_index_clear(pd__node_index *x);
 /* Adds `node` (a pd_post or pd_reply with a Message-ID) with `value`.
  * When a node with its Message-ID is there, `replace` puts this one and

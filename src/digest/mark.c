@@ -67,6 +67,7 @@ int pd__drop_reported(pd_report *r, const pd__earlier_source *l)
 			error = l->reported_message(&seen, m->message_id, l->self);
 		if (seen) {
 			r->n_duplicates++;
+			pd__body_store_forget(((pd__report *)r)->bodies, m);
 			g_free((gpointer)m);
 			continue;
 		}

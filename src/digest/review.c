@@ -299,6 +299,8 @@ static size_t earlier_slot(review *v, pd_earlier *e)
 	return at - 1;
 }
 
+static const char *const no_references[] = { NULL };
+
 /* The member for a message the state knows (`lost`, where a walk ended):
  * 1 and *out; 0 when the state has none, or on error (*error). */
 static int from_state(member *out, review *v, const char *lost, int *error)
@@ -311,9 +313,14 @@ static int from_state(member *out, review *v, const char *lost, int *error)
 		return 0;
 	if ((*error = v->source->answered(&e, &number, lost, v->source->self)) < 0 || !e)
 		return 0;
-	/* the message the reply answers, as far as the state knows it */
+	/* the message the reply answers, as far as the state knows it: its
+	 * Message-ID, kind and number; its strings empty, no References */
 	stub = owned(v, sizeof(*stub));
 	stub->message_id = lost; /* a reply's: the report's pools */
+	stub->references = no_references;
+	stub->subject = stub->tags.title = stub->tags.version = "";
+	stub->sender.name = stub->sender.address = (char *)"";
+	stub->author = stub->sender;
 	stub->kind = number == 0 ? PD_KIND_COVER : PD_KIND_PATCH;
 	stub->tags.number = number;
 	out->message = stub;
