@@ -187,6 +187,14 @@ int pd__drop_reported(pd_report *r, const pd__earlier_source *source);
  * pd_earlier records series point to are added to `keep`. */
 int pd__mark_series(pd_report *r, const pd__earlier_source *source, GPtrArray *keep);
 
+/* Series are the same work when their author's address (ignoring ASCII
+ * case; NULL as "") and a title (exactly, not NULL) are: the hash and
+ * the comparison, for tables keyed on series without a key string each
+ * (mark.c by cover and first-patch title, review.c by series title). */
+guint pd__author_title_hash(const char *address, const char *title);
+gboolean pd__same_author_title(const char *address_a, const char *title_a,
+			       const char *address_b, const char *title_b);
+
 /* ---- tables.c: rows counted by key ------------------------------------- */
 
 typedef struct {

@@ -97,42 +97,46 @@ typedef struct {
 	title_list by_cover, by_first;
 } title_index;
 
-static const char *address_of(const pd_series *s)
-{
-	return s->author->address ? s->author->address : "";
-}
-
-static guint author_title_hash(const pd_series *s, const char *title)
+guint pd__author_title_hash(const char *address, const char *title)
 {
 	guint h = 5381;
 
-	for (const char *c = address_of(s); *c; c++)
+	for (const char *c = address ? address : ""; *c; c++)
 		h = h * 33 + (guchar)g_ascii_tolower(*c);
 	return h * 33 + g_str_hash(title);
 }
 
-static guint cover_key_hash(gconstpointer s)
+gboolean pd__same_author_title(const char *address_a, const char *title_a,
+			       const char *address_b, const char *title_b)
 {
-	return author_title_hash(s, cover_title(s));
+	return !g_ascii_strcasecmp(address_a ? address_a : "", address_b ? address_b : "")
+	    && !strcmp(title_a, title_b);
+}
+
+static guint cover_key_hash(gconstpointer p)
+{
+	const pd_series *s = p;
+	return pd__author_title_hash(s->author->address, cover_title(s));
 }
 
 static gboolean cover_key_equal(gconstpointer a, gconstpointer b)
 {
 	const pd_series *x = a, *y = b;
-	return !g_ascii_strcasecmp(address_of(x), address_of(y))
-	    && !strcmp(cover_title(x), cover_title(y));
+	return pd__same_author_title(x->author->address, cover_title(x),
+				     y->author->address, cover_title(y));
 }
 
-static guint first_key_hash(gconstpointer s)
+static guint first_key_hash(gconstpointer p)
 {
-	return author_title_hash(s, first_title(s));
+	const pd_series *s = p;
+	return pd__author_title_hash(s->author->address, first_title(s));
 }
 
 static gboolean first_key_equal(gconstpointer a, gconstpointer b)
 {
 	const pd_series *x = a, *y = b;
-	return !g_ascii_strcasecmp(address_of(x), address_of(y))
-	    && !strcmp(first_title(x), first_title(y));
+	return pd__same_author_title(x->author->address, first_title(x),
+				     y->author->address, first_title(y));
 }
 
 /* The first series (+1) with the author and title that `title` (its

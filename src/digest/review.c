@@ -467,25 +467,27 @@ static void count_window_reply(review *v, const pd_reply *m)
 		s->last_review = m->date;
 }
 
-/* A series by its author's address (ignoring case) and its title: no
- * key string per series (a hundred thousand of them, made and freed at
- * the review side's peak, were as much again as its tables). */
+/* A series by its author's address and its title: no key string per
+ * series (a hundred thousand of them, made and freed at the review
+ * side's peak, were as much again as its tables). */
 static guint author_title_hash(gconstpointer p)
 {
 	const pd_series *s = p;
-	guint h = 5381;
-
-	for (const char *c = s->author->address; *c; c++)
-		h = h * 33 + (guchar)g_ascii_tolower(*c);
-	return h * 33 + g_str_hash(s->title);
+	return pd__author_title_hash(s->author->address, s->title);
 }
 
 static gboolean author_title_equal(gconstpointer a, gconstpointer b)
 {
 	const pd_series *x = a, *y = b;
+	return pd__same_author_title(x->author->address, x->title, y->author->address, y->title);
+}
 
-	return !g_ascii_strcasecmp(x->author->address, y->author->address)
-	    && !strcmp(x->title, y->title);
+/* Whether series i (s) is found by its author and title: one with both,
+ * and no repeat (a RESEND is no newer posting of what it repeats). */
+static int by_author_title(const review *v, size_t i, const pd_series *s)
+{
+	return s->title && s->author->address
+	    && !(i < v->r->n_series && s->status == PD_SERIES_REPORTED);
 }
 
 /* Which of the n series a newer posting follows: another version
@@ -501,9 +503,7 @@ static guint8 *superseded(review *v, size_t n)
 		const pd_series *s = series_at(v, i), *seen;
 		if (i < v->r->n_series && s->previous_as >= 0 && (size_t)s->previous_as < n)
 			flags[s->previous_as] = 1;
-		/* a repeat (a RESEND) is no newer posting of what it repeats */
-		if (!s->title || !s->author->address
-		    || (i < v->r->n_series && s->status == PD_SERIES_REPORTED))
+		if (!by_author_title(v, i, s))
 			continue;
 		seen = g_hash_table_lookup(newest, s);
 		if (!seen)
@@ -513,8 +513,7 @@ static guint8 *superseded(review *v, size_t n)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const pd_series *s = series_at(v, i), *seen;
-		if (!s->title || !s->author->address
-		    || (i < v->r->n_series && s->status == PD_SERIES_REPORTED))
+		if (!by_author_title(v, i, s))
 			continue;
 		seen = g_hash_table_lookup(newest, s);
 		if (seen && seen->first_date > s->first_date)
