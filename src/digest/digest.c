@@ -27,7 +27,7 @@ int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
 	d->name = g_strdup(d->opts.name);
 	d->lore_list = g_strdup(d->opts.lore_list);
 	d->opts.name = d->opts.lore_list = NULL;
-	d->messages = g_ptr_array_new_with_free_func(g_free);
+	d->messages = g_ptr_array_new();
 	d->replies = g_ptr_array_new();
 	d->message_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
 	d->reply_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
@@ -93,7 +93,11 @@ static int keep(pd_digest *d, pd_message *m)
 	    && (first = g_hash_table_lookup(d->ids, m->message_id))
 	    && pd__seen_in_another_list(d, first, m))
 		return PD_OK;
-	if (!first && m->message_id && g_hash_table_contains(d->ids, m->message_id)) {
+	/* one archive: a kept Message-ID is marked in the pool; several:
+	 * `ids` knows each one's first message */
+	if (!first && m->message_id
+	    && (d->n_sources > 1 ? g_hash_table_contains(d->ids, m->message_id)
+				 : pd__pool_mark(pd__pool_intern(&d->pool, m->message_id)))) {
 		d->n_duplicates++; /* the same message delivered twice counts once */
 		pd_message_free(m);
 		return PD_OK;
@@ -107,7 +111,7 @@ static int keep(pd_digest *d, pd_message *m)
 		id = r->message_id;
 		value = (gpointer)((guintptr)r | PD__REPLY_BIT);
 	} else {
-		pd_post *kept = pd__post_pack(m, &d->pool);
+		pd_post *kept = pd__post_pack(m, &d->pool, &d->arena);
 		if (m->commit_message)
 			pd__body_store_put(d->bodies, PD__STORED_COMMIT_MESSAGE, kept,
 					   m->commit_message, strlen(m->commit_message));
@@ -133,8 +137,6 @@ static int keep(pd_digest *d, pd_message *m)
 		g_ptr_array_add(others, value);
 	} else if (id && d->n_sources > 1) {
 		g_hash_table_insert(d->ids, (gpointer)id, value);
-	} else if (id) {
-		g_hash_table_add(d->ids, (gpointer)id);
 	}
 	return PD_OK;
 }
@@ -281,11 +283,8 @@ static void to_replies(pd__report *full)
 		r->replies[at] = pd__reply_of_post(m, &full->arena);
 		full->reply_seq[at] = seq;
 		r->n_reply_records++;
-		/* kept, not freed: its reply record borrows its References
-		 * array, which is in the post's own block */
-		if (!full->owned)
-			full->owned = g_ptr_array_new_with_free_func(g_free);
-		g_ptr_array_add(full->owned, (gpointer)m);
+		/* the post stays in the arena: its reply record borrows
+		 * its References array */
 	}
 	r->n_messages = kept;
 }
@@ -427,9 +426,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 				 full->lookback->messages->len,
 				 (const pd_reply *const *)full->lookback->replies->pdata,
 				 full->lookback->replies->len, NULL, NULL);
-	{
-		error = pd__review(full, &review, source, keep);
-	}
+	error = pd__review(full, &review, source, keep);
 fail:
 	pd__earlier_source_free(source);
 	r->n_earlier = keep->len;
@@ -469,9 +466,7 @@ void pd_report_free(pd_report *r)
 	if (((pd__report *)r)->owned)
 		g_ptr_array_unref(((pd__report *)r)->owned);
 	pd_digest_free(((pd__report *)r)->lookback); /* after its series */
-	for (i = 0; i < r->n_messages; i++)
-		g_free((gpointer)r->messages[i]);
-	g_free(r->messages);
+	g_free(r->messages); /* the posts are in the arena */
 	g_free(r->replies);
 	pd__arena_clear(&((pd__report *)r)->arena);
 	g_free(((pd__report *)r)->message_seq);

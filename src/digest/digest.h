@@ -47,9 +47,12 @@ int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *store,
 
 /* Strings kept once however many messages hold them, valid until
  * pd__pool_clear(); while a digest reads, the same text gives the same
- * address. */
+ * address.  Each has a byte of marks before it (pd__pool_mark()). */
 typedef struct {
-	GStringChunk *chunk;  /* the strings */
+	GSList *blocks;       /* the strings, in blocks of POOL_BLOCK bytes
+	                         (or one string's size, when larger) */
+	char *at;             /* the free end of the newest block */
+	size_t left;
 	GHashTable *set;      /* the strings, to find a copy; NULL once sealed */
 	GHashTable *later;    /* the strings interned after the seal, or NULL */
 } pd__pool;
@@ -59,6 +62,11 @@ void pd__pool_init(pd__pool *pool);
  * open; after pd__pool_seal(), a new copy of a string interned before
  * and the one copy of those interned since.  Never fails. */
 const char *pd__pool_intern(pd__pool *pool, const char *s);
+/* Marks `pooled`, a string pd__pool_intern() returned: 1 when it was
+ * marked already, else 0.  A digest marks the Message-IDs it keeps, so
+ * that a repeated one is found without a table of its own beside the
+ * pool's (at a million messages, 24 MB at the end of reading). */
+int pd__pool_mark(const char *pooled);
 /* Drops the table that finds the copies made while reading (reading
  * ended); strings interned later go into a table of their own.  The
  * strings stay. */
@@ -80,7 +88,7 @@ typedef struct {
 	pd__body_store *bodies;   /* owned */
 	pd__pool pool;            /* the messages' shared strings, owned;
 	                             sealed when reading ends */
-	pd__arena arena;          /* the replies' records, owned */
+	pd__arena arena;          /* the posts' and replies' records, owned */
 	guint32 *message_seq;     /* per pub.messages[i]: its place in the
 	                             order of arrival among all messages */
 	guint32 *reply_seq;       /* the same per pub.replies[i] */
@@ -88,21 +96,20 @@ typedef struct {
 	GPtrArray *owned;         /* blocks to g_free with the report: what the
 	                             review side made for series only the
 	                             state knows (their author, the message a
-	                             reply answers), and the posts that became
-	                             reply records (the records borrow them) */
+	                             reply answers) */
 } pd__report;
 
 /* ---- kept messages (message-pack.c) ------------------------------------ */
 
 /* The record of `m` (a patch, cover letter or pull request) in one
- * allocation, freed with g_free(): the record, its References array and
- * its own strings (subject, title when the subject does not end with
+ * piece of `arena` (valid until pd__arena_clear()): the record, its
+ * References array and its own strings (subject, title when the subject does not end with
  * it, origin); Message-IDs, References, names, addresses, the version
  * and To: in `pool` (shared with the other messages; the pool must
  * outlive the record).  Its commit message and bytes are not kept (the
  * caller puts them in the body store), nor its reply facts (a pull
  * request's, never read again).  `m` is left as it was. */
-pd_post *pd__post_pack(const pd_message *m, pd__pool *pool);
+pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena);
 
 /* `size` bytes, 8-aligned, valid until pd__arena_clear().  Never fails
  * (GLib aborts when memory runs out). */
@@ -137,10 +144,11 @@ typedef struct {
  * freed arrays stay in the heap (GHashTable's way: as much again as the
  * table, at the review side's peak). */
 typedef struct {
-	const pd__thread_node **nodes; /* mask + 1 slots; NULL: empty */
+	const pd__thread_node **nodes; /* `size` slots; NULL: empty */
 	guint32 *hashes;               /* each slot's node's id hash */
 	guint32 *values;               /* each slot's value; NULL: a set */
-	gsize mask;
+	gsize size;                    /* about 4/3 of what it holds, not a
+	                                  power of two: see slot_of() */
 	gsize n;
 } pd__node_index;
 
@@ -254,15 +262,17 @@ void pd__pulls_finish(pd_report *r, GArray *pulls);
 struct pd_digest {
 	pd_digest_options opts;
 	char *name, *lore_list;
-	GPtrArray *messages;    /* pd_post (pd__post_pack()), owned:
+	GPtrArray *messages;    /* pd_post, in `arena` (pd__post_pack()):
 	                           patches, covers, pull requests */
 	GPtrArray *replies;     /* pd_reply, in `arena` (pd__reply_pack()) */
 	GArray *message_seq, *reply_seq; /* guint32: each one's place in the
 	                           order of arrival among both */
 	guint32 seq;            /* messages kept so far */
-	pd__arena arena;        /* the replies' records */
+	pd__arena arena;        /* the posts' and replies' records */
 	pd__pool pool;          /* the kept messages' shared strings */
-	GHashTable *ids;        /* Message-IDs seen (borrowed keys) */
+	GHashTable *ids;        /* several archives: the Message-IDs kept
+	                           (borrowed keys); one archive marks them in
+	                           the pool instead (pd__pool_mark()) */
 	size_t n_duplicates, n_skipped, n_damaged;
 	int64_t since, until;   /* pd_digest_read()'s range, for messages
 	                           without an archive time; 0: no bound */

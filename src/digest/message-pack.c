@@ -6,9 +6,10 @@
  * (made on the pool threads, among their temporary ones) and the fields
  * only parsing needs cost more than the text they hold.
  * pd__post_pack() makes a patch, cover letter or pull request a
- * pd_post in one block: the record, its References array and its own
- * strings (the subject and where it came from).  A reply becomes a
- * pd_reply in an arena (pd__reply_pack()).  Strings that repeat across
+ * pd_post in one piece of an arena: the record, its References array
+ * and its own strings (the subject and where it came from), with no
+ * malloc header or padding to 16 bytes of its own.  A reply becomes a
+ * pd_reply in the same arena (pd__reply_pack()).  Strings that repeat across
  * messages -- Message-IDs (a thread's root is referred to by every
  * message in it), names, addresses, versions -- are kept once, in the
  * digest's pool of shared strings.
@@ -39,7 +40,7 @@ static size_t size_of(const char *s)
 	return s ? strlen(s) + 1 : 0;
 }
 
-pd_post *pd__post_pack(const pd_message *m, pd__pool *pool)
+pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena)
 {
 	size_t n_refs = 0, refs_size, i;
 	/* the title is mostly the subject's end ("[PATCH v2 1/3] title") */
@@ -52,8 +53,10 @@ pd_post *pd__post_pack(const pd_message *m, pd__pool *pool)
 	while (m->references && m->references[n_refs])
 		n_refs++;
 	refs_size = (n_refs + 1) * sizeof(char *);
-	p = g_malloc0(sizeof(*p) + refs_size + size_of(m->subject)
-		      + (title_in_subject ? 0 : size_of(m->tags.title)) + size_of(m->origin));
+	p = pd__arena_alloc(arena, sizeof(*p) + refs_size + size_of(m->subject)
+			    + (title_in_subject ? 0 : size_of(m->tags.title))
+			    + size_of(m->origin));
+	memset(p, 0, sizeof(*p));
 	refs = (const char **)(p + 1);
 	at = (char *)refs + refs_size;
 	for (i = 0; i < n_refs; i++)

@@ -2,12 +2,16 @@
  * digest/pool.c - the shared strings of a digest's kept messages.
  *
  * Message-IDs, names and addresses repeat across messages (a thread's
- * root is named by every message in it): a digest keeps each once.  The
+ * root is named by every message in it): a digest keeps each once, one
+ * after the other in blocks, each after a byte of marks: the digest
+ * marks the Message-IDs it kept there (pd__pool_mark()) rather than in a
+ * second table of a million strings.  The
  * table that finds the copy is only needed while messages are added; at
  * a million messages it is some 25 MB, alive exactly when grouping and
  * the review side make their own tables.  GLib's GStringChunk keeps its
  * table as long as the strings, so the pool keeps its own and drops it
- * when reading ends (pd__pool_seal()).  The few strings pooled after
+ * when reading ends (pd__pool_seal()); GLib's chunk has no room for a
+ * mark either.  The few strings pooled after
  * that (reviewers' keys, what the state says of its series) get a small
  * table of their own, so they too are kept once.
  */
@@ -18,9 +22,29 @@
 
 void pd__pool_init(pd__pool *pool)
 {
-	pool->chunk = g_string_chunk_new(POOL_BLOCK);
+	memset(pool, 0, sizeof(*pool));
 	pool->set = g_hash_table_new(g_str_hash, g_str_equal);
-	pool->later = NULL;
+}
+
+/* A copy of `s` in the blocks, after a byte of marks (zero). */
+static char *copy_in(pd__pool *pool, const char *s)
+{
+	size_t size = strlen(s) + 2;
+	char *copy;
+
+	if (size > pool->left) {
+		size_t block = MAX(size, (size_t)POOL_BLOCK);
+		char *b = g_malloc(block);
+		pool->blocks = g_slist_prepend(pool->blocks, b);
+		pool->at = b;
+		pool->left = block;
+	}
+	copy = pool->at;
+	pool->at += size;
+	pool->left -= size;
+	copy[0] = 0;
+	memcpy(copy + 1, s, size - 1);
+	return copy + 1;
 }
 
 const char *pd__pool_intern(pd__pool *pool, const char *s)
@@ -36,9 +60,18 @@ const char *pd__pool_intern(pd__pool *pool, const char *s)
 	table = pool->set ? pool->set : pool->later;
 	if ((copy = g_hash_table_lookup(table, s)))
 		return copy;
-	copy = g_string_chunk_insert(pool->chunk, s);
+	copy = copy_in(pool, s);
 	g_hash_table_add(table, copy);
 	return copy;
+}
+
+int pd__pool_mark(const char *pooled)
+{
+	char *marks = (char *)pooled - 1;
+	int was = *marks & 1;
+
+	*marks |= 1;
+	return was;
 }
 
 void pd__pool_seal(pd__pool *pool)
@@ -50,5 +83,8 @@ void pd__pool_clear(pd__pool *pool)
 {
 	pd__pool_seal(pool);
 	g_clear_pointer(&pool->later, g_hash_table_destroy);
-	g_clear_pointer(&pool->chunk, g_string_chunk_free);
+	g_slist_free_full(pool->blocks, g_free);
+	pool->blocks = NULL;
+	pool->at = NULL;
+	pool->left = 0;
 }

@@ -19,7 +19,7 @@ G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_reply, message_id) == G_STRUCT_OFFSET(pd__thr
 G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_reply, references) == G_STRUCT_OFFSET(pd__thread_node, references));
 
 /* The id's string hash, its bits mixed (MurmurHash3's finalizer), since
- * a slot is its low bits. */
+ * a slot is chosen by its high bits. */
 static guint32 id_hash(const char *id)
 {
 	guint32 h = g_str_hash(id);
@@ -37,17 +37,22 @@ static void make_room(pd__node_index *x, gsize capacity, int with_values)
 	x->nodes = g_new0(const pd__thread_node *, capacity);
 	x->hashes = g_new(guint32, capacity);
 	x->values = with_values ? g_new(guint32, capacity) : NULL;
-	x->mask = capacity - 1;
+	x->size = capacity;
 }
 
-/* At most three quarters full: a power of two at or above 4/3 of n. */
+/* At most three quarters full, and no emptier: 4/3 of n.  A power of
+ * two at or above it would be up to twice that (a million nodes: 16 MB
+ * of slots where 11 do). */
 static gsize capacity_for(gsize n)
 {
-	gsize c = 8;
+	return MAX((gsize)8, n + n / 3 + 1);
+}
 
-	while (c / 4 * 3 < n)
-		c *= 2;
-	return c;
+/* Where the probe for hash `h` starts: `h` scaled to the table's size
+ * (Lemire's multiply-shift), which needs no power of two. */
+static gsize first_slot(const pd__node_index *x, guint32 h)
+{
+	return (gsize)(((guint64)h * x->size) >> 32);
 }
 
 void pd__node_index_init(pd__node_index *x, gsize expected, int with_values)
@@ -68,10 +73,11 @@ void pd__node_index_clear(pd__node_index *x)
  * take. */
 static gsize slot_of(const pd__node_index *x, const char *id, guint32 h)
 {
-	gsize i = h & x->mask;
+	gsize i = first_slot(x, h);
 
 	while (x->nodes[i] && (x->hashes[i] != h || strcmp(x->nodes[i]->message_id, id)))
-		i = (i + 1) & x->mask;
+		if (++i == x->size)
+			i = 0;
 	return i;
 }
 
@@ -79,8 +85,8 @@ static void grow(pd__node_index *x)
 {
 	pd__node_index old = *x;
 
-	make_room(x, (old.mask + 1) * 2, old.values != NULL);
-	for (gsize i = 0; i <= old.mask; i++) {
+	make_room(x, old.size * 2, old.values != NULL);
+	for (gsize i = 0; i < old.size; i++) {
 		gsize to;
 		if (!old.nodes[i])
 			continue;
@@ -100,7 +106,7 @@ int pd__node_index_put(pd__node_index *x, const void *node, guint32 value, int r
 	gsize i;
 	int is_new;
 
-	if ((x->n + 1) > (x->mask + 1) / 4 * 3)
+	if ((x->n + 1) * 4 > x->size * 3)
 		grow(x);
 	i = slot_of(x, t->message_id, h);
 	is_new = x->nodes[i] == NULL;

@@ -47,6 +47,18 @@ static const char *post_first_difference(const pd_message *m, const pd_post *p)
 	return NULL;
 }
 
+/* Whether `size` bytes at `p` lie in one of the arena's blocks (a block
+ * is at least 256 KB, or as large as the one record it was made for). */
+static int in_blocks(const pd__arena *arena, const void *p, size_t size)
+{
+	for (GSList *b = arena->blocks; b; b = b->next) {
+		const char *start = b->data;
+		if ((const char *)p >= start && (const char *)p + size <= start + 256 * 1024)
+			return 1;
+	}
+	return 0;
+}
+
 int main(void)
 {
 	pd_archive *archive = NULL;
@@ -54,8 +66,8 @@ int main(void)
 	pd_raw_message raw;
 	pd__pool pool;
 	pd__arena arena = { 0 };
-	GPtrArray *packed = g_ptr_array_new_with_free_func(g_free);
-	size_t n = 0, same = 0, titles_in_subject = 0, replies_same = 0;
+	GPtrArray *packed = g_ptr_array_new();
+	size_t n = 0, same = 0, titles_in_subject = 0, replies_same = 0, in_arena = 0;
 	const char *diff = NULL;
 
 	pd__pool_init(&pool);
@@ -72,7 +84,8 @@ int main(void)
 		if (pd_message_parse(&m, raw.data, raw.len, raw.origin, NULL) < 0)
 			continue;
 		n++;
-		p = pd__post_pack(m, &pool);
+		p = pd__post_pack(m, &pool, &arena);
+		in_arena += in_blocks(&arena, p, sizeof(*p));
 		if (!(d = post_first_difference(m, p)))
 			same++;
 		else if (!diff)
@@ -93,6 +106,7 @@ int main(void)
 	if (diff)
 		printf("# first difference: %s\n", diff);
 	CHECK_INT("packed: every field a record keeps is as parsed", same, n);
+	CHECK_INT("every record is in the arena, not a block of its own", in_arena, n);
 	CHECK("most titles point into their subject", titles_in_subject * 2 > n);
 	CHECK_INT("a record's reply record holds its fields", replies_same, n);
 	CHECK("a record is far smaller than a parsed message", sizeof(pd_post) * 3 < sizeof(pd_message) * 2);
@@ -122,7 +136,24 @@ int main(void)
 		const char *a = pd__pool_intern(&pool, "<root@example.org>");
 		const char *b = pd__pool_intern(&pool, "<root@example.org>");
 		const char *c;
+		const char *other = pd__pool_intern(&pool, "<other@example.org>");
+		char *big = g_strnfill(200000, 'x'); /* larger than a block */
+		const char *big_copy = pd__pool_intern(&pool, big);
 		CHECK("one copy of a string while the pool is open", a == b);
+		/* a digest marks the Message-IDs it kept in the pool itself,
+		 * not in a table of its own */
+		CHECK("not marked until marked", !pd__pool_mark(a));
+		CHECK("marked: it says so the second time", pd__pool_mark(b));
+		CHECK("another string is not marked", !pd__pool_mark(other));
+		CHECK("a mark does not touch the text",
+		      !strcmp(a, "<root@example.org>") && !strcmp(other, "<other@example.org>"));
+		CHECK("a string larger than a block is pooled whole",
+		      big_copy && !strcmp(big_copy, big) && pd__pool_intern(&pool, big) == big_copy
+		      && !pd__pool_mark(big_copy) && pd__pool_mark(big_copy));
+		CHECK("an empty string is pooled and marked",
+		      !pd__pool_mark(pd__pool_intern(&pool, ""))
+		      && pd__pool_mark(pd__pool_intern(&pool, "")));
+		g_free(big);
 		pd__pool_seal(&pool);
 		CHECK("sealed: the table that finds copies is gone", pool.set == NULL);
 		c = pd__pool_intern(&pool, "<root@example.org>");
