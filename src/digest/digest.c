@@ -412,6 +412,10 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 		}
 	}
 	ends_of_range(full);
+	/* the order of arrival told the range's ends and where a posting
+	 * that is a reply goes: nothing later reads it */
+	g_clear_pointer(&full->message_seq, g_free);
+	g_clear_pointer(&full->reply_seq, g_free);
 	if (error == PD_OK)
 		error = pd__group_series(&r->series, &r->n_series, r->messages, r->n_messages,
 					 r->replies, r->n_reply_records, source, keep);

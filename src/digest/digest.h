@@ -90,7 +90,9 @@ typedef struct {
 	                             sealed when reading ends */
 	pd__arena arena;          /* the posts' and replies' records, owned */
 	guint32 *message_seq;     /* per pub.messages[i]: its place in the
-	                             order of arrival among all messages */
+	                             order of arrival among all messages;
+	                             freed (NULL) once the range's ends are
+	                             known, before grouping */
 	guint32 *reply_seq;       /* the same per pub.replies[i] */
 	pd_digest *lookback;      /* the look-back messages, owned */
 	GPtrArray *owned;         /* blocks to g_free with the report: what the
