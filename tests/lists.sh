@@ -9,6 +9,16 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 tools=$(dirname "$0")/tools
+# two mboxes with a look-back window that holds posts: its messages are
+# sorted by arrival like the range's, and freed with the report (a
+# post is a piece of the digest's arena, never freed on its own)
+sed 's/kvm@vger.kernel.org/kvmarm@lists.linux.dev/' sample/kvm-sample.mbox >"$tmp/other.mbox"
+"$PD" -q --no-progress --since 2025-08-26T09:50 -f json sample/kvm-sample.mbox "$tmp/other.mbox" \
+	>"$tmp/window.json" 2>"$tmp/window.err"
+check "two lists, a look-back window with posts in it: exit 0" "$?:$(head -c 200 "$tmp/window.err")" "0:"
+check "... and a digest of the range" \
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counts"]["messages"] > 0)' "$tmp/window.json" 2>&1)" \
+	"True"
 need_public_inbox "digests of several lists"
 msgs='sorted((m["title"], m.get("lists")) for s in d["series"] for m in ([s["cover"]] if s.get("cover") else []) + s["patches"])'
 python3 "$tools/lists-mail.py" "$tmp/mail"

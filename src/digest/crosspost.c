@@ -111,7 +111,7 @@ void pd__digest_sort_by_arrival(pd_digest *d)
 		g_array_append_val(all, a);
 	}
 	g_array_sort(all, by_arrival);
-	g_ptr_array_set_free_func(d->messages, NULL); /* they are only moved */
+	/* the posts are in the digest's arena: emptied, not freed */
 	g_ptr_array_set_size(d->messages, 0);
 	g_ptr_array_set_size(d->replies, 0);
 	g_array_set_size(d->message_seq, 0);
@@ -126,7 +126,6 @@ void pd__digest_sort_by_arrival(pd_digest *d)
 			g_array_append_val(d->message_seq, i);
 		}
 	}
-	g_ptr_array_set_free_func(d->messages, g_free);
 	g_array_free(all, TRUE);
 }
 

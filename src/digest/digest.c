@@ -80,8 +80,8 @@ int pd__is_reply_record(const pd_message *m)
 
 /* Keeps `m` unless its Message-ID was seen: the last step of adding.  A
  * reply becomes a record (message-pack.c); any other message is kept in
- * one block, its commit message in the body store: read again only when
- * written out. */
+ * one piece of the arena, its commit message in the body store: read
+ * again only when written out. */
 static int keep(pd_digest *d, pd_message *m)
 {
 	gpointer first = NULL, value;

@@ -74,8 +74,8 @@ void pd__pool_seal(pd__pool *pool);
 /* Frees the strings and the table.  The pool may be zeroed or cleared. */
 void pd__pool_clear(pd__pool *pool);
 
-/* Memory handed out in order and freed all at once: the replies'
- * records, which live as long as the report. */
+/* Memory handed out in order and freed all at once: the records of
+ * posts and replies, which live as long as the report. */
 typedef struct {
 	GSList *blocks;
 	char *at;
@@ -150,7 +150,7 @@ typedef struct {
 	guint32 *hashes;               /* each slot's node's id hash */
 	guint32 *values;               /* each slot's value; NULL: a set */
 	gsize size;                    /* about 4/3 of what it holds, not a
-	                                  power of two: see slot_of() */
+	                                  power of two: see first_slot() */
 	gsize n;
 } pd__node_index;
 

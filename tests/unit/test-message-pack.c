@@ -47,13 +47,15 @@ static const char *post_first_difference(const pd_message *m, const pd_post *p)
 	return NULL;
 }
 
-/* Whether `size` bytes at `p` lie in one of the arena's blocks (a block
- * is at least 256 KB, or as large as the one record it was made for). */
-static int in_blocks(const pd__arena *arena, const void *p, size_t size)
+/* Whether the record at `p` begins in one of the arena's blocks (a
+ * block is 256 KB, or larger for a record larger than that: such a
+ * record begins its block). */
+static int in_blocks(const pd__arena *arena, const void *p)
 {
 	for (GSList *b = arena->blocks; b; b = b->next) {
 		const char *start = b->data;
-		if ((const char *)p >= start && (const char *)p + size <= start + 256 * 1024)
+		if ((const char *)p == start || ((const char *)p > start
+						  && (const char *)p < start + 256 * 1024))
 			return 1;
 	}
 	return 0;
@@ -85,7 +87,7 @@ int main(void)
 			continue;
 		n++;
 		p = pd__post_pack(m, &pool, &arena);
-		in_arena += in_blocks(&arena, p, sizeof(*p));
+		in_arena += in_blocks(&arena, p);
 		if (!(d = post_first_difference(m, p)))
 			same++;
 		else if (!diff)
