@@ -284,7 +284,7 @@ static void to_replies(pd__report *full)
 		full->reply_seq[at] = seq;
 		r->n_reply_records++;
 		/* the post stays in the arena: its reply record borrows
-		 * its References array */
+		 * its strings */
 	}
 	r->n_messages = kept;
 }

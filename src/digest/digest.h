@@ -55,6 +55,8 @@ typedef struct {
 	size_t left;
 	GHashTable *set;      /* the strings, to find a copy; NULL once sealed */
 	GHashTable *later;    /* the strings interned after the seal, or NULL */
+	GHashTable *lists;    /* the lists (pd__pool_list()), to find a copy;
+	                         NULL once sealed */
 } pd__pool;
 
 void pd__pool_init(pd__pool *pool);
@@ -104,10 +106,11 @@ typedef struct {
 /* ---- kept messages (message-pack.c) ------------------------------------ */
 
 /* The record of `m` (a patch, cover letter or pull request) in one
- * piece of `arena` (valid until pd__arena_clear()): the record, its
- * References array and its own strings (subject, title when the subject does not end with
- * it, origin); Message-IDs, References, names, addresses, the version
- * and To: in `pool` (shared with the other messages; the pool must
+ * piece of `arena` (valid until pd__arena_clear()): the record and its
+ * own strings (subject, title when the subject does not end with it,
+ * origin); its References a list of the pool's (pd__pool_list(), in
+ * `arena`); Message-IDs, names, addresses, the version and To: in
+ * `pool` (shared with the other messages; the pool must
  * outlive the record).  Its commit message and bytes are not kept (the
  * caller puts them in the body store), nor its reply facts (a pull
  * request's, never read again).  `m` is left as it was. */
@@ -116,14 +119,25 @@ pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena);
 /* `size` bytes, 8-aligned, valid until pd__arena_clear().  Never fails
  * (GLib aborts when memory runs out). */
 void *pd__arena_alloc(pd__arena *arena, size_t size);
+/* Gives back `size` bytes at `p` when they were the arena's last
+ * allocation (else nothing). */
+void pd__arena_unalloc(pd__arena *arena, void *p, size_t size);
 void pd__arena_clear(pd__arena *arena);
 
-/* The record of reply `m` in `arena`, with its References and facts:
- * their strings in `pool`.  `m` is left as it was. */
+/* The pool's NULL-terminated list of `strings` (a message's References;
+ * NULL: none), each string pooled: while the pool is open, one array per
+ * list however many messages hold it (replies to one message mostly
+ * name the same ones), made in `arena` (which must live as long as the
+ * pool's users); once sealed, a new array each time.  An empty list is
+ * a static one.  Never fails. */
+const char *const *pd__pool_list(pd__pool *pool, pd__arena *arena, char *const *strings);
+
+/* The record of reply `m` in `arena`, with its facts, its References a
+ * list of the pool's (pd__pool_list()): their strings in `pool`.  `m` is left as it was. */
 pd_reply *pd__reply_pack(const pd_message *m, pd__pool *pool, pd__arena *arena);
 /* The record of a kept posting that turned out to be a reply, in
- * `arena`: it borrows the post's strings and its References array (in
- * the post's own block), so the post must outlive it. */
+ * `arena`: it borrows the post's strings and its References list, so
+ * the post and the pool must outlive it. */
 pd_reply *pd__reply_of_post(const pd_post *p, pd__arena *arena);
 
 /* Whether a parsed message is kept as a reply record: not a patch or

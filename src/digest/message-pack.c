@@ -6,13 +6,14 @@
  * (made on the pool threads, among their temporary ones) and the fields
  * only parsing needs cost more than the text they hold.
  * pd__post_pack() makes a patch, cover letter or pull request a
- * pd_post in one piece of an arena: the record, its References array
- * and its own strings (the subject and where it came from), with no
- * malloc header or padding to 16 bytes of its own.  A reply becomes a
- * pd_reply in the same arena (pd__reply_pack()).  Strings that repeat across
- * messages -- Message-IDs (a thread's root is referred to by every
- * message in it), names, addresses, versions -- are kept once, in the
- * digest's pool of shared strings.
+ * pd_post in one piece of an arena: the record and its own strings (the
+ * subject and where it came from), with no malloc header or padding to
+ * 16 bytes of its own.  A reply becomes a pd_reply in the same arena
+ * (pd__reply_pack()).  Strings that repeat across messages --
+ * Message-IDs (a thread's root is referred to by every message in it),
+ * names, addresses, versions -- are kept once, in the digest's pool of
+ * shared strings, and so are lists of References (the replies to one
+ * message, the patches of one series, mostly name the same ones).
  */
 #include <string.h>
 #include "digest/digest.h"
@@ -42,26 +43,19 @@ static size_t size_of(const char *s)
 
 pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena)
 {
-	size_t n_refs = 0, refs_size, i;
 	/* the title is mostly the subject's end ("[PATCH v2 1/3] title") */
 	int title_in_subject = m->subject && m->tags.title
 			    && g_str_has_suffix(m->subject, m->tags.title);
+	/* a series' patches mostly name the same References */
+	const char *const *refs = pd__pool_list(pool, arena, m->references);
 	pd_post *p;
-	const char **refs;
 	char *at;
 
-	while (m->references && m->references[n_refs])
-		n_refs++;
-	refs_size = (n_refs + 1) * sizeof(char *);
-	p = pd__arena_alloc(arena, sizeof(*p) + refs_size + size_of(m->subject)
+	p = pd__arena_alloc(arena, sizeof(*p) + size_of(m->subject)
 			    + (title_in_subject ? 0 : size_of(m->tags.title))
 			    + size_of(m->origin));
 	memset(p, 0, sizeof(*p));
-	refs = (const char **)(p + 1);
-	at = (char *)refs + refs_size;
-	for (i = 0; i < n_refs; i++)
-		refs[i] = shared(pool, m->references[i]);
-	refs[n_refs] = NULL;
+	at = (char *)(p + 1);
 	p->references = refs;
 	p->message_id = shared(pool, m->message_id);
 	p->subject = copy_into(&at, m->subject);
@@ -116,6 +110,15 @@ void *pd__arena_alloc(pd__arena *a, size_t size)
 	return p;
 }
 
+void pd__arena_unalloc(pd__arena *a, void *p, size_t size)
+{
+	size = (size + 7) & ~(size_t)7;
+	if ((char *)p + size == a->at) {
+		a->at = p;
+		a->left += size;
+	}
+}
+
 void pd__arena_clear(pd__arena *a)
 {
 	g_slist_free_full(a->blocks, g_free);
@@ -163,18 +166,12 @@ static const pd_reply_facts *facts_pack(const pd_reply_facts *f, pd__pool *pool,
 
 pd_reply *pd__reply_pack(const pd_message *m, pd__pool *pool, pd__arena *arena)
 {
-	size_t n_refs = 0;
+	/* replies to one message mostly name the same References */
+	const char *const *refs = pd__pool_list(pool, arena, m->references);
 	pd_reply *r;
-	const char **refs;
 
-	while (m->references && m->references[n_refs])
-		n_refs++;
-	r = pd__arena_alloc(arena, sizeof(*r) + (n_refs + 1) * sizeof(char *));
+	r = pd__arena_alloc(arena, sizeof(*r));
 	memset(r, 0, sizeof(*r));
-	refs = (const char **)(r + 1);
-	for (size_t i = 0; i < n_refs; i++)
-		refs[i] = shared(pool, m->references[i]);
-	refs[n_refs] = NULL;
 	r->references = refs;
 	r->message_id = shared(pool, m->message_id);
 	r->sender.name = shared(pool, m->sender.name);

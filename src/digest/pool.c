@@ -5,7 +5,9 @@
  * root is named by every message in it): a digest keeps each once, one
  * after the other in blocks, each after a byte of marks: the digest
  * marks the Message-IDs it kept there (pd__pool_mark()) rather than in a
- * second table of a million strings.  The
+ * second table of a million strings.  Lists of References are kept
+ * once as well (pd__pool_list()): their arrays in the caller's arena,
+ * their table dropped with the strings' at the seal.  The
  * table that finds the copy is only needed while messages are added; at
  * a million messages it is some 25 MB, alive exactly when grouping and
  * the review side make their own tables.  GLib's GStringChunk keeps its
@@ -20,10 +22,32 @@
 
 #define POOL_BLOCK (64 * 1024)
 
+/* A list's hash and equality: its strings are pooled, so the same
+ * text is the same address. */
+static guint list_hash(gconstpointer p)
+{
+	const char *const *l = p;
+	guint h = 5381;
+
+	for (; *l; l++)
+		h = h * 33 + (guint)((guintptr)*l >> 3);
+	return h;
+}
+
+static gboolean list_equal(gconstpointer a, gconstpointer b)
+{
+	const char *const *x = a, *const *y = b;
+
+	for (; *x && *x == *y; x++, y++)
+		;
+	return *x == *y;
+}
+
 void pd__pool_init(pd__pool *pool)
 {
 	memset(pool, 0, sizeof(*pool));
 	pool->set = g_hash_table_new(g_str_hash, g_str_equal);
+	pool->lists = g_hash_table_new(list_hash, list_equal);
 }
 
 /* A copy of `s` in the blocks, after a byte of marks (zero). */
@@ -74,9 +98,35 @@ int pd__pool_mark(const char *pooled)
 	return was;
 }
 
+static const char *const empty_list[] = { NULL };
+
+const char *const *pd__pool_list(pd__pool *pool, pd__arena *arena, char *const *strings)
+{
+	size_t n = 0;
+	const char **list, *const *found;
+
+	while (strings && strings[n])
+		n++;
+	if (!n)
+		return empty_list;
+	list = pd__arena_alloc(arena, (n + 1) * sizeof(*list));
+	for (size_t i = 0; i < n; i++)
+		list[i] = pd__pool_intern(pool, strings[i]);
+	list[n] = NULL;
+	if (!pool->lists)
+		return list;
+	if ((found = g_hash_table_lookup(pool->lists, list))) {
+		pd__arena_unalloc(arena, list, (n + 1) * sizeof(*list));
+		return found;
+	}
+	g_hash_table_add(pool->lists, list);
+	return list;
+}
+
 void pd__pool_seal(pd__pool *pool)
 {
 	g_clear_pointer(&pool->set, g_hash_table_destroy);
+	g_clear_pointer(&pool->lists, g_hash_table_destroy);
 }
 
 void pd__pool_clear(pd__pool *pool)

@@ -156,7 +156,30 @@ int main(void)
 		      !pd__pool_mark(pd__pool_intern(&pool, ""))
 		      && pd__pool_mark(pd__pool_intern(&pool, "")));
 		g_free(big);
+		/* References: replies to one message mostly name the same
+		 * ones; a list is kept once while the pool is open */
+		{
+			char *one[] = { "p1@x", "c0@x", NULL }, *again[] = { "p1@x", "c0@x", NULL };
+			char *longer[] = { "p1@x", "c0@x", "r9@x", NULL }, *none[] = { NULL };
+			const char *const *l1 = pd__pool_list(&pool, &arena, one);
+			const char *const *l2 = pd__pool_list(&pool, &arena, again);
+			const char *const *l3 = pd__pool_list(&pool, &arena, longer);
+			CHECK("a list of References is kept once", l1 == l2);
+			CHECK("... its strings pooled, in order, NULL-terminated",
+			      l1[0] == pd__pool_intern(&pool, "p1@x") && l1[1] == pd__pool_intern(&pool, "c0@x")
+			      && l1[2] == NULL);
+			CHECK("a longer list is another list", l3 != l1 && l3[2] && !strcmp(l3[2], "r9@x") && !l3[3]);
+			CHECK("an empty list (or none) is an empty list",
+			      pd__pool_list(&pool, &arena, none)[0] == NULL
+			      && pd__pool_list(&pool, &arena, NULL)[0] == NULL);
+		}
 		pd__pool_seal(&pool);
+		{
+			char *one[] = { "p1@x", "c0@x", NULL };
+			const char *const *l = pd__pool_list(&pool, &arena, one);
+			CHECK("sealed: a list is made, the same strings",
+			      l && !strcmp(l[0], "p1@x") && !strcmp(l[1], "c0@x") && !l[2]);
+		}
 		CHECK("sealed: the table that finds copies is gone", pool.set == NULL);
 		c = pd__pool_intern(&pool, "<root@example.org>");
 		CHECK("sealed: a new copy, the same text", c != a && !strcmp(c, a));
