@@ -119,23 +119,31 @@ static walk_end answered(const pd__node_index *members, GHashTable *pulls,
 
 /* Per series while counting: its reviewers and trailers, growing.  A
  * series has few of either, and at a million messages a hundred
- * thousand series have some: plain arrays grown by doubling from one
- * cost a tenth of GLib's arrays, which start at 16 elements. */
+ * thousand series have some: plain arrays grown a little at a time
+ * (room_for_one()) cost a tenth of GLib's arrays, which start at 16
+ * elements. */
 typedef struct {
 	const char **reviewers;  /* lowercased addresses (pooled), each once */
 	pd_series_trailer *trailers;
 	guint n_reviewers, n_trailers;
+	guint room_reviewers, room_trailers; /* their capacities */
 	GPtrArray *applied;      /* const pd_reply * */
 	GPtrArray *applied_on;   /* what each answers */
 	GHashTable *applied_numbers; /* patch number -> 1 */
 	int applied_all;
 } counting;
 
-/* `array` (of `n` elements of `size` bytes, made by this) with room for
- * one more: its capacity is the power of two at or above n. */
-static gpointer room_for_one(gpointer array, guint n, gsize size)
+/* `array` (of `n` elements of `size` bytes and room for *room, made by
+ * this) with room for one more.  It grows by a quarter, at least two:
+ * doubled, the trailers of a series of nine replies took room for 16,
+ * and at 6M replies each with a trailer that room was 170 MB at the
+ * review side's peak.  realloc() mostly grows a small block in place. */
+static gpointer room_for_one(gpointer array, guint n, guint *room, gsize size)
 {
-	return n & (n - 1) ? array : g_realloc_n(array, n ? 2 * (gsize)n : 1, size);
+	if (n < *room)
+		return array;
+	*room = n + MAX(2u, n / 4);
+	return g_realloc_n(array, *room, size);
 }
 
 static void counting_free(gpointer p)
@@ -415,7 +423,8 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
 							   who.address, m->date);
 				pd__tally_add(&tables->firms, employer, employer, NULL);
 			}
-			c->reviewers = room_for_one(c->reviewers, c->n_reviewers, sizeof(*c->reviewers));
+			c->reviewers = room_for_one(c->reviewers, c->n_reviewers, &c->room_reviewers,
+						    sizeof(*c->reviewers));
 			c->reviewers[c->n_reviewers++] = pooled(v, key);
 			pd__tally_add(&tables->people, key, display, employer);
 			pd__tally_add(&tables->domains, domain, domain, NULL);
@@ -446,7 +455,8 @@ static void count_reply(review *v, reviewer_tables *tables, const member *mb, co
 			}
 			continue;
 		}
-		c->trailers = room_for_one(c->trailers, c->n_trailers, sizeof(*c->trailers));
+		c->trailers = room_for_one(c->trailers, c->n_trailers, &c->room_trailers,
+					   sizeof(*c->trailers));
 		c->trailers[c->n_trailers++] = st;
 	}
 	if (m->facts->applied && !is_author)
@@ -687,8 +697,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		if (s->earlier && i >= v.n_fixed && (int)s->review_status < s->earlier->review_status)
 			s->review_status = (pd_review_status)s->earlier->review_status;
 		if (c->n_trailers) {
-			/* it grew by doubling: kept at its length, a digest
-			 * of millions of trailers saves a quarter */
+			/* kept at its length */
 			s->n_trailers = c->n_trailers;
 			s->trailers = g_renew(pd_series_trailer, c->trailers, c->n_trailers);
 			c->trailers = NULL;
