@@ -86,6 +86,7 @@ static int keep(pd_digest *d, pd_message *m)
 {
 	gpointer first = NULL, value;
 	const char *id;
+	const char *const *refs;
 
 	if (d->n_sources > 1)
 		m->lists = 1u << d->source;
@@ -97,7 +98,8 @@ static int keep(pd_digest *d, pd_message *m)
 	 * `ids` knows each one's first message */
 	if (!first && m->message_id
 	    && (d->n_sources > 1 ? g_hash_table_contains(d->ids, m->message_id)
-				 : pd__pool_mark(pd__pool_intern(&d->pool, m->message_id)))) {
+				 : pd__pool_mark(pd__pool_intern(&d->pool, m->message_id),
+						PD__MARK_KEPT))) {
 		d->n_duplicates++; /* the same message delivered twice counts once */
 		pd_message_free(m);
 		return PD_OK;
@@ -109,6 +111,7 @@ static int keep(pd_digest *d, pd_message *m)
 		g_ptr_array_add(d->replies, r);
 		g_array_append_val(d->reply_seq, d->seq);
 		id = r->message_id;
+		refs = r->references;
 		value = (gpointer)((guintptr)r | PD__REPLY_BIT);
 	} else {
 		pd_post *kept = pd__post_pack(m, &d->pool, &d->arena);
@@ -120,8 +123,12 @@ static int keep(pd_digest *d, pd_message *m)
 		g_ptr_array_add(d->messages, kept);
 		g_array_append_val(d->message_seq, d->seq);
 		id = kept->message_id;
+		refs = kept->references;
 		value = kept;
 	}
+	/* the review side walks up through the messages answered */
+	if (refs[0])
+		pd__pool_mark(refs[0], PD__MARK_ANSWERED);
 	d->seq++;
 	pd_message_free(m);
 	if (first) {

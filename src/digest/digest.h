@@ -64,11 +64,20 @@ void pd__pool_init(pd__pool *pool);
  * open; after pd__pool_seal(), a new copy of a string interned before
  * and the one copy of those interned since.  Never fails. */
 const char *pd__pool_intern(pd__pool *pool, const char *s);
-/* Marks `pooled`, a string pd__pool_intern() returned: 1 when it was
- * marked already, else 0.  A digest marks the Message-IDs it keeps, so
- * that a repeated one is found without a table of its own beside the
- * pool's (at a million messages, 24 MB at the end of reading). */
-int pd__pool_mark(const char *pooled);
+/* The marks a pooled string can have. */
+#define PD__MARK_KEPT 1u     /* a digest of one archive kept a message
+                                with this Message-ID: a repeated one is
+                                found without a table of its own beside
+                                the pool's (at a million messages, 24 MB
+                                at the end of reading) */
+#define PD__MARK_ANSWERED 2u /* a kept message answers (In-Reply-To) the
+                                one with this Message-ID: only those are
+                                found on the review side's walks up */
+/* Marks `pooled`, a string pd__pool_intern() returned, with `mark`: 1
+ * when it had it already, else 0. */
+int pd__pool_mark(const char *pooled, unsigned mark);
+/* Whether `pooled` has `mark`. */
+int pd__pool_marked(const char *pooled, unsigned mark);
 /* Drops the table that finds the copies made while reading (reading
  * ended); strings interned later go into a table of their own.  The
  * strings stay. */

@@ -89,13 +89,18 @@ const char *pd__pool_intern(pd__pool *pool, const char *s)
 	return copy;
 }
 
-int pd__pool_mark(const char *pooled)
+int pd__pool_mark(const char *pooled, unsigned mark)
 {
 	char *marks = (char *)pooled - 1;
-	int was = *marks & 1;
+	int was = pd__pool_marked(pooled, mark);
 
-	*marks |= 1;
+	*marks = (char)(*marks | mark);
 	return was;
+}
+
+int pd__pool_marked(const char *pooled, unsigned mark)
+{
+	return (pooled[-1] & mark) != 0;
 }
 
 static const char *const empty_list[] = { NULL };

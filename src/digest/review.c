@@ -581,6 +581,37 @@ static int add_waiting(review *v, int64_t end, int64_t stale)
 	return error < 0 ? error : PD_OK;
 }
 
+/* What the look-back window's messages answer (their In-Reply-To), by
+ * text: the window has a pool of its own, so the range's marks do not
+ * say it.  NULL when there is no window. */
+static GHashTable *answered_in_window(GPtrArray *lookback, GPtrArray *lookback_replies)
+{
+	GHashTable *set;
+
+	if ((!lookback || !lookback->len) && (!lookback_replies || !lookback_replies->len))
+		return NULL;
+	set = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; lookback && i < lookback->len; i++) {
+		const pd_post *m = g_ptr_array_index(lookback, i);
+		if (m->references[0])
+			g_hash_table_add(set, (gpointer)m->references[0]);
+	}
+	for (guint i = 0; lookback_replies && i < lookback_replies->len; i++) {
+		const pd_reply *m = g_ptr_array_index(lookback_replies, i);
+		if (m->references[0])
+			g_hash_table_add(set, (gpointer)m->references[0]);
+	}
+	return set;
+}
+
+/* Whether a message of the range with Message-ID `id` (pooled, or NULL)
+ * is answered by a message here: one a walk up can go through. */
+static int is_answered(const char *id, GHashTable *window_answers)
+{
+	return id && (pd__pool_marked(id, PD__MARK_ANSWERED)
+		      || (window_answers && g_hash_table_contains(window_answers, id)));
+}
+
 int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_source *source,
 	       GPtrArray *keep)
 {
@@ -596,6 +627,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	int error = PD_OK;
 	size_t i, n_all;
 	guint8 *newer;
+	GHashTable *window_answers;
 
 	v.n_fixed = pd__n_all_series(r);
 	/* the tables at the size they will have: the members, then the
@@ -603,8 +635,15 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	for (i = 0, n_all = 0; i < v.n_fixed; i++)
 		n_all += pd__all_series(r, i)->n_patches + 1;
 	pd__node_index_init(&v.members, n_all, 1);
-	n_all = r->n_reply_records + r->n_messages - r->n_patches - r->n_covers
-	      + (lookback ? lookback->len : 0) + (lookback_replies ? lookback_replies->len : 0);
+	/* of the range's replies, only those a message answers: a walk up
+	 * goes from what a message answers to what that one answers */
+	window_answers = answered_in_window(lookback, lookback_replies);
+	for (i = 0, n_all = 0; i < r->n_messages; i++)
+		n_all += r->messages[i]->kind == PD_KIND_REPLY
+		       && is_answered(r->messages[i]->message_id, window_answers);
+	for (i = 0; i < r->n_reply_records; i++)
+		n_all += is_answered(r->replies[i]->message_id, window_answers);
+	n_all += (lookback ? lookback->len : 0) + (lookback_replies ? lookback_replies->len : 0);
 	pd__node_index_init(&v.replies, n_all, 0);
 	v.pulls = g_hash_table_new(g_str_hash, g_str_equal);
 	v.counts = g_ptr_array_new_with_free_func(counting_free);
@@ -637,16 +676,18 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		const pd_post *m = r->messages[i];
 		if (m->date > end)
 			end = m->date;
-		if (m->kind == PD_KIND_REPLY && m->message_id)
+		if (m->kind == PD_KIND_REPLY && is_answered(m->message_id, window_answers))
 			pd__node_index_put(&v.replies, m, 0, 1);
 	}
 	for (i = 0; i < r->n_reply_records; i++) {
 		const pd_reply *m = r->replies[i];
 		if (m->date > end)
 			end = m->date;
-		if (m->message_id)
+		if (is_answered(m->message_id, window_answers))
 			pd__node_index_put(&v.replies, m, 0, 1);
 	}
+	if (window_answers)
+		g_hash_table_destroy(window_answers);
 	/* the window's replies only carry walks up to what they answer:
 	 * the range's messages with their Message-IDs stay */
 	for (i = 0; lookback_replies && i < lookback_replies->len; i++) {

@@ -144,17 +144,21 @@ int main(void)
 		CHECK("one copy of a string while the pool is open", a == b);
 		/* a digest marks the Message-IDs it kept in the pool itself,
 		 * not in a table of its own */
-		CHECK("not marked until marked", !pd__pool_mark(a));
-		CHECK("marked: it says so the second time", pd__pool_mark(b));
-		CHECK("another string is not marked", !pd__pool_mark(other));
+		CHECK("not marked until marked", !pd__pool_mark(a, PD__MARK_KEPT));
+		CHECK("marked: it says so the second time", pd__pool_mark(b, PD__MARK_KEPT));
+		CHECK("another string is not marked", !pd__pool_mark(other, PD__MARK_KEPT));
+		CHECK("marks are apart: KEPT is not ANSWERED", !pd__pool_marked(a, PD__MARK_ANSWERED));
+		CHECK("... and ANSWERED is set on its own",
+		      !pd__pool_mark(a, PD__MARK_ANSWERED) && pd__pool_marked(a, PD__MARK_ANSWERED)
+		      && pd__pool_marked(a, PD__MARK_KEPT) && !pd__pool_marked(other, PD__MARK_ANSWERED));
 		CHECK("a mark does not touch the text",
 		      !strcmp(a, "<root@example.org>") && !strcmp(other, "<other@example.org>"));
 		CHECK("a string larger than a block is pooled whole",
 		      big_copy && !strcmp(big_copy, big) && pd__pool_intern(&pool, big) == big_copy
-		      && !pd__pool_mark(big_copy) && pd__pool_mark(big_copy));
+		      && !pd__pool_mark(big_copy, PD__MARK_KEPT) && pd__pool_mark(big_copy, PD__MARK_KEPT));
 		CHECK("an empty string is pooled and marked",
-		      !pd__pool_mark(pd__pool_intern(&pool, ""))
-		      && pd__pool_mark(pd__pool_intern(&pool, "")));
+		      !pd__pool_mark(pd__pool_intern(&pool, ""), PD__MARK_KEPT)
+		      && pd__pool_mark(pd__pool_intern(&pool, ""), PD__MARK_KEPT));
 		g_free(big);
 		/* References: replies to one message mostly name the same
 		 * ones; a list is kept once while the pool is open */
