@@ -43,16 +43,39 @@ void pd__body_store_forget(pd__body_store *store, const void *key);
 int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *store,
 		       pd__stored what, const void *key, const char *origin);
 
+/* ---- memory freed all at once (message-pack.c) ------------------------- */
+
+/* Memory handed out in order and freed all at once: the records of
+ * posts and replies, which live as long as the report, and the pool's
+ * strings.  Zeroed, it is empty. */
+typedef struct {
+	GSList *blocks;
+	char *at;
+	size_t left;
+	size_t block;   /* the size of a block; 0: 256 KB (a piece larger
+	                   than a block gets a block of its own) */
+} pd__arena;
+
+/* `size` bytes, 8-aligned, valid until pd__arena_clear().  Never fails
+ * (GLib aborts when memory runs out). */
+void *pd__arena_alloc(pd__arena *arena, size_t size);
+/* `size` bytes at any address (strings: no padding between them);
+ * otherwise as pd__arena_alloc().  An arena gives one kind or the
+ * other. */
+void *pd__arena_alloc_bytes(pd__arena *arena, size_t size);
+/* Gives back `size` bytes at `p` when they were the arena's last
+ * allocation (else nothing). */
+void pd__arena_unalloc(pd__arena *arena, void *p, size_t size);
+void pd__arena_clear(pd__arena *arena);
+
 /* ---- shared strings (pool.c) ------------------------------------------ */
 
 /* Strings kept once however many messages hold them, valid until
  * pd__pool_clear(); while a digest reads, the same text gives the same
  * address.  Each has a byte of marks before it (pd__pool_mark()). */
 typedef struct {
-	GSList *blocks;       /* the strings, in blocks of POOL_BLOCK bytes
-	                         (or one string's size, when larger) */
-	char *at;             /* the free end of the newest block */
-	size_t left;
+	pd__arena strings;    /* the strings, each after its byte of marks,
+	                         in blocks of POOL_BLOCK bytes */
 	GHashTable *set;      /* the strings, to find a copy; NULL once sealed */
 	GHashTable *later;    /* the strings interned after the seal, or NULL */
 	GHashTable *lists;    /* the lists (pd__pool_list()), to find a copy;
@@ -85,13 +108,6 @@ void pd__pool_seal(pd__pool *pool);
 /* Frees the strings and the table.  The pool may be zeroed or cleared. */
 void pd__pool_clear(pd__pool *pool);
 
-/* Memory handed out in order and freed all at once: the records of
- * posts and replies, which live as long as the report. */
-typedef struct {
-	GSList *blocks;
-	char *at;
-	size_t left;
-} pd__arena;
 
 /* What a report holds besides its public fields. */
 typedef struct {
@@ -125,13 +141,6 @@ typedef struct {
  * request's, never read again).  `m` is left as it was. */
 pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena);
 
-/* `size` bytes, 8-aligned, valid until pd__arena_clear().  Never fails
- * (GLib aborts when memory runs out). */
-void *pd__arena_alloc(pd__arena *arena, size_t size);
-/* Gives back `size` bytes at `p` when they were the arena's last
- * allocation (else nothing). */
-void pd__arena_unalloc(pd__arena *arena, void *p, size_t size);
-void pd__arena_clear(pd__arena *arena);
 
 /* The pool's NULL-terminated list of `strings` (a message's References;
  * NULL: none), each string pooled: while the pool is open, one array per

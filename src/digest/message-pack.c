@@ -92,13 +92,12 @@ pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena)
 
 #define ARENA_BLOCK (256 * 1024)
 
-void *pd__arena_alloc(pd__arena *a, size_t size)
+void *pd__arena_alloc_bytes(pd__arena *a, size_t size)
 {
 	void *p;
 
-	size = (size + 7) & ~(size_t)7;
 	if (size > a->left) {
-		size_t block = size > ARENA_BLOCK ? size : ARENA_BLOCK;
+		size_t block = MAX(size, a->block ? a->block : (size_t)ARENA_BLOCK);
 		char *b = g_malloc(block);
 		a->blocks = g_slist_prepend(a->blocks, b);
 		a->at = b;
@@ -108,6 +107,12 @@ void *pd__arena_alloc(pd__arena *a, size_t size)
 	a->at += size;
 	a->left -= size;
 	return p;
+}
+
+void *pd__arena_alloc(pd__arena *a, size_t size)
+{
+	/* every size a multiple of 8 from an aligned block: aligned */
+	return pd__arena_alloc_bytes(a, (size + 7) & ~(size_t)7);
 }
 
 void pd__arena_unalloc(pd__arena *a, void *p, size_t size)
@@ -121,8 +126,11 @@ void pd__arena_unalloc(pd__arena *a, void *p, size_t size)
 
 void pd__arena_clear(pd__arena *a)
 {
+	size_t block = a->block;
+
 	g_slist_free_full(a->blocks, g_free);
 	memset(a, 0, sizeof(*a));
+	a->block = block;
 }
 
 /* A copy of `f` in the arena, its strings in the pool (a trailer's name

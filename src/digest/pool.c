@@ -3,7 +3,8 @@
  *
  * Message-IDs, names and addresses repeat across messages (a thread's
  * root is named by every message in it): a digest keeps each once, one
- * after the other in blocks, each after a byte of marks: the digest
+ * after the other in an arena of the pool's (no padding between them),
+ * each after a byte of marks: the digest
  * marks the Message-IDs it kept there (pd__pool_mark()) rather than in a
  * second table of a million strings.  Lists of References are kept
  * once as well (pd__pool_list()): their arrays in the caller's arena,
@@ -46,26 +47,17 @@ static gboolean list_equal(gconstpointer a, gconstpointer b)
 void pd__pool_init(pd__pool *pool)
 {
 	memset(pool, 0, sizeof(*pool));
+	pool->strings.block = POOL_BLOCK;
 	pool->set = g_hash_table_new(g_str_hash, g_str_equal);
 	pool->lists = g_hash_table_new(list_hash, list_equal);
 }
 
-/* A copy of `s` in the blocks, after a byte of marks (zero). */
+/* A copy of `s` in the pool's arena, after a byte of marks (zero). */
 static char *copy_in(pd__pool *pool, const char *s)
 {
 	size_t size = strlen(s) + 2;
-	char *copy;
+	char *copy = pd__arena_alloc_bytes(&pool->strings, size);
 
-	if (size > pool->left) {
-		size_t block = MAX(size, (size_t)POOL_BLOCK);
-		char *b = g_malloc(block);
-		pool->blocks = g_slist_prepend(pool->blocks, b);
-		pool->at = b;
-		pool->left = block;
-	}
-	copy = pool->at;
-	pool->at += size;
-	pool->left -= size;
 	copy[0] = 0;
 	memcpy(copy + 1, s, size - 1);
 	return copy + 1;
@@ -138,8 +130,5 @@ void pd__pool_clear(pd__pool *pool)
 {
 	pd__pool_seal(pool);
 	g_clear_pointer(&pool->later, g_hash_table_destroy);
-	g_slist_free_full(pool->blocks, g_free);
-	pool->blocks = NULL;
-	pool->at = NULL;
-	pool->left = 0;
+	pd__arena_clear(&pool->strings);
 }
