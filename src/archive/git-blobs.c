@@ -3,24 +3,40 @@
  * Inflating blobs is most of the reading, so the thread walking the
  * history hands out references (a v2 commit's tree, whose 'm' entry is
  * the message) and each pool thread reads them with
- * its own libgit2 handle per epoch: libgit2 handles are not shared
- * between threads.
+ * its own handles per epoch (libgit2 handles are not shared between
+ * threads): its own pack reader (pack.c) first, libgit2 for what that
+ * leaves.
  */
+#include <string.h>
 #include <git2.h>
 #include "archive/archive.h"
 #include "archive/git.h"
+#include "archive/pack.h"
+
+/* One epoch, opened by one thread. */
+typedef struct {
+	git_repository *repo;
+	pd__packs *packs;
+} epoch;
 
 struct pd__blob_reader {
-	GHashTable *repos;   /* git_dir -> git_repository */
-	git_blob *blob;      /* the last blob read */
+	GHashTable *repos;   /* git_dir -> epoch */
+	git_blob *blob;      /* the last blob read by libgit2 */
 };
+
+static void epoch_free(epoch *e)
+{
+	git_repository_free(e->repo);
+	pd__packs_free(e->packs);
+	g_free(e);
+}
 
 pd__blob_reader *pd__blob_reader_new(void)
 {
 	pd__blob_reader *br = g_new0(pd__blob_reader, 1);
 
 	br->repos = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-					  (GDestroyNotify)git_repository_free);
+					  (GDestroyNotify)epoch_free);
 	return br;
 }
 
@@ -33,34 +49,93 @@ void pd__blob_reader_free(pd__blob_reader *br)
 	g_free(br);
 }
 
+/* The id of the blob named "m" in tree object `tree` (git's form: for
+ * each entry an octal mode, a space, a name, a NUL, 20 bytes of id): 0
+ * with it in `id`; 1 for a well-formed tree without one (a message
+ * removed: a 'd'); -1 for anything not well-formed, left to libgit2. */
+static int tree_message(unsigned char *id, const unsigned char *tree, size_t len)
+{
+	const unsigned char *p = tree, *end = tree + len;
+
+	while (p < end) {
+		const unsigned char *name, *nul;
+		if (*p < '0' || *p > '7')
+			return -1;
+		while (p < end && *p >= '0' && *p <= '7')
+			p++;
+		if (p >= end || *p++ != ' ')
+			return -1;
+		name = p;
+		if (!(nul = memchr(p, 0, (size_t)(end - p))) || nul == name || end - nul - 1 < 20)
+			return -1;
+		if (nul - name == 1 && name[0] == 'm') {
+			memcpy(id, nul + 1, 20);
+			return 0;
+		}
+		p = nul + 1 + 20;
+	}
+	return 1;
+}
+
+/* The message of `ref` from the epoch's packs: 0 with its bytes, 1 for
+ * a tree without one, -1 for anything the pack reader leaves. */
+static int packed_message(const char **data, size_t *len, pd__packs *packs,
+			  const pd__blob_ref *ref)
+{
+	unsigned char id[20];
+	const unsigned char *bytes;
+	size_t n;
+	int type, rc;
+
+	memcpy(id, ref->blob, 20);
+	if (ref->is_tree) {
+		if (pd__packs_read(&bytes, &n, &type, packs, id) != 0 || type != GIT_OBJECT_TREE)
+			return -1;
+		if ((rc = tree_message(id, bytes, n)) != 0)
+			return rc;
+	}
+	if (pd__packs_read(&bytes, &n, &type, packs, id) != 0 || type != GIT_OBJECT_BLOB)
+		return -1;
+	*data = (const char *)bytes;
+	*len = n;
+	return 0;
+}
+
 int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *br,
 			 const pd__blob_ref *ref, const char *commit_origin)
 {
-	git_repository *repo;
+	epoch *e;
 	git_oid oid;
+	int rc;
 
 	git_blob_free(br->blob);
 	br->blob = NULL;
-	repo = g_hash_table_lookup(br->repos, ref->git_dir);
-	if (!repo) {
+	e = g_hash_table_lookup(br->repos, ref->git_dir);
+	if (!e) {
+		git_repository *repo;
 		/* epochs are read one after another: the ones before are
-		 * done, and their pack indexes and windows, mapped again by
-		 * every thread, are most of the mapped memory of a large
-		 * archive */
+		 * done, and their pack indexes, mapped again by every
+		 * thread, are most of the mapped memory of a large archive */
 		g_hash_table_remove_all(br->repos);
 		if (git_repository_open_bare(&repo, ref->git_dir) < 0)
 			return pd__error(PD_ERR_GIT, "%s: cannot open: %s", ref->git_dir,
 					 pd__git_message());
-		g_hash_table_insert(br->repos, g_strdup(ref->git_dir), repo);
+		e = g_new0(epoch, 1);
+		e->repo = repo;
+		e->packs = pd__packs_open(ref->git_dir);
+		g_hash_table_insert(br->repos, g_strdup(ref->git_dir), e);
 	}
+	if ((rc = packed_message(data, len, e->packs, ref)) >= 0)
+		return rc;
+	/* libgit2 reads what the pack reader left, and says what is wrong */
 	git_oid_fromraw(&oid, ref->blob);
 	if (ref->is_tree) {
-		int error = pd__git_v2_message_blob(&br->blob, repo, &oid, ref->git_dir,
+		int error = pd__git_v2_message_blob(&br->blob, e->repo, &oid, ref->git_dir,
 						    commit_origin);
 		if (error != PD_OK)
 			return error; /* 1: a message removed, nothing to read */
-	} else if (git_blob_lookup(&br->blob, repo, &oid) < 0) {
-		return pd__git_object_error(repo, &oid, ref->git_dir, "message blob", commit_origin);
+	} else if (git_blob_lookup(&br->blob, e->repo, &oid) < 0) {
+		return pd__git_object_error(e->repo, &oid, ref->git_dir, "message blob", commit_origin);
 	}
 	*data = git_blob_rawcontent(br->blob);
 	*len = (size_t)git_blob_rawsize(br->blob);

@@ -12,6 +12,7 @@
 #include "archive/archive.h"
 #include <string.h>
 #include "archive/git.h"
+#include "archive/pack.h"
 
 /* Whether the newest commit looks like public-inbox's: see git.h. */
 int pd__git_check_layout(int *is_v1, git_repository *repo, const git_oid *head, const char *path)
@@ -165,17 +166,23 @@ int pd__git_commit_header(pd__chain_link *link, git_oid *first_parent, unsigned 
 
 /* One commit of the chain: its tree, time and first parent, read as raw
  * object data (libgit2's full commit parsing, signatures and message
- * included, was most of walking a long epoch); libgit2 parses any
+ * included, was most of walking a long epoch), from the packs when the
+ * pack reader can (pack.c); libgit2 reads what it leaves and parses any
  * commit whose header is not the plain form.  -1 when it cannot be
  * read. */
 static int read_link(pd__chain_link *link, git_oid *first_parent, unsigned *n_parents,
-		     git_repository *repo, git_odb *odb, const git_oid *oid)
+		     git_repository *repo, git_odb *odb, pd__packs *packs, const git_oid *oid)
 {
 	git_odb_object *obj = NULL;
 	git_commit *commit = NULL;
-	int ok;
+	const unsigned char *bytes;
+	size_t len;
+	int ok, type;
 
 	git_oid_cpy(&link->commit, oid);
+	if (pd__packs_read(&bytes, &len, &type, packs, oid->id) == 0 && type == GIT_OBJECT_COMMIT
+	    && pd__git_commit_header(link, first_parent, n_parents, (const char *)bytes, len) == 0)
+		return 0;
 	if (git_odb_read(&obj, odb, oid) < 0)
 		return -1;
 	ok = git_odb_object_type(obj) == GIT_OBJECT_COMMIT
@@ -200,6 +207,7 @@ int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 {
 	GArray *chain = g_array_new(FALSE, FALSE, sizeof(pd__chain_link));
 	git_odb *odb = NULL;
+	pd__packs *packs = NULL;
 	git_oid at = *tip;
 
 	memset(end, 0, sizeof(*end));
@@ -209,13 +217,14 @@ int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 		*out = chain;
 		return PD_OK;
 	}
+	packs = pd__packs_open(git_repository_path(repo));
 	for (;;) {
 		pd__chain_link link;
 		git_oid parent;
 		unsigned n_parents;
 		if (hide && git_oid_equal(&at, hide))
 			break;
-		if (read_link(&link, &parent, &n_parents, repo, odb, &at) < 0) {
+		if (read_link(&link, &parent, &n_parents, repo, odb, packs, &at) < 0) {
 			git_oid_cpy(&end->broken, &at);
 			end->has_broken = 1;
 			break;
@@ -234,6 +243,7 @@ int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 		git_oid_cpy(&at, &parent);
 	}
 	git_odb_free(odb);
+	pd__packs_free(packs);
 	/* oldest first, the order of reading */
 	for (guint i = 0, j = chain->len ? chain->len - 1 : 0; i < j; i++, j--) {
 		pd__chain_link t = g_array_index(chain, pd__chain_link, i);

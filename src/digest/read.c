@@ -196,11 +196,12 @@ static int read_all(pd_digest *d, pd_archive_iter *it)
 	p.parse = d->opts.parse;
 	p.readers = g_ptr_array_new();
 	p.all_readers = g_ptr_array_new_with_free_func((GDestroyNotify)pd__blob_reader_free);
-	if (threads > 1) {
+	if (threads > 1)
 		workers = g_thread_pool_new(parse_batch, &p, threads, FALSE, NULL);
-		memset(&ref, 0, sizeof(ref));
-		pd__archive_iter_defer(it, &ref);
-	}
+	/* a git archive hands out its messages' trees, read by parse_batch()
+	 * with a blob reader (its pack reader), on one thread as on several */
+	memset(&ref, 0, sizeof(ref));
+	pd__archive_iter_defer(it, &ref);
 	while (!done && error == PD_OK) {
 		pd_raw_message raw;
 		int status;

@@ -1,0 +1,581 @@
+/*
+ * archive/pack.c - objects read straight from pack files (pack.h says
+ * why and what is left to libgit2).
+ *
+ * The formats are git's (Documentation/gitformat-pack.txt): a version 2
+ * index is "\377tOc", version 2, 256 cumulative counts by first byte,
+ * the sorted object ids, their CRCs, their offsets (31 bits, or an index
+ * into a table of 64-bit offsets when the top bit is set), then two
+ * checksums.  A pack is "PACK", a version, a count, then each object: a
+ * header of type and inflated size (7 bits a byte after the first 4,
+ * low first), for an offset delta a backwards distance to its base, for
+ * a reference delta its base's id, then the zlib stream.
+ *
+ * Everything read from a file is bounds-checked before use: a pack is
+ * data from the network.  The pack itself is read with pread(), not
+ * mapped: mapped pages the reader touched would count as the process's
+ * memory for as long as it runs, and a big archive's packs are gigabytes.
+ * That needs each object's stored length, which the index does not
+ * give: the offsets sorted (built at a pack's first read) give it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib.h>
+#include <libdeflate.h>
+#include "archive/pack.h"
+
+enum { OBJ_COMMIT = 1, OBJ_TREE = 2, OBJ_BLOB = 3, OBJ_TAG = 4, OBJ_OFS_DELTA = 6,
+       OBJ_REF_DELTA = 7 };
+
+/* Larger objects are left to libgit2: a message is kilobytes, and a
+ * size from a damaged header must not become an allocation. */
+#define MAX_OBJECT ((size_t)256 << 20)
+/* git's own limit on a delta chain is 4095 (pack.depth). */
+#define MAX_DEPTH 4096
+/* Delta bases kept, and the bytes they may hold: a message's blob is
+ * usually a delta against a neighbour's, so the bases recently resolved
+ * are the ones asked for next. */
+#define CACHE_SLOTS 256
+#define CACHE_BYTES ((size_t)8 << 20)
+
+typedef struct {
+	int fd;
+	uint64_t size;                 /* of the .pack */
+	const unsigned char *idx;      /* the mapped .idx */
+	size_t idx_len;
+	uint32_t n;                    /* objects */
+	const unsigned char *ids, *off32, *off64;
+	uint32_t n64;                  /* entries of the 64-bit table */
+	uint64_t *sorted;              /* every offset ascending, then the
+	                                  trailer's: built at the first read */
+	int unusable;                  /* its offsets make no sense */
+} pack;
+
+typedef struct {
+	uint64_t offset;
+	size_t pack;                   /* index in packs->packs, +1; 0: empty */
+	int type;
+	unsigned char *data;
+	size_t len;
+} cached;
+
+/* One link of a delta chain being resolved: the delta's instructions,
+ * inflated. */
+typedef struct {
+	size_t pack;
+	uint64_t offset;
+	unsigned char *delta;
+	size_t len;
+} chain_link;
+
+struct pd__packs {
+	GArray *packs;                 /* pack */
+	struct libdeflate_decompressor *dec;
+	unsigned char *entry;          /* one object as stored */
+	size_t entry_cap;
+	unsigned char *result;         /* the last object read */
+	cached cache[CACHE_SLOTS];
+	size_t cache_bytes;
+	pd__packs_stats stats;
+};
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t be64(const unsigned char *p)
+{
+	return (uint64_t)be32(p) << 32 | be32(p + 4);
+}
+
+static void pack_close(pack *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	if (p->idx)
+		munmap((void *)p->idx, p->idx_len);
+	g_free(p->sorted);
+}
+
+/* Opens the .idx at `idx_path` and its .pack into *p: 0, or -1 (and
+ * nothing held) when either cannot be used. */
+static int pack_open(pack *p, const char *idx_path)
+{
+	size_t plen = strlen(idx_path);
+	char *pack_path = NULL;
+	unsigned char head[12];
+	struct stat st;
+	int fd = -1;
+	size_t need;
+
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
+	if (plen < 4)
+		goto fail;
+	pack_path = g_strdup_printf("%.*s.pack", (int)(plen - 4), idx_path);
+	if ((fd = open(idx_path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0
+	    || st.st_size < 8 + 1024 + 40)
+		goto fail;
+	p->idx_len = (size_t)st.st_size;
+	p->idx = mmap(NULL, p->idx_len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	fd = -1;
+	if (p->idx == MAP_FAILED) {
+		p->idx = NULL;
+		goto fail;
+	}
+	if (memcmp(p->idx, "\377tOc", 4) || be32(p->idx + 4) != 2)
+		goto fail;
+	for (int i = 1; i < 256; i++)
+		if (be32(p->idx + 8 + 4 * i) < be32(p->idx + 8 + 4 * (i - 1)))
+			goto fail;
+	p->n = be32(p->idx + 8 + 4 * 255);
+	need = 8 + 1024 + (size_t)p->n * 28 + 40;
+	if (need > p->idx_len || (p->idx_len - need) % 8)
+		goto fail;
+	p->ids = p->idx + 8 + 1024;
+	p->off32 = p->ids + (size_t)p->n * 24; /* past the ids and the CRCs */
+	p->off64 = p->off32 + (size_t)p->n * 4;
+	p->n64 = (uint32_t)((p->idx_len - need) / 8);
+	if ((p->fd = open(pack_path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(p->fd, &st) < 0
+	    || st.st_size < 32 || pread(p->fd, head, 12, 0) != 12 || memcmp(head, "PACK", 4)
+	    || (be32(head + 4) != 2 && be32(head + 4) != 3) || be32(head + 8) != p->n)
+		goto fail;
+	p->size = (uint64_t)st.st_size;
+	g_free(pack_path);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	pack_close(p);
+	g_free(pack_path);
+	return -1;
+}
+
+pd__packs *pd__packs_open(const char *git_dir)
+{
+	pd__packs *packs = g_new0(pd__packs, 1);
+	char *dir = g_build_filename(git_dir, "objects", "pack", NULL);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	packs->packs = g_array_new(FALSE, FALSE, sizeof(pack));
+	packs->dec = libdeflate_alloc_decompressor();
+	while (d && packs->dec && (name = g_dir_read_name(d))) {
+		pack p;
+		char *path;
+		if (!g_str_has_prefix(name, "pack-") || !g_str_has_suffix(name, ".idx"))
+			continue;
+		path = g_build_filename(dir, name, NULL);
+		if (pack_open(&p, path) == 0)
+			g_array_append_val(packs->packs, p);
+		g_free(path);
+	}
+	if (d)
+		g_dir_close(d);
+	g_free(dir);
+	packs->stats.packs = packs->packs->len;
+	return packs;
+}
+
+static void cache_clear(pd__packs *packs)
+{
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		g_free(packs->cache[i].data);
+	memset(packs->cache, 0, sizeof(packs->cache));
+	packs->cache_bytes = 0;
+}
+
+void pd__packs_free(pd__packs *packs)
+{
+	if (!packs)
+		return;
+	for (guint i = 0; i < packs->packs->len; i++)
+		pack_close(&g_array_index(packs->packs, pack, i));
+	g_array_free(packs->packs, TRUE);
+	if (packs->dec)
+		libdeflate_free_decompressor(packs->dec);
+	cache_clear(packs);
+	g_free(packs->entry);
+	g_free(packs->result);
+	g_free(packs);
+}
+
+void pd__packs_get_stats(pd__packs_stats *out, const pd__packs *packs)
+{
+	*out = packs->stats;
+}
+
+/* Where object `oid` is: 0 with its pack (index) and offset, or 1. */
+static int find(size_t *which, uint64_t *offset, pd__packs *packs, const unsigned char *oid)
+{
+	for (guint k = 0; k < packs->packs->len; k++) {
+		pack *p = &g_array_index(packs->packs, pack, k);
+		uint32_t lo = oid[0] ? be32(p->idx + 8 + 4 * (oid[0] - 1)) : 0;
+		uint32_t hi = be32(p->idx + 8 + 4 * oid[0]);
+		if (p->unusable)
+			continue;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			int c = memcmp(p->ids + (size_t)mid * 20, oid, 20);
+			if (c == 0) {
+				uint32_t o = be32(p->off32 + (size_t)mid * 4);
+				if (o & 0x80000000u) {
+					if ((o & 0x7fffffffu) >= p->n64)
+						return 1; /* a damaged index: libgit2's */
+					*offset = be64(p->off64 + (size_t)(o & 0x7fffffffu) * 8);
+				} else {
+					*offset = o;
+				}
+				*which = k;
+				return 0;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return 1;
+}
+
+static int cmp_offset(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* p->sorted, built once: 0, or -1 when the index names offsets outside
+ * the pack (the pack is then not used). */
+static int sort_offsets(pack *p)
+{
+	uint64_t *s;
+
+	if (p->sorted || p->unusable)
+		return p->unusable ? -1 : 0;
+	s = g_new(uint64_t, (size_t)p->n + 1);
+	for (uint32_t i = 0; i < p->n; i++) {
+		uint32_t o = be32(p->off32 + (size_t)i * 4);
+		if (o & 0x80000000u) {
+			if ((o & 0x7fffffffu) >= p->n64)
+				goto bad;
+			s[i] = be64(p->off64 + (size_t)(o & 0x7fffffffu) * 8);
+		} else {
+			s[i] = o;
+		}
+		if (s[i] < 12 || s[i] >= p->size - 20)
+			goto bad;
+	}
+	qsort(s, p->n, sizeof(*s), cmp_offset);
+	for (uint32_t i = 1; i < p->n; i++)
+		if (s[i] == s[i - 1])
+			goto bad;
+	s[p->n] = p->size - 20;
+	p->sorted = s;
+	return 0;
+bad:
+	g_free(s);
+	p->unusable = 1;
+	return -1;
+}
+
+/* The stored length of the object at `offset`: 0, or -1 when no object
+ * starts there. */
+static int stored_length(size_t *out, pack *p, uint64_t offset)
+{
+	size_t lo = 0, hi = p->n;
+
+	if (sort_offsets(p) < 0)
+		return -1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->sorted[mid] == offset) {
+			*out = (size_t)(p->sorted[mid + 1] - offset);
+			return 0;
+		}
+		if (p->sorted[mid] < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* One stored object, read: its type, its inflated size and where its
+ * zlib stream begins in packs->entry; for a delta, its base (another
+ * offset in the same pack, or an id). */
+typedef struct {
+	int type;
+	size_t size;
+	const unsigned char *data;     /* the zlib stream */
+	size_t data_len;
+	uint64_t base_offset;          /* OBJ_OFS_DELTA */
+	const unsigned char *base_id;  /* OBJ_REF_DELTA: 20 bytes */
+} stored;
+
+static int read_stored(stored *out, pd__packs *packs, pack *p, uint64_t offset)
+{
+	size_t len, i = 0, shift = 4;
+	const unsigned char *e;
+	unsigned c;
+
+	if (stored_length(&len, p, offset) < 0 || len < 2 || len > MAX_OBJECT + 4096)
+		return -1;
+	if (len > packs->entry_cap) {
+		g_free(packs->entry);
+		packs->entry_cap = len;
+		packs->entry = g_malloc(len);
+	}
+	if (pread(p->fd, packs->entry, len, (off_t)offset) != (ssize_t)len)
+		return -1;
+	e = packs->entry;
+	c = e[i++];
+	out->type = (c >> 4) & 7;
+	out->size = c & 15;
+	while (c & 0x80) {
+		if (i >= len || shift > 28)
+			return -1;
+		c = e[i++];
+		out->size |= (size_t)(c & 0x7f) << shift;
+		shift += 7;
+	}
+	if (out->size > MAX_OBJECT)
+		return -1;
+	out->base_id = NULL;
+	if (out->type == OBJ_OFS_DELTA) {
+		uint64_t back;
+		if (i >= len)
+			return -1;
+		c = e[i++];
+		back = c & 0x7f;
+		while (c & 0x80) {
+			if (i >= len || back > (UINT64_MAX >> 8))
+				return -1;
+			c = e[i++];
+			back = ((back + 1) << 7) | (c & 0x7f);
+		}
+		if (back == 0 || back > offset)
+			return -1;
+		out->base_offset = offset - back;
+	} else if (out->type == OBJ_REF_DELTA) {
+		if (len - i < 20)
+			return -1;
+		out->base_id = e + i;
+		i += 20;
+	} else if (out->type < OBJ_COMMIT || out->type > OBJ_TAG) {
+		return -1;
+	}
+	out->data = e + i;
+	out->data_len = len - i;
+	return 0;
+}
+
+/* The inflated bytes of `s`, exactly s->size of them: a new buffer, or
+ * NULL when the stream is damaged or of another size. */
+static unsigned char *inflate_stored(pd__packs *packs, const stored *s)
+{
+	unsigned char *out = g_malloc(s->size ? s->size : 1);
+
+	packs->stats.inflated++;
+	if (libdeflate_zlib_decompress(packs->dec, s->data, s->data_len, out, s->size, NULL)
+	    != LIBDEFLATE_SUCCESS) {
+		g_free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* A size of a delta's header: 7 bits a byte, low first. */
+static int delta_size(size_t *out, const unsigned char **p, const unsigned char *end)
+{
+	size_t v = 0;
+	unsigned shift = 0, c;
+
+	do {
+		if (*p >= end || shift > 56)
+			return -1;
+		c = *(*p)++;
+		v |= (size_t)(c & 0x7f) << shift;
+		shift += 7;
+	} while (c & 0x80);
+	*out = v;
+	return 0;
+}
+
+/* `base` with delta `d` applied: a new buffer of *out_len bytes, or NULL
+ * when the delta does not fit its base. */
+static unsigned char *apply_delta(size_t *out_len, const unsigned char *base, size_t base_len,
+				  const unsigned char *d, size_t d_len)
+{
+	const unsigned char *p = d, *end = d + d_len;
+	size_t src, dst, at = 0;
+	unsigned char *out;
+
+	if (delta_size(&src, &p, end) < 0 || delta_size(&dst, &p, end) < 0 || src != base_len
+	    || dst > MAX_OBJECT)
+		return NULL;
+	out = g_malloc(dst ? dst : 1);
+	while (p < end) {
+		unsigned c = *p++;
+		if (c & 0x80) {
+			size_t off = 0, n = 0;
+			for (int b = 0; b < 4; b++)
+				if (c & (1u << b)) {
+					if (p >= end)
+						goto bad;
+					off |= (size_t)*p++ << (8 * b);
+				}
+			for (int b = 0; b < 3; b++)
+				if (c & (0x10u << b)) {
+					if (p >= end)
+						goto bad;
+					n |= (size_t)*p++ << (8 * b);
+				}
+			if (n == 0)
+				n = 0x10000;
+			if (off > base_len || n > base_len - off || n > dst - at)
+				goto bad;
+			memcpy(out + at, base + off, n);
+			at += n;
+		} else if (c) {
+			if ((size_t)(end - p) < c || c > dst - at)
+				goto bad;
+			memcpy(out + at, p, c);
+			p += c;
+			at += c;
+		} else {
+			goto bad; /* reserved */
+		}
+	}
+	if (at != dst)
+		goto bad;
+	*out_len = dst;
+	return out;
+bad:
+	g_free(out);
+	return NULL;
+}
+
+static size_t cache_slot(size_t which, uint64_t offset)
+{
+	return (size_t)(((offset ^ ((uint64_t)which << 40)) * UINT64_C(0x9E3779B97F4A7C15)) >> 56)
+	       % CACHE_SLOTS;
+}
+
+static const cached *cache_find(pd__packs *packs, size_t which, uint64_t offset)
+{
+	const cached *c = &packs->cache[cache_slot(which, offset)];
+
+	return c->pack == which + 1 && c->offset == offset ? c : NULL;
+}
+
+/* Keeps a copy of a resolved base, in place of what its slot held. */
+static void cache_put(pd__packs *packs, size_t which, uint64_t offset, int type,
+		      const unsigned char *data, size_t len)
+{
+	cached *c = &packs->cache[cache_slot(which, offset)];
+
+	if (len > CACHE_BYTES / 4)
+		return;
+	packs->cache_bytes -= c->pack ? c->len : 0;
+	g_free(c->data);
+	c->data = NULL;
+	c->pack = 0;
+	if (packs->cache_bytes + len > CACHE_BYTES)
+		cache_clear(packs);
+	c->data = g_memdup2(data, len ? len : 1);
+	c->len = len;
+	c->type = type;
+	c->offset = offset;
+	c->pack = which + 1;
+	packs->cache_bytes += len;
+}
+
+int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs *packs,
+		   const unsigned char *oid)
+{
+	GArray *chain = NULL;
+	unsigned char *obj = NULL;
+	size_t which, obj_len = 0;
+	uint64_t offset;
+	int obj_type = 0, error = -1;
+
+	g_free(packs->result);
+	packs->result = NULL;
+	if (find(&which, &offset, packs, oid) != 0)
+		return 1;
+	chain = g_array_new(FALSE, FALSE, sizeof(chain_link));
+	/* down the chain to a whole object, the deltas kept on the way */
+	for (;;) {
+		pack *p = &g_array_index(packs->packs, pack, which);
+		const cached *hit = cache_find(packs, which, offset);
+		stored s;
+		if (hit) {
+			packs->stats.cache_hits++;
+			obj = g_memdup2(hit->data, hit->len ? hit->len : 1);
+			obj_len = hit->len;
+			obj_type = hit->type;
+			break;
+		}
+		if (chain->len >= MAX_DEPTH || read_stored(&s, packs, p, offset) < 0)
+			goto cleanup;
+		if (s.type == OBJ_OFS_DELTA || s.type == OBJ_REF_DELTA) {
+			chain_link l = { which, offset, NULL, s.size };
+			if (!(l.delta = inflate_stored(packs, &s)))
+				goto cleanup;
+			g_array_append_val(chain, l);
+			if (s.type == OBJ_OFS_DELTA) {
+				offset = s.base_offset;
+			} else {
+				unsigned char base[20];
+				memcpy(base, s.base_id, 20); /* entry is reused */
+				if (find(&which, &offset, packs, base) != 0) {
+					error = 1;
+					goto cleanup;
+				}
+			}
+			continue;
+		}
+		if (!(obj = inflate_stored(packs, &s)))
+			goto cleanup;
+		obj_len = s.size;
+		obj_type = s.type;
+		if (chain->len)
+			cache_put(packs, which, offset, obj_type, obj, obj_len);
+		break;
+	}
+	/* and back up, each delta applied to what the one below made */
+	for (guint i = chain->len; i-- > 0;) {
+		chain_link *l = &g_array_index(chain, chain_link, i);
+		size_t next_len;
+		unsigned char *next = apply_delta(&next_len, obj, obj_len, l->delta, l->len);
+		g_free(obj);
+		obj = next;
+		obj_len = next_len;
+		if (!obj)
+			goto cleanup;
+		if (i > 0)
+			cache_put(packs, l->pack, l->offset, obj_type, obj, obj_len);
+	}
+	packs->result = obj;
+	obj = NULL;
+	*data = packs->result;
+	*len = obj_len;
+	*type = obj_type;
+	packs->stats.objects++;
+	error = 0;
+cleanup:
+	if (chain) {
+		for (guint i = 0; i < chain->len; i++)
+			g_free(g_array_index(chain, chain_link, i).delta);
+		g_array_free(chain, TRUE);
+	}
+	g_free(obj);
+	return error;
+}

@@ -1,0 +1,56 @@
+/*
+ * archive/pack.h - objects read straight from a repository's pack files,
+ * for the two paths that read every message: the walk along first
+ * parents (one commit per message) and the pool threads (a tree and a
+ * blob per message).  Inflating was about half of a digest's time, and
+ * libgit2 inflates with zlib, one stream set up per object; this reader
+ * inflates with libdeflate, about twice as fast on these objects, and
+ * keeps the delta bases it resolved for the next messages.
+ *
+ * It reads what it is sure of and leaves the rest to libgit2: an object
+ * in no pack (a loose one), in a pack it cannot use (an index other than
+ * version 2, a pack that disagrees with its index), a delta against an
+ * object in no pack, anything damaged.  Callers then read the object with
+ * libgit2, which reports a damaged one in its words.  libgit2 stays the
+ * oracle: tests/unit/test-pack.c holds every object of a repository it
+ * makes, and of the corpus archives, to what libgit2 reads.
+ *
+ * A pd__packs is one thread's: nothing in it is shared or locked.
+ */
+#ifndef PD_ARCHIVE_PACK_H
+#define PD_ARCHIVE_PACK_H
+
+#include <stddef.h>
+
+typedef struct pd__packs pd__packs;
+
+/* The packs of the repository at `git_dir` (its objects/pack/ *.idx
+ * with their .pack), their indexes mapped and their packs opened.  A
+ * repository without packs, or whose packs cannot be used, gives a set
+ * that finds nothing: never an error.  Free with pd__packs_free(). */
+pd__packs *pd__packs_open(const char *git_dir);
+
+/* NULL-safe. */
+void pd__packs_free(pd__packs *packs);
+
+/* Object `oid` (20 bytes): 0 with its type (git's numbers: 1 commit,
+ * 2 tree, 3 blob, 4 tag) in *type and its bytes in *data and *len,
+ * which belong to `packs` and stay valid until the next read or
+ * pd__packs_free().  1 when no pack here holds it, or it is a delta
+ * whose base no pack here holds; -1 when what the pack holds cannot be
+ * read (damaged, or larger than this reader takes).  On 1 and -1 the
+ * caller reads it with libgit2. */
+int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs *packs,
+		   const unsigned char *oid);
+
+/* What a set read so far, for tests and tracing. */
+typedef struct {
+	size_t packs;          /* packs in use */
+	size_t objects;        /* objects read (0 returned) */
+	size_t inflated;       /* zlib streams inflated */
+	size_t cache_hits;     /* delta bases found in the cache */
+} pd__packs_stats;
+
+void pd__packs_get_stats(pd__packs_stats *out, const pd__packs *packs);
+
+#endif

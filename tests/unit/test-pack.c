@@ -1,0 +1,371 @@
+/*
+ * test-pack.c - the pack reader (archive/pack.c) against libgit2, its
+ * oracle: every object of repositories made here (deltas by offset and
+ * by id, two packs, loose objects) and of the corpus archives when
+ * ../shared is there reads as libgit2 reads it, or is left to libgit2;
+ * damaged packs never read as something else.
+ */
+#include <git2.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include "harness.h"
+#include "archive/pack.h"
+
+typedef struct {
+	git_odb *odb;
+	pd__packs *packs;
+	size_t objects, read, same, left, damaged;
+} walk;
+
+static int compare_one(const git_oid *oid, void *data)
+{
+	walk *w = data;
+	git_odb_object *obj = NULL;
+	const unsigned char *bytes;
+	size_t len;
+	int type, rc;
+
+	w->objects++;
+	if (git_odb_read(&obj, w->odb, oid) < 0)
+		return 0;
+	rc = pd__packs_read(&bytes, &len, &type, w->packs, oid->id);
+	if (rc == 0) {
+		w->read++;
+		w->same += type == (int)git_odb_object_type(obj) && len == git_odb_object_size(obj)
+			   && !memcmp(bytes, git_odb_object_data(obj), len);
+	} else if (rc == 1) {
+		w->left++;
+	} else {
+		w->damaged++;
+	}
+	git_odb_object_free(obj);
+	return 0;
+}
+
+/* Every object of the repository at `dir`, read both ways. */
+static walk compare_all(const char *dir)
+{
+	git_repository *repo = NULL;
+	walk w = { 0 };
+
+	if (git_repository_open_bare(&repo, dir) == 0 && git_repository_odb(&w.odb, repo) == 0) {
+		w.packs = pd__packs_open(dir);
+		git_odb_foreach(w.odb, compare_one, &w);
+		pd__packs_free(w.packs);
+	}
+	git_odb_free(w.odb);
+	git_repository_free(repo);
+	return w;
+}
+
+static int run(const char *dir, const char *a1, const char *a2, const char *a3, const char *a4)
+{
+	const char *argv[] = { "git", "-C", dir, a1, a2, a3, a4, NULL };
+	int status = -1;
+
+	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+			  | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL))
+		return -1;
+	return g_spawn_check_wait_status(status, NULL) ? 0 : -1;
+}
+
+/* Blobs that look like a list's messages (each a near copy of an
+ * earlier one, so that git makes deltas of them), a tree and a commit
+ * for each, as public-inbox writes them. */
+static void fill(git_repository *repo, int from, int to)
+{
+	git_oid parent, at;
+	int has_parent = git_reference_name_to_id(&parent, repo, "HEAD") == 0;
+	git_signature *sig = NULL;
+
+	git_signature_new(&sig, "A U Thor", "a@example.org", 1700000000, 0);
+	for (int i = from; i < to; i++) {
+		GString *m = g_string_new(NULL);
+		git_treebuilder *tb = NULL;
+		git_oid blob, tree_id;
+		git_tree *tree = NULL;
+		git_commit *pc = NULL;
+		g_string_append_printf(m, "From: P%d <p%d@example.org>\nSubject: [PATCH %d/9] change %d\n"
+				       "Message-ID: <%d@example.org>\n\n", i % 7, i % 7, i % 9 + 1, i / 9, i);
+		for (int k = 0; k < 40 + i % 13; k++)
+			g_string_append_printf(m, "line %d of the change, the same in every version %d\n",
+					       k, k * (i / 9 % 3));
+		git_blob_create_from_buffer(&blob, repo, m->str, m->len);
+		git_treebuilder_new(&tb, repo, NULL);
+		git_treebuilder_insert(NULL, tb, "m", &blob, GIT_FILEMODE_BLOB);
+		git_treebuilder_write(&tree_id, tb);
+		git_treebuilder_free(tb);
+		git_tree_lookup(&tree, repo, &tree_id);
+		if (has_parent)
+			git_commit_lookup(&pc, repo, &parent);
+		git_commit_create_v(&at, repo, "HEAD", sig, sig, NULL, "m", tree, pc ? 1 : 0, pc);
+		git_commit_free(pc);
+		git_tree_free(tree);
+		parent = at;
+		has_parent = 1;
+		g_string_free(m, TRUE);
+	}
+	git_signature_free(sig);
+}
+
+static char *make_repo(const char *base, const char *name, int ref_deltas)
+{
+	char *dir = g_build_filename(base, name, NULL);
+	git_repository *repo = NULL;
+
+	if (git_repository_init(&repo, dir, 1) < 0)
+		return dir;
+	fill(repo, 0, 400);
+	run(dir, "-c", ref_deltas ? "repack.useDeltaBaseOffset=false" : "repack.useDeltaBaseOffset=true",
+	    "repack", "-adf");
+	fill(repo, 400, 500);
+	run(dir, "repack", "-d", NULL, NULL); /* a second pack */
+	fill(repo, 500, 520);                 /* and loose objects */
+	git_repository_free(repo);
+	return dir;
+}
+
+static void made_here(const char *base, const char *name, int ref_deltas)
+{
+	char *dir = make_repo(base, name, ref_deltas);
+	walk w = compare_all(dir);
+	pd__packs *packs = pd__packs_open(dir);
+	pd__packs_stats st;
+	char label[200];
+
+	pd__packs_get_stats(&st, packs);
+	snprintf(label, sizeof(label), "%s: two packs in use", name);
+	CHECK_INT(label, st.packs, 2);
+	pd__packs_free(packs);
+	printf("# %s: %zu objects, %zu read, %zu left to libgit2\n", name, w.objects, w.read, w.left);
+	snprintf(label, sizeof(label), "%s: every object read", name);
+	CHECK_INT(label, w.objects, 520 * 3);
+	snprintf(label, sizeof(label), "%s: packed objects read as libgit2 reads them", name);
+	CHECK(label, w.read == 500 * 3 && w.same == w.read);
+	snprintf(label, sizeof(label), "%s: loose objects left to libgit2", name);
+	CHECK_INT(label, w.left, 20 * 3);
+	snprintf(label, sizeof(label), "%s: nothing damaged", name);
+	CHECK_INT(label, w.damaged, 0);
+	g_free(dir);
+}
+
+/* How many objects of `dir`'s packs are deltas by offset (type 6) and by
+ * id (type 7), read from the files as git's format describes them: to
+ * show that both kinds were exercised. */
+static void count_deltas(const char *dir, int *ofs, int *ref)
+{
+	char *pack_dir = g_build_filename(dir, "objects", "pack", NULL);
+	GDir *d = g_dir_open(pack_dir, 0, NULL);
+	const char *name;
+
+	*ofs = *ref = 0;
+	while (d && (name = g_dir_read_name(d))) {
+		char *idx_path, *pack_path, *stem;
+		gchar *idx = NULL, *pack = NULL;
+		gsize idx_len = 0, pack_len = 0;
+		if (!g_str_has_suffix(name, ".idx"))
+			continue;
+		stem = g_strndup(name, strlen(name) - 4);
+		idx_path = g_build_filename(pack_dir, name, NULL);
+		pack_path = g_strdup_printf("%s/%s.pack", pack_dir, stem);
+		if (g_file_get_contents(idx_path, &idx, &idx_len, NULL)
+		    && g_file_get_contents(pack_path, &pack, &pack_len, NULL) && idx_len > 8 + 1024) {
+			const unsigned char *u = (const unsigned char *)idx;
+			guint32 n = (guint32)u[8 + 1020] << 24 | u[8 + 1021] << 16 | u[8 + 1022] << 8 | u[8 + 1023];
+			const unsigned char *off = u + 8 + 1024 + (gsize)n * 24;
+			for (guint32 i = 0; i < n && off + 4 * (i + 1) <= u + idx_len; i++) {
+				guint32 o = (guint32)off[4 * i] << 24 | off[4 * i + 1] << 16 | off[4 * i + 2] << 8
+					    | off[4 * i + 3];
+				int type = o < pack_len ? ((unsigned char)pack[o] >> 4) & 7 : 0;
+				*ofs += type == 6;
+				*ref += type == 7;
+			}
+		}
+		g_free(idx);
+		g_free(pack);
+		g_free(idx_path);
+		g_free(pack_path);
+		g_free(stem);
+	}
+	if (d)
+		g_dir_close(d);
+	g_free(pack_dir);
+}
+
+/* A copy of `dir`'s first pack with byte `at` changed, in `into`. */
+static int damaged_copy(const char *dir, const char *into, gsize at, int truncate)
+{
+	char *pack_dir = g_build_filename(dir, "objects", "pack", NULL);
+	char *to_dir = g_build_filename(into, "objects", "pack", NULL);
+	GDir *d = g_dir_open(pack_dir, 0, NULL);
+	const char *name;
+	int done = -1;
+
+	g_mkdir_with_parents(to_dir, 0700);
+	while (d && (name = g_dir_read_name(d))) {
+		char *from = g_build_filename(pack_dir, name, NULL), *to = g_build_filename(to_dir, name, NULL);
+		gchar *bytes = NULL;
+		gsize len = 0;
+		if (g_file_get_contents(from, &bytes, &len, NULL)) {
+			if (g_str_has_suffix(name, ".pack") && done < 0) {
+				if (truncate && at < len)
+					len = at;
+				else if (at < len)
+					bytes[at] ^= 0x5a;
+				done = 0;
+			}
+			g_file_set_contents(to, bytes, len, NULL);
+		}
+		g_free(bytes);
+		g_free(from);
+		g_free(to);
+		if (done == 0)
+			break; /* the .idx of that pack was copied before or is next */
+	}
+	if (d)
+		g_dir_close(d);
+	g_free(pack_dir);
+	g_free(to_dir);
+	return done;
+}
+
+typedef struct {
+	pd__packs *packs;
+	git_odb *good;
+	size_t wrong, read;
+} damage_walk;
+
+static int damaged_one(const git_oid *oid, void *data)
+{
+	damage_walk *w = data;
+	git_odb_object *obj = NULL;
+	const unsigned char *bytes;
+	size_t len;
+	int type;
+
+	if (pd__packs_read(&bytes, &len, &type, w->packs, oid->id) != 0)
+		return 0;
+	w->read++;
+	if (git_odb_read(&obj, w->good, oid) < 0
+	    || len != git_odb_object_size(obj) || memcmp(bytes, git_odb_object_data(obj), len))
+		w->wrong++;
+	git_odb_object_free(obj);
+	return 0;
+}
+
+/* A pack with one byte changed, at many places, and cut short: each
+ * object either reads as it was or is left to libgit2 (and nothing
+ * crashes: the sanitizer build runs this too). */
+static void damage(const char *base)
+{
+	char *dir = g_build_filename(base, "one-pack", NULL);
+	git_repository *repo = NULL;
+	git_odb *odb = NULL;
+	char *pack_dir = g_build_filename(dir, "objects", "pack", NULL);
+	GDir *d;
+	const char *name;
+	gsize pack_len = 0;
+	size_t wrong = 0, read = 0, cases = 0;
+
+	if (git_repository_init(&repo, dir, 1) < 0) {
+		CHECK("a repository for damage", 0);
+		goto cleanup;
+	}
+	fill(repo, 0, 120);
+	run(dir, "repack", "-adf", NULL, NULL);
+	git_repository_odb(&odb, repo);
+	d = g_dir_open(pack_dir, 0, NULL);
+	while (d && (name = g_dir_read_name(d)))
+		if (g_str_has_suffix(name, ".pack")) {
+			char *p = g_build_filename(pack_dir, name, NULL);
+			struct stat st;
+			if (g_stat(p, &st) == 0)
+				pack_len = (gsize)st.st_size;
+			g_free(p);
+		}
+	if (d)
+		g_dir_close(d);
+	for (gsize at = 0; pack_len && at < pack_len; at += pack_len / 150 + 1) {
+		for (int truncate = 0; truncate < 2; truncate++) {
+			char *into = g_strdup_printf("%s/damaged-%zu-%d", base, (size_t)at, truncate);
+			damage_walk w = { NULL, odb, 0, 0 };
+			if (damaged_copy(dir, into, at, truncate) == 0) {
+				w.packs = pd__packs_open(into);
+				git_odb_foreach(odb, damaged_one, &w);
+				pd__packs_free(w.packs);
+				cases++;
+				wrong += w.wrong;
+				read += w.read;
+			}
+			g_free(into);
+		}
+	}
+	printf("# damaged packs: %zu cases, %zu objects read from them\n", cases, read);
+	CHECK("damaged packs: cases made", cases > 200);
+	CHECK_INT("damaged packs: nothing read as something else", wrong, 0);
+cleanup:
+	git_odb_free(odb);
+	git_repository_free(repo);
+	g_free(pack_dir);
+	g_free(dir);
+}
+
+static void corpus(const char *list)
+{
+	char *dir = g_strdup_printf("%s/corpus/%s/git/0.git", shared_dir(), list);
+	char label[200];
+
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		SKIP(list, "../shared/corpus is not here");
+	} else {
+		walk w = compare_all(dir);
+		printf("# %s: %zu objects, %zu read, %zu left to libgit2\n", list, w.objects, w.read, w.left);
+		snprintf(label, sizeof(label), "%s: every object read", list);
+		CHECK(label, w.objects > 0 && w.read == w.objects);
+		snprintf(label, sizeof(label), "%s: as libgit2 reads it", list);
+		CHECK_INT(label, w.same, w.read);
+	}
+	g_free(dir);
+}
+
+int main(void)
+{
+	char *base = g_dir_make_tmp("test-pack-XXXXXX", NULL);
+	int ofs = 0, ref = 0;
+
+	git_libgit2_init();
+	made_here(base, "offset-deltas", 0);
+	made_here(base, "id-deltas", 1);
+	{
+		char *dir = g_build_filename(base, "offset-deltas", NULL);
+		count_deltas(dir, &ofs, &ref);
+		printf("# offset-deltas: %d deltas by offset, %d by id\n", ofs, ref);
+		CHECK("offset-deltas holds deltas by offset", ofs > 100 && ref == 0);
+		g_free(dir);
+		dir = g_build_filename(base, "id-deltas", NULL);
+		count_deltas(dir, &ofs, &ref);
+		printf("# id-deltas: %d deltas by offset, %d by id\n", ofs, ref);
+		CHECK("id-deltas holds deltas by id", ref > 100);
+		g_free(dir);
+	}
+	{
+		pd__packs *none = pd__packs_open(base); /* no objects/pack at all */
+		const unsigned char *b;
+		size_t len;
+		int type;
+		unsigned char id[20] = { 0 };
+		CHECK_INT("a directory without packs: nothing found", pd__packs_read(&b, &len, &type, none, id), 1);
+		pd__packs_free(none);
+		pd__packs_free(NULL);
+	}
+	damage(base);
+	corpus("kvmarm");
+	corpus("kvm-ppc");
+	git_libgit2_shutdown();
+	{
+		const char *argv[] = { "rm", "-rf", base, NULL };
+		g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+	}
+	g_free(base);
+	return harness_failed ? 1 : 0;
+}
