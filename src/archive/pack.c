@@ -78,7 +78,9 @@ struct pd__packs {
 	struct libdeflate_decompressor *dec;
 	unsigned char *entry;          /* one object as stored */
 	size_t entry_cap;
-	unsigned char *result;         /* the last object read */
+	unsigned char *result;         /* the last object read, unless the
+	                                  cache holds it */
+	GArray *chain;                 /* chain_link: pd__packs_read()'s */
 	cached cache[CACHE_SLOTS];
 	size_t cache_bytes;
 	pd__packs_stats stats;
@@ -166,6 +168,7 @@ pd__packs *pd__packs_open(const char *git_dir)
 	const char *name;
 
 	packs->packs = g_array_new(FALSE, FALSE, sizeof(pack));
+	packs->chain = g_array_new(FALSE, FALSE, sizeof(chain_link));
 	packs->dec = libdeflate_alloc_decompressor();
 	while (d && packs->dec && (name = g_dir_read_name(d))) {
 		pack p;
@@ -199,6 +202,7 @@ void pd__packs_free(pd__packs *packs)
 	for (guint i = 0; i < packs->packs->len; i++)
 		pack_close(&g_array_index(packs->packs, pack, i));
 	g_array_free(packs->packs, TRUE);
+	g_array_free(packs->chain, TRUE);
 	if (packs->dec)
 		libdeflate_free_decompressor(packs->dec);
 	cache_clear(packs);
@@ -475,52 +479,62 @@ static const cached *cache_find(pd__packs *packs, size_t which, uint64_t offset)
 	return c->pack == which + 1 && c->offset == offset ? c : NULL;
 }
 
-/* Keeps a copy of a resolved base, in place of what its slot held. */
-static void cache_put(pd__packs *packs, size_t which, uint64_t offset, int type,
-		      const unsigned char *data, size_t len)
+/* Keeps resolved base `data` (g_malloc'ed), in place of what its slot
+ * held: 1 when the cache took it (it frees it), 0 when it is too large
+ * to keep (the caller still owns it).  What the slot held is freed: a
+ * pointer to it from cache_find() is no longer valid. */
+static int cache_put(pd__packs *packs, size_t which, uint64_t offset, int type,
+		     unsigned char *data, size_t len)
 {
 	cached *c = &packs->cache[cache_slot(which, offset)];
 
 	if (len > CACHE_BYTES / 4)
-		return;
+		return 0;
 	packs->cache_bytes -= c->pack ? c->len : 0;
 	g_free(c->data);
 	c->data = NULL;
 	c->pack = 0;
 	if (packs->cache_bytes + len > CACHE_BYTES)
 		cache_clear(packs);
-	c->data = g_memdup2(data, len ? len : 1);
+	c->data = data;
 	c->len = len;
 	c->type = type;
 	c->offset = offset;
 	c->pack = which + 1;
 	packs->cache_bytes += len;
+	return 1;
 }
 
+/* Resolving an object walks down its chain of deltas to a whole object
+ * (inflated, or a base in the cache), keeping each delta, then back up,
+ * each delta applied to what the one below made.  The bytes in hand are
+ * `cur`: owned (`owned`, the same pointer) until the cache takes them,
+ * then borrowed from the cache, which only the next cache_put() can
+ * take back, after they were used. */
 int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs *packs,
 		   const unsigned char *oid)
 {
-	GArray *chain = NULL;
-	unsigned char *obj = NULL;
-	size_t which, obj_len = 0;
+	GArray *chain = packs->chain;
+	const unsigned char *cur = NULL;
+	unsigned char *owned = NULL;
+	size_t which, cur_len = 0;
 	uint64_t offset;
-	int obj_type = 0, error = -1;
+	int cur_type = 0, error = -1;
 
 	g_free(packs->result);
 	packs->result = NULL;
 	if (find(&which, &offset, packs, oid) != 0)
 		return 1;
-	chain = g_array_new(FALSE, FALSE, sizeof(chain_link));
-	/* down the chain to a whole object, the deltas kept on the way */
+	g_array_set_size(chain, 0);
 	for (;;) {
 		pack *p = &g_array_index(packs->packs, pack, which);
 		const cached *hit = cache_find(packs, which, offset);
 		stored s;
 		if (hit) {
 			packs->stats.cache_hits++;
-			obj = g_memdup2(hit->data, hit->len ? hit->len : 1);
-			obj_len = hit->len;
-			obj_type = hit->type;
+			cur = hit->data;
+			cur_len = hit->len;
+			cur_type = hit->type;
 			break;
 		}
 		if (chain->len >= MAX_DEPTH || read_stored(&s, packs, p, offset) < 0)
@@ -542,40 +556,40 @@ int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs
 			}
 			continue;
 		}
-		if (!(obj = inflate_stored(packs, &s)))
+		if (!(owned = inflate_stored(packs, &s)))
 			goto cleanup;
-		obj_len = s.size;
-		obj_type = s.type;
-		if (chain->len)
-			cache_put(packs, which, offset, obj_type, obj, obj_len);
+		cur = owned;
+		cur_len = s.size;
+		cur_type = s.type;
+		if (chain->len && cache_put(packs, which, offset, cur_type, owned, cur_len))
+			owned = NULL;
 		break;
 	}
-	/* and back up, each delta applied to what the one below made */
 	for (guint i = chain->len; i-- > 0;) {
 		chain_link *l = &g_array_index(chain, chain_link, i);
 		size_t next_len;
-		unsigned char *next = apply_delta(&next_len, obj, obj_len, l->delta, l->len);
-		g_free(obj);
-		obj = next;
-		obj_len = next_len;
-		if (!obj)
+		unsigned char *next = apply_delta(&next_len, cur, cur_len, l->delta, l->len);
+		g_free(owned);
+		cur = owned = next;
+		cur_len = next_len;
+		if (!next)
 			goto cleanup;
-		if (i > 0)
-			cache_put(packs, l->pack, l->offset, obj_type, obj, obj_len);
+		if (i > 0 && cache_put(packs, l->pack, l->offset, cur_type, owned, cur_len))
+			owned = NULL;
 	}
-	packs->result = obj;
-	obj = NULL;
-	*data = packs->result;
-	*len = obj_len;
-	*type = obj_type;
+	/* the object itself is owned here, or a base in the cache: valid
+	 * until the next read either way */
+	packs->result = owned;
+	owned = NULL;
+	*data = cur;
+	*len = cur_len;
+	*type = cur_type;
 	packs->stats.objects++;
 	error = 0;
 cleanup:
-	if (chain) {
-		for (guint i = 0; i < chain->len; i++)
-			g_free(g_array_index(chain, chain_link, i).delta);
-		g_array_free(chain, TRUE);
-	}
-	g_free(obj);
+	for (guint i = 0; i < chain->len; i++)
+		g_free(g_array_index(chain, chain_link, i).delta);
+	g_array_set_size(chain, 0);
+	g_free(owned);
 	return error;
 }
