@@ -236,6 +236,11 @@ void cli_limit_memory(void);
  * SIGSEGV.  Not under AddressSanitizer, whose own reports must show. */
 void cli_on_crash_exit_70(void);
 
+/* From now on a crash says the digest was written and recorded (the
+ * state's commit succeeded), not that nothing was.  Async-signal-safe
+ * to read: a flag. */
+void cli_crash_note_recorded(void);
+
 /* Maps a library status to the exit code documented for it. */
 int cli_exit_code(int status);
 

@@ -42,19 +42,33 @@ static void watch_stop_signals(char *temp)
 	}
 }
 
+/* Set once the state holds this run's digest: a crash after that (while
+ * freeing, say) must not claim that nothing was recorded. */
+static volatile sig_atomic_t digest_recorded;
+
+void cli_crash_note_recorded(void)
+{
+	digest_recorded = 1;
+}
+
 #if !defined(__SANITIZE_ADDRESS__)
 static void on_crash(int sig)
 {
-	static const char msg[] = "patchdigest: internal error: out of memory, or a crash "
-				  "(the address space may be limited: ulimit -v); nothing was "
-				  "recorded\n";
+	static const char before[] = "patchdigest: internal error: out of memory, or a crash "
+				     "(the address space may be limited: ulimit -v); nothing was "
+				     "recorded\n";
+	static const char after[] = "patchdigest: internal error: a crash after the digest was "
+				    "written and recorded (it is complete; the state holds it)\n";
 	char *temp = current_temp;
 	ssize_t ignored;
 
 	(void)sig;
 	if (temp)
 		unlink(temp);
-	ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	if (digest_recorded)
+		ignored = write(STDERR_FILENO, after, sizeof(after) - 1);
+	else
+		ignored = write(STDERR_FILENO, before, sizeof(before) - 1);
 	(void)ignored;
 	_exit(70);
 }

@@ -509,6 +509,8 @@ int cli_run_digest(cli_run *run)
 		if (run->record && ((error = record_positions(state, in, n)) < 0
 				    || (error = pd_state_commit(state)) < 0))
 			code = fail(run, error);
+		else if (run->record)
+			cli_crash_note_recorded();
 		goto cleanup;
 	}
 	/* a recording run writes its records first, inside its transaction:
@@ -560,6 +562,8 @@ int cli_run_digest(cli_run *run)
 		code = fail(run, error);
 		fputs("patchdigest: the digest was written but not recorded: the next run "
 		      "will report these series again\n", stderr);
+	} else if (run->record) {
+		cli_crash_note_recorded();
 	}
 cleanup:
 	if (run->bots) {

@@ -47,6 +47,30 @@ else
 	done
 fi
 
+# --- a crash after the digest was recorded says so -------------------------
+# gdb stops a recording run where it frees its report (after the state's
+# commit) and delivers SIGSEGV: the crash handler must not claim that
+# nothing was recorded, and the state must hold the digest
+if ! command -v gdb >/dev/null; then
+	skip "a crash after recording" "gdb is not installed (make deps installs it)"
+elif nm -D "$PD" 2>/dev/null | grep -q __asan_init || nm "$PD" 2>/dev/null | grep -q __asan_init; then
+	skip "a crash after recording" "AddressSanitizer reports a crash itself"
+else
+	rm -f "$tmp/crash.sqlite3"
+	timeout 60 gdb -nx -batch -ex 'set startup-with-shell off' \
+		-ex 'handle SIGSEGV nostop noprint pass' \
+		-ex 'break pd_report_free' -ex "run digest --record --state $tmp/crash.sqlite3 -o $tmp/crash-digest.txt $S" \
+		-ex 'signal SIGSEGV' -ex 'info inferiors' \
+		--args "$PD" >"$tmp/crash.out" 2>&1
+	check_grep "a crash after recording: the run stopped where it frees its report" "Breakpoint 1" "$tmp/crash.out"
+	check_grep "... and exited 70" "exited with code 0106" "$tmp/crash.out"
+	check_grep "... saying the digest was recorded" "the digest was written and recorded" "$tmp/crash.out"
+	check "... not that nothing was" "$(grep -c 'nothing was recorded' "$tmp/crash.out")" 0
+	"$PD" state --state "$tmp/crash.sqlite3" >"$tmp/crash-state.txt" 2>&1
+	check_grep "... and the state holds it" "kvm-sample" "$tmp/crash-state.txt"
+	check_grep "... and the digest is in place" "Patch list" "$tmp/crash-digest.txt"
+fi
+
 # --- a state that is not a regular file -------------------------------------
 "$PD" --state /dev/null "$S" >/dev/null 2>"$tmp/err"
 check "--state /dev/null: exit 6" $? 6
