@@ -8,7 +8,7 @@
 # or out-of-memory input is written to build/fuzz/artifacts/TARGET/ and
 # the run stops with a non-zero exit.  The log is build/fuzz/logs/TARGET.log.
 #
-# TARGET is one of: header subject message mbox series.
+# TARGET is one of: header subject message content-hash mbox series pack.
 set -eu
 target=${1:?usage: fuzz/run.sh TARGET SECONDS [SEED-DIR...]}
 seconds=${2:?usage: fuzz/run.sh TARGET SECONDS [SEED-DIR...]}

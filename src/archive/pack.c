@@ -216,39 +216,6 @@ void pd__packs_get_stats(pd__packs_stats *out, const pd__packs *packs)
 	*out = packs->stats;
 }
 
-/* Where object `oid` is: 0 with its pack (index) and offset, or 1. */
-static int find(size_t *which, uint64_t *offset, pd__packs *packs, const unsigned char *oid)
-{
-	for (guint k = 0; k < packs->packs->len; k++) {
-		pack *p = &g_array_index(packs->packs, pack, k);
-		uint32_t lo = oid[0] ? be32(p->idx + 8 + 4 * (oid[0] - 1)) : 0;
-		uint32_t hi = be32(p->idx + 8 + 4 * oid[0]);
-		if (p->unusable)
-			continue;
-		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-			int c = memcmp(p->ids + (size_t)mid * 20, oid, 20);
-			if (c == 0) {
-				uint32_t o = be32(p->off32 + (size_t)mid * 4);
-				if (o & 0x80000000u) {
-					if ((o & 0x7fffffffu) >= p->n64)
-						return 1; /* a damaged index: libgit2's */
-					*offset = be64(p->off64 + (size_t)(o & 0x7fffffffu) * 8);
-				} else {
-					*offset = o;
-				}
-				*which = k;
-				return 0;
-			}
-			if (c < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-	}
-	return 1;
-}
-
 /* Sorts the n offsets of `s`, all below `limit`, by their bytes from
  * the lowest (a radix sort: a pack's index is read for a digest of one
  * week too, and qsort() of 64k offsets per reading thread was a tenth of
@@ -325,6 +292,42 @@ static int stored_length(size_t *out, pack *p, uint64_t offset)
 			hi = mid;
 	}
 	return -1;
+}
+
+/* Where object `oid` is: 0 with its pack (index) and offset, or 1. */
+static int find(size_t *which, uint64_t *offset, pd__packs *packs, const unsigned char *oid)
+{
+	for (guint k = 0; k < packs->packs->len; k++) {
+		pack *p = &g_array_index(packs->packs, pack, k);
+		uint32_t lo = oid[0] ? be32(p->idx + 8 + 4 * (oid[0] - 1)) : 0;
+		uint32_t hi = be32(p->idx + 8 + 4 * oid[0]);
+		/* a pack whose index names impossible offsets is found out
+		 * before its first object is, so that it answers the same
+		 * (left to libgit2) from the first read on */
+		if (sort_offsets(p) < 0)
+			continue;
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			int c = memcmp(p->ids + (size_t)mid * 20, oid, 20);
+			if (c == 0) {
+				uint32_t o = be32(p->off32 + (size_t)mid * 4);
+				if (o & 0x80000000u) {
+					if ((o & 0x7fffffffu) >= p->n64)
+						return 1; /* a damaged index: libgit2's */
+					*offset = be64(p->off64 + (size_t)(o & 0x7fffffffu) * 8);
+				} else {
+					*offset = o;
+				}
+				*which = k;
+				return 0;
+			}
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return 1;
 }
 
 /* One stored object, read: its type, its inflated size and where its

@@ -1,0 +1,139 @@
+/*
+ * fuzz-pack.c - the pack reader (src/archive/pack.c), which reads the
+ * objects of archives cloned from anywhere: object headers, sizes, zlib
+ * streams, deltas by offset and by id, chains and the cache of bases.
+ *
+ * Input: a byte n (1 + its value mod 16 objects), n offsets of 16 bits
+ * (little-endian) into the rest, and the rest, the pack's objects.  The
+ * target writes a pack of those bytes and a version 2 index naming n
+ * objects at those offsets, object i with the id of 20 bytes whose first
+ * is i * 16 and the others 0 (a delta by id names its base that way),
+ * then reads every object twice.  It must never crash or read outside
+ * what it was given, and reading again gives the same answer (the
+ * second reading finds bases in the cache).
+ */
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include "fuzz-common.h"
+#include "archive/pack.h"
+
+static char *pack_dir;
+
+static void put32(GByteArray *a, uint32_t v)
+{
+	uint8_t b[4] = { v >> 24, v >> 16, v >> 8, v };
+	g_byte_array_append(a, b, 4);
+}
+
+static void write_files(const uint8_t *data, size_t size)
+{
+	size_t n = 1 + data[0] % 16, head = 1 + 2 * n;
+	const uint8_t *body = data + head;
+	size_t body_len = size - head;
+	GByteArray *pack = g_byte_array_new(), *idx = g_byte_array_new();
+	uint8_t zero[40] = { 0 };
+	char *path;
+
+	g_byte_array_append(pack, (const uint8_t *)"PACK", 4);
+	put32(pack, 2);
+	put32(pack, (uint32_t)n);
+	g_byte_array_append(pack, body, (guint)body_len);
+	g_byte_array_append(pack, zero, 20);
+
+	g_byte_array_append(idx, (const uint8_t *)"\377tOc", 4);
+	put32(idx, 2);
+	for (unsigned b = 0; b < 256; b++) {
+		size_t count = 0;
+		for (size_t i = 0; i < n; i++)
+			count += i * 16 <= b;
+		put32(idx, (uint32_t)count);
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint8_t id[20] = { 0 };
+		id[0] = (uint8_t)(i * 16);
+		g_byte_array_append(idx, id, 20);
+	}
+	for (size_t i = 0; i < n; i++)
+		put32(idx, 0); /* CRCs: not read */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t off = data[1 + 2 * i] | (uint32_t)data[2 + 2 * i] << 8;
+		put32(idx, 12 + (uint32_t)(body_len ? off % body_len : 0));
+	}
+	g_byte_array_append(idx, zero, 40);
+
+	path = g_build_filename(pack_dir, "pack-fuzz.pack", NULL);
+	g_file_set_contents(path, (const char *)pack->data, pack->len, NULL);
+	g_free(path);
+	path = g_build_filename(pack_dir, "pack-fuzz.idx", NULL);
+	g_file_set_contents(path, (const char *)idx->data, idx->len, NULL);
+	g_free(path);
+	g_byte_array_free(pack, TRUE);
+	g_byte_array_free(idx, TRUE);
+}
+
+static char *git_dir;
+
+static void remove_files(void)
+{
+	char *path = g_build_filename(pack_dir, "pack-fuzz.pack", NULL);
+	g_unlink(path);
+	g_free(path);
+	path = g_build_filename(pack_dir, "pack-fuzz.idx", NULL);
+	g_unlink(path);
+	g_free(path);
+	g_rmdir(pack_dir);
+	path = g_build_filename(git_dir, "objects", NULL);
+	g_rmdir(path);
+	g_free(path);
+	g_rmdir(git_dir);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t n;
+	pd__packs *packs;
+	GBytes *first[16] = { NULL };
+	int first_rc[16], first_type[16];
+
+	if (!git_dir) {
+		git_dir = g_dir_make_tmp("fuzz-pack-XXXXXX", NULL);
+		pack_dir = g_build_filename(git_dir, "objects", "pack", NULL);
+		g_mkdir_with_parents(pack_dir, 0700);
+		atexit(remove_files);
+	}
+	if (size < 1 || size < 1 + 2 * (1 + (size_t)data[0] % 16))
+		return 0;
+	n = 1 + data[0] % 16;
+	write_files(data, size);
+	packs = pd__packs_open(git_dir);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++) {
+			uint8_t id[20] = { 0 };
+			const unsigned char *bytes = NULL;
+			size_t len = 0;
+			int type = 0, rc;
+			id[0] = (uint8_t)(i * 16);
+			rc = pd__packs_read(&bytes, &len, &type, packs, id);
+			fuzz_assert(rc == 0 || rc == 1 || rc == -1, "a read answers 0, 1 or -1");
+			if (rc == 0)
+				fuzz_assert(type >= 1 && type <= 4 && bytes, "an object read has a type and bytes");
+			if (pass == 0) {
+				first_rc[i] = rc;
+				first_type[i] = type;
+				first[i] = rc == 0 ? g_bytes_new(bytes, len) : NULL;
+			} else {
+				fuzz_assert(rc == first_rc[i], "reading again gives the same answer");
+				if (rc == 0) {
+					size_t flen;
+					const void *f = g_bytes_get_data(first[i], &flen);
+					fuzz_assert(type == first_type[i] && len == flen && !memcmp(f, bytes, len),
+						    "reading again gives the same object");
+				}
+			}
+		}
+	for (size_t i = 0; i < n; i++)
+		if (first[i])
+			g_bytes_unref(first[i]);
+	pd__packs_free(packs);
+	return 0;
+}
