@@ -25,6 +25,21 @@ static void put32(GByteArray *a, uint32_t v)
 	g_byte_array_append(a, b, 4);
 }
 
+/* Plain writes: g_file_set_contents() syncs a file it replaces, which
+ * held the fuzzer to 150 inputs a second. */
+static void write_file(const char *name, const GByteArray *bytes)
+{
+	char *path = g_build_filename(pack_dir, name, NULL);
+	FILE *f = fopen(path, "wb");
+
+	if (f) {
+		if (fwrite(bytes->data, 1, bytes->len, f) != bytes->len)
+			fuzz_assert(0, "the fuzz files are written");
+		fclose(f);
+	}
+	g_free(path);
+}
+
 static void write_files(const uint8_t *data, size_t size)
 {
 	size_t n = 1 + data[0] % 16, head = 1 + 2 * n;
@@ -32,7 +47,6 @@ static void write_files(const uint8_t *data, size_t size)
 	size_t body_len = size - head;
 	GByteArray *pack = g_byte_array_new(), *idx = g_byte_array_new();
 	uint8_t zero[40] = { 0 };
-	char *path;
 
 	g_byte_array_append(pack, (const uint8_t *)"PACK", 4);
 	put32(pack, 2);
@@ -61,12 +75,8 @@ static void write_files(const uint8_t *data, size_t size)
 	}
 	g_byte_array_append(idx, zero, 40);
 
-	path = g_build_filename(pack_dir, "pack-fuzz.pack", NULL);
-	g_file_set_contents(path, (const char *)pack->data, pack->len, NULL);
-	g_free(path);
-	path = g_build_filename(pack_dir, "pack-fuzz.idx", NULL);
-	g_file_set_contents(path, (const char *)idx->data, idx->len, NULL);
-	g_free(path);
+	write_file("pack-fuzz.pack", pack);
+	write_file("pack-fuzz.idx", idx);
 	g_byte_array_free(pack, TRUE);
 	g_byte_array_free(idx, TRUE);
 }
