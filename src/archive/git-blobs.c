@@ -49,36 +49,35 @@ void pd__blob_reader_free(pd__blob_reader *br)
 	g_free(br);
 }
 
-/* The id of the blob named "m" in tree object `tree` (git's form: for
- * each entry an octal mode, a space, a name, a NUL, 20 bytes of id): 0
- * with it in `id`; 1 for a well-formed tree without one (a message
- * removed: a 'd'); -1 for anything not well-formed, left to libgit2. */
+/* The id of the message in tree object `tree` (git's form: for each
+ * entry an octal mode, a space, a name, a NUL, 20 bytes of id): 0 with
+ * it in `id` for a tree of one entry named "m"; 1 for a tree of one
+ * entry named "d" (a message removed); -1 for anything else, left to
+ * libgit2 (public-inbox writes trees of one entry; a tree of several
+ * entries, of a mode or name libgit2 refuses, must get libgit2's
+ * answer, never be taken for a removed message). */
 static int tree_message(unsigned char *id, const unsigned char *tree, size_t len)
 {
-	const unsigned char *p = tree, *end = tree + len;
+	const unsigned char *p = tree, *end = tree + len, *name, *nul;
+	unsigned long mode = 0;
 
-	while (p < end) {
-		const unsigned char *name, *nul;
-		if (*p < '0' || *p > '7')
-			return -1;
-		while (p < end && *p >= '0' && *p <= '7')
-			p++;
-		if (p >= end || *p++ != ' ')
-			return -1;
-		name = p;
-		if (!(nul = memchr(p, 0, (size_t)(end - p))) || nul == name || end - nul - 1 < 20)
-			return -1;
-		if (nul - name == 1 && name[0] == 'm') {
-			memcpy(id, nul + 1, 20);
-			return 0;
-		}
-		p = nul + 1 + 20;
+	while (p < end && *p >= '0' && *p <= '7' && mode <= 0xFFFF)
+		mode = mode * 8 + (unsigned long)(*p++ - '0');
+	if (p == tree || mode > 0xFFFF || p >= end || *p++ != ' ')
+		return -1;
+	name = p;
+	if (!(nul = memchr(p, 0, (size_t)(end - p))) || nul - name != 1 || end - nul - 1 != 20)
+		return -1;
+	if (name[0] == 'm') {
+		memcpy(id, nul + 1, 20);
+		return 0;
 	}
-	return 1;
+	return name[0] == 'd' ? 1 : -1;
 }
 
 /* The message of `ref` from the epoch's packs: 0 with its bytes, 1 for
- * a tree without one, -1 for anything the pack reader leaves. */
+ * a tree without one, -1 for anything the pack reader leaves to
+ * libgit2, PD__PACK_CYCLE for deltas in a circle. */
 static int packed_message(const char **data, size_t *len, pd__packs *packs,
 			  const pd__blob_ref *ref)
 {
@@ -89,12 +88,16 @@ static int packed_message(const char **data, size_t *len, pd__packs *packs,
 
 	memcpy(id, ref->blob, 20);
 	if (ref->is_tree) {
-		if (pd__packs_read(&bytes, &n, &type, packs, id) != 0 || type != GIT_OBJECT_TREE)
+		if ((rc = pd__packs_read(&bytes, &n, &type, packs, id)) != 0)
+			return rc == PD__PACK_CYCLE ? rc : -1;
+		if (type != GIT_OBJECT_TREE)
 			return -1;
 		if ((rc = tree_message(id, bytes, n)) != 0)
 			return rc;
 	}
-	if (pd__packs_read(&bytes, &n, &type, packs, id) != 0 || type != GIT_OBJECT_BLOB)
+	if ((rc = pd__packs_read(&bytes, &n, &type, packs, id)) != 0)
+		return rc == PD__PACK_CYCLE ? rc : -1;
+	if (type != GIT_OBJECT_BLOB)
 		return -1;
 	*data = (const char *)bytes;
 	*len = n;
@@ -127,6 +130,10 @@ int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *br,
 	}
 	if ((rc = packed_message(data, len, e->packs, ref)) >= 0)
 		return rc;
+	if (rc == PD__PACK_CYCLE)
+		return pd__error(PD_ERR_GIT, "%s: the message of %s cannot be read (a corrupt "
+				 "pack: its deltas name each other in a circle)", ref->git_dir,
+				 commit_origin ? commit_origin : "a commit");
 	/* libgit2 reads what the pack reader left, and says what is wrong */
 	git_oid_fromraw(&oid, ref->blob);
 	if (ref->is_tree) {

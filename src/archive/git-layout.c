@@ -180,7 +180,9 @@ static int read_link(pd__chain_link *link, git_oid *first_parent, unsigned *n_pa
 	int ok, type;
 
 	git_oid_cpy(&link->commit, oid);
-	if (pd__packs_read(&bytes, &len, &type, packs, oid->id) == 0 && type == GIT_OBJECT_COMMIT
+	if ((ok = pd__packs_read(&bytes, &len, &type, packs, oid->id)) == PD__PACK_CYCLE)
+		return -1; /* libgit2 would follow the circle until memory ran out */
+	if (ok == 0 && type == GIT_OBJECT_COMMIT
 	    && pd__git_commit_header(link, first_parent, n_parents, (const char *)bytes, len) == 0)
 		return 0;
 	if (git_odb_read(&obj, odb, oid) < 0)

@@ -38,8 +38,17 @@ void pd__packs_free(pd__packs *packs);
  * which belong to `packs` and stay valid until the next read or
  * pd__packs_free().  1 when no pack here holds it, or it is a delta
  * whose base no pack here holds; -1 when what the pack holds cannot be
- * read (damaged, or larger than this reader takes).  On 1 and -1 the
- * caller reads it with libgit2. */
+ * read (damaged, or larger than this reader takes): on 1 and -1 the
+ * caller reads it with libgit2.  PD__PACK_CYCLE when its deltas name
+ * each other in a circle: libgit2 would follow them until memory runs
+ * out, so the caller reports the object as damaged instead.
+ *
+ * Like libgit2 as this library sets it up (git-repo.c) and `git
+ * cat-file`, it does not hash what it reads: an index that names the
+ * wrong offset for an id gives that offset's object, as libgit2 would.
+ * It does refuse an index made for another pack (their checksums
+ * differ), and sizes that no zlib stream of the stored bytes can reach. */
+#define PD__PACK_CYCLE (-2)
 int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs *packs,
 		   const unsigned char *oid);
 
@@ -49,6 +58,7 @@ typedef struct {
 	size_t objects;        /* objects read (0 returned) */
 	size_t inflated;       /* zlib streams inflated */
 	size_t cache_hits;     /* delta bases found in the cache */
+	size_t cache_clears;   /* times the cache was full and emptied */
 } pd__packs_stats;
 
 void pd__packs_get_stats(pd__packs_stats *out, const pd__packs *packs);

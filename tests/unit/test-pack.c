@@ -15,6 +15,7 @@ typedef struct {
 	git_odb *odb;
 	pd__packs *packs;
 	size_t objects, read, same, left, damaged;
+	size_t only_ours;      /* read here, and libgit2 cannot read them */
 } walk;
 
 static int compare_one(const git_oid *oid, void *data)
@@ -26,9 +27,12 @@ static int compare_one(const git_oid *oid, void *data)
 	int type, rc;
 
 	w->objects++;
-	if (git_odb_read(&obj, w->odb, oid) < 0)
-		return 0;
 	rc = pd__packs_read(&bytes, &len, &type, w->packs, oid->id);
+	if (git_odb_read(&obj, w->odb, oid) < 0) {
+		/* what libgit2 cannot read, the pack reader must not either */
+		w->only_ours += rc == 0;
+		return 0;
+	}
 	if (rc == 0) {
 		w->read++;
 		w->same += type == (int)git_odb_object_type(obj) && len == git_odb_object_size(obj)
@@ -146,6 +150,8 @@ static void made_here(const char *base, const char *name, int ref_deltas)
 	CHECK_INT(label, w.left, 20 * 3);
 	snprintf(label, sizeof(label), "%s: nothing damaged", name);
 	CHECK_INT(label, w.damaged, 0);
+	snprintf(label, sizeof(label), "%s: nothing read that libgit2 cannot read", name);
+	CHECK_INT(label, w.only_ours, 0);
 	g_free(dir);
 }
 
@@ -307,7 +313,7 @@ static int damaged_one(const git_oid *oid, void *data)
 	if (pd__packs_read(&bytes, &len, &type, w->packs, oid->id) != 0)
 		return 0;
 	w->read++;
-	if (git_odb_read(&obj, w->good, oid) < 0
+	if (git_odb_read(&obj, w->good, oid) < 0 || type != (int)git_odb_object_type(obj)
 	    || len != git_odb_object_size(obj) || memcmp(bytes, git_odb_object_data(obj), len))
 		w->wrong++;
 	git_odb_object_free(obj);
@@ -388,6 +394,8 @@ static void corpus(const char *list)
 		CHECK(label, w.objects > 0 && w.read == w.objects);
 		snprintf(label, sizeof(label), "%s: as libgit2 reads it", list);
 		CHECK_INT(label, w.same, w.read);
+		snprintf(label, sizeof(label), "%s: nothing read that libgit2 cannot read", list);
+		CHECK_INT(label, w.only_ours, 0);
 	}
 	g_free(dir);
 }

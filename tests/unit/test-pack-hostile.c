@@ -1,0 +1,314 @@
+/*
+ * test-pack-hostile.c - packs made by hand to be wrong, for the pack
+ * reader (archive/pack.c): deltas by id that name each other in a
+ * circle (libgit2 follows them until memory runs out: the reader must
+ * say so at once), sizes no stored stream can reach, an index left
+ * beside another pack; and a pack of large similar messages that fills
+ * the cache of delta bases, read as libgit2 reads it.
+ */
+#include <git2.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <zlib.h>
+#include "harness.h"
+#include "archive/pack.h"
+
+typedef struct {
+	unsigned char id[20];
+	int type;                    /* 1-4, or 7: a delta by id */
+	size_t size;                 /* as the header says */
+	unsigned char base[20];      /* type 7 */
+	const unsigned char *data;   /* what is deflated */
+	size_t len;
+} raw_object;
+
+static void put32(GByteArray *a, guint32 v)
+{
+	guint8 b[4] = { v >> 24, v >> 16, v >> 8, v };
+	g_byte_array_append(a, b, 4);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	return memcmp(((const raw_object *)a)->id, ((const raw_object *)b)->id, 20);
+}
+
+/* objects/pack/pack-test.{pack,idx} under `dir` holding `objs` (sorted
+ * here by id), each header saying what the object says; both files end
+ * in the same made-up checksum, as an index and its pack do. */
+static void write_pack(const char *dir, raw_object *objs, size_t n)
+{
+	char *pack_dir = g_build_filename(dir, "objects", "pack", NULL);
+	GByteArray *pack = g_byte_array_new(), *idx = g_byte_array_new();
+	guint32 *offsets = g_new(guint32, n);
+	guint8 sum[20];
+	char *path;
+
+	memset(sum, 0x5c, sizeof(sum));
+	qsort(objs, n, sizeof(*objs), by_id);
+	g_mkdir_with_parents(pack_dir, 0700);
+	g_byte_array_append(pack, (const guint8 *)"PACK", 4);
+	put32(pack, 2);
+	put32(pack, (guint32)n);
+	for (size_t i = 0; i < n; i++) {
+		uLongf zlen = compressBound(objs[i].len);
+		guint8 *z = g_malloc(zlen);
+		size_t size = objs[i].size;
+		guint8 c = (guint8)(objs[i].type << 4 | (size & 15));
+		offsets[i] = pack->len;
+		size >>= 4;
+		while (size) {
+			c |= 0x80;
+			g_byte_array_append(pack, &c, 1);
+			c = size & 0x7f;
+			size >>= 7;
+		}
+		g_byte_array_append(pack, &c, 1);
+		if (objs[i].type == 7)
+			g_byte_array_append(pack, objs[i].base, 20);
+		compress(z, &zlen, objs[i].data, objs[i].len);
+		g_byte_array_append(pack, z, (guint)zlen);
+		g_free(z);
+	}
+	g_byte_array_append(pack, sum, 20);
+	g_byte_array_append(idx, (const guint8 *)"\377tOc", 4);
+	put32(idx, 2);
+	for (unsigned b = 0; b < 256; b++) {
+		guint32 count = 0;
+		for (size_t i = 0; i < n; i++)
+			count += objs[i].id[0] <= b;
+		put32(idx, count);
+	}
+	for (size_t i = 0; i < n; i++)
+		g_byte_array_append(idx, objs[i].id, 20);
+	for (size_t i = 0; i < n; i++)
+		put32(idx, 0);
+	for (size_t i = 0; i < n; i++)
+		put32(idx, offsets[i]);
+	g_byte_array_append(idx, sum, 20);
+	g_byte_array_append(idx, sum, 20); /* the index's own checksum: not read */
+	path = g_build_filename(pack_dir, "pack-test.pack", NULL);
+	g_file_set_contents(path, (const char *)pack->data, pack->len, NULL);
+	g_free(path);
+	path = g_build_filename(pack_dir, "pack-test.idx", NULL);
+	g_file_set_contents(path, (const char *)idx->data, idx->len, NULL);
+	g_free(path);
+	g_byte_array_free(pack, TRUE);
+	g_byte_array_free(idx, TRUE);
+	g_free(offsets);
+	g_free(pack_dir);
+}
+
+static int read_one(pd__packs *packs, const unsigned char *id, size_t *len)
+{
+	const unsigned char *bytes;
+	int type;
+
+	return pd__packs_read(&bytes, len, &type, packs, id);
+}
+
+static void circles(const char *base)
+{
+	static const unsigned char delta[4096]; /* what the deltas hold: never applied */
+	char *one = g_build_filename(base, "circle-of-one", NULL);
+	char *two = g_build_filename(base, "circle-of-two", NULL);
+	raw_object a = { { 0x11 }, 7, sizeof(delta), { 0x11 }, delta, sizeof(delta) };
+	raw_object pair[2] = {
+		{ { 0x21 }, 7, sizeof(delta), { 0x22 }, delta, sizeof(delta) },
+		{ { 0x22 }, 7, sizeof(delta), { 0x21 }, delta, sizeof(delta) },
+	};
+	pd__packs *packs;
+	size_t len;
+	gint64 start;
+
+	write_pack(one, &a, 1);
+	packs = pd__packs_open(one);
+	start = g_get_monotonic_time();
+	CHECK_INT("a delta by id naming itself: a circle, not left to libgit2",
+		  read_one(packs, a.id, &len), PD__PACK_CYCLE);
+	CHECK_INT("... and again", read_one(packs, a.id, &len), PD__PACK_CYCLE);
+	pd__packs_free(packs);
+	write_pack(two, pair, 2);
+	packs = pd__packs_open(two);
+	CHECK_INT("two deltas by id naming each other: a circle", read_one(packs, pair[0].id, &len),
+		  PD__PACK_CYCLE);
+	CHECK_INT("... from either end", read_one(packs, pair[1].id, &len), PD__PACK_CYCLE);
+	pd__packs_free(packs);
+	/* the helper's reading of the first version: minutes and gigabytes */
+	CHECK("... found out within a second", g_get_monotonic_time() - start < G_USEC_PER_SEC);
+	g_free(one);
+	g_free(two);
+}
+
+static void sizes(const char *base)
+{
+	static const unsigned char text[] = "hello";
+	char *dir = g_build_filename(base, "sizes", NULL);
+	raw_object objs[2] = {
+		/* 100 MB claimed by a stream of a few bytes */
+		{ { 0x31 }, 3, (size_t)100 << 20, { 0 }, text, 5 },
+		{ { 0x32 }, 3, 5, { 0 }, text, 5 },
+	};
+	pd__packs *packs;
+	size_t len = 0;
+
+	write_pack(dir, objs, 2);
+	pd__packs_stats st;
+
+	packs = pd__packs_open(dir);
+	CHECK_INT("a size no stored stream reaches: damaged",
+		  read_one(packs, objs[0].id, &len), -1);
+	pd__packs_get_stats(&st, packs);
+	CHECK_INT("... found out before it is inflated (or allocated)", st.inflated, 0);
+	CHECK_INT("... its neighbour reads", read_one(packs, objs[1].id, &len), 0);
+	CHECK_INT("... whole", len, 5);
+	pd__packs_free(packs);
+	g_free(dir);
+}
+
+/* An index beside a pack it was not made for (same count, another
+ * checksum): nothing is read from that pack. */
+static void stale_index(const char *base)
+{
+	static const unsigned char t1[] = "first", t2[] = "second";
+	char *a = g_build_filename(base, "stale-a", NULL), *b = g_build_filename(base, "stale-b", NULL);
+	raw_object x = { { 0x41 }, 3, 5, { 0 }, t1, 5 }, y = { { 0x42 }, 3, 6, { 0 }, t2, 6 };
+	char *from = NULL, *to = NULL;
+	gchar *bytes = NULL;
+	gsize n = 0;
+	pd__packs *packs;
+	pd__packs_stats st;
+	size_t len;
+
+	write_pack(a, &x, 1);
+	write_pack(b, &y, 1);
+	/* b's pack under a made-up other checksum, a's index beside it */
+	from = g_build_filename(b, "objects", "pack", "pack-test.pack", NULL);
+	if (g_file_get_contents(from, &bytes, &n, NULL) && n > 20) {
+		bytes[n - 1] ^= 1;
+		g_file_set_contents(from, bytes, n, NULL);
+	}
+	g_free(bytes);
+	bytes = NULL;
+	to = g_build_filename(b, "objects", "pack", "pack-test.idx", NULL);
+	g_free(from);
+	from = g_build_filename(a, "objects", "pack", "pack-test.idx", NULL);
+	if (g_file_get_contents(from, &bytes, &n, NULL))
+		g_file_set_contents(to, bytes, n, NULL);
+	packs = pd__packs_open(b);
+	pd__packs_get_stats(&st, packs);
+	CHECK_INT("an index made for another pack: the pack is not used", st.packs, 0);
+	CHECK_INT("... and its id is not read from it", read_one(packs, x.id, &len), 1);
+	pd__packs_free(packs);
+	g_free(bytes);
+	g_free(from);
+	g_free(to);
+	g_free(a);
+	g_free(b);
+}
+
+typedef struct {
+	git_odb *odb;
+	pd__packs *packs;
+	size_t read, same;
+} walk;
+
+static int compare_one(const git_oid *oid, void *data)
+{
+	walk *w = data;
+	git_odb_object *obj = NULL;
+	const unsigned char *bytes;
+	size_t len;
+	int type;
+
+	if (pd__packs_read(&bytes, &len, &type, w->packs, oid->id) != 0)
+		return 0;
+	w->read++;
+	if (git_odb_read(&obj, w->odb, oid) == 0)
+		w->same += type == (int)git_odb_object_type(obj) && len == git_odb_object_size(obj)
+			   && !memcmp(bytes, git_odb_object_data(obj), len);
+	git_odb_object_free(obj);
+	return 0;
+}
+
+/* Twenty threads of three large messages (about 350 KB): each thread's
+ * messages near copies of each other, unlike any other thread's, so git
+ * stores each as a base and deltas, and twenty bases of 350 KB fill the
+ * cache (4 MB) and empty it. */
+static void full_cache(const char *base)
+{
+	char *dir = g_build_filename(base, "large-messages", NULL);
+	git_repository *repo = NULL;
+	const char *argv[] = { "git", "-C", dir, "repack", "-adf", NULL };
+	pd__packs_stats st = { 0 };
+	walk w = { 0 };
+	int status = -1, made = 0;
+
+	if (git_repository_init(&repo, dir, 1) == 0) {
+		git_oid blob, tree_id, commit, parent;
+		git_signature *sig = NULL;
+		int has_parent = 0;
+		git_signature_new(&sig, "A", "a@example.org", 1700000000, 0);
+		for (int i = 0; i < 60; i++) {
+			GString *m = g_string_new(NULL);
+			guint32 x = 2654435761u * (guint32)(i / 3 + 1);
+			git_treebuilder *tb = NULL;
+			git_tree *tree = NULL;
+			git_commit *pc = NULL;
+			for (int k = 0; k < 12000; k++) {
+				x = x * 1103515245u + 12345u;
+				g_string_append_printf(m, "thread %d line %d: %08x\n", i / 3, k, x);
+			}
+			g_string_append_printf(m, "> reply %d\n", i % 3);
+			git_blob_create_from_buffer(&blob, repo, m->str, m->len);
+			git_treebuilder_new(&tb, repo, NULL);
+			git_treebuilder_insert(NULL, tb, "m", &blob, GIT_FILEMODE_BLOB);
+			git_treebuilder_write(&tree_id, tb);
+			git_treebuilder_free(tb);
+			git_tree_lookup(&tree, repo, &tree_id);
+			if (has_parent)
+				git_commit_lookup(&pc, repo, &parent);
+			git_commit_create_v(&commit, repo, "HEAD", sig, sig, NULL, "m", tree, pc ? 1 : 0, pc);
+			git_commit_free(pc);
+			git_tree_free(tree);
+			parent = commit;
+			has_parent = 1;
+			g_string_free(m, TRUE);
+		}
+		git_signature_free(sig);
+		made = g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+				    | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL)
+		       && g_spawn_check_wait_status(status, NULL);
+	}
+	if (made && git_repository_odb(&w.odb, repo) == 0) {
+		w.packs = pd__packs_open(dir);
+		git_odb_foreach(w.odb, compare_one, &w);
+		pd__packs_get_stats(&st, w.packs);
+		pd__packs_free(w.packs);
+	}
+	printf("# large messages: %zu read, %zu inflated, %zu cache hits, %zu times emptied\n",
+	       w.read, st.inflated, st.cache_hits, st.cache_clears);
+	CHECK("large messages: every object read", made && w.read == 180);
+	CHECK_INT("... as libgit2 reads it", w.same, w.read);
+	CHECK("... bases found in the cache", st.cache_hits > 0);
+	CHECK("... which filled and was emptied", st.cache_clears > 0);
+	git_odb_free(w.odb);
+	git_repository_free(repo);
+	g_free(dir);
+}
+
+int main(void)
+{
+	char *base = g_dir_make_tmp("test-pack-hostile-XXXXXX", NULL);
+	const char *rm[] = { "rm", "-rf", base, NULL };
+
+	git_libgit2_init();
+	circles(base);
+	sizes(base);
+	stale_index(base);
+	full_cache(base);
+	git_libgit2_shutdown();
+	g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+	g_free(base);
+	return harness_failed ? 1 : 0;
+}
