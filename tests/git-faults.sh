@@ -46,6 +46,17 @@ printf 'x\234 this is not a deflate stream, it is damage' >"$f"
 check_grep "corrupt blob: stderr names the commit" "commit $c: skipped: .*cannot be read (a missing or corrupt object" "$tmp/err"
 check "corrupt blob: the digest of the rest" "$(series "$tmp/out" | sort | cmp - "$tmp/want" && echo same)" same
 
+# --- a message blob stored as a delta naming itself ------------------------
+# (libgit2 follows such a delta until memory runs out: the pack reader
+# must call it damage and not hand it on)
+damaged circle
+rm -f "$(loose "$tmp/circle/$git_dir" "$blob")"
+python3 "$tools/cyclic-pack.py" "$tmp/circle/$git_dir" "$blob"
+timeout 120 "$PD" "$tmp/circle" >"$tmp/out" 2>"$tmp/err"; check "a delta naming itself: exits 1" $? 1
+check_grep "a delta naming itself: stderr names the commit and the circle" \
+	"commit $c: skipped: .*deltas name each other in a circle" "$tmp/err"
+check "a delta naming itself: the digest of the rest" "$(series "$tmp/out" | sort | cmp - "$tmp/want" && echo same)" same
+
 # --- a loose object whose header declares an impossible size ----------------
 # A loose object that does not start with a zlib header is read in the old
 # "pack-like" form, whose header gives the size that libgit2 allocates.

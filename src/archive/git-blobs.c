@@ -75,41 +75,27 @@ static int tree_message(unsigned char *id, const unsigned char *tree, size_t len
 	return name[0] == 'd' ? 1 : -1;
 }
 
-/* The message of `ref` from the epoch's packs: 0 with its bytes, 1 for
- * a tree without one, -1 for anything the pack reader leaves to
- * libgit2, PD__PACK_CYCLE for deltas in a circle. */
-static int packed_message(const char **data, size_t *len, pd__packs *packs,
-			  const pd__blob_ref *ref)
+/* PD_ERR_GIT for the WHAT of `ref` stored as deltas in a circle. */
+static int circle(const pd__blob_ref *ref, const char *what, const char *origin)
 {
-	unsigned char id[20];
-	const unsigned char *bytes;
-	size_t n;
-	int type, rc;
-
-	memcpy(id, ref->blob, 20);
-	if (ref->is_tree) {
-		if ((rc = pd__packs_read(&bytes, &n, &type, packs, id)) != 0)
-			return rc == PD__PACK_CYCLE ? rc : -1;
-		if (type != GIT_OBJECT_TREE)
-			return -1;
-		if ((rc = tree_message(id, bytes, n)) != 0)
-			return rc;
-	}
-	if ((rc = pd__packs_read(&bytes, &n, &type, packs, id)) != 0)
-		return rc == PD__PACK_CYCLE ? rc : -1;
-	if (type != GIT_OBJECT_BLOB)
-		return -1;
-	*data = (const char *)bytes;
-	*len = n;
-	return 0;
+	return pd__error(PD_ERR_GIT, "%s: the %s of %s cannot be read (a corrupt pack: its "
+			 "deltas name each other in a circle)", ref->git_dir, what,
+			 origin ? origin : "a commit");
 }
 
+/* The tree, then the blob: each from the packs when the pack reader
+ * can, else from libgit2, which says what is wrong with it.  A delta in
+ * a circle is damage either way (libgit2 would follow it until memory
+ * ran out). */
 int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *br,
 			 const pd__blob_ref *ref, const char *commit_origin)
 {
+	const unsigned char *bytes;
+	unsigned char id[20];
+	size_t n;
 	epoch *e;
 	git_oid oid;
-	int rc;
+	int rc, type;
 
 	git_blob_free(br->blob);
 	br->blob = NULL;
@@ -128,22 +114,30 @@ int pd__blob_reader_read(const char **data, size_t *len, pd__blob_reader *br,
 		e->packs = pd__packs_open(ref->git_dir);
 		g_hash_table_insert(br->repos, g_strdup(ref->git_dir), e);
 	}
-	if ((rc = packed_message(data, len, e->packs, ref)) >= 0)
-		return rc;
-	if (rc == PD__PACK_CYCLE)
-		return pd__error(PD_ERR_GIT, "%s: the message of %s cannot be read (a corrupt "
-				 "pack: its deltas name each other in a circle)", ref->git_dir,
-				 commit_origin ? commit_origin : "a commit");
-	/* libgit2 reads what the pack reader left, and says what is wrong */
-	git_oid_fromraw(&oid, ref->blob);
+	memcpy(id, ref->blob, 20);
 	if (ref->is_tree) {
-		int error = pd__git_v2_message_blob(&br->blob, e->repo, &oid, ref->git_dir,
-						    commit_origin);
-		if (error != PD_OK)
-			return error; /* 1: a message removed, nothing to read */
-	} else if (git_blob_lookup(&br->blob, e->repo, &oid) < 0) {
-		return pd__git_object_error(e->repo, &oid, ref->git_dir, "message blob", commit_origin);
+		if ((rc = pd__packs_read(&bytes, &n, &type, e->packs, id)) == PD__PACK_CYCLE)
+			return circle(ref, "tree", commit_origin);
+		rc = rc == 0 && type == GIT_OBJECT_TREE ? tree_message(id, bytes, n) : -1;
+		if (rc < 0) {
+			git_oid_fromraw(&oid, ref->blob);
+			if ((rc = pd__git_v2_message_id(&oid, e->repo, &oid, ref->git_dir,
+							commit_origin)) == PD_OK)
+				memcpy(id, oid.id, 20);
+		}
+		if (rc != 0)
+			return rc; /* 1: a message removed, nothing to read */
 	}
+	if ((rc = pd__packs_read(&bytes, &n, &type, e->packs, id)) == PD__PACK_CYCLE)
+		return circle(ref, "message blob", commit_origin);
+	if (rc == 0 && type == GIT_OBJECT_BLOB) {
+		*data = (const char *)bytes;
+		*len = n;
+		return PD_OK;
+	}
+	git_oid_fromraw(&oid, id);
+	if (git_blob_lookup(&br->blob, e->repo, &oid) < 0)
+		return pd__git_object_error(e->repo, &oid, ref->git_dir, "message blob", commit_origin);
 	*data = git_blob_rawcontent(br->blob);
 	*len = (size_t)git_blob_rawsize(br->blob);
 	return PD_OK;

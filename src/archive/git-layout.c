@@ -89,22 +89,30 @@ cleanup:
 	return error;
 }
 
-int pd__git_v2_message_blob(git_blob **out, git_repository *repo, const git_oid *tree,
-			    const char *git_dir, const char *origin)
+int pd__git_v2_message_id(git_oid *blob, git_repository *repo, const git_oid *tree,
+			  const char *git_dir, const char *origin)
 {
 	git_tree *t = NULL;
 	const git_tree_entry *entry;
-	git_oid blob;
 
-	*out = NULL;
 	if (git_tree_lookup(&t, repo, tree) < 0)
 		return pd__git_object_error(repo, tree, git_dir, "tree", origin);
 	entry = git_tree_entry_byname(t, "m");
 	if (entry)
-		git_oid_cpy(&blob, git_tree_entry_id(entry));
+		git_oid_cpy(blob, git_tree_entry_id(entry));
 	git_tree_free(t);
-	if (!entry)
-		return 1;
+	return entry ? PD_OK : 1;
+}
+
+int pd__git_v2_message_blob(git_blob **out, git_repository *repo, const git_oid *tree,
+			    const char *git_dir, const char *origin)
+{
+	git_oid blob;
+	int error;
+
+	*out = NULL;
+	if ((error = pd__git_v2_message_id(&blob, repo, tree, git_dir, origin)) != PD_OK)
+		return error;
 	if (git_blob_lookup(out, repo, &blob) < 0)
 		return pd__git_object_error(repo, &blob, git_dir, "message blob", origin);
 	return PD_OK;

@@ -58,6 +58,11 @@ int pd__git_check_layout(int *is_v1, git_repository *repo, const git_oid *head, 
 int pd__git_v2_message_blob(git_blob **out, git_repository *repo, const git_oid *tree,
 			    const char *git_dir, const char *origin);
 
+/* The same, only the id of the 'm' blob into *blob: PD_OK, 1 for a tree
+ * with a 'd' instead, PD_ERR_GIT when the tree cannot be read. */
+int pd__git_v2_message_id(git_oid *blob, git_repository *repo, const git_oid *tree,
+			  const char *git_dir, const char *origin);
+
 /* The blob a v1 commit added: the entry its tree has that its parent's
  * lacks.  GIT_ENOTFOUND for a commit that only removed one. */
 int pd__git_v1_added_blob(git_blob **out, git_repository *repo, git_commit *commit);
