@@ -44,6 +44,7 @@ typedef struct {
 	pd_parse_options parse;
 	GPtrArray *readers;  /* pd__blob_reader not in use, under lock */
 	GPtrArray *all_readers;
+	unsigned warming;    /* threads yet to start (start_threads()), under lock */
 } pool;
 
 /* A blob reader for this batch: one per thread at a time at most. */
@@ -70,13 +71,30 @@ static pd__blob_reader *check_out_reader(pool *p)
  * not a bare SIGSEGV.  No handler is installed here: that is the
  * program's business. */
 #define ALT_STACK_SIZE (64 * 1024)
+/* The stacks are static, not malloc()ed when a thread starts: under an
+ * address-space limit that malloc() was what failed, and the thread
+ * then recursed in GLib's logging with no stack to say so on (a bare
+ * SIGSEGV, about one run in a hundred of tests/hostile.sh's -j 16 under
+ * ulimit -v 90000 on a busy machine).  A thread gives its slot back
+ * when it ends; past ALT_STACKS threads at once, malloc() as before. */
+#define ALT_STACKS 32
+
+static char alt_stacks[ALT_STACKS][ALT_STACK_SIZE] __attribute__((aligned(16)));
+static gboolean alt_stack_taken[ALT_STACKS];
+G_LOCK_DEFINE_STATIC(alt_stacks);
 
 static void alt_stack_free(gpointer stack)
 {
 	stack_t off = { .ss_flags = SS_DISABLE };
 
 	sigaltstack(&off, NULL);
-	free(stack);
+	if ((char *)stack >= alt_stacks[0] && (char *)stack < alt_stacks[ALT_STACKS - 1] + ALT_STACK_SIZE) {
+		G_LOCK(alt_stacks);
+		alt_stack_taken[((char *)stack - alt_stacks[0]) / ALT_STACK_SIZE] = FALSE;
+		G_UNLOCK(alt_stacks);
+	} else {
+		free(stack);
+	}
 }
 
 static GPrivate alt_stack_key = G_PRIVATE_INIT(alt_stack_free);
@@ -87,14 +105,26 @@ static void ensure_alt_stack(void)
 
 	if (g_private_get(&alt_stack_key))
 		return;
-	ss.ss_sp = malloc(ALT_STACK_SIZE);
+	ss.ss_sp = NULL;
+	G_LOCK(alt_stacks);
+	for (int i = 0; i < ALT_STACKS && !ss.ss_sp; i++)
+		if (!alt_stack_taken[i]) {
+			alt_stack_taken[i] = TRUE;
+			ss.ss_sp = alt_stacks[i];
+		}
+	G_UNLOCK(alt_stacks);
+	if (!ss.ss_sp)
+		ss.ss_sp = malloc(ALT_STACK_SIZE);
 	ss.ss_size = ALT_STACK_SIZE;
 	ss.ss_flags = 0;
 	if (ss.ss_sp && sigaltstack(&ss, NULL) == 0)
 		g_private_set(&alt_stack_key, ss.ss_sp);
-	else
-		free(ss.ss_sp);
+	else if (ss.ss_sp)
+		alt_stack_free(ss.ss_sp);
 }
+
+/* What start_threads() hands each thread first. */
+static char warm_up;
 
 static void parse_batch(gpointer data, gpointer user)
 {
@@ -103,6 +133,16 @@ static void parse_batch(gpointer data, gpointer user)
 	pd__blob_reader *br = NULL;
 
 	ensure_alt_stack();
+	if (data == &warm_up) {
+		/* held until every thread has one: none takes two */
+		g_mutex_lock(&p->lock);
+		if (--p->warming == 0)
+			g_cond_broadcast(&p->parsed);
+		while (p->warming)
+			g_cond_wait(&p->parsed, &p->lock);
+		g_mutex_unlock(&p->lock);
+		return;
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		entry *e = &b->entries[i];
 		const char *bytes = e->data;
@@ -176,6 +216,39 @@ static int take_oldest(pd_digest *d, GQueue *in_flight, pool *p, size_t *taken)
 	return error;
 }
 
+/* The pool's threads, all made now and each given its alternate signal
+ * stack before any batch: GLib's own code in a new thread allocates
+ * (its slice magazines, when it takes its first task), and under an
+ * address-space limit that failure recursed in GLib's logging on a
+ * thread with no stack left to report it on (a bare SIGSEGV in about
+ * one run in two hundred of tests/hostile.sh's -j 16 under ulimit -v
+ * 90000).  Made at the start, while memory is there, each thread has
+ * its stack for the rest of the run.  NULL when the threads cannot be
+ * made: then one thread reads. */
+static GThreadPool *start_threads(pool *p, unsigned threads)
+{
+	GThreadPool *workers = g_thread_pool_new(parse_batch, p, (gint)threads, TRUE, NULL);
+	guint made;
+
+	if (!workers)
+		return NULL;
+	/* fewer when some could not be made: no more are made later */
+	made = g_thread_pool_get_num_threads(workers);
+	if (made == 0) {
+		g_thread_pool_free(workers, TRUE, FALSE);
+		return NULL;
+	}
+	g_thread_pool_set_max_threads(workers, (gint)made, NULL);
+	p->warming = made;
+	for (guint i = 0; i < made; i++)
+		g_thread_pool_push(workers, &warm_up, NULL);
+	g_mutex_lock(&p->lock);
+	while (p->warming)
+		g_cond_wait(&p->parsed, &p->lock);
+	g_mutex_unlock(&p->lock);
+	return workers;
+}
+
 /* Reads every entry of `it` into `d`; see the file comment. */
 static int read_all(pd_digest *d, pd_archive_iter *it)
 {
@@ -197,7 +270,7 @@ static int read_all(pd_digest *d, pd_archive_iter *it)
 	p.readers = g_ptr_array_new();
 	p.all_readers = g_ptr_array_new_with_free_func((GDestroyNotify)pd__blob_reader_free);
 	if (threads > 1)
-		workers = g_thread_pool_new(parse_batch, &p, threads, FALSE, NULL);
+		workers = start_threads(&p, threads);
 	/* a git archive hands out its messages' trees, read by parse_batch()
 	 * with a blob reader (its pack reader), on one thread as on several */
 	memset(&ref, 0, sizeof(ref));
