@@ -429,77 +429,6 @@ static unsigned char *inflate_stored(pd__packs *packs, const stored *s)
 	return out;
 }
 
-/* A size of a delta's header: 7 bits a byte, low first. */
-static int delta_size(size_t *out, const unsigned char **p, const unsigned char *end)
-{
-	size_t v = 0;
-	unsigned shift = 0, c;
-
-	do {
-		if (*p >= end || shift > 56)
-			return -1;
-		c = *(*p)++;
-		v |= (size_t)(c & 0x7f) << shift;
-		shift += 7;
-	} while (c & 0x80);
-	*out = v;
-	return 0;
-}
-
-/* `base` with delta `d` applied: a new buffer of *out_len bytes, or NULL
- * when the delta does not fit its base. */
-static unsigned char *apply_delta(size_t *out_len, const unsigned char *base, size_t base_len,
-				  const unsigned char *d, size_t d_len)
-{
-	const unsigned char *p = d, *end = d + d_len;
-	size_t src, dst, at = 0;
-	unsigned char *out;
-
-	if (delta_size(&src, &p, end) < 0 || delta_size(&dst, &p, end) < 0 || src != base_len
-	    || dst > MAX_OBJECT)
-		return NULL;
-	out = g_malloc(dst ? dst : 1);
-	while (p < end) {
-		unsigned c = *p++;
-		if (c & 0x80) {
-			size_t off = 0, n = 0;
-			for (int b = 0; b < 4; b++)
-				if (c & (1u << b)) {
-					if (p >= end)
-						goto bad;
-					off |= (size_t)*p++ << (8 * b);
-				}
-			for (int b = 0; b < 3; b++)
-				if (c & (0x10u << b)) {
-					if (p >= end)
-						goto bad;
-					n |= (size_t)*p++ << (8 * b);
-				}
-			if (n == 0)
-				n = 0x10000;
-			if (off > base_len || n > base_len - off || n > dst - at)
-				goto bad;
-			memcpy(out + at, base + off, n);
-			at += n;
-		} else if (c) {
-			if ((size_t)(end - p) < c || c > dst - at)
-				goto bad;
-			memcpy(out + at, p, c);
-			p += c;
-			at += c;
-		} else {
-			goto bad; /* reserved */
-		}
-	}
-	if (at != dst)
-		goto bad;
-	*out_len = dst;
-	return out;
-bad:
-	g_free(out);
-	return NULL;
-}
-
 static size_t cache_slot(size_t which, uint64_t offset)
 {
 	return (size_t)(((offset ^ ((uint64_t)which << 40)) * UINT64_C(0x9E3779B97F4A7C15)) >> 56)
@@ -614,7 +543,7 @@ int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs
 	for (guint i = chain->len; i-- > 0;) {
 		chain_link *l = &g_array_index(chain, chain_link, i);
 		size_t next_len;
-		unsigned char *next = apply_delta(&next_len, cur, cur_len, l->delta, l->len);
+		unsigned char *next = pd__pack_apply_delta(&next_len, cur, cur_len, l->delta, l->len, MAX_OBJECT);
 		g_free(owned);
 		cur = owned = next;
 		cur_len = next_len;

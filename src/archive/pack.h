@@ -63,4 +63,11 @@ typedef struct {
 
 void pd__packs_get_stats(pd__packs_stats *out, const pd__packs *packs);
 
+/* `base` (base_len bytes) with git delta `d` (d_len bytes) applied
+ * (pack-delta.c): a new buffer (g_free()) of *out_len bytes, or NULL
+ * when the delta does not fit its base, or its result would be larger
+ * than max_len. */
+unsigned char *pd__pack_apply_delta(size_t *out_len, const unsigned char *base, size_t base_len,
+				    const unsigned char *d, size_t d_len, size_t max_len);
+
 #endif
