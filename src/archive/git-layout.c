@@ -185,21 +185,26 @@ static int read_link(pd__chain_link *link, git_oid *first_parent, unsigned *n_pa
 	git_commit *commit = NULL;
 	const unsigned char *bytes;
 	size_t len;
-	int ok, type;
+	int rc, type, plain;
 
 	git_oid_cpy(&link->commit, oid);
-	if ((ok = pd__packs_read(&bytes, &len, &type, packs, oid->id)) == PD__PACK_CYCLE)
+	if ((rc = pd__packs_read(&bytes, &len, &type, packs, oid->id)) == PD__PACK_CYCLE)
 		return -1; /* libgit2 would follow the circle until memory ran out */
-	if (ok == 0 && type == GIT_OBJECT_COMMIT
-	    && pd__git_commit_header(link, first_parent, n_parents, (const char *)bytes, len) == 0)
-		return 0;
-	if (git_odb_read(&obj, odb, oid) < 0)
-		return -1;
-	ok = git_odb_object_type(obj) == GIT_OBJECT_COMMIT
-	     && pd__git_commit_header(link, first_parent, n_parents, git_odb_object_data(obj),
-				      git_odb_object_size(obj)) == 0;
-	git_odb_object_free(obj);
-	if (ok)
+	if (rc == 0) {
+		/* libgit2 would read the same bytes: only its parser is left */
+		plain = type == GIT_OBJECT_COMMIT
+			&& pd__git_commit_header(link, first_parent, n_parents, (const char *)bytes,
+						 len) == 0;
+	} else {
+		if (git_odb_read(&obj, odb, oid) < 0)
+			return -1;
+		plain = git_odb_object_type(obj) == GIT_OBJECT_COMMIT
+			&& pd__git_commit_header(link, first_parent, n_parents,
+						 git_odb_object_data(obj),
+						 git_odb_object_size(obj)) == 0;
+		git_odb_object_free(obj);
+	}
+	if (plain)
 		return 0;
 	if (git_commit_lookup(&commit, repo, oid) < 0)
 		return -1;

@@ -229,6 +229,22 @@ void pd__packs_get_stats(pd__packs_stats *out, const pd__packs *packs)
 	*out = packs->stats;
 }
 
+/* The offset of the index's object `i`, from its 31 bits or the table
+ * of 64-bit ones: 0, or -1 when the index names no entry of that table. */
+static int object_offset(uint64_t *out, const pack *p, uint32_t i)
+{
+	uint32_t o = be32(p->off32 + (size_t)i * 4);
+
+	if (!(o & 0x80000000u)) {
+		*out = o;
+		return 0;
+	}
+	if ((o & 0x7fffffffu) >= p->n64)
+		return -1;
+	*out = be64(p->off64 + (size_t)(o & 0x7fffffffu) * 8);
+	return 0;
+}
+
 /* Sorts the n offsets of `s`, all below `limit`, by their bytes from
  * the lowest (a radix sort: a pack's index is read for a digest of one
  * week too, and qsort() of 64k offsets per reading thread was a tenth of
@@ -256,18 +272,9 @@ static int sort_offsets(pack *p)
 	if (p->sorted || p->unusable)
 		return p->unusable ? -1 : 0;
 	s = g_new(uint64_t, (size_t)p->n + 1);
-	for (uint32_t i = 0; i < p->n; i++) {
-		uint32_t o = be32(p->off32 + (size_t)i * 4);
-		if (o & 0x80000000u) {
-			if ((o & 0x7fffffffu) >= p->n64)
-				goto bad;
-			s[i] = be64(p->off64 + (size_t)(o & 0x7fffffffu) * 8);
-		} else {
-			s[i] = o;
-		}
-		if (s[i] < 12 || s[i] >= p->size - 20)
+	for (uint32_t i = 0; i < p->n; i++)
+		if (object_offset(&s[i], p, i) < 0 || s[i] < 12 || s[i] >= p->size - 20)
 			goto bad;
-	}
 	{
 		uint64_t *tmp = g_new(uint64_t, (size_t)p->n + 1);
 		radix_sort(s, tmp, p->n, p->size);
@@ -323,14 +330,8 @@ static int find(size_t *which, uint64_t *offset, pd__packs *packs, const unsigne
 			uint32_t mid = lo + (hi - lo) / 2;
 			int c = memcmp(p->ids + (size_t)mid * 20, oid, 20);
 			if (c == 0) {
-				uint32_t o = be32(p->off32 + (size_t)mid * 4);
-				if (o & 0x80000000u) {
-					if ((o & 0x7fffffffu) >= p->n64)
-						return 1; /* a damaged index: libgit2's */
-					*offset = be64(p->off64 + (size_t)(o & 0x7fffffffu) * 8);
-				} else {
-					*offset = o;
-				}
+				/* every offset was checked by sort_offsets() */
+				object_offset(offset, p, mid);
 				*which = k;
 				return 0;
 			}
@@ -543,7 +544,8 @@ int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs
 	for (guint i = chain->len; i-- > 0;) {
 		chain_link *l = &g_array_index(chain, chain_link, i);
 		size_t next_len;
-		unsigned char *next = pd__pack_apply_delta(&next_len, cur, cur_len, l->delta, l->len, MAX_OBJECT);
+		unsigned char *next = pd__pack_apply_delta(&next_len, cur, cur_len, l->delta, l->len,
+							   MAX_OBJECT);
 		g_free(owned);
 		cur = owned = next;
 		cur_len = next_len;

@@ -12,6 +12,7 @@
  * archive.
  */
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "digest/digest.h"
@@ -86,11 +87,12 @@ G_LOCK_DEFINE_STATIC(alt_stacks);
 static void alt_stack_free(gpointer stack)
 {
 	stack_t off = { .ss_flags = SS_DISABLE };
+	uintptr_t at = (uintptr_t)stack - (uintptr_t)alt_stacks;
 
 	sigaltstack(&off, NULL);
-	if ((char *)stack >= alt_stacks[0] && (char *)stack < alt_stacks[ALT_STACKS - 1] + ALT_STACK_SIZE) {
+	if ((uintptr_t)stack >= (uintptr_t)alt_stacks && at < sizeof(alt_stacks)) {
 		G_LOCK(alt_stacks);
-		alt_stack_taken[((char *)stack - alt_stacks[0]) / ALT_STACK_SIZE] = FALSE;
+		alt_stack_taken[at / ALT_STACK_SIZE] = FALSE;
 		G_UNLOCK(alt_stacks);
 	} else {
 		free(stack);
