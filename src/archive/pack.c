@@ -51,7 +51,17 @@ enum { OBJ_COMMIT = 1, OBJ_TREE = 2, OBJ_BLOB = 3, OBJ_TAG = 4, OBJ_OFS_DELTA = 
 #define CACHE_SLOTS 256
 #define CACHE_BYTES ((size_t)4 << 20)
 
+/* One pack and its index, shared by every reader of the process that
+ * opens the same .idx (the threads reading one epoch): the mapping
+ * counts in a process's memory once per mapping, and the sorted offsets
+ * are 8 bytes an object, so each thread's own copy was some 10 MB per
+ * 100,000 messages.  Nothing in it changes once made, but for the
+ * sorted offsets, built once by whichever reader needs them first. */
 typedef struct {
+	char *idx_path;                /* the registry's key */
+	dev_t dev;                     /* the .idx it mapped */
+	ino_t ino;
+	int refs;                      /* readers holding it (registry_lock) */
 	int fd;
 	uint64_t size;                 /* of the .pack */
 	const unsigned char *idx;      /* the mapped .idx */
@@ -59,10 +69,17 @@ typedef struct {
 	uint32_t n;                    /* objects */
 	const unsigned char *ids, *off32, *off64;
 	uint32_t n64;                  /* entries of the 64-bit table */
-	uint64_t *sorted;              /* every offset ascending, then the
-	                                  trailer's: built at the first read */
-	int unusable;                  /* its offsets make no sense */
+	gsize sorted_once;             /* g_once: every offset ascending, then
+	                                  the trailer's (a uint64_t array);
+	                                  SORT_UNUSABLE when its offsets make
+	                                  no sense.  Built at the first read */
 } pack;
+
+#define SORT_UNUSABLE ((gsize)1)
+
+/* The packs open in the process, by the path of their .idx. */
+static GMutex registry_lock;
+static GHashTable *registry;
 
 typedef struct {
 	uint64_t offset;
@@ -82,7 +99,7 @@ typedef struct {
 } chain_link;
 
 struct pd__packs {
-	GArray *packs;                 /* pack */
+	GPtrArray *packs;              /* pack, shared (pack_get()) */
 	struct libdeflate_decompressor *dec;
 	unsigned char *entry;          /* one object as stored */
 	size_t entry_cap;
@@ -106,36 +123,38 @@ static uint64_t be64(const unsigned char *p)
 
 static void pack_close(pack *p)
 {
+	gsize sorted = p->sorted_once;
+
 	if (p->fd >= 0)
 		close(p->fd);
 	if (p->idx)
 		munmap((void *)p->idx, p->idx_len);
-	g_free(p->sorted);
+	if (sorted != SORT_UNUSABLE)
+		g_free((uint64_t *)sorted);
+	g_free(p->idx_path);
+	g_free(p);
 }
 
-/* Opens the .idx at `idx_path` and its .pack into *p: 0, or -1 (and
- * nothing held) when either cannot be used. */
-static int pack_open(pack *p, const char *idx_path)
+/* Opens the .idx at `idx_path` (open as `fd`, of stat `st`) and its
+ * .pack: a new pack, or NULL when either cannot be used. */
+static pack *pack_open(const char *idx_path, int fd, const struct stat *idx_st)
 {
 	size_t plen = strlen(idx_path);
 	char *pack_path = NULL;
 	unsigned char head[12], sum[20];
 	struct stat st;
-	int fd = -1;
 	size_t need;
+	pack *p = g_new0(pack, 1);
 
-	memset(p, 0, sizeof(*p));
 	p->fd = -1;
-	if (plen < 4)
+	p->idx_path = g_strdup(idx_path);
+	p->dev = idx_st->st_dev;
+	p->ino = idx_st->st_ino;
+	if (plen < 4 || idx_st->st_size < 8 + 1024 + 40)
 		goto fail;
 	pack_path = g_strdup_printf("%.*s.pack", (int)(plen - 4), idx_path);
-	if ((fd = open(idx_path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0
-	    || st.st_size < 8 + 1024 + 40)
-		goto fail;
-	p->idx_len = (size_t)st.st_size;
+	p->idx_len = (size_t)idx_st->st_size;
 	p->idx = mmap(NULL, p->idx_len, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	fd = -1;
 	if (p->idx == MAP_FAILED) {
 		p->idx = NULL;
 		goto fail;
@@ -164,13 +183,55 @@ static int pack_open(pack *p, const char *idx_path)
 		goto fail;
 	p->size = (uint64_t)st.st_size;
 	g_free(pack_path);
-	return 0;
+	return p;
 fail:
-	if (fd >= 0)
-		close(fd);
 	pack_close(p);
 	g_free(pack_path);
-	return -1;
+	return NULL;
+}
+
+/* The pack of the .idx at `idx_path`, shared with every reader that has
+ * it open: NULL when it cannot be used.  Release with pack_put().  A
+ * registered pack whose .idx was since replaced (another file at the
+ * path: a repack) is not shared with a new reader; it stays with those
+ * that hold it. */
+static pack *pack_get(const char *idx_path)
+{
+	struct stat st;
+	pack *p = NULL;
+	int fd;
+
+	if ((fd = open(idx_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return NULL;
+	}
+	g_mutex_lock(&registry_lock);
+	if (!registry)
+		registry = g_hash_table_new(g_str_hash, g_str_equal);
+	p = g_hash_table_lookup(registry, idx_path);
+	if (p && p->dev == st.st_dev && p->ino == st.st_ino) {
+		p->refs++;
+	} else if ((p = pack_open(idx_path, fd, &st))) {
+		p->refs = 1;
+		g_hash_table_replace(registry, p->idx_path, p);
+	}
+	g_mutex_unlock(&registry_lock);
+	close(fd);
+	return p;
+}
+
+static void pack_put(pack *p)
+{
+	int last;
+
+	g_mutex_lock(&registry_lock);
+	if ((last = --p->refs == 0) && g_hash_table_lookup(registry, p->idx_path) == p)
+		g_hash_table_remove(registry, p->idx_path);
+	g_mutex_unlock(&registry_lock);
+	if (last)
+		pack_close(p);
 }
 
 pd__packs *pd__packs_open(const char *git_dir)
@@ -180,17 +241,17 @@ pd__packs *pd__packs_open(const char *git_dir)
 	GDir *d = g_dir_open(dir, 0, NULL);
 	const char *name;
 
-	packs->packs = g_array_new(FALSE, FALSE, sizeof(pack));
+	packs->packs = g_ptr_array_new();
 	packs->chain = g_array_new(FALSE, FALSE, sizeof(chain_link));
 	packs->dec = libdeflate_alloc_decompressor();
 	while (d && packs->dec && (name = g_dir_read_name(d))) {
-		pack p;
+		pack *p;
 		char *path;
 		if (!g_str_has_prefix(name, "pack-") || !g_str_has_suffix(name, ".idx"))
 			continue;
 		path = g_build_filename(dir, name, NULL);
-		if (pack_open(&p, path) == 0)
-			g_array_append_val(packs->packs, p);
+		if ((p = pack_get(path)))
+			g_ptr_array_add(packs->packs, p);
 		g_free(path);
 	}
 	if (d)
@@ -213,8 +274,8 @@ void pd__packs_free(pd__packs *packs)
 	if (!packs)
 		return;
 	for (guint i = 0; i < packs->packs->len; i++)
-		pack_close(&g_array_index(packs->packs, pack, i));
-	g_array_free(packs->packs, TRUE);
+		pack_put(g_ptr_array_index(packs->packs, i));
+	g_ptr_array_free(packs->packs, TRUE);
 	g_array_free(packs->chain, TRUE);
 	if (packs->dec)
 		libdeflate_free_decompressor(packs->dec);
@@ -263,33 +324,34 @@ static void radix_sort(uint64_t *s, uint64_t *tmp, size_t n, uint64_t limit)
 	}
 }
 
-/* p->sorted, built once: 0, or -1 when the index names offsets outside
- * the pack (the pack is then not used). */
-static int sort_offsets(pack *p)
+/* Every offset of `p` ascending, then the trailer's; NULL when the
+ * index names offsets outside the pack (the pack is then not used).
+ * Built once, by the first reader that asks. */
+static const uint64_t *sorted_offsets(pack *p)
 {
-	uint64_t *s;
-
-	if (p->sorted || p->unusable)
-		return p->unusable ? -1 : 0;
-	s = g_new(uint64_t, (size_t)p->n + 1);
-	for (uint32_t i = 0; i < p->n; i++)
-		if (object_offset(&s[i], p, i) < 0 || s[i] < 12 || s[i] >= p->size - 20)
-			goto bad;
-	{
-		uint64_t *tmp = g_new(uint64_t, (size_t)p->n + 1);
-		radix_sort(s, tmp, p->n, p->size);
-		g_free(tmp);
+	if (g_once_init_enter(&p->sorted_once)) {
+		uint64_t *s = g_new(uint64_t, (size_t)p->n + 1), *tmp;
+		gsize result = SORT_UNUSABLE;
+		uint32_t i;
+		for (i = 0; i < p->n; i++)
+			if (object_offset(&s[i], p, i) < 0 || s[i] < 12 || s[i] >= p->size - 20)
+				break;
+		if (i == p->n) {
+			tmp = g_new(uint64_t, (size_t)p->n + 1);
+			radix_sort(s, tmp, p->n, p->size);
+			g_free(tmp);
+			for (i = 1; i < p->n && s[i] != s[i - 1]; i++)
+				;
+		}
+		if (p->n == 0 || i == p->n) {
+			s[p->n] = p->size - 20;
+			result = (gsize)s;
+		} else {
+			g_free(s);
+		}
+		g_once_init_leave(&p->sorted_once, result);
 	}
-	for (uint32_t i = 1; i < p->n; i++)
-		if (s[i] == s[i - 1])
-			goto bad;
-	s[p->n] = p->size - 20;
-	p->sorted = s;
-	return 0;
-bad:
-	g_free(s);
-	p->unusable = 1;
-	return -1;
+	return p->sorted_once == SORT_UNUSABLE ? NULL : (const uint64_t *)p->sorted_once;
 }
 
 /* The stored length of the object at `offset`: 0, or -1 when no object
@@ -297,16 +359,17 @@ bad:
 static int stored_length(size_t *out, pack *p, uint64_t offset)
 {
 	size_t lo = 0, hi = p->n;
+	const uint64_t *sorted = sorted_offsets(p);
 
-	if (sort_offsets(p) < 0)
+	if (!sorted)
 		return -1;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (p->sorted[mid] == offset) {
-			*out = (size_t)(p->sorted[mid + 1] - offset);
+		if (sorted[mid] == offset) {
+			*out = (size_t)(sorted[mid + 1] - offset);
 			return 0;
 		}
-		if (p->sorted[mid] < offset)
+		if (sorted[mid] < offset)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -318,19 +381,19 @@ static int stored_length(size_t *out, pack *p, uint64_t offset)
 static int find(size_t *which, uint64_t *offset, pd__packs *packs, const unsigned char *oid)
 {
 	for (guint k = 0; k < packs->packs->len; k++) {
-		pack *p = &g_array_index(packs->packs, pack, k);
+		pack *p = g_ptr_array_index(packs->packs, k);
 		uint32_t lo = oid[0] ? be32(p->idx + 8 + 4 * (oid[0] - 1)) : 0;
 		uint32_t hi = be32(p->idx + 8 + 4 * oid[0]);
 		/* a pack whose index names impossible offsets is found out
 		 * before its first object is, so that it answers the same
 		 * (left to libgit2) from the first read on */
-		if (sort_offsets(p) < 0)
+		if (!sorted_offsets(p))
 			continue;
 		while (lo < hi) {
 			uint32_t mid = lo + (hi - lo) / 2;
 			int c = memcmp(p->ids + (size_t)mid * 20, oid, 20);
 			if (c == 0) {
-				/* every offset was checked by sort_offsets() */
+				/* every offset was checked by sorted_offsets() */
 				object_offset(offset, p, mid);
 				*which = k;
 				return 0;
@@ -493,7 +556,7 @@ int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs
 		return 1;
 	g_array_set_size(chain, 0);
 	for (;;) {
-		pack *p = &g_array_index(packs->packs, pack, which);
+		pack *p = g_ptr_array_index(packs->packs, which);
 		const cached *hit = cache_find(packs, which, offset);
 		stored s;
 		if (hit) {

@@ -15,7 +15,11 @@
  * oracle: tests/unit/test-pack.c holds every object of a repository it
  * makes, and of the corpus archives, to what libgit2 reads.
  *
- * A pd__packs is one thread's: nothing in it is shared or locked.
+ * A pd__packs is one thread's: its buffers and its cache of delta bases
+ * are not locked.  The packs themselves (each index's mapping and its
+ * sorted offsets) are shared by every pd__packs of the process that
+ * opened the same .idx, under a lock taken only to open and close them:
+ * the threads reading one epoch map its index once.
  */
 #ifndef PD_ARCHIVE_PACK_H
 #define PD_ARCHIVE_PACK_H

@@ -155,6 +155,134 @@ static void made_here(const char *base, const char *name, int ref_deltas)
 	g_free(dir);
 }
 
+/* How many of the process's mappings are of a file under `dir`'s packs
+ * named *.idx (a replaced one shows " (deleted)" after its name). */
+static int idx_mappings(const char *dir)
+{
+	char *maps = NULL, **lines;
+	char *under = g_build_filename(dir, "objects", "pack", "pack-", NULL);
+	int n = 0;
+
+	if (g_file_get_contents("/proc/self/maps", &maps, NULL, NULL)) {
+		lines = g_strsplit(maps, "\n", -1);
+		for (char **l = lines; *l; l++)
+			n += strstr(*l, under) && strstr(*l, ".idx");
+		g_strfreev(lines);
+	}
+	g_free(maps);
+	g_free(under);
+	return n;
+}
+
+/* A checksum of every packed object of `dir` read through `packs`. */
+typedef struct {
+	const char *dir;
+	GPtrArray *ids;       /* git_oid, every object */
+	guint64 sum;
+	size_t read;
+} sum_job;
+
+static gpointer sum_all(gpointer data)
+{
+	sum_job *j = data;
+	pd__packs *packs = pd__packs_open(j->dir);
+
+	for (guint i = 0; i < j->ids->len; i++) {
+		const git_oid *oid = g_ptr_array_index(j->ids, i);
+		const unsigned char *b;
+		size_t len;
+		int type;
+		if (pd__packs_read(&b, &len, &type, packs, oid->id) != 0)
+			continue;
+		j->read++;
+		for (size_t k = 0; k < len; k++)
+			j->sum = j->sum * 1099511628211ULL + b[k];
+		j->sum = j->sum * 31 + (guint64)type;
+	}
+	pd__packs_free(packs);
+	return NULL;
+}
+
+static int collect_id(const git_oid *oid, void *data)
+{
+	g_ptr_array_add(data, g_memdup2(oid, sizeof(*oid)));
+	return 0;
+}
+
+/* Readers of one repository share its packs: each index is mapped once
+ * however many readers have it open, threads reading at once get what
+ * one reader gets (the sorted offsets are built once, by whichever
+ * asks first), and an index replaced at its path is not shared. */
+static void shared_packs(const char *base)
+{
+	char *dir = g_build_filename(base, "offset-deltas", NULL);
+	pd__packs *a = pd__packs_open(dir), *b = pd__packs_open(dir), *c;
+	git_repository *repo = NULL;
+	git_odb *odb = NULL;
+	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+	sum_job one = { dir, ids, 0, 0 }, jobs[4];
+	GThread *threads[4];
+	int same = 0;
+
+	CHECK_INT("two readers of two packs: each index mapped once", idx_mappings(dir), 2);
+	pd__packs_free(a);
+	CHECK_INT("one reader closed: the other keeps them", idx_mappings(dir), 2);
+	pd__packs_free(b);
+	CHECK_INT("both closed: nothing mapped", idx_mappings(dir), 0);
+
+	if (git_repository_open_bare(&repo, dir) == 0 && git_repository_odb(&odb, repo) == 0)
+		git_odb_foreach(odb, collect_id, ids);
+	/* libgit2 maps the indexes too: closed before they are counted */
+	git_odb_free(odb);
+	git_repository_free(repo);
+	sum_all(&one);
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = one;
+		jobs[i].sum = 0;
+		jobs[i].read = 0;
+		threads[i] = g_thread_new("reader", sum_all, &jobs[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		g_thread_join(threads[i]);
+		same += jobs[i].read == one.read && jobs[i].sum == one.sum;
+	}
+	CHECK("one reader reads the packed objects", one.read == 1500);
+	CHECK_INT("four threads reading at once each read what one reader reads", same, 4);
+
+	/* an index rewritten at its path (another file: a repack) */
+	a = pd__packs_open(dir);
+	{
+		char *pack_dir = g_build_filename(dir, "objects", "pack", NULL);
+		GDir *d = g_dir_open(pack_dir, 0, NULL);
+		const char *name;
+		while (d && (name = g_dir_read_name(d))) {
+			char *path = g_build_filename(pack_dir, name, NULL), *bytes = NULL;
+			gsize len;
+			if (g_str_has_suffix(name, ".idx") && g_file_get_contents(path, &bytes, &len, NULL))
+				g_file_set_contents(path, bytes, len, NULL); /* a new file, renamed */
+			g_free(bytes);
+			g_free(path);
+		}
+		if (d)
+			g_dir_close(d);
+		g_free(pack_dir);
+	}
+	c = pd__packs_open(dir);
+	CHECK_INT("an index replaced at its path is mapped again, not shared", idx_mappings(dir), 4);
+	{
+		sum_job again = one;
+		again.sum = 0;
+		again.read = 0;
+		sum_all(&again);
+		CHECK("... and read from the new file", again.read == one.read && again.sum == one.sum);
+	}
+	pd__packs_free(a);
+	pd__packs_free(c);
+	CHECK_INT("all closed: nothing mapped", idx_mappings(dir), 0);
+	g_ptr_array_free(ids, TRUE);
+	g_free(dir);
+}
+
 /* Each pack of `dir` indexed again with git's 64-bit table for every
  * offset past 256 bytes (archives of lore hold packs past 2 GB, whose
  * far objects are found through that table): returns how many offsets
@@ -408,6 +536,7 @@ int main(void)
 	git_libgit2_init();
 	made_here(base, "offset-deltas", 0);
 	made_here(base, "id-deltas", 1);
+	shared_packs(base);
 	large_offsets(base);
 	{
 		char *dir = g_build_filename(base, "offset-deltas", NULL);
