@@ -437,7 +437,12 @@ typedef struct pd_reply {
 /* The tags of a kept posting's subject: pd_subject_info's facts, its
  * flags as bits and its version shared. */
 typedef struct {
-	const char *title;        /* as pd_subject_info.title */
+	const char *title;        /* as pd_subject_info.title, kept in memory
+	                             only by a cover letter, a patch numbered
+	                             1 (or not at all) and a pull request: what
+	                             a series is named by.  NULL for other
+	                             patches: pd_report_post_text() gives the
+	                             title of any posting */
 	const char *version;      /* "1", "2", "2.1": without the v */
 	int number;               /* as pd_subject_info.number */
 	int total;                /* as pd_subject_info.total */
@@ -454,8 +459,9 @@ typedef struct {
  * request (PD_KIND_REPLY, with a PULL tag), kept as what is written of
  * it and no more (a year of a big list holds hundreds of thousands: a
  * parsed pd_message would cost half as much again, before any text).
- * Its commit message and its bytes are in the report's temporary file
- * (in memory when none could be written): read them with
+ * Its subject, its title and its origin, its commit message and its
+ * bytes are in the report's temporary file (in memory when none could be
+ * written): read them with pd_report_post_text(),
  * pd_report_commit_message() and pd_report_raw_message().  A pull
  * request keeps no author, origin or To: (NULL), as replies do not.
  * Strings are the report's, shared between messages where they repeat:
@@ -463,12 +469,13 @@ typedef struct {
 typedef struct pd_post {
 	const char *message_id;        /* as pd_message.message_id */
 	const char *const *references; /* as pd_message.references */
-	const char *subject;           /* decoded, unfolded full subject */
 	pd_post_tags tags;
 	pd_person sender;              /* From: */
 	pd_person author;              /* who `git am` records */
-	const char *origin;            /* as pd_message.origin */
 	const char *to_address;        /* as pd_message.to_address */
+	uint64_t text;                 /* where the report keeps its subject,
+	                                  title and origin: the library's, for
+	                                  pd_report_post_text(); 0: none */
 	int64_t date;                  /* as pd_message.date */
 	int64_t archive_time;          /* as pd_message.archive_time */
 	uint64_t content_hash;         /* as pd_message.content_hash */
@@ -738,6 +745,23 @@ PD_EXTERN void pd_report_free(pd_report *report);
  * this.  PD_ERR_IO when
  * the file cannot be read back. */
 PD_EXTERN int pd_report_commit_message(char **out, const pd_report *report, const pd_post *m);
+
+/* What a report keeps of a posting out of memory, read back by
+ * pd_report_post_text(): one block, pd_post_text_free() frees it. */
+typedef struct {
+	const char *subject;  /* decoded, unfolded full subject ("" when none) */
+	const char *title;    /* as pd_subject_info.title ("" when none) */
+	const char *origin;   /* as pd_message.origin; NULL when none */
+} pd_post_text;
+
+/* The subject, title and origin of `m`, one of the report's messages
+ * (or a stand-in: subject and title "", origin NULL), in a new
+ * pd_post_text.  At a million messages these texts are some 40 MB that
+ * only output reads: a report keeps them in its temporary file (in
+ * memory when no file can be written).  PD_ERR_IO when the file cannot
+ * be read back. */
+PD_EXTERN int pd_report_post_text(pd_post_text **out, const pd_report *report, const pd_post *m);
+PD_EXTERN void pd_post_text_free(pd_post_text *text);
 
 /* Reads every message of `range` in `archive` into a report: the whole
  * pipeline in one call.  Per-message failures go to opts->diag.  With

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/uio.h>
 #include <glib/gstdio.h>
 #include "digest/digest.h"
 
@@ -37,6 +38,8 @@ struct pd__body_store {
 	                         stored[] + 1 (GUINT_TO_POINTER) */
 	GHashTable *in_memory[PD__STORED_KINDS]; /* key -> GBytes, for what
 	                         no file could take; or NULL */
+	pd__arena records;    /* pd__body_store_add()'s records no file
+	                         could take */
 };
 
 pd__body_store *pd__body_store_new(void)
@@ -80,6 +83,7 @@ void pd__body_store_free(pd__body_store *s)
 		if (s->in_memory[i])
 			g_hash_table_destroy(s->in_memory[i]);
 	}
+	pd__arena_clear(&s->records);
 	g_free(s);
 }
 
@@ -139,7 +143,7 @@ void pd__body_store_forget(pd__body_store *s, const void *key)
 }
 
 int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *s, pd__stored what,
-		       const void *key, const char *origin)
+		       const void *key, const char *message_id)
 {
 	const stored_text *t;
 	guint at;
@@ -172,10 +176,11 @@ int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *s, pd_
 		if (n <= 0) {
 			int saved = n < 0 ? errno : EIO;
 			g_free(text);
-			return pd__error(PD_ERR_IO, "cannot read back the %s of %s from the "
+			return pd__error(PD_ERR_IO, "cannot read back the %s of %s%s%s from the "
 					 "temporary file: %s",
-					 what == PD__STORED_RAW ? "message" : "commit message",
-					 origin ? origin : "a message", g_strerror(saved));
+					 what == PD__STORED_RAW ? "bytes" : "commit message",
+					 message_id ? "<" : "", message_id ? message_id : "a message",
+					 message_id ? ">" : "", g_strerror(saved));
 		}
 		done += (size_t)n;
 	}
@@ -183,4 +188,129 @@ int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *s, pd_
 	*out = text;
 	*out_len = t->len;
 	return PD_OK;
+}
+
+/* ---- records found by where they are ------------------------------------- */
+
+/* A record is its length (4 bytes, little-endian) and its bytes.  In
+ * the file, its reference is its offset times two plus one; in memory
+ * (no file), the address of its copy in the store's arena, which is
+ * 8-aligned: the low bit tells them apart, and 0 is no record. */
+#define FILE_REF(offset) (((guint64)(offset) << 1) | 1)
+#define READ_AHEAD 256
+
+guint64 pd__body_store_add(pd__body_store *s, const char *data, size_t len)
+{
+	unsigned char head[4];
+	char *copy;
+	gint64 offset;
+
+	g_assert(len <= G_MAXUINT32);
+	head[0] = len & 0xff;
+	head[1] = (len >> 8) & 0xff;
+	head[2] = (len >> 16) & 0xff;
+	head[3] = (len >> 24) & 0xff;
+	if (open_file(s) >= 0 && !s->write_failed) {
+		/* one system call for most records: a digest writes one for
+		 * every posting */
+		struct iovec iov[2] = { { head, 4 }, { (void *)data, len } };
+		gint64 start = s->size;
+		ssize_t n;
+		do
+			n = pwritev(s->fd, iov, 2, start);
+		while (n < 0 && errno == EINTR);
+		if (n == (ssize_t)(4 + len)) {
+			s->size += n;
+			return FILE_REF(start);
+		}
+		/* in part (or not at all): the rest the slow way */
+		if (n >= 0 && (size_t)n < 4) {
+			s->size += n;
+			if (append(s, (const char *)head + n, 4 - (size_t)n, &offset)
+			    && append(s, data, len, &offset))
+				return FILE_REF(start);
+		} else if (n >= 4) {
+			s->size += n;
+			if (append(s, data + (n - 4), len - (size_t)(n - 4), &offset))
+				return FILE_REF(start);
+		}
+		/* the file's end is where it was; from now on, memory */
+		s->size = start;
+		s->write_failed = 1;
+	}
+	copy = pd__arena_alloc(&s->records, 4 + len);
+	memcpy(copy, head, 4);
+	memcpy(copy + 4, data, len);
+	return (guint64)(guintptr)copy;
+}
+
+static guint32 le32(const unsigned char *p)
+{
+	return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
+}
+
+/* Reads `len` bytes at `offset` into `buf`: 0, or -1 with errno set. */
+static int read_fully(int fd, char *buf, size_t len, gint64 offset)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, buf + done, len - done, offset + (gint64)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+int pd__body_store_read(char **out, size_t *out_len, const pd__body_store *s, guint64 ref)
+{
+	gint64 offset = (gint64)(ref >> 1);
+	char head[READ_AHEAD];
+	guint32 len;
+	ssize_t got;
+	char *text;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!s || !ref)
+		return PD_OK;
+	if (!(ref & 1)) {
+		const unsigned char *kept = (const unsigned char *)(guintptr)ref;
+		len = le32(kept);
+		*out = g_malloc(len + 1);
+		memcpy(*out, kept + 4, len);
+		(*out)[len] = '\0';
+		*out_len = len;
+		return PD_OK;
+	}
+	/* one read brings most records whole: their length and their bytes */
+	do
+		got = pread(s->fd, head, sizeof(head), offset);
+	while (got < 0 && errno == EINTR);
+	if (got < 4)
+		goto failed;
+	len = le32((const unsigned char *)head);
+	text = g_malloc((size_t)len + 1);
+	if ((size_t)got - 4 >= len) {
+		memcpy(text, head + 4, len);
+	} else {
+		memcpy(text, head + 4, (size_t)got - 4);
+		if (read_fully(s->fd, text + got - 4, len - ((size_t)got - 4), offset + got) < 0) {
+			g_free(text);
+			goto failed;
+		}
+	}
+	text[len] = '\0';
+	*out = text;
+	*out_len = len;
+	return PD_OK;
+failed:
+	return pd__error(PD_ERR_IO, "cannot read back a message's text (its subject, origin and commit "
+			 "message) from the temporary file: %s", g_strerror(got < 0 ? errno : EIO));
 }

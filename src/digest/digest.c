@@ -54,7 +54,8 @@ void pd_digest_free(pd_digest *d)
 	g_array_free(d->reply_seq, TRUE);
 	pd__arena_clear(&d->arena);
 	pd__pool_clear(&d->pool);
-	pd__body_store_free(d->bodies);
+	if (!d->bodies_borrowed)
+		pd__body_store_free(d->bodies);
 	g_free(d->name);
 	g_free(d->lore_list);
 	pd_digest_free(d->lookback);
@@ -114,10 +115,7 @@ static int keep(pd_digest *d, pd_message *m)
 		refs = r->references;
 		value = (gpointer)((guintptr)r | PD__REPLY_BIT);
 	} else {
-		pd_post *kept = pd__post_pack(m, &d->pool, &d->arena);
-		if (m->commit_message)
-			pd__body_store_put(d->bodies, PD__STORED_COMMIT_MESSAGE, kept,
-					   m->commit_message, strlen(m->commit_message));
+		pd_post *kept = pd__post_pack(m, &d->pool, &d->arena, d->bodies);
 		if (m->raw) /* its bytes, for PD_FORMAT_MBOX */
 			pd__body_store_put(d->bodies, PD__STORED_RAW, kept, m->raw, m->raw_len);
 		g_ptr_array_add(d->messages, kept);
@@ -296,6 +294,41 @@ static void to_replies(pd__report *full)
 	r->n_messages = kept;
 }
 
+/* A series led by a patch numbered 2 or more (its cover letter and
+ * patch 1 never came) is named by that patch's title, which the patch's
+ * record does not keep in memory: read back, kept in the pool. */
+static int lead_titles(pd__report *full, pd_series *series, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		pd_series *s = &series[i];
+		pd_post_text *t = NULL;
+		int error;
+		if (s->title || s->continues || s->cover || s->first_patch || !s->n_patches)
+			continue;
+		if ((error = pd_report_post_text(&t, &full->pub, s->patches[0])) < 0)
+			return error;
+		s->title = pd__pool_intern(&full->pool, t->title);
+		pd_post_text_free(t);
+	}
+	return PD_OK;
+}
+
+/* Whether two of the report's postings have the same subject (read
+ * back from the store: rare, only a cover letter answering a posting
+ * asks).  A store that cannot be read answers no; output then fails on
+ * the same read with the error. */
+static int same_subject(const pd__report *full, const pd_post *a, const pd_post *b)
+{
+	pd_post_text *x = NULL, *y = NULL;
+	int same = pd_report_post_text(&x, &full->pub, a) == PD_OK
+		&& pd_report_post_text(&y, &full->pub, b) == PD_OK
+		&& !strcmp(x->subject, y->subject);
+
+	pd_post_text_free(x);
+	pd_post_text_free(y);
+	return same;
+}
+
 /* A "[PATCH 0/6] T" that answers (In-Reply-To) a message with the very
  * same subject is a reply whose author forgot "Re:", not a new cover
  * letter (digest.md, "cover letter").  Only a message in the range can
@@ -317,7 +350,7 @@ static void forgotten_re(pd__report *full)
 		if (m->kind != PD_KIND_COVER || !m->references[0])
 			continue;
 		parent = g_hash_table_lookup(by_id, m->references[0]);
-		if (parent && parent != m && !strcmp(parent->subject, m->subject))
+		if (parent && parent != m && same_subject(full, parent, m))
 			m->kind = PD_KIND_REPLY;
 	}
 	g_hash_table_destroy(by_id);
@@ -427,6 +460,8 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 		error = pd__group_series(&r->series, &r->n_series, r->messages, r->n_messages,
 					 r->replies, r->n_reply_records, source, keep);
 	if (error == PD_OK)
+		error = lead_titles(full, r->series, r->n_series);
+	if (error == PD_OK)
 		error = pd__mark_series(r, source, keep);
 	if (error < 0)
 		goto fail;
@@ -437,7 +472,9 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 				 full->lookback->messages->len,
 				 (const pd_reply *const *)full->lookback->replies->pdata,
 				 full->lookback->replies->len, NULL, NULL);
-	error = pd__review(full, &review, source, keep);
+	error = lead_titles(full, r->lookback_series, r->n_lookback_series);
+	if (error == PD_OK)
+		error = pd__review(full, &review, source, keep);
 fail:
 	pd__earlier_source_free(source);
 	r->n_earlier = keep->len;
@@ -506,15 +543,48 @@ void pd_report_free(pd_report *r)
 
 int pd_report_commit_message(char **out, const pd_report *r, const pd_post *m)
 {
+	pd__post_text_parts parts;
+	char *rec = NULL;
 	size_t len;
+	int error;
 
-	return pd__body_store_get(out, &len, ((const pd__report *)r)->bodies,
-				  PD__STORED_COMMIT_MESSAGE, m, m->origin);
+	*out = NULL;
+	if (!m->text)
+		return PD_OK; /* a stand-in */
+	if ((error = pd__body_store_read(&rec, &len, ((const pd__report *)r)->bodies, m->text)) == PD_OK
+	    && (error = pd__post_text_split(&parts, rec, len)) == PD_OK && parts.commit_message)
+		*out = g_strndup(parts.commit_message, parts.commit_message_len);
+	g_free(rec);
+	return error;
+}
+
+int pd_report_post_text(pd_post_text **out, const pd_report *r, const pd_post *m)
+{
+	char *rec = NULL;
+	size_t len;
+	int error;
+
+	*out = NULL;
+	if (!m->text) {
+		/* a stand-in for a series only the state knows */
+		static const char stand_in[] = { 0, 0, 0, 0 };
+		return pd__post_text_parse(out, stand_in, sizeof(stand_in));
+	}
+	if ((error = pd__body_store_read(&rec, &len, ((const pd__report *)r)->bodies, m->text)) < 0)
+		return error;
+	error = pd__post_text_parse(out, rec, len);
+	g_free(rec);
+	return error;
+}
+
+void pd_post_text_free(pd_post_text *text)
+{
+	g_free(text);
 }
 
 int pd_report_raw_message(char **out, size_t *out_len, const pd_report *r, const pd_post *m)
 {
 	return pd__body_store_get(out, out_len, ((const pd__report *)r)->bodies, PD__STORED_RAW,
-				  m, m->origin);
+				  m, m->message_id);
 }
 

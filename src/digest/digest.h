@@ -17,8 +17,9 @@ typedef struct pd__body_store pd__body_store;
 
 /* What a store keeps of a message. */
 typedef enum {
-	PD__STORED_COMMIT_MESSAGE = 0,
-	PD__STORED_RAW,          /* its bytes (pd_parse_options.keep_raw) */
+	PD__STORED_RAW = 0,      /* its bytes (pd_parse_options.keep_raw);
+	                            its commit message is in its text
+	                            (pd__post_pack()) */
 	PD__STORED_KINDS
 } pd__stored;
 
@@ -38,10 +39,19 @@ void pd__body_store_put(pd__body_store *store, pd__stored what, const void *key,
 void pd__body_store_forget(pd__body_store *store, const void *key);
 /* A new copy of what pd__body_store_put() kept as `what` of `key`,
  * NUL-terminated after its *out_len bytes; *out NULL when nothing was
- * (`store` may be NULL).  PD_ERR_IO (naming `origin`) when the file
- * cannot be read back. */
+ * (`store` may be NULL).  PD_ERR_IO (naming `message_id`, which may be
+ * NULL) when the file cannot be read back. */
 int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *store,
-		       pd__stored what, const void *key, const char *origin);
+		       pd__stored what, const void *key, const char *message_id);
+/* Keeps `len` bytes (at most 4 GB) and returns where they are: a
+ * reference (never 0) that a record holds instead of the bytes, with no
+ * index of the store's own (the file's offset, or the address of a copy
+ * in memory when no file can take them).  Never fails. */
+guint64 pd__body_store_add(pd__body_store *store, const char *data, size_t len);
+/* A new copy of the bytes pd__body_store_add() kept at `ref`,
+ * NUL-terminated after its *out_len bytes; *out NULL for ref 0 or a NULL
+ * store.  PD_ERR_IO when the file cannot be read back. */
+int pd__body_store_read(char **out, size_t *out_len, const pd__body_store *store, guint64 ref);
 
 /* ---- memory freed all at once (message-pack.c) ------------------------- */
 
@@ -131,15 +141,31 @@ typedef struct {
 /* ---- kept messages (message-pack.c) ------------------------------------ */
 
 /* The record of `m` (a patch, cover letter or pull request) in one
- * piece of `arena` (valid until pd__arena_clear()): the record and its
- * own strings (subject, title when the subject does not end with it,
- * origin); its References a list of the pool's (pd__pool_list(), in
+ * piece of `arena` (valid until pd__arena_clear()): the record and, for
+ * a cover letter, a patch 1 or a lone patch and a pull request, its
+ * title; its References a list of the pool's (pd__pool_list(), in
  * `arena`); Message-IDs, names, addresses, the version and To: in
- * `pool` (shared with the other messages; the pool must
- * outlive the record).  Its commit message and bytes are not kept (the
- * caller puts them in the body store), nor its reply facts (a pull
- * request's, never read again).  `m` is left as it was. */
-pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena);
+ * `pool` (shared with the other messages; the pool must outlive the
+ * record).  Its subject, title, origin and commit message go to `store`
+ * as one text (pd__body_store_add(); the record's `text`, read back by
+ * pd__post_text_split()).  Its bytes are not kept (the caller puts them
+ * in the body store), nor its reply facts (a pull request's, never read
+ * again).  `m` is left as it was. */
+pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena,
+		       pd__body_store *store);
+/* A posting's text as pd__post_pack() stored it, split: pointers into
+ * the `len` bytes at `text` (valid as long as they are).  PD_ERR_IO when
+ * they are not such a text. */
+typedef struct {
+	const char *part[3];          /* subject, title, origin ("" if absent) */
+	int has_origin;
+	const char *commit_message;   /* NULL when none was kept; not
+	                                 NUL-terminated: */
+	size_t commit_message_len;
+} pd__post_text_parts;
+int pd__post_text_split(pd__post_text_parts *out, const char *text, size_t len);
+/* A new pd_post_text (pd_post_text_free()) from such a text. */
+int pd__post_text_parse(pd_post_text **out, const char *text, size_t len);
 
 
 /* The pool's NULL-terminated list of `strings` (a message's References;
@@ -310,7 +336,11 @@ struct pd_digest {
 	size_t n_duplicates, n_skipped, n_damaged;
 	int64_t since, until;   /* pd_digest_read()'s range, for messages
 	                           without an archive time; 0: no bound */
-	pd__body_store *bodies; /* the kept messages' commit messages */
+	pd__body_store *bodies; /* the kept messages' texts (owned; a
+	                           look-back digest borrows its range's, so
+	                           that the report reads every posting's
+	                           text from one store) */
+	int bodies_borrowed;
 	int is_lookback;        /* this digest holds look-back messages: no
 	                           diagnostics, no commit messages */
 	pd_digest *lookback;    /* the messages before the range, or NULL; owned */

@@ -6,9 +6,13 @@
  * (made on the pool threads, among their temporary ones) and the fields
  * only parsing needs cost more than the text they hold.
  * pd__post_pack() makes a patch, cover letter or pull request a
- * pd_post in one piece of an arena: the record and its own strings (the
- * subject and where it came from), with no malloc header or padding to
- * 16 bytes of its own.  A reply becomes a pd_reply in the same arena
+ * pd_post in one piece of an arena: the record and, for what names a
+ * series, its title, with no malloc header or padding to 16 bytes of its
+ * own.  Its subject, title, origin and commit message go to the
+ * digest's temporary file as one record (pd__body_store_add()), read
+ * back only when written out: at a million messages the first three were
+ * 44 MB in memory and the commit messages' index 12 MB; the record holds
+ * where they are.  A reply becomes a pd_reply in the same arena
  * (pd__reply_pack()).  Strings that repeat across messages --
  * Message-IDs (a thread's root is referred to by every message in it),
  * names, addresses, versions -- are kept once, in the digest's pool of
@@ -18,50 +22,102 @@
 #include <string.h>
 #include "digest/digest.h"
 
-static char *copy_into(char **at, const char *s)
-{
-	char *start = *at;
-	size_t len;
-
-	if (!s)
-		return NULL;
-	len = strlen(s) + 1;
-	memcpy(start, s, len);
-	*at += len;
-	return start;
-}
-
 static char *shared(pd__pool *pool, const char *s)
 {
 	return (char *)pd__pool_intern(pool, s);
 }
 
-static size_t size_of(const char *s)
+/* Whether a posting keeps its title in memory: what a series is named
+ * and told by (its cover letter, its patch 1, a lone patch) and a pull
+ * request.  Other patches' titles are only written out. */
+static int keeps_title(const pd_message *m)
 {
-	return s ? strlen(s) + 1 : 0;
+	return m->kind == PD_KIND_COVER || m->tags.is_pull || m->tags.number <= 1;
 }
 
-pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena)
+/* The text record of a posting (pd__post_text_split() reads it): a
+ * byte of which parts are there, then the subject, the title and the
+ * origin, each NUL-terminated (empty when absent), then its commit
+ * message, when it keeps one, to the record's end. */
+enum { HAS_SUBJECT = 1, HAS_TITLE = 2, HAS_ORIGIN = 4, HAS_COMMIT_MESSAGE = 8 };
+
+static guint64 store_text(pd__body_store *store, const pd_message *m)
 {
-	/* the title is mostly the subject's end ("[PATCH v2 1/3] title") */
-	int title_in_subject = m->subject && m->tags.title
-			    && g_str_has_suffix(m->subject, m->tags.title);
+	const char *parts[3] = { m->subject, m->tags.title, m->origin };
+	GString *rec = g_string_sized_new(128 + (m->commit_message ? strlen(m->commit_message) : 0));
+	guint64 ref;
+
+	g_string_append_c(rec, (char)((m->subject ? HAS_SUBJECT : 0) | (m->tags.title ? HAS_TITLE : 0)
+				      | (m->origin ? HAS_ORIGIN : 0)
+				      | (m->commit_message ? HAS_COMMIT_MESSAGE : 0)));
+	for (int i = 0; i < 3; i++)
+		g_string_append_len(rec, parts[i] ? parts[i] : "", (gssize)strlen(parts[i] ? parts[i] : "") + 1);
+	if (m->commit_message)
+		g_string_append(rec, m->commit_message);
+	ref = pd__body_store_add(store, rec->str, rec->len);
+	g_string_free(rec, TRUE);
+	return ref;
+}
+
+int pd__post_text_split(pd__post_text_parts *out, const char *rec, size_t len)
+{
+	const char *at = rec + 1, *end = rec + len, *nul;
+
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < 3; i++) {
+		if (at >= end || !(nul = memchr(at, 0, (size_t)(end - at))))
+			return pd__error(PD_ERR_IO, "a message's subject and origin read back damaged");
+		out->part[i] = at;
+		at = nul + 1;
+	}
+	out->has_origin = !!(rec[0] & HAS_ORIGIN);
+	if (rec[0] & HAS_COMMIT_MESSAGE) {
+		out->commit_message = at;
+		out->commit_message_len = (size_t)(end - at);
+	} else if (at != end) {
+		return pd__error(PD_ERR_IO, "a message's subject and origin read back damaged");
+	}
+	return PD_OK;
+}
+
+int pd__post_text_parse(pd_post_text **out, const char *rec, size_t len)
+{
+	pd__post_text_parts parts;
+	pd_post_text *t;
+	size_t head;
+	char *copy;
+	int error;
+
+	*out = NULL;
+	if ((error = pd__post_text_split(&parts, rec, len)) < 0)
+		return error;
+	/* the three strings, not the commit message after them */
+	head = (size_t)(parts.part[2] - rec) + strlen(parts.part[2]) + 1;
+	t = g_malloc(sizeof(*t) + head);
+	copy = (char *)(t + 1);
+	memcpy(copy, rec, head);
+	t->subject = copy + (parts.part[0] - rec);
+	t->title = copy + (parts.part[1] - rec);
+	t->origin = parts.has_origin ? copy + (parts.part[2] - rec) : NULL;
+	*out = t;
+	return PD_OK;
+}
+
+pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena,
+		       pd__body_store *store)
+{
 	/* a series' patches mostly name the same References */
 	const char *const *refs = pd__pool_list(pool, arena, m->references);
+	int title = keeps_title(m) && m->tags.title;
 	pd_post *p;
-	char *at;
 
-	p = pd__arena_alloc(arena, sizeof(*p) + size_of(m->subject)
-			    + (title_in_subject ? 0 : size_of(m->tags.title))
-			    + size_of(m->origin));
+	p = pd__arena_alloc(arena, sizeof(*p) + (title ? strlen(m->tags.title) + 1 : 0));
 	memset(p, 0, sizeof(*p));
-	at = (char *)(p + 1);
 	p->references = refs;
 	p->message_id = shared(pool, m->message_id);
-	p->subject = copy_into(&at, m->subject);
-	p->tags.title = title_in_subject
-		      ? p->subject + strlen(m->subject) - strlen(m->tags.title)
-		      : copy_into(&at, m->tags.title);
+	if (title)
+		p->tags.title = memcpy(p + 1, m->tags.title, strlen(m->tags.title) + 1);
+	p->text = store_text(store, m);
 	p->tags.version = shared(pool, m->tags.version);
 	p->tags.number = m->tags.number;
 	p->tags.total = m->tags.total;
@@ -76,7 +132,6 @@ pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena)
 	p->sender.address = shared(pool, m->sender.address);
 	p->author.name = shared(pool, m->author.name);
 	p->author.address = shared(pool, m->author.address);
-	p->origin = copy_into(&at, m->origin);
 	p->to_address = shared(pool, m->to_address);
 	p->date = m->date;
 	p->archive_time = m->archive_time;

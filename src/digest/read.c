@@ -354,8 +354,13 @@ static int read_lookback(pd_digest *d, pd_archive *archive, const pd_range_optio
 	opts.progress = NULL;
 	opts.parse.keep_raw = 0; /* never shown: no mbox holds them */
 	/* a digest of several archives reads each one's window into one */
-	if (!d->lookback && (error = pd_digest_new(&d->lookback, &opts)) < 0)
-		return error;
+	if (!d->lookback) {
+		if ((error = pd_digest_new(&d->lookback, &opts)) < 0)
+			return error;
+		pd__body_store_free(d->lookback->bodies);
+		d->lookback->bodies = d->bodies;
+		d->lookback->bodies_borrowed = 1;
+	}
 	d->lookback->is_lookback = 1;
 	d->lookback->n_sources = d->n_sources;
 	d->lookback->source = d->source;

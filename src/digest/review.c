@@ -326,7 +326,7 @@ static int from_state(member *out, review *v, const char *lost, int *error)
 	stub = owned(v, sizeof(*stub));
 	stub->message_id = lost; /* a reply's: the report's pools */
 	stub->references = no_references;
-	stub->subject = stub->tags.title = stub->tags.version = "";
+	stub->tags.title = stub->tags.version = "";
 	stub->sender.name = stub->sender.address = (char *)"";
 	stub->author = stub->sender;
 	stub->kind = number == 0 ? PD_KIND_COVER : PD_KIND_PATCH;

@@ -67,6 +67,18 @@ static void link_line(GString *out, const pd_report *r, const pd_render_options 
 	g_free(url);
 }
 
+/* Appends the subject of `m`, read back from the report's store. */
+static int subject(GString *out, const pd_report *r, const pd_post *m)
+{
+	pd_post_text *t = NULL;
+	int error = pd_report_post_text(&t, r, m);
+
+	if (error == PD_OK)
+		text(out, t->subject);
+	pd_post_text_free(t);
+	return error;
+}
+
 /* The New: block of `m`, its commit message read back from the report's
  * store. */
 static int new_block(GString *out, const pd_report *r, const pd_render_options *o,
@@ -79,7 +91,8 @@ static int new_block(GString *out, const pd_report *r, const pd_render_options *
 	g_string_append(out, "New:  ");
 	text(out, m->tags.title);
 	g_string_append_c(out, '\n');
-	text(out, m->subject);
+	if (error == PD_OK)
+		error = subject(out, r, m);
 	g_string_append(out, "\nAuthor: ");
 	text(out, author);
 	g_string_append_c(out, '\n');
@@ -173,12 +186,13 @@ static void review_note(GString *out, const pd_series *s)
 	g_hash_table_destroy(seen);
 }
 
-static void patch_list(pd__sink *sink, const pd_report *r, const pd_render_options *o)
+static int patch_list(pd__sink *sink, const pd_report *r, const pd_render_options *o)
 {
 	GString *out = sink->buf;
 	size_t i, j;
+	int error = PD_OK;
 
-	for (i = 0; i < r->n_series; i++) {
+	for (i = 0; i < r->n_series && error == PD_OK; i++) {
 		const pd_series *s = &r->series[i];
 		pd__sink_flush(sink, 0);
 		g_string_append(out, "Series: ");
@@ -191,15 +205,16 @@ static void patch_list(pd__sink *sink, const pd_report *r, const pd_render_optio
 		if (o->links)
 			link_line(out, r, o, series_lead(s));
 		if (s->cover) {
-			text(out, s->cover->subject);
+			error = subject(out, r, s->cover);
 			g_string_append_c(out, '\n');
 		}
-		for (j = 0; j < s->n_patches; j++) {
-			text(out, s->patches[j]->subject);
+		for (j = 0; j < s->n_patches && error == PD_OK; j++) {
+			error = subject(out, r, s->patches[j]);
 			g_string_append_c(out, '\n');
 		}
 		g_string_append_c(out, '\n');
 	}
+	return error;
 }
 
 static int commit_messages(pd__sink *sink, const pd_report *r, const pd_render_options *o)
@@ -222,9 +237,10 @@ static int commit_messages(pd__sink *sink, const pd_report *r, const pd_render_o
 			const pd_post *exist = s->first_patch ? s->first_patch : s->cover;
 			const pd_post *skip = s->cover ? s->cover : s->first_patch;
 			g_string_append(out, "Exist: ");
-			text(out, exist->subject);
+			error = subject(out, r, exist);
 			g_string_append(out, "\n Skip: ");
-			text(out, skip->subject);
+			if (error == PD_OK)
+				error = subject(out, r, skip);
 			g_string_append_c(out, '\n');
 		}
 	}
@@ -414,10 +430,12 @@ int pd__render_classic(const pd_report *r, const pd_render_options *o, pd_write_
 		}
 	}
 	g_string_append(s, "\n===== Patch list in this time period =====\n\n");
-	patch_list(&sink, r, o);
-	applied_section(&sink, r);
-	attention_section(&sink, r);
-	g_string_append(s, "\n===== Patch Commit Messages ====\n\n");
-	error = commit_messages(&sink, r, o);
+	error = patch_list(&sink, r, o);
+	if (error == PD_OK) {
+		applied_section(&sink, r);
+		attention_section(&sink, r);
+		g_string_append(s, "\n===== Patch Commit Messages ====\n\n");
+		error = commit_messages(&sink, r, o);
+	}
 	return pd__sink_finish(&sink, error);
 }

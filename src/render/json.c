@@ -126,9 +126,13 @@ static json_t *message(const pd_report *r, const pd_render_options *opts, const 
 {
 	json_t *o = json_object();
 	char *body = NULL;
+	pd_post_text *t = NULL;
+	int e = pd_report_post_text(&t, r, m);
 
-	json_object_set_new(o, "subject", jstr(m->subject));
-	json_object_set_new(o, "title", jstr(m->tags.title));
+	if (e < 0)
+		*error = e;
+	json_object_set_new(o, "subject", jstr(t ? t->subject : NULL));
+	json_object_set_new(o, "title", jstr(t ? t->title : NULL));
 	json_object_set_new(o, "kind", json_string(pd_kind_to_string(m->kind)));
 	json_object_set_new(o, "number", json_integer(m->tags.has_counter ? m->tags.number : 1));
 	json_object_set_new(o, "message_id", str_or_null(m->message_id));
@@ -136,13 +140,13 @@ static json_t *message(const pd_report *r, const pd_render_options *opts, const 
 	json_object_set_new(o, "author", person(&m->author));
 	json_object_set_new(o, "sender", person(&m->sender));
 	json_object_set_new(o, "link", link_for(r, opts, m));
-	json_object_set_new(o, "origin", jstr(m->origin));
+	json_object_set_new(o, "origin", jstr(t ? t->origin : NULL));
+	pd_post_text_free(t);
 	if (r->n_lists > 1)
 		json_object_set_new(o, "lists", lists_of(r, m->lists));
 	json_object_set_new(o, "trailers", trailers_of(s, m));
 	if (with_body) {
-		int e = pd_report_commit_message(&body, r, m);
-		if (e < 0)
+		if ((e = pd_report_commit_message(&body, r, m)) < 0)
 			*error = e;
 		json_object_set_new(o, "commit_message", str_or_null(body));
 		g_free(body);
@@ -277,16 +281,22 @@ static json_t *attention_of(const pd_report *r, const pd_series *s, size_t i)
 			 "days", (json_int_t)((r->last_date - since) / 86400));
 }
 
-static json_t *pull_requests(const pd_report *r)
+/* The pull requests (*error set when a subject cannot be read back). */
+static json_t *pull_requests(const pd_report *r, int *error)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; i < r->n_pulls; i++) {
 		const pd_pull *p = &r->pulls[i];
 		json_t *o = json_object(), *merged = json_null();
+		pd_post_text *t = NULL;
+		int e = pd_report_post_text(&t, r, p->message);
+		if (e < 0)
+			*error = e;
 		json_object_set_new(o, "message_id", str_or_null(p->message->message_id));
 		json_object_set_new(o, "title", str_or_null(p->message->tags.title));
-		json_object_set_new(o, "subject", str_or_null(p->message->subject));
+		json_object_set_new(o, "subject", str_or_null(t ? t->subject : NULL));
+		pd_post_text_free(t);
 		json_object_set_new(o, "from", person(&p->message->sender));
 		json_object_set_new(o, "date", date_or_null(p->message->date));
 		json_object_set_new(o, "in_range", json_boolean(p->in_range));
@@ -373,7 +383,7 @@ int pd__render_json(const pd_report *r, const pd_render_options *opts, pd_write_
 	 * are: a whole archive has tens of thousands of them */
 	json_object_set_new(root, "applied", json_array());
 	json_object_set_new(root, "needs_attention", json_array());
-	json_object_set_new(root, "pull_requests", pull_requests(r));
+	json_object_set_new(root, "pull_requests", pull_requests(r, &error));
 	/* the document with an empty "series" array, which is last: the
 	 * series are written into it one by one */
 	json_object_set_new(root, "series", json_array());
