@@ -33,6 +33,8 @@ void cli_limit_memory(void)
 {
 	if (!getenv("MALLOC_ARENA_MAX"))
 		mallopt(M_ARENA_MAX, 4);
+	if (!getenv("MALLOC_MMAP_THRESHOLD_"))
+		mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 }
 
 void cli_bad_option(const char *word, const char *command)
