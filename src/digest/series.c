@@ -72,19 +72,20 @@ static int numbers_has(const number_set *ns, int n)
 typedef struct {
 	const pd_post *cover;
 	number_set numbers;     /* patch numbers held */
-	char version[16];
-	int version_explicit;
-	int total;
+	const char *version;    /* a posting's (the pool's) or an earlier
+	                           series' (the report's): never copied */
 	int64_t last_date;
+	int total;
 	guint32 n_members;      /* patches */
 	/* the marker it was made under (author, version, total), for
 	 * unthreaded patches; builders of one marker hash are chained,
 	 * newest first */
 	const char *marker_author; /* an address, compared ignoring case */
-	char marker_version[16];
-	guint32 prev_marker;    /* the previous builder of the same hash, +1 */
+	const char *marker_version;
 	pd_earlier *earlier;    /* the earlier series this continues, or NULL */
-	int earlier_cover;      /* that series had its cover already */
+	guint32 prev_marker;    /* the previous builder of the same hash, +1 */
+	unsigned version_explicit : 1;
+	unsigned earlier_cover : 1; /* that series had its cover already */
 } builder;
 
 typedef struct {
@@ -197,9 +198,8 @@ static guint32 new_builder_for(grouping *g, const char *author, const char *vers
 	gpointer hash = marker_hash(author, version, total);
 	guint32 at;
 
-	g_strlcpy(b.version, version, sizeof(b.version));
-	g_strlcpy(b.marker_version, version, sizeof(b.marker_version));
-	b.version_explicit = version_explicit;
+	b.version = b.marker_version = version;
+	b.version_explicit = !!version_explicit;
 	b.total = total;
 	b.marker_author = author;
 	b.prev_marker = GPOINTER_TO_UINT(g_hash_table_lookup(g->by_marker, hash));
@@ -231,7 +231,7 @@ static guint32 continuing(grouping *g, pd_earlier *e)
 	at = new_builder_for(g, e->author, e->version, 1, e->expected);
 	b = BUILDER(g, at - 1);
 	b->earlier = e;
-	b->earlier_cover = e->has_cover;
+	b->earlier_cover = !!e->has_cover;
 	b->last_date = e->last_date;
 	for (i = 0; i < e->n_numbers; i++)
 		numbers_add(&b->numbers, e->numbers[i]);
@@ -301,7 +301,7 @@ static void join(grouping *g, guint32 at, const pd_post *m, size_t i)
 		numbers_add(&b->numbers, m->tags.number);
 	}
 	if (m->tags.version_explicit && !b->version_explicit) {
-		g_strlcpy(b->version, m->tags.version, sizeof(b->version));
+		b->version = m->tags.version;
 		b->version_explicit = 1;
 	}
 	if (m->date > b->last_date)
@@ -322,15 +322,15 @@ static gint by_number(gconstpointer x, gconstpointer y, gpointer unused)
 	return (a->tags.number > b->tags.number) - (a->tags.number < b->tags.number);
 }
 
-/* Fills `s` from builder `b`, whose patches, in posting order, are
- * already in s->patches (s->n_patches of them). */
-static void fill_series(pd_series *s, const builder *b)
+/* Fills `s`, which holds what its builder knew (its cover, version,
+ * total and the earlier series it continues) and its patches in posting
+ * order (s->n_patches of them). */
+static void fill_series(pd_series *s)
 {
 	size_t i;
 	number_set counted = { 0 };
 	const pd_post *lead;
 
-	s->cover = b->cover;
 	/* GLib's sort is a stable merge sort: posting order stays among
 	 * equal numbers (newer GLib names it g_sort_array()) */
 	G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -344,19 +344,16 @@ static void fill_series(pd_series *s, const builder *b)
 		if (m->tags.number >= 1)
 			s->received += numbers_add(&counted, m->tags.number);
 	}
-	for (i = 0; b->earlier && i < b->earlier->n_numbers; i++) {
-		int n = b->earlier->numbers[i];
+	for (i = 0; s->continues && i < s->continues->n_numbers; i++) {
+		int n = s->continues->numbers[i];
 		if (n >= 1)
 			s->received += numbers_add(&counted, n);
 	}
 	lead = s->cover ? s->cover : s->first_patch ? s->first_patch : s->patches[0];
 	s->author = &lead->author;
 	s->sender = &lead->sender;
-	s->title = b->earlier ? b->earlier->title : lead->tags.title;
-	s->continues = b->earlier;
+	s->title = s->continues ? s->continues->title : lead->tags.title;
 	s->previous_as = -1;
-	g_strlcpy(s->version, b->version, sizeof(s->version));
-	s->expected = b->total;
 	/* complete: every number 1..N, whatever add-ons came too */
 	s->complete = 1;
 	for (int n = 1; n <= s->expected && s->complete; n++)
@@ -386,10 +383,27 @@ static pd_series *make_series(grouping *g, const pd_post **msgs, size_t n, size_
 		if (BUILDER(g, i)->n_members || BUILDER(g, i)->cover)
 			slot[i] = (guint32)++k;
 	series = g_new0(pd_series, k + 1);
-	for (i = 0; i < g->builders->len; i++)
-		if (slot[i])
-			series[slot[i] - 1].patches = g_new0(const pd_post *,
-							     BUILDER(g, i)->n_members + 1);
+	/* what the series need of their builders, so that the builders
+	 * (some 15 MB at a million messages) are gone before the patch
+	 * arrays are made: grouping's peak is here */
+	for (i = 0; i < g->builders->len; i++) {
+		builder *b = BUILDER(g, i);
+		if (slot[i]) {
+			pd_series *s = &series[slot[i] - 1];
+			s->cover = b->cover;
+			s->continues = b->earlier;
+			g_strlcpy(s->version, b->version, sizeof(s->version));
+			s->expected = b->total;
+			s->n_patches = b->n_members; /* the room its array needs */
+		}
+		numbers_clear(&b->numbers);
+	}
+	g_array_free(g->builders, TRUE);
+	g->builders = NULL;
+	for (i = 0; i < k; i++) {
+		series[i].patches = g_new0(const pd_post *, series[i].n_patches + 1);
+		series[i].n_patches = 0;
+	}
 	for (i = 0; i < n; i++) {
 		pd_series *s;
 		if (!g->series_of[i])
@@ -397,9 +411,8 @@ static pd_series *make_series(grouping *g, const pd_post **msgs, size_t n, size_
 		s = &series[slot[g->series_of[i] - 1] - 1];
 		s->patches[s->n_patches++] = msgs[i];
 	}
-	for (i = 0; i < g->builders->len; i++)
-		if (slot[i])
-			fill_series(&series[slot[i] - 1], BUILDER(g, i));
+	for (i = 0; i < k; i++)
+		fill_series(&series[i]);
 	g_free(slot);
 	*n_out = k;
 	return series;
@@ -467,9 +480,10 @@ cleanup:
 	if (g.owner)
 		g_hash_table_destroy(g.owner);
 	pd__node_index_clear(&g.by_id);
-	for (i = 0; i < g.builders->len; i++)
+	for (i = 0; g.builders && i < g.builders->len; i++)
 		numbers_clear(&BUILDER(&g, i)->numbers);
-	g_array_free(g.builders, TRUE);
+	if (g.builders)
+		g_array_free(g.builders, TRUE);
 	g_free(g.series_of);
 	return error;
 }
