@@ -138,6 +138,12 @@ typedef struct {
 	int *applied_numbers;     /* the patches named (b4's thank-you, "Queued
 	                             3+5"); none: all of what it answers */
 	size_t n_applied_numbers;
+	const char *title;        /* in a report's reply record (pd_reply)
+	                             saying applied of a patch, or pulled of a
+	                             pull request: its subject without tags,
+	                             by which it is listed when nothing here
+	                             holds what it answers.  Else NULL (and
+	                             always in a parsed message's facts) */
 } pd_reply_facts;
 
 PD_EXTERN void pd_reply_facts_free(pd_reply_facts *facts);
@@ -423,12 +429,9 @@ typedef struct pd_reply {
 	pd_person sender;              /* From: */
 	int64_t date;                  /* Date:, as pd_message.date */
 	int64_t archive_time;          /* as pd_message.archive_time */
-	const pd_reply_facts *facts;   /* its trailers and "applied", or NULL */
-	const char *title;             /* its subject without tags, kept only
-	                                  by a reply saying "applied" of a patch
-	                                  (or pulled of a pull request) that
-	                                  nothing here holds: listed by it;
-	                                  else NULL */
+	const pd_reply_facts *facts;   /* its trailers and "applied" (and the
+	                                  title it is listed by: facts->title),
+	                                  or NULL */
 	uint64_t content_hash;         /* as pd_message.content_hash */
 	unsigned lists;                /* as pd_post.lists */
 	unsigned damaged;              /* as pd_message.damaged */
@@ -459,8 +462,8 @@ typedef struct {
  * request (PD_KIND_REPLY, with a PULL tag), kept as what is written of
  * it and no more (a year of a big list holds hundreds of thousands: a
  * parsed pd_message would cost half as much again, before any text).
- * Its subject, its title and its origin, its commit message and its
- * bytes are in the report's temporary file (in memory when none could be
+ * Its subject, title, origin and To: address, its commit message and
+ * its bytes are in the report's temporary file (in memory when none could be
  * written): read them with pd_report_post_text(),
  * pd_report_commit_message() and pd_report_raw_message().  A pull
  * request keeps no author, origin or To: (NULL), as replies do not.
@@ -472,7 +475,6 @@ typedef struct pd_post {
 	pd_post_tags tags;
 	pd_person sender;              /* From: */
 	pd_person author;              /* who `git am` records */
-	const char *to_address;        /* as pd_message.to_address */
 	uint64_t text;                 /* where the report keeps its subject,
 	                                  title and origin: the library's, for
 	                                  pd_report_post_text(); 0: none */
@@ -622,8 +624,8 @@ typedef struct {
 	                             earlier ones merged in the range */
 	/* replies in the range saying "applied" of a patch that is in no
 	 * series known here (posted before the look-back window and never
-	 * reported): listed by their own subject (tags.title), which they
-	 * keep */
+	 * reported): listed by their own subject's title, which they
+	 * keep (facts->title) */
 	const pd_reply **applied_elsewhere; size_t n_applied_elsewhere;
 	/* series reported by earlier digests (the state database), neither
 	 * in the range nor in the look-back window, that replies in the range
@@ -752,11 +754,12 @@ typedef struct {
 	const char *subject;  /* decoded, unfolded full subject ("" when none) */
 	const char *title;    /* as pd_subject_info.title ("" when none) */
 	const char *origin;   /* as pd_message.origin; NULL when none */
+	const char *to_address; /* as pd_message.to_address; NULL when none */
 } pd_post_text;
 
-/* The subject, title and origin of `m`, one of the report's messages
- * (or a stand-in: subject and title "", origin NULL), in a new
- * pd_post_text.  At a million messages these texts are some 40 MB that
+/* The subject, title, origin and To: address of `m`, one of the
+ * report's messages (or a stand-in: subject and title "", the others
+ * NULL), in a new pd_post_text.  At a million messages these texts are some 40 MB that
  * only output reads: a report keeps them in its temporary file (in
  * memory when no file can be written).  PD_ERR_IO when the file cannot
  * be read back. */

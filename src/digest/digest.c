@@ -242,14 +242,20 @@ static void guess_list(pd_report *r, const char *list_id)
 		label = pd__list_label(list_id);
 		known = 1;
 	}
+	/* the first posting's To: (read back: a list's mail mostly has a
+	 * List-Id, and then this is never read) */
 	for (i = 0; i < r->n_messages && !label; i++) {
 		const pd_post *m = r->messages[i];
-		const char *at = m->to_address ? strchr(m->to_address, '@') : NULL;
-		if (at && m->kind != PD_KIND_REPLY) {
-			label = g_strndup(m->to_address, at - m->to_address);
+		pd_post_text *t = NULL;
+		const char *at;
+		if (m->kind == PD_KIND_REPLY || pd_report_post_text(&t, r, m) < 0)
+			continue;
+		if (t->to_address && (at = strchr(t->to_address, '@'))) {
+			label = g_strndup(t->to_address, at - t->to_address);
 			known = !g_ascii_strcasecmp(at + 1, "vger.kernel.org")
 			     || !g_ascii_strcasecmp(at + 1, "lists.linux.dev");
 		}
+		pd_post_text_free(t);
 	}
 	if (!r->name && label)
 		r->name = g_ascii_strup(label, -1); /* else none is known: NULL */
@@ -567,7 +573,7 @@ int pd_report_post_text(pd_post_text **out, const pd_report *r, const pd_post *m
 	*out = NULL;
 	if (!m->text) {
 		/* a stand-in for a series only the state knows */
-		static const char stand_in[] = { 0, 0, 0, 0 };
+		static const char stand_in[] = { 0, 0, 0, 0, 0 };
 		return pd__post_text_parse(out, stand_in, sizeof(stand_in));
 	}
 	if ((error = pd__body_store_read(&rec, &len, ((const pd__report *)r)->bodies, m->text)) < 0)

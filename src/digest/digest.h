@@ -144,10 +144,10 @@ typedef struct {
  * piece of `arena` (valid until pd__arena_clear()): the record and, for
  * a cover letter, a patch 1 or a lone patch and a pull request, its
  * title; its References a list of the pool's (pd__pool_list(), in
- * `arena`); Message-IDs, names, addresses, the version and To: in
+ * `arena`); Message-IDs, names, addresses and the version in
  * `pool` (shared with the other messages; the pool must outlive the
- * record).  Its subject, title, origin and commit message go to `store`
- * as one text (pd__body_store_add(); the record's `text`, read back by
+ * record).  Its subject, title, origin, To: address and commit message
+ * go to `store` as one text (pd__body_store_add(); the record's `text`, read back by
  * pd__post_text_split()).  Its bytes are not kept (the caller puts them
  * in the body store), nor its reply facts (a pull request's, never read
  * again).  `m` is left as it was. */
@@ -156,9 +156,11 @@ pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena,
 /* A posting's text as pd__post_pack() stored it, split: pointers into
  * the `len` bytes at `text` (valid as long as they are).  PD_ERR_IO when
  * they are not such a text. */
+#define PD__POST_TEXT_PARTS 4
 typedef struct {
-	const char *part[3];          /* subject, title, origin ("" if absent) */
-	int has_origin;
+	const char *part[PD__POST_TEXT_PARTS]; /* subject, title, origin, To:
+	                                 address ("" when absent) */
+	int has_origin, has_to;
 	const char *commit_message;   /* NULL when none was kept; not
 	                                 NUL-terminated: */
 	size_t commit_message_len;

@@ -36,21 +36,23 @@ static int keeps_title(const pd_message *m)
 }
 
 /* The text record of a posting (pd__post_text_split() reads it): a
- * byte of which parts are there, then the subject, the title and the
- * origin, each NUL-terminated (empty when absent), then its commit
- * message, when it keeps one, to the record's end. */
-enum { HAS_SUBJECT = 1, HAS_TITLE = 2, HAS_ORIGIN = 4, HAS_COMMIT_MESSAGE = 8 };
+ * byte of which parts are there, then the subject, the title, the
+ * origin and the To: address, each NUL-terminated (empty when absent),
+ * then its commit message, when it keeps one, to the record's end. */
+enum { HAS_SUBJECT = 1, HAS_TITLE = 2, HAS_ORIGIN = 4, HAS_COMMIT_MESSAGE = 8, HAS_TO = 16 };
 
 static guint64 store_text(pd__body_store *store, const pd_message *m)
 {
-	const char *parts[3] = { m->subject, m->tags.title, m->origin };
+	const char *parts[PD__POST_TEXT_PARTS] = { m->subject, m->tags.title, m->origin,
+						   m->to_address };
 	GString *rec = g_string_sized_new(128 + (m->commit_message ? strlen(m->commit_message) : 0));
 	guint64 ref;
 
 	g_string_append_c(rec, (char)((m->subject ? HAS_SUBJECT : 0) | (m->tags.title ? HAS_TITLE : 0)
 				      | (m->origin ? HAS_ORIGIN : 0)
-				      | (m->commit_message ? HAS_COMMIT_MESSAGE : 0)));
-	for (int i = 0; i < 3; i++)
+				      | (m->commit_message ? HAS_COMMIT_MESSAGE : 0)
+				      | (m->to_address ? HAS_TO : 0)));
+	for (int i = 0; i < PD__POST_TEXT_PARTS; i++)
 		g_string_append_len(rec, parts[i] ? parts[i] : "", (gssize)strlen(parts[i] ? parts[i] : "") + 1);
 	if (m->commit_message)
 		g_string_append(rec, m->commit_message);
@@ -64,13 +66,14 @@ int pd__post_text_split(pd__post_text_parts *out, const char *rec, size_t len)
 	const char *at = rec + 1, *end = rec + len, *nul;
 
 	memset(out, 0, sizeof(*out));
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < PD__POST_TEXT_PARTS; i++) {
 		if (at >= end || !(nul = memchr(at, 0, (size_t)(end - at))))
 			return pd__error(PD_ERR_IO, "a message's subject and origin read back damaged");
 		out->part[i] = at;
 		at = nul + 1;
 	}
 	out->has_origin = !!(rec[0] & HAS_ORIGIN);
+	out->has_to = !!(rec[0] & HAS_TO);
 	if (rec[0] & HAS_COMMIT_MESSAGE) {
 		out->commit_message = at;
 		out->commit_message_len = (size_t)(end - at);
@@ -91,14 +94,15 @@ int pd__post_text_parse(pd_post_text **out, const char *rec, size_t len)
 	*out = NULL;
 	if ((error = pd__post_text_split(&parts, rec, len)) < 0)
 		return error;
-	/* the three strings, not the commit message after them */
-	head = (size_t)(parts.part[2] - rec) + strlen(parts.part[2]) + 1;
+	/* the strings, not the commit message after them */
+	head = (size_t)(parts.part[3] - rec) + strlen(parts.part[3]) + 1;
 	t = g_malloc(sizeof(*t) + head);
 	copy = (char *)(t + 1);
 	memcpy(copy, rec, head);
 	t->subject = copy + (parts.part[0] - rec);
 	t->title = copy + (parts.part[1] - rec);
 	t->origin = parts.has_origin ? copy + (parts.part[2] - rec) : NULL;
+	t->to_address = parts.has_to ? copy + (parts.part[3] - rec) : NULL;
 	*out = t;
 	return PD_OK;
 }
@@ -132,7 +136,6 @@ pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena,
 	p->sender.address = shared(pool, m->sender.address);
 	p->author.name = shared(pool, m->author.name);
 	p->author.address = shared(pool, m->author.address);
-	p->to_address = shared(pool, m->to_address);
 	p->date = m->date;
 	p->archive_time = m->archive_time;
 	p->content_hash = m->content_hash;
@@ -191,8 +194,8 @@ void pd__arena_clear(pd__arena *a)
 /* A copy of `f` in the arena, its strings in the pool (a trailer's name
  * and address are mostly the sender's, its tag one of a few): one reply's
  * facts were five allocations of their own. */
-static const pd_reply_facts *facts_pack(const pd_reply_facts *f, pd__pool *pool,
-					pd__arena *arena)
+static const pd_reply_facts *facts_pack(const pd_reply_facts *f, const char *title,
+					pd__pool *pool, pd__arena *arena)
 {
 	size_t n_commits = 0;
 	pd_reply_facts *p;
@@ -212,6 +215,7 @@ static const pd_reply_facts *facts_pack(const pd_reply_facts *f, pd__pool *pool,
 		p->trailers = t;
 	}
 	p->applied_tree = shared(pool, f->applied_tree);
+	p->title = shared(pool, title);
 	if (f->applied_commits) {
 		char **c = pd__arena_alloc(arena, (n_commits + 1) * sizeof(*c));
 		for (size_t i = 0; i < n_commits; i++)
@@ -241,12 +245,14 @@ pd_reply *pd__reply_pack(const pd_message *m, pd__pool *pool, pd__arena *arena)
 	r->sender.address = shared(pool, m->sender.address);
 	r->date = m->date;
 	r->archive_time = m->archive_time;
-	r->facts = m->facts ? facts_pack(m->facts, pool, arena) : NULL;
 	/* listed by its own title: "applied" of a patch (or pulled of a pull
 	 * request) that may be in no series known here */
-	if (m->facts && m->facts->applied && m->tags.title
-	    && (m->tags.is_patch_tagged || m->tags.is_pull))
-		r->title = shared(pool, m->tags.title);
+	r->facts = m->facts ? facts_pack(m->facts,
+					 m->facts->applied && (m->tags.is_patch_tagged
+							       || m->tags.is_pull)
+					 ? m->tags.title : NULL,
+					 pool, arena)
+			    : NULL;
 	r->content_hash = m->content_hash;
 	r->lists = m->lists;
 	r->damaged = m->damaged;

@@ -715,7 +715,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 			if (!p->merged && m->facts && m->facts->applied
 			    && !same_address(m->sender.address, p->message->sender.address))
 				p->merged = m;
-		} else if (m->title) {
+		} else if (m->facts && m->facts->title) {
 			/* "applied" of a patch (or pulled of a pull request)
 			 * nothing here holds */
 			g_ptr_array_add(elsewhere, (gpointer)m);

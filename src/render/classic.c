@@ -301,7 +301,7 @@ static void applied_section(pd__sink *sink, const pd_report *r)
 	for (size_t i = 0; i < r->n_applied_elsewhere; i++, n++) {
 		const pd_reply *a = r->applied_elsewhere[i];
 		pd__sink_flush(sink, 0);
-		text(out, a->title);
+		text(out, a->facts->title);
 		g_string_append(out, " (posted before the look-back window): applied");
 		applied_tail(out, a);
 	}

@@ -417,7 +417,7 @@ int pd__render_json(const pd_report *r, const pd_render_options *opts, pd_write_
 			const pd_reply *m = r->applied_elsewhere[i];
 			json_t *a = applied_of(m, NULL);
 			json_object_set_new(a, "series", json_null());
-			json_object_set_new(a, "title", jstr(m->title));
+			json_object_set_new(a, "title", jstr(m->facts->title));
 			error = entry(&sink, a, n++);
 		}
 		g_string_append(sink.buf, n ? "\n ]" : "]");

@@ -34,7 +34,6 @@ static const char *post_first_difference(const pd_message *m, const pd_post *p)
 	SAME_STR(sender.address)
 	SAME_STR(author.name)
 	SAME_STR(author.address)
-	SAME_STR(to_address)
 	if (m->date != p->date || m->archive_time != p->archive_time
 	    || m->content_hash != p->content_hash || m->lists != p->lists || m->kind != p->kind)
 		return "a number";
@@ -44,7 +43,7 @@ static const char *post_first_difference(const pd_message *m, const pd_post *p)
 	return NULL;
 }
 
-/* The first of subject, title, origin and commit message that the text `p` keeps in
+/* The first of subject, title, origin, To: and commit message that the text `p` keeps in
  * `store` reads back different from `m`'s, or NULL; and whether the
  * title in memory is there exactly for what names a series. */
 static const char *text_first_difference(const pd_message *m, const pd_post *p,
@@ -66,6 +65,8 @@ static const char *text_first_difference(const pd_message *m, const pd_post *p,
 		d = "title (read back)";
 	else if (g_strcmp0(m->origin, t->origin))
 		d = "origin";
+	else if (g_strcmp0(m->to_address, t->to_address))
+		d = "To: address";
 	else if (pd__post_text_split(&parts, rec, len) < 0
 		 || (m->commit_message ? !parts.commit_message
 		     || parts.commit_message_len != strlen(m->commit_message)
@@ -133,7 +134,7 @@ int main(void)
 		replies_same += r->message_id == p->message_id && r->references == p->references
 			     && r->sender.address == p->sender.address && r->date == p->date
 			     && r->archive_time == p->archive_time && r->facts == NULL
-			     && r->title == NULL && r->content_hash == p->content_hash;
+			     && r->content_hash == p->content_hash;
 		g_ptr_array_add(packed, p);
 		pd_message_free(m);
 	}
@@ -168,31 +169,33 @@ int main(void)
 	g_ptr_array_free(packed, TRUE);
 	/* a text that is not one a record wrote is damage, not a crash */
 	{
-		static const char good[] = "\7s\0t\0o";
+		static const char good[] = "\27s\0t\0o\0to@x";
 		pd_post_text *t = NULL;
 		CHECK("a well-formed text parses",
 		      pd__post_text_parse(&t, good, sizeof(good)) == PD_OK && t
-		      && !strcmp(t->subject, "s") && !strcmp(t->title, "t") && !strcmp(t->origin, "o"));
+		      && !strcmp(t->subject, "s") && !strcmp(t->title, "t") && !strcmp(t->origin, "o")
+		      && !strcmp(t->to_address, "to@x"));
 		pd_post_text_free(t);
-		CHECK("an origin marked absent is NULL",
-		      pd__post_text_parse(&t, "\3s\0t\0\0", 6) == PD_OK && t && !t->origin);
+		CHECK("an origin and a To: marked absent are NULL",
+		      pd__post_text_parse(&t, "\3s\0t\0\0\0", 7) == PD_OK && t && !t->origin
+		      && !t->to_address);
 		pd_post_text_free(t);
 		CHECK("a text cut short is damage", pd__post_text_parse(&t, good, 4) == PD_ERR_IO && !t);
 		CHECK("a text without its last NUL is damage",
 		      pd__post_text_parse(&t, good, sizeof(good) - 1) == PD_ERR_IO && !t);
-		CHECK("two strings where three belong is damage",
-		      pd__post_text_parse(&t, "\7ab\0c\0", 6) == PD_ERR_IO && !t);
-		CHECK("bytes after the origin of a text without a commit message are damage",
-		      pd__post_text_parse(&t, "\7s\0t\0o\0x", 8) == PD_ERR_IO && !t);
+		CHECK("three strings where four belong is damage",
+		      pd__post_text_parse(&t, "\7ab\0c\0d\0", 8) == PD_ERR_IO && !t);
+		CHECK("bytes after the To: of a text without a commit message are damage",
+		      pd__post_text_parse(&t, "\7s\0t\0o\0\0x", 9) == PD_ERR_IO && !t);
 		CHECK("no bytes at all are damage", pd__post_text_parse(&t, "", 0) == PD_ERR_IO && !t);
 		{
 			pd__post_text_parts parts;
 			CHECK("a commit message is the rest of its text",
-			      pd__post_text_split(&parts, "\17s\0t\0o\0body\n", 12) == PD_OK
+			      pd__post_text_split(&parts, "\17s\0t\0o\0\0body\n", 13) == PD_OK
 			      && parts.commit_message && parts.commit_message_len == 5
 			      && !memcmp(parts.commit_message, "body\n", 5) && parts.has_origin);
 			CHECK("... an empty one is there, empty",
-			      pd__post_text_split(&parts, "\17s\0t\0o\0", 7) == PD_OK
+			      pd__post_text_split(&parts, "\17s\0t\0o\0\0", 8) == PD_OK
 			      && parts.commit_message && parts.commit_message_len == 0);
 			CHECK("... and none is NULL",
 			      pd__post_text_split(&parts, good, sizeof(good)) == PD_OK && !parts.commit_message);
