@@ -123,14 +123,21 @@ static walk_end answered(const pd__node_index *members, GHashTable *pulls,
  * (room_for_one()) cost a tenth of GLib's arrays, which start at 16
  * elements. */
 typedef struct {
+	GPtrArray *replies;      /* const pd_reply * saying applied */
+	GPtrArray *on;           /* what each answers */
+	GHashTable *numbers;     /* patch number -> 1 */
+	int all;
+} applied_count;
+
+/* Few series are applied: what that takes is a block of its own, so
+ * that a counting is 40 bytes (a hundred thousand of them are alive at
+ * the review side's peak, which is the digest's). */
+typedef struct {
 	const char **reviewers;  /* lowercased addresses (pooled), each once */
 	pd_series_trailer *trailers;
 	guint n_reviewers, n_trailers;
 	guint room_reviewers, room_trailers; /* their capacities */
-	GPtrArray *applied;      /* const pd_reply * */
-	GPtrArray *applied_on;   /* what each answers */
-	GHashTable *applied_numbers; /* patch number -> 1 */
-	int applied_all;
+	applied_count *applied;  /* NULL: no reply said applied */
 } counting;
 
 /* `array` (of `n` elements of `size` bytes and room for *room, made by
@@ -154,12 +161,14 @@ static void counting_free(gpointer p)
 		return;
 	g_free(c->reviewers);
 	g_free(c->trailers);
-	if (c->applied)
-		g_ptr_array_free(c->applied, TRUE);
-	if (c->applied_on)
-		g_ptr_array_free(c->applied_on, TRUE);
-	if (c->applied_numbers)
-		g_hash_table_destroy(c->applied_numbers);
+	if (c->applied) {
+		if (c->applied->replies)
+			g_ptr_array_free(c->applied->replies, TRUE);
+		if (c->applied->on)
+			g_ptr_array_free(c->applied->on, TRUE);
+		g_hash_table_destroy(c->applied->numbers);
+		g_free(c->applied);
+	}
 	g_free(c);
 }
 
@@ -169,21 +178,23 @@ static void counting_free(gpointer p)
 static void note_applied(counting *c, const pd_post *m, const pd_reply *r)
 {
 	const pd_reply_facts *f = r->facts;
+	applied_count *a = c->applied;
 
-	if (!c->applied) {
-		c->applied = g_ptr_array_new();
-		c->applied_on = g_ptr_array_new();
-		c->applied_numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
+	if (!a) {
+		a = c->applied = g_new0(applied_count, 1);
+		a->replies = g_ptr_array_new();
+		a->on = g_ptr_array_new();
+		a->numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
 	}
-	g_ptr_array_add(c->applied, (gpointer)r);
-	g_ptr_array_add(c->applied_on, (gpointer)m);
+	g_ptr_array_add(a->replies, (gpointer)r);
+	g_ptr_array_add(a->on, (gpointer)m);
 	if (f->n_applied_numbers) {
 		for (size_t i = 0; i < f->n_applied_numbers; i++)
-			g_hash_table_add(c->applied_numbers, GINT_TO_POINTER(f->applied_numbers[i]));
+			g_hash_table_add(a->numbers, GINT_TO_POINTER(f->applied_numbers[i]));
 	} else if (m->kind == PD_KIND_PATCH) {
-		g_hash_table_add(c->applied_numbers, GINT_TO_POINTER(m->tags.number));
+		g_hash_table_add(a->numbers, GINT_TO_POINTER(m->tags.number));
 	} else {
-		c->applied_all = 1;
+		a->all = 1;
 	}
 }
 
@@ -192,10 +203,10 @@ static pd_review_status status_of(const pd_series *s, const counting *c)
 {
 	int n_applied = 0, all_reviewed = s->expected > 0;
 
-	if (c->applied_all)
+	if (c->applied && c->applied->all)
 		return PD_REVIEW_APPLIED;
-	for (int n = 1; c->applied_numbers && n <= s->expected; n++)
-		n_applied += g_hash_table_contains(c->applied_numbers, GINT_TO_POINTER(n));
+	for (int n = 1; c->applied && n <= s->expected; n++)
+		n_applied += g_hash_table_contains(c->applied->numbers, GINT_TO_POINTER(n));
 	if (n_applied && n_applied == s->expected)
 		return PD_REVIEW_APPLIED;
 	if (n_applied)
@@ -230,7 +241,11 @@ typedef struct {
 	const pd__review_options *opts;
 	pd__earlier_source *source;
 	GPtrArray *keep;          /* the report's pd_earlier list */
-	pd__node_index members;   /* message -> slot + 1, by message id */
+	pd__node_index members;   /* message -> slot + 1, by message id: of
+	                             the range's series only those a message
+	                             answers (a walk up reaches no other) */
+	GHashTable *window_answers; /* answered_in_window(), while members
+	                             are added; or NULL */
 	GHashTable *pulls;        /* message id -> pull index + 1 */
 	pd__node_index replies;   /* thread nodes (threads.c): the replies
 	                             (records) and the pull requests' messages,
@@ -337,13 +352,24 @@ static int from_state(member *out, review *v, const char *lost, int *error)
 	return 1;
 }
 
+static int is_answered(const char *id, GHashTable *window_answers);
+
+/* Whether a walk up from a reply can reach `m`, a message of the series
+ * at `slot`: a walk looks up only what a message answers, and reading
+ * marked those of the range in the pool.  The window's messages are in
+ * a pool of their own, unmarked by the range's replies: all of them. */
+static int reachable(const review *v, size_t slot, const pd_post *m)
+{
+	return slot >= v->r->n_series || is_answered(m->message_id, v->window_answers);
+}
+
 static void add_members(review *v, size_t slot)
 {
 	const pd_series *s = series_at(v, slot);
 
 	for (size_t k = 0; k <= s->n_patches; k++) {
 		const pd_post *m = k < s->n_patches ? s->patches[k] : s->cover;
-		if (!m || !m->message_id)
+		if (!m || !m->message_id || !reachable(v, slot, m))
 			continue;
 		/* a message of the range wins over one of the window */
 		if (slot >= v->r->n_series && pd__node_index_find(&v->members, m->message_id, NULL))
@@ -630,14 +656,20 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	GHashTable *window_answers;
 
 	v.n_fixed = pd__n_all_series(r);
-	/* the tables at the size they will have: the members, then the
-	 * messages a walk goes up through */
-	for (i = 0, n_all = 0; i < v.n_fixed; i++)
-		n_all += pd__all_series(r, i)->n_patches + 1;
+	window_answers = v.window_answers = answered_in_window(lookback, lookback_replies);
+	/* the tables at the size they will have: the members a walk can
+	 * reach (at a million messages, all of them were the review side's
+	 * largest table), then the messages a walk goes up through */
+	for (i = 0, n_all = 0; i < v.n_fixed; i++) {
+		const pd_series *s = pd__all_series(r, i);
+		for (size_t k = 0; k <= s->n_patches; k++) {
+			const pd_post *m = k < s->n_patches ? s->patches[k] : s->cover;
+			n_all += m && m->message_id && reachable(&v, i, m);
+		}
+	}
 	pd__node_index_init(&v.members, n_all, 1);
 	/* of the range's replies, only those a message answers: a walk up
 	 * goes from what a message answers to what that one answers */
-	window_answers = answered_in_window(lookback, lookback_replies);
 	for (i = 0, n_all = 0; i < r->n_messages; i++)
 		n_all += r->messages[i]->kind == PD_KIND_REPLY
 		       && is_answered(r->messages[i]->message_id, window_answers);
@@ -688,6 +720,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	}
 	if (window_answers)
 		g_hash_table_destroy(window_answers);
+	v.window_answers = NULL;
 	/* the window's replies only carry walks up to what they answer:
 	 * the range's messages with their Message-IDs stay */
 	for (i = 0; lookback_replies && i < lookback_replies->len; i++) {
@@ -745,11 +778,11 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		}
 		/* the reviewers were only counted */
 		g_clear_pointer(&c->reviewers, g_free);
-		if (c->applied) {
-			s->n_applied = c->applied->len;
-			s->applied = (const pd_reply **)g_ptr_array_free(c->applied, FALSE);
-			s->applied_on = (const pd_post **)g_ptr_array_free(c->applied_on, FALSE);
-			c->applied = c->applied_on = NULL;
+		if (c->applied && c->applied->replies) {
+			s->n_applied = c->applied->replies->len;
+			s->applied = (const pd_reply **)g_ptr_array_free(c->applied->replies, FALSE);
+			s->applied_on = (const pd_post **)g_ptr_array_free(c->applied->on, FALSE);
+			c->applied->replies = c->applied->on = NULL;
 		}
 		if (s->first_review && i < r->n_series) {
 			int64_t wait = s->first_review - s->first_date;
