@@ -1,8 +1,9 @@
 /*
  * test-report-bodies.c - a report keeps the commit messages of its covers
- * and first patches in a temporary file, not in its records, and gives
- * each back whole through pd_report_commit_message(); when no temporary
- * file can be made, it keeps them in memory and loses nothing.
+ * and first patches, and every posting's subject, title and origin, in
+ * a temporary file, not in its records, and gives each back whole
+ * through pd_report_commit_message() and pd_report_post_text(); when no
+ * temporary file can be made, it keeps them in memory and loses nothing.
  */
 #include <glib.h>
 #include <sys/stat.h>
@@ -75,6 +76,26 @@ static void texts_come_back(const char *how)
 	g_free(name);
 	g_free(got);
 	g_free(want);
+	/* a posting's subject, title, origin and To: come back the same way */
+	{
+		pd_post_text *t = NULL;
+		name = g_strdup_printf("%s: the patch's subject, title and origin come back", how);
+		CHECK(name, pd_report_post_text(&t, r, r->series[0].first_patch) == PD_OK && t
+		      && !strcmp(t->subject, "[PATCH 1/1] widget: cache the lookups")
+		      && !strcmp(t->title, "widget: cache the lookups") && t->origin
+		      && !strcmp(t->origin, "test") && !t->to_address);
+		g_free(name);
+		pd_post_text_free(t);
+		t = NULL;
+		name = g_strdup_printf("%s: the cover's title is in memory too", how);
+		CHECK(name, pd_report_post_text(&t, r, r->series[0].cover) == PD_OK && t
+		      && !strcmp(t->subject, "[PATCH 0/1] widget: make it faster")
+		      && r->series[0].cover->tags.title
+		      && !strcmp(r->series[0].cover->tags.title, t->title));
+		g_free(name);
+		pd_post_text_free(t);
+		pd_post_text_free(NULL);
+	}
 	pd_report_free(r);
 }
 
