@@ -1,9 +1,10 @@
 /*
- * digest/body-store.c - commit messages kept on disk while a digest is made.
+ * digest/body-store.c - texts kept on disk while a digest is made.
  *
- * The commit message of every cover letter and first patch is kept
- * until the digest is written: at a million messages that is hundreds
- * of MB, read once at the very end.  They go to an unlinked temporary
+ * Every posting's text -- its subject, title, origin, To: and, for a
+ * cover letter or first patch, its commit message -- is kept until the
+ * digest is written: at a million messages that is hundreds of MB, read
+ * once at the very end.  They go to an unlinked temporary
  * file instead (the page cache holds them, not the heap) and come back
  * one at a time as the renderers write them.  When no temporary file
  * can be made, or writing it fails (a full disk), the store keeps the
@@ -11,10 +12,11 @@
  * bytes of messages (for an mbox of the new series) are kept the same
  * way.
  *
- * Where each text is takes no allocation of its own: its offset and
- * length are an element of an array, and the table from message to text
- * holds the element's number, which GLib keeps in 4 bytes (at a million
- * messages, a block of 16 bytes and a pointer per text were 6 MB).
+ * A posting's text is a record found by the reference the posting
+ * keeps (pd__body_store_add()): no index at all.  The bytes are found by
+ * the message's address: their offset and length are an element of an
+ * array, and the table from message to bytes holds the element's
+ * number, which GLib keeps in 4 bytes.
  */
 #include <errno.h>
 #include <string.h>
@@ -142,6 +144,25 @@ void pd__body_store_forget(pd__body_store *s, const void *key)
 	}
 }
 
+/* Reads `len` bytes at `offset` into `buf`: 0, or -1 with errno set. */
+static int read_fully(int fd, char *buf, size_t len, gint64 offset)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, buf + done, len - done, offset + (gint64)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *s, pd__stored what,
 		       const void *key, const char *message_id)
 {
@@ -149,7 +170,6 @@ int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *s, pd_
 	guint at;
 	GBytes *kept;
 	char *text;
-	size_t done = 0;
 
 	*out = NULL;
 	*out_len = 0;
@@ -169,20 +189,13 @@ int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *s, pd_
 		return PD_OK;
 	t = &g_array_index(s->stored[what], stored_text, at - 1);
 	text = g_malloc(t->len + 1);
-	while (done < t->len) {
-		ssize_t n = pread(s->fd, text + done, t->len - done, t->offset + (gint64)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int saved = n < 0 ? errno : EIO;
-			g_free(text);
-			return pd__error(PD_ERR_IO, "cannot read back the %s of %s%s%s from the "
-					 "temporary file: %s",
-					 what == PD__STORED_RAW ? "bytes" : "commit message",
-					 message_id ? "<" : "", message_id ? message_id : "a message",
-					 message_id ? ">" : "", g_strerror(saved));
-		}
-		done += (size_t)n;
+	if (read_fully(s->fd, text, t->len, t->offset) < 0) {
+		int saved = errno;
+		g_free(text);
+		return pd__error(PD_ERR_IO, "cannot read back the bytes of %s%s%s from the "
+				 "temporary file: %s", message_id ? "<" : "",
+				 message_id ? message_id : "a message", message_id ? ">" : "",
+				 g_strerror(saved));
 	}
 	text[t->len] = '\0';
 	*out = text;
@@ -203,7 +216,6 @@ guint64 pd__body_store_add(pd__body_store *s, const char *data, size_t len)
 {
 	unsigned char head[4];
 	char *copy;
-	gint64 offset;
 
 	g_assert(len <= G_MAXUINT32);
 	head[0] = len & 0xff;
@@ -223,19 +235,9 @@ guint64 pd__body_store_add(pd__body_store *s, const char *data, size_t len)
 			s->size += n;
 			return FILE_REF(start);
 		}
-		/* in part (or not at all): the rest the slow way */
-		if (n >= 0 && (size_t)n < 4) {
-			s->size += n;
-			if (append(s, (const char *)head + n, 4 - (size_t)n, &offset)
-			    && append(s, data, len, &offset))
-				return FILE_REF(start);
-		} else if (n >= 4) {
-			s->size += n;
-			if (append(s, data + (n - 4), len - (size_t)(n - 4), &offset))
-				return FILE_REF(start);
-		}
-		/* the file's end is where it was; from now on, memory */
-		s->size = start;
+		/* a regular file is written short only when it cannot take
+		 * more (a full disk, a size limit): from now on, memory, as
+		 * append() does */
 		s->write_failed = 1;
 	}
 	copy = pd__arena_alloc(&s->records, 4 + len);
@@ -247,25 +249,6 @@ guint64 pd__body_store_add(pd__body_store *s, const char *data, size_t len)
 static guint32 le32(const unsigned char *p)
 {
 	return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24;
-}
-
-/* Reads `len` bytes at `offset` into `buf`: 0, or -1 with errno set. */
-static int read_fully(int fd, char *buf, size_t len, gint64 offset)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, buf + done, len - done, offset + (gint64)done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		done += (size_t)n;
-	}
-	return 0;
 }
 
 int pd__body_store_read(char **out, size_t *out_len, const pd__body_store *s, guint64 ref)

@@ -547,6 +547,20 @@ void pd_report_free(pd_report *r)
 	g_free(r);
 }
 
+/* The text record of `m` read back into *rec (g_free()), *len bytes;
+ * a stand-in for a series only the state knows (no record) reads as an
+ * empty one. */
+static int post_record(char **rec, size_t *len, const pd_report *r, const pd_post *m)
+{
+	static const char stand_in[PD__POST_TEXT_PARTS + 1] = { 0 };
+
+	if (m->text)
+		return pd__body_store_read(rec, len, ((const pd__report *)r)->bodies, m->text);
+	*rec = g_memdup2(stand_in, sizeof(stand_in));
+	*len = sizeof(stand_in);
+	return PD_OK;
+}
+
 int pd_report_commit_message(char **out, const pd_report *r, const pd_post *m)
 {
 	pd__post_text_parts parts;
@@ -555,9 +569,7 @@ int pd_report_commit_message(char **out, const pd_report *r, const pd_post *m)
 	int error;
 
 	*out = NULL;
-	if (!m->text)
-		return PD_OK; /* a stand-in */
-	if ((error = pd__body_store_read(&rec, &len, ((const pd__report *)r)->bodies, m->text)) == PD_OK
+	if ((error = post_record(&rec, &len, r, m)) == PD_OK
 	    && (error = pd__post_text_split(&parts, rec, len)) == PD_OK && parts.commit_message)
 		*out = g_strndup(parts.commit_message, parts.commit_message_len);
 	g_free(rec);
@@ -571,14 +583,8 @@ int pd_report_post_text(pd_post_text **out, const pd_report *r, const pd_post *m
 	int error;
 
 	*out = NULL;
-	if (!m->text) {
-		/* a stand-in for a series only the state knows */
-		static const char stand_in[] = { 0, 0, 0, 0, 0 };
-		return pd__post_text_parse(out, stand_in, sizeof(stand_in));
-	}
-	if ((error = pd__body_store_read(&rec, &len, ((const pd__report *)r)->bodies, m->text)) < 0)
-		return error;
-	error = pd__post_text_parse(out, rec, len);
+	if ((error = post_record(&rec, &len, r, m)) == PD_OK)
+		error = pd__post_text_parse(out, rec, len);
 	g_free(rec);
 	return error;
 }

@@ -36,10 +36,11 @@ static int keeps_title(const pd_message *m)
 }
 
 /* The text record of a posting (pd__post_text_split() reads it): a
- * byte of which parts are there, then the subject, the title, the
+ * byte of which parts are there (a subject or title absent reads as
+ * empty, as pd_post_text says), then the subject, the title, the
  * origin and the To: address, each NUL-terminated (empty when absent),
  * then its commit message, when it keeps one, to the record's end. */
-enum { HAS_SUBJECT = 1, HAS_TITLE = 2, HAS_ORIGIN = 4, HAS_COMMIT_MESSAGE = 8, HAS_TO = 16 };
+enum { HAS_ORIGIN = 4, HAS_COMMIT_MESSAGE = 8, HAS_TO = 16 };
 
 static guint64 store_text(pd__body_store *store, const pd_message *m)
 {
@@ -48,12 +49,13 @@ static guint64 store_text(pd__body_store *store, const pd_message *m)
 	GString *rec = g_string_sized_new(128 + (m->commit_message ? strlen(m->commit_message) : 0));
 	guint64 ref;
 
-	g_string_append_c(rec, (char)((m->subject ? HAS_SUBJECT : 0) | (m->tags.title ? HAS_TITLE : 0)
-				      | (m->origin ? HAS_ORIGIN : 0)
+	g_string_append_c(rec, (char)((m->origin ? HAS_ORIGIN : 0)
 				      | (m->commit_message ? HAS_COMMIT_MESSAGE : 0)
 				      | (m->to_address ? HAS_TO : 0)));
-	for (int i = 0; i < PD__POST_TEXT_PARTS; i++)
-		g_string_append_len(rec, parts[i] ? parts[i] : "", (gssize)strlen(parts[i] ? parts[i] : "") + 1);
+	for (int i = 0; i < PD__POST_TEXT_PARTS; i++) {
+		g_string_append(rec, parts[i] ? parts[i] : "");
+		g_string_append_c(rec, '\0');
+	}
 	if (m->commit_message)
 		g_string_append(rec, m->commit_message);
 	ref = pd__body_store_add(store, rec->str, rec->len);
