@@ -97,30 +97,33 @@ static gint by_arrival(gconstpointer pa, gconstpointer pb)
 
 void pd__digest_sort_by_arrival(pd_digest *d)
 {
-	GArray *all = g_array_sized_new(FALSE, FALSE, sizeof(arrival), d->messages->len + d->replies->len);
-
+	size_t n_replies = pd__replies_count(d->replies);
+	GArray *all = g_array_sized_new(FALSE, FALSE, sizeof(arrival), d->messages->len + n_replies);
 	for (guint i = 0; i < d->messages->len; i++) {
 		pd_post *m = d->messages->pdata[i];
 		arrival a = { m->archive_time, m->date, m->message_id, m->content_hash, m };
 		g_array_append_val(all, a);
 	}
-	for (guint i = 0; i < d->replies->len; i++) {
-		pd_reply *r = d->replies->pdata[i];
+	/* several archives keep every reply's record in memory */
+	for (size_t i = 0; i < n_replies; i++) {
+		const pd_reply *r = pd__replies_kept_at(d->replies, i);
 		arrival a = { r->archive_time, r->date, r->message_id, r->content_hash,
 			      (gpointer)((guintptr)r | PD__REPLY_BIT) };
 		g_array_append_val(all, a);
 	}
 	g_array_sort(all, by_arrival);
-	/* the posts are in the digest's arena: emptied, not freed */
+	/* the posts and records are in the digest's arena: emptied, not freed */
 	g_ptr_array_set_size(d->messages, 0);
-	g_ptr_array_set_size(d->replies, 0);
 	g_array_set_size(d->message_seq, 0);
-	g_array_set_size(d->reply_seq, 0);
+	if (d->replies) {
+		pd__replies_free(d->replies);
+		d->replies = pd__replies_new(1);
+	}
 	for (guint i = 0; i < all->len; i++) {
 		gpointer k = g_array_index(all, arrival, i).kept;
 		if ((guintptr)k & PD__REPLY_BIT) {
-			g_ptr_array_add(d->replies, (gpointer)((guintptr)k & ~PD__REPLY_BIT));
-			g_array_append_val(d->reply_seq, i);
+			const pd_reply *r = (const pd_reply *)((guintptr)k & ~PD__REPLY_BIT);
+			pd__replies_add(d->replies, r, r, i);
 		} else {
 			g_ptr_array_add(d->messages, k);
 			g_array_append_val(d->message_seq, i);
@@ -128,4 +131,3 @@ void pd__digest_sort_by_arrival(pd_digest *d)
 	}
 	g_array_free(all, TRUE);
 }
-

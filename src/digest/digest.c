@@ -28,9 +28,7 @@ int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
 	d->lore_list = g_strdup(d->opts.lore_list);
 	d->opts.name = d->opts.lore_list = NULL;
 	d->messages = g_ptr_array_new();
-	d->replies = g_ptr_array_new();
 	d->message_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
-	d->reply_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
 	pd__pool_init(&d->pool);
 	d->ids = g_hash_table_new(g_str_hash, g_str_equal);
 	d->bodies = pd__body_store_new();
@@ -49,9 +47,8 @@ void pd_digest_free(pd_digest *d)
 	for (unsigned i = 0; i < PD__MAX_INPUTS; i++)
 		g_free(d->list_ids[i]);
 	g_ptr_array_free(d->messages, TRUE);
-	g_ptr_array_free(d->replies, TRUE);
+	pd__replies_free(d->replies);
 	g_array_free(d->message_seq, TRUE);
-	g_array_free(d->reply_seq, TRUE);
 	pd__arena_clear(&d->arena);
 	pd__pool_clear(&d->pool);
 	if (!d->bodies_borrowed)
@@ -108,12 +105,22 @@ static int keep(pd_digest *d, pd_message *m)
 	if (!d->list_ids[d->source] && m->list_id && *m->list_id)
 		d->list_ids[d->source] = g_strdup(m->list_id);
 	if (pd__is_reply_record(m)) {
-		pd_reply *r = pd__reply_pack(m, &d->pool, &d->arena);
-		g_ptr_array_add(d->replies, r);
-		g_array_append_val(d->reply_seq, d->seq);
-		id = r->message_id;
-		refs = r->references;
-		value = (gpointer)((guintptr)r | PD__REPLY_BIT);
+		/* several archives change a reply's record after it is kept
+		 * (pd__seen_in_another_list()), and every reply of a look-back
+		 * window is walked through: those keep all in memory; else
+		 * only a reply with facts, what the digest may show */
+		int all_kept = d->n_sources > 1 || d->is_lookback;
+		pd_reply rec;
+		pd_reply *kept = NULL;
+		if (!d->replies)
+			d->replies = pd__replies_new(all_kept);
+		pd__reply_pack(&rec, m, &d->pool, &d->arena);
+		if (all_kept || rec.facts)
+			kept = pd__reply_copy(&rec, &d->arena);
+		pd__replies_add(d->replies, &rec, kept, d->seq);
+		id = rec.message_id;
+		refs = rec.references;
+		value = (gpointer)((guintptr)kept | PD__REPLY_BIT);
 	} else {
 		pd_post *kept = pd__post_pack(m, &d->pool, &d->arena, d->bodies);
 		if (m->raw) /* its bytes, for PD_FORMAT_MBOX */
@@ -124,9 +131,12 @@ static int keep(pd_digest *d, pd_message *m)
 		refs = kept->references;
 		value = kept;
 	}
-	/* the review side walks up through the messages answered */
+	/* the review side walks up through the messages answered, and
+	 * grouping through all those named */
 	if (refs[0])
 		pd__pool_mark(refs[0], PD__MARK_ANSWERED);
+	for (size_t i = 0; refs[i]; i++)
+		pd__pool_mark(refs[i], PD__MARK_NAMED);
 	d->seq++;
 	pd_message_free(m);
 	if (first) {
@@ -268,36 +278,34 @@ static void guess_list(pd_report *r, const char *list_id)
 
 /* The messages that turned out to be replies become records, in their
  * place among the replies (rare: a cover letter that forgot "Re:"). */
-static void to_replies(pd__report *full)
+static int to_replies(pd__report *full)
 {
 	pd_report *r = &full->pub;
+	GArray *extra = g_array_new(FALSE, TRUE, sizeof(pd__reply_slot));
 	size_t kept = 0;
+	int error;
 
 	for (size_t i = 0; i < r->n_messages; i++) {
 		const pd_post *m = r->messages[i];
 		guint32 seq = full->message_seq[i];
-		size_t at;
+		pd__reply_slot slot = { 0 };
 		if (m->kind != PD_KIND_REPLY || PD__TAGS_PULL_MESSAGE(m->tags)) {
 			full->message_seq[kept] = seq;
 			r->messages[kept++] = m;
 			continue;
 		}
-		/* its place: before the first reply that arrived after it */
-		for (at = r->n_reply_records; at > 0 && full->reply_seq[at - 1] > seq; at--)
-			;
-		r->replies = g_renew(const pd_reply *, r->replies, r->n_reply_records + 1);
-		full->reply_seq = g_renew(guint32, full->reply_seq, r->n_reply_records + 1);
-		memmove(r->replies + at + 1, r->replies + at,
-			(r->n_reply_records - at) * sizeof(*r->replies));
-		memmove(full->reply_seq + at + 1, full->reply_seq + at,
-			(r->n_reply_records - at) * sizeof(*full->reply_seq));
-		r->replies[at] = pd__reply_of_post(m, &full->arena);
-		full->reply_seq[at] = seq;
-		r->n_reply_records++;
-		/* the post stays in the arena: its reply record borrows
-		 * its strings */
+		/* the post stays in the arena: its reply record borrows its
+		 * strings */
+		slot.kept = pd__reply_of_post(m, &full->arena);
+		slot.reply = *slot.kept;
+		slot.seq = seq;
+		g_array_append_val(extra, slot);
 	}
 	r->n_messages = kept;
+	error = pd__replies_merge(&full->replies, (const pd__reply_slot *)extra->data, extra->len);
+	g_array_free(extra, TRUE);
+	r->n_reply_records = pd__replies_count(full->replies);
+	return error;
 }
 
 /* A series led by a patch numbered 2 or more (its cover letter and
@@ -339,7 +347,7 @@ static int same_subject(const pd__report *full, const pd_post *a, const pd_post 
  * same subject is a reply whose author forgot "Re:", not a new cover
  * letter (digest.md, "cover letter").  Only a message in the range can
  * be compared. */
-static void forgotten_re(pd__report *full)
+static int forgotten_re(pd__report *full)
 {
 	pd_report *r = &full->pub;
 	GHashTable *by_id = g_hash_table_new(g_str_hash, g_str_equal);
@@ -360,24 +368,62 @@ static void forgotten_re(pd__report *full)
 			m->kind = PD_KIND_REPLY;
 	}
 	g_hash_table_destroy(by_id);
-	to_replies(full);
+	return to_replies(full);
 }
 
 /* The dates of the first and last message in the order of arrival,
  * patches and replies alike (after those reported before were dropped). */
-static void ends_of_range(pd__report *full)
+static int ends_of_range(pd__report *full)
 {
 	pd_report *r = &full->pub;
 	size_t nm = r->n_messages, nr = r->n_reply_records;
+	pd__reply_slot first = { 0 }, last = { 0 };
+	pd__reply_cursor c;
+	int error = PD_OK;
 
-	if (nm && (!nr || full->message_seq[0] < full->reply_seq[0]))
+	pd__reply_cursor_init(&c, full->replies);
+	if (nr && ((error = pd__reply_cursor_get(&first, &c, 0)) < 0
+		   || (error = pd__reply_cursor_get(&last, &c, nr - 1)) < 0)) {
+		pd__reply_cursor_clear(&c);
+		return error;
+	}
+	pd__reply_cursor_clear(&c);
+	if (nm && (!nr || full->message_seq[0] < first.seq))
 		r->first_message_date = r->messages[0]->date;
 	else if (nr)
-		r->first_message_date = r->replies[0]->date;
-	if (nm && (!nr || full->message_seq[nm - 1] > full->reply_seq[nr - 1]))
+		r->first_message_date = first.reply.date;
+	if (nm && (!nr || full->message_seq[nm - 1] > last.seq))
 		r->last_message_date = r->messages[nm - 1]->date;
 	else if (nr)
-		r->last_message_date = r->replies[nr - 1]->date;
+		r->last_message_date = last.reply.date;
+	return PD_OK;
+}
+
+/* The thread nodes of the replies in `replies` that a kept message names
+ * (pool marks PD__MARK_NAMED; all: every one, with a Message-ID or
+ * not), in order: the walks up go through them, and only through them.  A reply with its record in
+ * memory is its own node; the others get one of 16 bytes in `arena`,
+ * all a walk reads of them.  A new array into *out. */
+static int walk_nodes(GPtrArray **out, const pd__replies *replies, pd__arena *arena, int all)
+{
+	GPtrArray *nodes = g_ptr_array_new();
+	pd__reply_cursor c;
+	pd__reply_slot slot;
+	int error = PD_OK;
+
+	pd__reply_cursor_init(&c, replies);
+	for (size_t i = 0; i < pd__replies_count(replies); i++) {
+		const char *id;
+		if ((error = pd__reply_cursor_get(&slot, &c, i)) < 0)
+			break;
+		id = slot.reply.message_id;
+		if (!all && !(id && pd__pool_marked(id, PD__MARK_NAMED)))
+			continue;
+		g_ptr_array_add(nodes, (gpointer)pd__thread_node_of(&slot, arena));
+	}
+	pd__reply_cursor_clear(&c);
+	*out = nodes;
+	return error;
 }
 
 int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
@@ -396,13 +442,11 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	r->n_messages = d->messages->len;
 	r->messages = (const pd_post **)g_ptr_array_free(d->messages, FALSE);
 	d->messages = g_ptr_array_new();
-	r->n_reply_records = d->replies->len;
-	r->replies = (const pd_reply **)g_ptr_array_free(d->replies, FALSE);
-	d->replies = g_ptr_array_new();
+	full->replies = d->replies;
+	d->replies = NULL;
+	r->n_reply_records = pd__replies_count(full->replies);
 	full->message_seq = (guint32 *)g_array_free(d->message_seq, FALSE);
 	d->message_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
-	full->reply_seq = (guint32 *)g_array_free(d->reply_seq, FALSE);
-	d->reply_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
 	full->arena = d->arena;
 	memset(&d->arena, 0, sizeof(d->arena));
 	/* the first List-Id read (the first archive's that has one) */
@@ -431,7 +475,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	review.employers = d->opts.employers;
 	pd_digest_free(d);
 
-	forgotten_re(full);
+	error = forgotten_re(full);
 	/* reading is over: strings pooled later are copied, not looked up;
 	 * the tables that found repeated Message-IDs go (the look-back
 	 * digest's too), and what the reading threads freed goes back
@@ -443,7 +487,7 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 		g_clear_pointer(&full->lookback->others, g_hash_table_destroy);
 	}
 	pd__release_free_memory();
-	if (state && archive_key)
+	if (error == PD_OK && state && archive_key)
 		error = pd__state_earlier_source(&source, state, archive_key);
 	if (error == PD_OK && source)
 		error = pd__drop_reported(r, source);
@@ -457,14 +501,19 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 		default: r->n_replies++;
 		}
 	}
-	ends_of_range(full);
+	error = ends_of_range(full);
 	/* the order of arrival told the range's ends and where a posting
 	 * that is a reply goes: nothing later reads it */
 	g_clear_pointer(&full->message_seq, g_free);
-	g_clear_pointer(&full->reply_seq, g_free);
+	if (error == PD_OK)
+		error = walk_nodes(&full->named, full->replies, &full->arena, 0);
+	if (error == PD_OK && full->lookback)
+		error = walk_nodes(&full->window_nodes, full->lookback->replies,
+				   &full->lookback->arena, 1);
 	if (error == PD_OK)
 		error = pd__group_series(&r->series, &r->n_series, r->messages, r->n_messages,
-					 r->replies, r->n_reply_records, source, keep);
+					 (const pd__thread_node *const *)full->named->pdata,
+					 full->named->len, source, keep);
 	if (error == PD_OK)
 		error = lead_titles(full, r->series, r->n_series);
 	if (error == PD_OK)
@@ -476,8 +525,8 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 		pd__group_series(&r->lookback_series, &r->n_lookback_series,
 				 (const pd_post **)full->lookback->messages->pdata,
 				 full->lookback->messages->len,
-				 (const pd_reply *const *)full->lookback->replies->pdata,
-				 full->lookback->replies->len, NULL, NULL);
+				 (const pd__thread_node *const *)full->window_nodes->pdata,
+				 full->window_nodes->len, NULL, NULL);
 	error = lead_titles(full, r->lookback_series, r->n_lookback_series);
 	if (error == PD_OK)
 		error = pd__review(full, &review, source, keep);
@@ -521,10 +570,13 @@ void pd_report_free(pd_report *r)
 		g_ptr_array_unref(((pd__report *)r)->owned);
 	pd_digest_free(((pd__report *)r)->lookback); /* after its series */
 	g_free(r->messages); /* the posts are in the arena */
-	g_free(r->replies);
+	pd__replies_free(((pd__report *)r)->replies);
+	if (((pd__report *)r)->named)
+		g_ptr_array_free(((pd__report *)r)->named, TRUE);
+	if (((pd__report *)r)->window_nodes)
+		g_ptr_array_free(((pd__report *)r)->window_nodes, TRUE);
 	pd__arena_clear(&((pd__report *)r)->arena);
 	g_free(((pd__report *)r)->message_seq);
-	g_free(((pd__report *)r)->reply_seq);
 	pd__tallies_free(r->domains, r->n_domains);
 	pd__tallies_free(r->contributors, r->n_contributors);
 	pd__tallies_free(r->reviewers, r->n_reviewers);
@@ -592,6 +644,20 @@ int pd_report_post_text(pd_post_text **out, const pd_report *r, const pd_post *m
 void pd_post_text_free(pd_post_text *text)
 {
 	g_free(text);
+}
+
+int pd_report_reply(pd_reply *out, const pd_report *r, size_t i)
+{
+	pd__reply_cursor c;
+	pd__reply_slot slot;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	pd__reply_cursor_init(&c, ((const pd__report *)r)->replies);
+	if ((error = pd__reply_cursor_get(&slot, &c, i)) == PD_OK)
+		*out = *PD__SLOT_REPLY(&slot);
+	pd__reply_cursor_clear(&c);
+	return error;
 }
 
 int pd_report_raw_message(char **out, size_t *out_len, const pd_report *r, const pd_post *m)

@@ -106,6 +106,10 @@ const char *pd__pool_intern(pd__pool *pool, const char *s);
 #define PD__MARK_ANSWERED 2u /* a kept message answers (In-Reply-To) the
                                 one with this Message-ID: only those are
                                 found on the review side's walks up */
+#define PD__MARK_NAMED 4u    /* a kept message names the one with this
+                                Message-ID (In-Reply-To or References):
+                                only those replies get a thread node
+                                for the walks up (pd__thread_node_of()) */
 /* Marks `pooled`, a string pd__pool_intern() returned, with `mark`: 1
  * when it had it already, else 0. */
 int pd__pool_mark(const char *pooled, unsigned mark);
@@ -119,6 +123,55 @@ void pd__pool_seal(pd__pool *pool);
 void pd__pool_clear(pd__pool *pool);
 
 
+/* ---- replies in their order of arrival (replies.c) ---------------- */
+
+/* A reply as the digest keeps it: its record (strings in the digest's
+ * pool, References and facts in its arena: valid as long as those), the
+ * copy of it in memory that the digest may point to, and its place in
+ * the order of arrival among all kept messages. */
+typedef struct {
+	pd_reply reply;
+	const pd_reply *kept;   /* the record in memory, or NULL */
+	guint32 seq;
+} pd__reply_slot;
+
+typedef struct pd__replies pd__replies;
+
+/* An empty list of replies.  `all_kept`: every reply added has a record
+ * in memory (`kept`), and no file is made; else the slots go to an
+ * unlinked temporary file a chunk at a time (in memory when no file can
+ * be made or written).  Never fails. */
+pd__replies *pd__replies_new(int all_kept);
+void pd__replies_free(pd__replies *replies);
+size_t pd__replies_count(const pd__replies *replies);
+/* Adds a slot of `record`, `kept` (NULL: none; never with all_kept) and
+ * `seq` at the end.  Never fails. */
+void pd__replies_add(pd__replies *replies, const pd_reply *record, const pd_reply *kept,
+		     guint32 seq);
+/* The record in memory of reply i of a list made with all_kept. */
+const pd_reply *pd__replies_kept_at(const pd__replies *replies, size_t i);
+
+/* Puts the n_extra slots `extra` (in the order of their seq) among those
+ * of *io by seq, in a new list that replaces *io (NULL: none yet).  On
+ * error (the file cannot be read) *io is left as it was. */
+int pd__replies_merge(pd__replies **io, const pd__reply_slot *extra, size_t n_extra);
+
+/* Reads slots back: a chunk of the file at a time, so reading them in
+ * order reads the file once. */
+typedef struct {
+	const pd__replies *replies;
+	size_t chunk;             /* which chunk `window` holds; -1: none */
+	pd__reply_slot *window;
+} pd__reply_cursor;
+
+void pd__reply_cursor_init(pd__reply_cursor *cursor, const pd__replies *replies);
+/* Slot i (< pd__replies_count()) into *out.  An error (the file cannot
+ * be read) leaves *out undefined. */
+int pd__reply_cursor_get(pd__reply_slot *out, pd__reply_cursor *cursor, size_t i);
+void pd__reply_cursor_clear(pd__reply_cursor *cursor);
+/* The record a reader uses: the one in memory when there is one. */
+#define PD__SLOT_REPLY(slot) ((slot)->kept ? (slot)->kept : &(slot)->reply)
+
 /* What a report holds besides its public fields. */
 typedef struct {
 	pd_report pub;            /* first: a pd_report * is one of these */
@@ -130,7 +183,14 @@ typedef struct {
 	                             order of arrival among all messages;
 	                             freed (NULL) once the range's ends are
 	                             known, before grouping */
-	guint32 *reply_seq;       /* the same per pub.replies[i] */
+	pd__replies *replies;     /* pub.n_reply_records of them, in the
+	                             order of arrival, owned */
+	GPtrArray *named;         /* the thread nodes of the replies that a
+	                             kept message names (pd__thread_node_of()),
+	                             in order: what the walks go through */
+	GPtrArray *window_nodes;  /* the same of all the look-back window's
+	                             replies (their records, all in memory),
+	                             or NULL */
 	pd_digest *lookback;      /* the look-back messages, owned */
 	GPtrArray *owned;         /* blocks to g_free with the report: what the
 	                             review side made for series only the
@@ -178,13 +238,17 @@ int pd__post_text_parse(pd_post_text **out, const char *text, size_t len);
  * a static one.  Never fails. */
 const char *const *pd__pool_list(pd__pool *pool, pd__arena *arena, char *const *strings);
 
-/* The record of reply `m` in `arena`, with its facts, its References a
- * list of the pool's (pd__pool_list()): their strings in `pool`.  `m` is left as it was. */
-pd_reply *pd__reply_pack(const pd_message *m, pd__pool *pool, pd__arena *arena);
+/* The record of reply `m` into *out, its facts in `arena`, its
+ * References a list of the pool's (pd__pool_list()): their strings in
+ * `pool`.  `m` is left as it was. */
+void pd__reply_pack(pd_reply *out, const pd_message *m, pd__pool *pool, pd__arena *arena);
 /* The record of a kept posting that turned out to be a reply, in
  * `arena`: it borrows the post's strings and its References list, so
  * the post and the pool must outlive it. */
 pd_reply *pd__reply_of_post(const pd_post *p, pd__arena *arena);
+/* A copy of record `r` in `arena` (its strings, References and facts
+ * shared with it). */
+pd_reply *pd__reply_copy(const pd_reply *r, pd__arena *arena);
 
 /* Whether a parsed message is kept as a reply record: not a patch or
  * cover letter, and no pull request (listed by its title). */
@@ -230,17 +294,21 @@ int pd__node_index_put(pd__node_index *x, const void *node, guint32 value, int r
 const pd__thread_node *pd__node_index_find(const pd__node_index *x, const char *id,
 					   guint32 *value);
 
+/* The thread node of a reply: its record in memory when it has one (a
+ * pd_reply begins as a node does), else a node of its own in `arena`. */
+const pd__thread_node *pd__thread_node_of(const pd__reply_slot *slot, pd__arena *arena);
+
 /* ---- series.c ----------------------------------------------------------- */
 
 /* Groups the patches and covers of `msgs` (unique, posting order) into
- * series; a thread is followed through the `replies` (the records) and
+ * series; a thread is followed through the `replies` (their nodes) and
  * the pull requests among `msgs`.  *out is a new array of n_out series
  * whose message pointers are borrowed from `msgs`; free each series'
  * patches array and the array.  With `source` (may be NULL), series may
  * continue earlier ones; the pd_earlier they point to are added to
  * `keep`, which must outlive them.  Fails only when `source` does. */
 int pd__group_series(pd_series **out, size_t *n_out, const pd_post **msgs,
-		     size_t n_msgs, const pd_reply *const *replies, size_t n_replies,
+		     size_t n_msgs, const pd__thread_node *const *replies, size_t n_replies,
 		     const pd__earlier_source *source, GPtrArray *keep);
 void pd__series_array_free(pd_series *series, size_t n);
 
@@ -326,9 +394,12 @@ struct pd_digest {
 	char *name, *lore_list;
 	GPtrArray *messages;    /* pd_post, in `arena` (pd__post_pack()):
 	                           patches, covers, pull requests */
-	GPtrArray *replies;     /* pd_reply, in `arena` (pd__reply_pack()) */
-	GArray *message_seq, *reply_seq; /* guint32: each one's place in the
-	                           order of arrival among both */
+	pd__replies *replies;   /* the replies' slots (pd__reply_pack()),
+	                           made by the first one: in a file, unless
+	                           the digest reads several archives or a
+	                           look-back window; or NULL */
+	GArray *message_seq;    /* guint32: each message's place in the
+	                           order of arrival among all kept */
 	guint32 seq;            /* messages kept so far */
 	pd__arena arena;        /* the posts' and replies' records */
 	pd__pool pool;          /* the kept messages' shared strings */

@@ -233,13 +233,11 @@ static const pd_reply_facts *facts_pack(const pd_reply_facts *f, const char *tit
 	return p;
 }
 
-pd_reply *pd__reply_pack(const pd_message *m, pd__pool *pool, pd__arena *arena)
+void pd__reply_pack(pd_reply *r, const pd_message *m, pd__pool *pool, pd__arena *arena)
 {
 	/* replies to one message mostly name the same References */
 	const char *const *refs = pd__pool_list(pool, arena, m->references);
-	pd_reply *r;
 
-	r = pd__arena_alloc(arena, sizeof(*r));
 	memset(r, 0, sizeof(*r));
 	r->references = refs;
 	r->message_id = shared(pool, m->message_id);
@@ -258,7 +256,6 @@ pd_reply *pd__reply_pack(const pd_message *m, pd__pool *pool, pd__arena *arena)
 	r->content_hash = m->content_hash;
 	r->lists = m->lists;
 	r->damaged = m->damaged;
-	return r;
 }
 
 pd_reply *pd__reply_of_post(const pd_post *p, pd__arena *arena)
@@ -275,4 +272,12 @@ pd_reply *pd__reply_of_post(const pd_post *p, pd__arena *arena)
 	r->lists = p->lists;
 	r->damaged = p->damaged;
 	return r;
+}
+
+pd_reply *pd__reply_copy(const pd_reply *r, pd__arena *arena)
+{
+	pd_reply *copy = pd__arena_alloc(arena, sizeof(*copy));
+
+	*copy = *r;
+	return copy;
 }

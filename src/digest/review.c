@@ -643,7 +643,9 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 {
 	pd_report *r = &full->pub;
 	GPtrArray *lookback = full->lookback ? full->lookback->messages : NULL;
-	GPtrArray *lookback_replies = full->lookback ? full->lookback->replies : NULL;
+	/* the window keeps every reply's record in memory: its nodes are
+	 * those records (pd__thread_node_of()) */
+	GPtrArray *lookback_replies = full->window_nodes;
 	review v = { .full = full, .r = r, .opts = opts, .source = source, .keep = keep };
 	GArray *pulls = g_array_new(FALSE, FALSE, sizeof(pd_pull));
 	GPtrArray *elsewhere = g_ptr_array_new();
@@ -654,6 +656,8 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	size_t i, n_all;
 	guint8 *newer;
 	GHashTable *window_answers;
+	pd__reply_cursor cursor;
+	pd__reply_slot slot;
 
 	v.n_fixed = pd__n_all_series(r);
 	window_answers = v.window_answers = answered_in_window(lookback, lookback_replies);
@@ -669,12 +673,13 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 	}
 	pd__node_index_init(&v.members, n_all, 1);
 	/* of the range's replies, only those a message answers: a walk up
-	 * goes from what a message answers to what that one answers */
+	 * goes from what a message answers to what that one answers (those
+	 * a message of the range names are kept in memory already:
+	 * full->named) */
 	for (i = 0, n_all = 0; i < r->n_messages; i++)
 		n_all += r->messages[i]->kind == PD_KIND_REPLY
 		       && is_answered(r->messages[i]->message_id, window_answers);
-	for (i = 0; i < r->n_reply_records; i++)
-		n_all += is_answered(r->replies[i]->message_id, window_answers);
+	n_all += full->named ? full->named->len : 0;
 	n_all += (lookback ? lookback->len : 0) + (lookback_replies ? lookback_replies->len : 0);
 	pd__node_index_init(&v.replies, n_all, 0);
 	v.pulls = g_hash_table_new(g_str_hash, g_str_equal);
@@ -711,13 +716,27 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		if (m->kind == PD_KIND_REPLY && is_answered(m->message_id, window_answers))
 			pd__node_index_put(&v.replies, m, 0, 1);
 	}
-	for (i = 0; i < r->n_reply_records; i++) {
-		const pd_reply *m = r->replies[i];
-		if (m->date > end)
-			end = m->date;
-		if (is_answered(m->message_id, window_answers))
-			pd__node_index_put(&v.replies, m, 0, 1);
+	/* the replies, read back in order (replies.c): those a message of
+	 * the range names have their nodes (full->named); one only the
+	 * look-back window answers gets one now */
+	for (i = 0; full->named && i < full->named->len; i++) {
+		const pd__thread_node *node = g_ptr_array_index(full->named, i);
+		if (is_answered(node->message_id, window_answers))
+			pd__node_index_put(&v.replies, node, 0, 1);
 	}
+	pd__reply_cursor_init(&cursor, full->replies);
+	for (i = 0; i < r->n_reply_records && error >= 0; i++) {
+		const char *id;
+		if ((error = pd__reply_cursor_get(&slot, &cursor, i)) < 0)
+			break;
+		if (PD__SLOT_REPLY(&slot)->date > end)
+			end = PD__SLOT_REPLY(&slot)->date;
+		id = slot.reply.message_id;
+		if (id && window_answers && !pd__pool_marked(id, PD__MARK_NAMED)
+		    && g_hash_table_contains(window_answers, id))
+			pd__node_index_put(&v.replies, pd__thread_node_of(&slot, &full->arena), 0, 1);
+	}
+	pd__reply_cursor_clear(&cursor);
 	if (window_answers)
 		g_hash_table_destroy(window_answers);
 	v.window_answers = NULL;
@@ -733,9 +752,16 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		if (m->kind == PD_KIND_REPLY && m->message_id)
 			pd__node_index_put(&v.replies, m, 0, 0);
 	}
+	/* again: a reply with facts (what a series, a pull request or the
+	 * report may point to) is kept in memory; the others are read
+	 * into `slot` and only counted */
+	pd__reply_cursor_init(&cursor, full->replies);
 	for (i = 0; i < r->n_reply_records && error >= 0; i++) {
-		const pd_reply *m = r->replies[i];
+		const pd_reply *m;
 		walk_end w;
+		if ((error = pd__reply_cursor_get(&slot, &cursor, i)) < 0)
+			break;
+		m = PD__SLOT_REPLY(&slot);
 		w = answered(&v.members, v.pulls, &v.replies, m);
 		if (!w.is_member && !w.pull && w.lost)
 			w.is_member = from_state(&w.member, &v, w.lost, &error);
@@ -754,6 +780,7 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 			g_ptr_array_add(elsewhere, (gpointer)m);
 		}
 	}
+	pd__reply_cursor_clear(&cursor);
 	for (i = 0; lookback_replies && i < lookback_replies->len; i++)
 		count_window_reply(&v, g_ptr_array_index(lookback_replies, i));
 	r->last_date = end;

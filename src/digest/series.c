@@ -419,7 +419,7 @@ static pd_series *make_series(grouping *g, const pd_post **msgs, size_t n, size_
 }
 
 int pd__group_series(pd_series **out, size_t *n_out, const pd_post **msgs, size_t n,
-		     const pd_reply *const *replies, size_t n_replies,
+		     const pd__thread_node *const *replies, size_t n_replies,
 		     const pd__earlier_source *source, GPtrArray *keep)
 {
 	grouping g;

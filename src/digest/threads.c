@@ -4,7 +4,8 @@
  * Grouping and the review side walk up threads: from a Message-ID to
  * the References of the message with it.  The table holds the messages
  * themselves (a kept posting and a reply record both begin with their
- * Message-ID and References), with a value each where one is needed: 12
+ * Message-ID and References; a reply with no record in memory gets a
+ * node of just those two), with a value each where one is needed: 12
  * or 16 bytes a slot, no key strings.  It is open addressing with linear
  * probing, made at the size it will need: GHashTable doubles its way up,
  * and at a million messages the arrays it freed on the way stayed in the
@@ -135,4 +136,16 @@ const pd__thread_node *pd__node_index_find(const pd__node_index *x, const char *
 	if (value)
 		*value = x->values ? x->values[i] : 0;
 	return x->nodes[i];
+}
+
+const pd__thread_node *pd__thread_node_of(const pd__reply_slot *slot, pd__arena *arena)
+{
+	pd__thread_node *node;
+
+	if (slot->kept)
+		return (const pd__thread_node *)slot->kept;
+	node = pd__arena_alloc(arena, sizeof(*node));
+	node->message_id = slot->reply.message_id;
+	node->references = slot->reply.references;
+	return node;
 }

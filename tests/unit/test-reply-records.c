@@ -2,7 +2,9 @@
  * test-reply-records.c - a report keeps every reply as a small record
  * (pd_reply, issue 16): its Message-ID, References, sender, dates and
  * facts, nothing else; patches, covers and pull requests stay messages.
- * A cover letter that forgot "Re:" becomes a record in its place.
+ * A cover letter that forgot "Re:" becomes a record in its place.  The
+ * records are read back with pd_report_reply() (they wait in a
+ * temporary file); what the report points to is the same reply.
  */
 #include <glib.h>
 #include "harness.h"
@@ -36,7 +38,8 @@ int main(void)
 {
 	pd_digest *d = NULL;
 	pd_report *r = NULL;
-	const pd_reply *rev, *forgot, *old;
+	pd_reply rev_r, forgot_r, old_r, none;
+	const pd_reply *rev = &rev_r, *forgot = &forgot_r, *old = &old_r;
 
 	pd_digest_new(&d, NULL);
 	for (size_t i = 0; i < G_N_ELEMENTS(raws); i++) {
@@ -53,9 +56,9 @@ int main(void)
 		pd_report_free(r);
 		return 1;
 	}
-	rev = r->replies[0];
-	forgot = r->replies[1];
-	old = r->replies[2];
+	CHECK("each read back", pd_report_reply(&rev_r, r, 0) == PD_OK
+	      && pd_report_reply(&forgot_r, r, 1) == PD_OK && pd_report_reply(&old_r, r, 2) == PD_OK);
+	CHECK_INT("there is no fourth", pd_report_reply(&none, r, 3), PD_ERR_INVALID);
 	CHECK_STR("in order of arrival: the review first", rev->message_id, "r1@example.net");
 	CHECK_STR("... the cover letter that forgot Re: in its place", forgot->message_id,
 		  "forgot@example.net");
@@ -72,10 +75,13 @@ int main(void)
 	      (!rev->facts || !rev->facts->title) && (!forgot->facts || !forgot->facts->title));
 	CHECK_INT("the series counts the review's trailer", r->series[0].n_trailers, 1);
 	CHECK("... given by the record", r->series[0].n_trailers == 1
-	      && r->series[0].trailers[0].reply == rev);
+	      && r->series[0].trailers[0].reply->message_id == rev->message_id
+	      && r->series[0].trailers[0].reply->facts == rev->facts);
 	CHECK_INT("... and both replies to it", r->series[0].n_replies, 2);
 	CHECK_INT("the applied reply to an unknown patch is listed", r->n_applied_elsewhere, 1);
-	CHECK("... by its record", r->n_applied_elsewhere == 1 && r->applied_elsewhere[0] == old);
+	CHECK("... by its record", r->n_applied_elsewhere == 1
+	      && r->applied_elsewhere[0]->message_id == old->message_id
+	      && r->applied_elsewhere[0]->facts == old->facts);
 	CHECK_STR("... which keeps its own title", old->facts ? old->facts->title : NULL, "gadget: old fix");
 	CHECK_STR("... and its tree", old->facts->applied_tree, "next");
 	CHECK_INT("the range starts with its first message", r->first_message_date, 1748858400);
