@@ -594,8 +594,8 @@ typedef struct {
 	                      them */
 	size_t n_reply_records; /* every other message read, unique, in
 	                      archive order, as records: read them with
-	                      pd_report_reply() (they wait in a temporary
-	                      file, not in memory) */
+	                      pd_report_reply() (they wait in temporary
+	                      files, not in memory) */
 	size_t n_patches, n_covers, n_duplicates, n_skipped;
 	size_t n_replies;     /* messages of kind PD_KIND_REPLY: the records
 	                         and the pull requests' messages */
@@ -768,13 +768,16 @@ PD_EXTERN int pd_report_post_text(pd_post_text **out, const pd_report *report, c
 PD_EXTERN void pd_post_text_free(pd_post_text *text);
 
 /* Reply `i` (below report->n_reply_records) of the report, in archive
- * order, copied into *out: its strings, References and facts are the
- * report's, valid until pd_report_free().  A report keeps its replies in
- * a temporary file (in memory when no file can be written), all but
+ * order, as a new copy into *out (pd_reply_free()): its Message-ID and
+ * References are the copy's; its sender's strings and its facts are the
+ * report's, valid until pd_report_free().  A report keeps its replies
+ * in temporary files (in memory when no file can be written), all but
  * those it points to (a series' trailers, what was applied): at six
- * million replies their records were 450 MB.  PD_ERR_IO when the file
- * cannot be read back; PD_ERR_INVALID when there is no reply i. */
-PD_EXTERN int pd_report_reply(pd_reply *out, const pd_report *report, size_t i);
+ * million replies their records and Message-IDs were over 600 MB.
+ * PD_ERR_IO when a file cannot be read back; PD_ERR_INVALID when there
+ * is no reply i. */
+PD_EXTERN int pd_report_reply(pd_reply **out, const pd_report *report, size_t i);
+PD_EXTERN void pd_reply_free(pd_reply *reply);
 
 /* Reads every message of `range` in `archive` into a report: the whole
  * pipeline in one call.  Per-message failures go to opts->diag.  With

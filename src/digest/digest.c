@@ -76,6 +76,36 @@ int pd__is_reply_record(const pd_message *m)
 	return m->kind == PD_KIND_REPLY && !pd__is_pull_message(m);
 }
 
+/* One archive: whether Message-ID `id` was kept before, into *seen.  A
+ * posting's or a kept reply's is marked in the pool, a waiting reply's
+ * is the file's (replies.c).  When it was not, a message that does not
+ * wait (`waits` 0) is marked kept now. */
+static int seen_in_one_archive(int *seen, pd_digest *d, const char *id, int waits)
+{
+	const char *pooled = waits ? pd__pool_find(&d->pool, id) : pd__pool_intern(&d->pool, id);
+	int error;
+
+	*seen = pooled && pd__pool_marked(pooled, PD__MARK_KEPT);
+	if (!*seen && (error = pd__replies_has_waiting(seen, d->replies, id)) < 0)
+		return error;
+	if (!*seen && !waits)
+		pd__pool_mark(pooled, PD__MARK_KEPT);
+	return PD_OK;
+}
+
+/* Marks what a kept message's References name: the review side walks up
+ * through the messages answered (In-Reply-To), grouping through all
+ * those named.  `intern`: the strings are not the pool's yet. */
+static void mark_named(pd_digest *d, const char *const *refs, int intern)
+{
+	for (size_t i = 0; refs && refs[i]; i++) {
+		const char *ref = intern ? pd__pool_intern(&d->pool, refs[i]) : refs[i];
+		if (i == 0)
+			pd__pool_mark(ref, PD__MARK_ANSWERED);
+		pd__pool_mark(ref, PD__MARK_NAMED);
+	}
+}
+
 /* Keeps `m` unless its Message-ID was seen: the last step of adding.  A
  * reply becomes a record (message-pack.c); any other message is kept in
  * one piece of the arena, its commit message in the body store: read
@@ -85,6 +115,7 @@ static int keep(pd_digest *d, pd_message *m)
 	gpointer first = NULL, value;
 	const char *id;
 	const char *const *refs;
+	int all_kept, waits;
 
 	if (d->n_sources > 1)
 		m->lists = 1u << d->source;
@@ -92,24 +123,38 @@ static int keep(pd_digest *d, pd_message *m)
 	    && (first = g_hash_table_lookup(d->ids, m->message_id))
 	    && pd__seen_in_another_list(d, first, m))
 		return PD_OK;
-	/* one archive: a kept Message-ID is marked in the pool; several:
-	 * `ids` knows each one's first message */
-	if (!first && m->message_id
-	    && (d->n_sources > 1 ? g_hash_table_contains(d->ids, m->message_id)
-				 : pd__pool_mark(pd__pool_intern(&d->pool, m->message_id),
-						PD__MARK_KEPT))) {
-		d->n_duplicates++; /* the same message delivered twice counts once */
-		pd_message_free(m);
-		return PD_OK;
+	/* a reply without facts waits in a file (replies.c), unless the
+	 * digest keeps every record: several archives change a reply's
+	 * record after it is kept (pd__seen_in_another_list()), and every
+	 * reply of a look-back window is walked through */
+	all_kept = d->n_sources > 1 || d->is_lookback;
+	waits = !all_kept && pd__is_reply_record(m) && !m->facts;
+	/* several archives: `ids` knows each Message-ID's first message */
+	if (!first && m->message_id) {
+		int seen = 0, error = d->n_sources > 1
+			? (seen = g_hash_table_contains(d->ids, m->message_id), PD_OK)
+			: seen_in_one_archive(&seen, d, m->message_id, waits);
+		if (error < 0 || seen) {
+			if (seen)
+				d->n_duplicates++; /* the same message delivered twice counts once */
+			pd_message_free(m);
+			return error < 0 ? error : PD_OK;
+		}
 	}
 	if (!d->list_ids[d->source] && m->list_id && *m->list_id)
 		d->list_ids[d->source] = g_strdup(m->list_id);
+	if (waits) {
+		pd_reply rec;
+		if (!d->replies)
+			d->replies = pd__replies_new(0);
+		pd__reply_pack_waiting(&rec, m, &d->pool);
+		pd__replies_add_waiting(d->replies, &rec, m->message_id, m->references, d->seq);
+		mark_named(d, (const char *const *)m->references, 1);
+		d->seq++;
+		pd_message_free(m);
+		return PD_OK;
+	}
 	if (pd__is_reply_record(m)) {
-		/* several archives change a reply's record after it is kept
-		 * (pd__seen_in_another_list()), and every reply of a look-back
-		 * window is walked through: those keep all in memory; else
-		 * only a reply with facts, what the digest may show */
-		int all_kept = d->n_sources > 1 || d->is_lookback;
 		pd_reply rec;
 		pd_reply *kept = NULL;
 		if (!d->replies)
@@ -131,12 +176,7 @@ static int keep(pd_digest *d, pd_message *m)
 		refs = kept->references;
 		value = kept;
 	}
-	/* the review side walks up through the messages answered, and
-	 * grouping through all those named */
-	if (refs[0])
-		pd__pool_mark(refs[0], PD__MARK_ANSWERED);
-	for (size_t i = 0; refs[i]; i++)
-		pd__pool_mark(refs[i], PD__MARK_NAMED);
+	mark_named(d, refs, 0);
 	d->seq++;
 	pd_message_free(m);
 	if (first) {
@@ -400,26 +440,37 @@ static int ends_of_range(pd__report *full)
 }
 
 /* The thread nodes of the replies in `replies` that a kept message names
- * (pool marks PD__MARK_NAMED; all: every one, with a Message-ID or
- * not), in order: the walks up go through them, and only through them.  A reply with its record in
- * memory is its own node; the others get one of 16 bytes in `arena`,
- * all a walk reads of them.  A new array into *out. */
-static int walk_nodes(GPtrArray **out, const pd__replies *replies, pd__arena *arena, int all)
+ * (PD__MARK_NAMED on their Message-ID in `pool`, which must be open: a
+ * waiting reply's is found by its text; all: every one, with a
+ * Message-ID or not), in order: the walks up go through them, and only
+ * through them.  A new array into *out; with `bits`, a new array of a
+ * bit per reply, set for those.  A reply with its record in memory is
+ * its own node; the others get one of 16 bytes in `arena`. */
+static int walk_nodes(GPtrArray **out, guint8 **bits, const pd__replies *replies, pd__pool *pool,
+		      pd__arena *arena, int all)
 {
 	GPtrArray *nodes = g_ptr_array_new();
+	size_t n = pd__replies_count(replies);
 	pd__reply_cursor c;
 	pd__reply_slot slot;
 	int error = PD_OK;
 
+	if (bits)
+		*bits = g_new0(guint8, n / 8 + 1);
 	pd__reply_cursor_init(&c, replies);
-	for (size_t i = 0; i < pd__replies_count(replies); i++) {
+	for (size_t i = 0; i < n; i++) {
 		const char *id;
 		if ((error = pd__reply_cursor_get(&slot, &c, i)) < 0)
 			break;
 		id = slot.reply.message_id;
-		if (!all && !(id && pd__pool_marked(id, PD__MARK_NAMED)))
-			continue;
-		g_ptr_array_add(nodes, (gpointer)pd__thread_node_of(&slot, arena));
+		if (!all) {
+			const char *pooled = slot.strings_len ? pd__pool_find(pool, id) : id;
+			if (!pooled || !pd__pool_marked(pooled, PD__MARK_NAMED))
+				continue;
+		}
+		if (bits)
+			(*bits)[i / 8] |= (guint8)(1u << (i % 8));
+		g_ptr_array_add(nodes, (gpointer)pd__thread_node_of(&slot, pool, arena));
 	}
 	pd__reply_cursor_clear(&c);
 	*out = nodes;
@@ -476,6 +527,11 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	pd_digest_free(d);
 
 	error = forgotten_re(full);
+	/* which replies the walks go through: known once every message is
+	 * in, found by text while the pool can still find a string */
+	if (error == PD_OK)
+		error = walk_nodes(&full->named, &full->named_bits, full->replies, &full->pool,
+				   &full->arena, 0);
 	/* reading is over: strings pooled later are copied, not looked up;
 	 * the tables that found repeated Message-IDs go (the look-back
 	 * digest's too), and what the reading threads freed goes back
@@ -505,11 +561,9 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	/* the order of arrival told the range's ends and where a posting
 	 * that is a reply goes: nothing later reads it */
 	g_clear_pointer(&full->message_seq, g_free);
-	if (error == PD_OK)
-		error = walk_nodes(&full->named, full->replies, &full->arena, 0);
 	if (error == PD_OK && full->lookback)
-		error = walk_nodes(&full->window_nodes, full->lookback->replies,
-				   &full->lookback->arena, 1);
+		error = walk_nodes(&full->window_nodes, NULL, full->lookback->replies,
+				   &full->lookback->pool, &full->lookback->arena, 1);
 	if (error == PD_OK)
 		error = pd__group_series(&r->series, &r->n_series, r->messages, r->n_messages,
 					 (const pd__thread_node *const *)full->named->pdata,
@@ -573,6 +627,7 @@ void pd_report_free(pd_report *r)
 	pd__replies_free(((pd__report *)r)->replies);
 	if (((pd__report *)r)->named)
 		g_ptr_array_free(((pd__report *)r)->named, TRUE);
+	g_free(((pd__report *)r)->named_bits);
 	if (((pd__report *)r)->window_nodes)
 		g_ptr_array_free(((pd__report *)r)->window_nodes, TRUE);
 	pd__arena_clear(&((pd__report *)r)->arena);
@@ -646,18 +701,50 @@ void pd_post_text_free(pd_post_text *text)
 	g_free(text);
 }
 
-int pd_report_reply(pd_reply *out, const pd_report *r, size_t i)
+int pd_report_reply(pd_reply **out, const pd_report *r, size_t i)
 {
 	pd__reply_cursor c;
 	pd__reply_slot slot;
+	const pd_reply *rec;
+	size_t n_refs = 0, size;
+	char *block, *at;
+	const char **refs;
+	pd_reply *copy;
 	int error;
 
-	memset(out, 0, sizeof(*out));
+	*out = NULL;
 	pd__reply_cursor_init(&c, ((const pd__report *)r)->replies);
-	if ((error = pd__reply_cursor_get(&slot, &c, i)) == PD_OK)
-		*out = *PD__SLOT_REPLY(&slot);
+	if ((error = pd__reply_cursor_get(&slot, &c, i)) < 0) {
+		pd__reply_cursor_clear(&c);
+		return error;
+	}
+	/* one block: the record, its References and the strings of both
+	 * (a waiting reply's are the cursor's, gone with it) */
+	rec = PD__SLOT_REPLY(&slot);
+	size = sizeof(*copy) + (rec->message_id ? strlen(rec->message_id) + 1 : 0);
+	for (; rec->references && rec->references[n_refs]; n_refs++)
+		size += sizeof(char *) + strlen(rec->references[n_refs]) + 1;
+	size += sizeof(char *);
+	block = g_malloc(size);
+	copy = (pd_reply *)block;
+	*copy = *rec;
+	refs = (const char **)(block + sizeof(*copy));
+	at = (char *)(refs + n_refs + 1);
+	for (size_t k = 0; k < n_refs; k++) {
+		refs[k] = strcpy(at, rec->references[k]);
+		at += strlen(at) + 1;
+	}
+	refs[n_refs] = NULL;
+	copy->references = refs;
+	copy->message_id = rec->message_id ? strcpy(at, rec->message_id) : NULL;
 	pd__reply_cursor_clear(&c);
-	return error;
+	*out = copy;
+	return PD_OK;
+}
+
+void pd_reply_free(pd_reply *reply)
+{
+	g_free(reply);
 }
 
 int pd_report_raw_message(char **out, size_t *out_len, const pd_report *r, const pd_post *m)

@@ -97,6 +97,9 @@ void pd__pool_init(pd__pool *pool);
  * open; after pd__pool_seal(), a new copy of a string interned before
  * and the one copy of those interned since.  Never fails. */
 const char *pd__pool_intern(pd__pool *pool, const char *s);
+/* The pool's copy of `s` when it has one (while it is open: any string
+ * interned; once sealed, those interned since), else NULL. */
+const char *pd__pool_find(const pd__pool *pool, const char *s);
 /* The marks a pooled string can have. */
 #define PD__MARK_KEPT 1u     /* a digest of one archive kept a message
                                 with this Message-ID: a repeated one is
@@ -125,13 +128,18 @@ void pd__pool_clear(pd__pool *pool);
 
 /* ---- replies in their order of arrival (replies.c) ---------------- */
 
-/* A reply as the digest keeps it: its record (strings in the digest's
- * pool, References and facts in its arena: valid as long as those), the
- * copy of it in memory that the digest may point to, and its place in
- * the order of arrival among all kept messages. */
+/* A reply as the digest keeps it: its record (its sender's strings in
+ * the digest's pool; a kept record's References and facts in its arena:
+ * valid as long as those), the copy of it in memory that the digest may
+ * point to, and its place in the order of arrival among all kept
+ * messages.  A waiting reply (strings_len non-zero) has its Message-ID
+ * and References in the list's second file, not in the pool: read back
+ * by a cursor, they point into the cursor's memory. */
 typedef struct {
 	pd_reply reply;
 	const pd_reply *kept;   /* the record in memory, or NULL */
+	guint64 strings_at;     /* a waiting reply's strings: where, and */
+	guint32 strings_len;    /* how long (0: it does not wait) */
 	guint32 seq;
 } pd__reply_slot;
 
@@ -144,29 +152,46 @@ typedef struct pd__replies pd__replies;
 pd__replies *pd__replies_new(int all_kept);
 void pd__replies_free(pd__replies *replies);
 size_t pd__replies_count(const pd__replies *replies);
-/* Adds a slot of `record`, `kept` (NULL: none; never with all_kept) and
- * `seq` at the end.  Never fails. */
+int pd__replies_all_kept(const pd__replies *replies);
+/* Adds a slot of `record` (its strings the pool's), `kept` (NULL: none;
+ * never with all_kept) and `seq` at the end.  Never fails. */
 void pd__replies_add(pd__replies *replies, const pd_reply *record, const pd_reply *kept,
 		     guint32 seq);
+/* Adds a waiting reply (never with all_kept): `record` without its
+ * Message-ID and References, which are `id` (may be NULL) and `refs`
+ * (NULL-terminated, may be NULL), copied to the file.  Never fails. */
+void pd__replies_add_waiting(pd__replies *replies, const pd_reply *record, const char *id,
+			     char *const *refs, guint32 seq);
+/* Whether a waiting reply has Message-ID `id`, into *found.  An error
+ * when the file cannot be read. */
+int pd__replies_has_waiting(int *found, const pd__replies *replies, const char *id);
 /* The record in memory of reply i of a list made with all_kept. */
 const pd_reply *pd__replies_kept_at(const pd__replies *replies, size_t i);
-
-/* Puts the n_extra slots `extra` (in the order of their seq) among those
- * of *io by seq, in a new list that replaces *io (NULL: none yet).  On
- * error (the file cannot be read) *io is left as it was. */
+/* Puts the n_extra slots `extra` (not waiting, in the order of their
+ * seq) among those of *io by seq, in a new list that replaces *io (NULL:
+ * none yet).  On error (the file cannot be read) *io is left as it was. */
 int pd__replies_merge(pd__replies **io, const pd__reply_slot *extra, size_t n_extra);
 
-/* Reads slots back: a chunk of the file at a time, so reading them in
- * order reads the file once. */
+/* Reads slots back: a chunk of the files at a time, so reading them in
+ * order reads each file once. */
+typedef struct {
+	char *bytes;
+	guint64 at;
+	size_t len, room;
+} pd__reply_window;
+
 typedef struct {
 	const pd__replies *replies;
-	size_t chunk;             /* which chunk `window` holds; -1: none */
-	pd__reply_slot *window;
+	pd__reply_window slots, strings;
+	char *record;             /* the last waiting reply's strings */
+	size_t record_room;
+	GPtrArray *refs;          /* its References */
 } pd__reply_cursor;
 
 void pd__reply_cursor_init(pd__reply_cursor *cursor, const pd__replies *replies);
-/* Slot i (< pd__replies_count()) into *out.  An error (the file cannot
- * be read) leaves *out undefined. */
+/* Slot i (< pd__replies_count()) into *out; a waiting reply's
+ * Message-ID and References point into the cursor, valid until its next
+ * call.  An error (the file cannot be read) leaves *out undefined. */
 int pd__reply_cursor_get(pd__reply_slot *out, pd__reply_cursor *cursor, size_t i);
 void pd__reply_cursor_clear(pd__reply_cursor *cursor);
 /* The record a reader uses: the one in memory when there is one. */
@@ -188,6 +213,7 @@ typedef struct {
 	GPtrArray *named;         /* the thread nodes of the replies that a
 	                             kept message names (pd__thread_node_of()),
 	                             in order: what the walks go through */
+	guint8 *named_bits;       /* a bit per reply: set for those */
 	GPtrArray *window_nodes;  /* the same of all the look-back window's
 	                             replies (their records, all in memory),
 	                             or NULL */
@@ -246,6 +272,10 @@ void pd__reply_pack(pd_reply *out, const pd_message *m, pd__pool *pool, pd__aren
  * `arena`: it borrows the post's strings and its References list, so
  * the post and the pool must outlive it. */
 pd_reply *pd__reply_of_post(const pd_post *p, pd__arena *arena);
+/* The record of a reply that waits in the file (replies.c): as
+ * pd__reply_pack() without its Message-ID, References and facts (it has
+ * none), nothing put in `pool` but its sender's strings. */
+void pd__reply_pack_waiting(pd_reply *out, const pd_message *m, pd__pool *pool);
 /* A copy of record `r` in `arena` (its strings, References and facts
  * shared with it). */
 pd_reply *pd__reply_copy(const pd_reply *r, pd__arena *arena);
@@ -295,8 +325,10 @@ const pd__thread_node *pd__node_index_find(const pd__node_index *x, const char *
 					   guint32 *value);
 
 /* The thread node of a reply: its record in memory when it has one (a
- * pd_reply begins as a node does), else a node of its own in `arena`. */
-const pd__thread_node *pd__thread_node_of(const pd__reply_slot *slot, pd__arena *arena);
+ * pd_reply begins as a node does), else a node of its own in `arena`,
+ * with a waiting reply's strings put in `pool`. */
+const pd__thread_node *pd__thread_node_of(const pd__reply_slot *slot, pd__pool *pool,
+					  pd__arena *arena);
 
 /* ---- series.c ----------------------------------------------------------- */
 

@@ -258,6 +258,18 @@ void pd__reply_pack(pd_reply *r, const pd_message *m, pd__pool *pool, pd__arena 
 	r->damaged = m->damaged;
 }
 
+void pd__reply_pack_waiting(pd_reply *r, const pd_message *m, pd__pool *pool)
+{
+	memset(r, 0, sizeof(*r));
+	r->sender.name = shared(pool, m->sender.name);
+	r->sender.address = shared(pool, m->sender.address);
+	r->date = m->date;
+	r->archive_time = m->archive_time;
+	r->content_hash = m->content_hash;
+	r->lists = m->lists;
+	r->damaged = m->damaged;
+}
+
 pd_reply *pd__reply_of_post(const pd_post *p, pd__arena *arena)
 {
 	pd_reply *r = pd__arena_alloc(arena, sizeof(*r));

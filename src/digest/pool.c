@@ -81,6 +81,13 @@ const char *pd__pool_intern(pd__pool *pool, const char *s)
 	return copy;
 }
 
+const char *pd__pool_find(const pd__pool *pool, const char *s)
+{
+	GHashTable *table = pool->set ? pool->set : pool->later;
+
+	return s && table ? g_hash_table_lookup(table, s) : NULL;
+}
+
 int pd__pool_mark(const char *pooled, unsigned mark)
 {
 	char *marks = (char *)pooled - 1;

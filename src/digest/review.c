@@ -732,9 +732,10 @@ int pd__review(pd__report *full, const pd__review_options *opts, pd__earlier_sou
 		if (PD__SLOT_REPLY(&slot)->date > end)
 			end = PD__SLOT_REPLY(&slot)->date;
 		id = slot.reply.message_id;
-		if (id && window_answers && !pd__pool_marked(id, PD__MARK_NAMED)
+		if (id && window_answers && !(full->named_bits[i / 8] & (1u << (i % 8)))
 		    && g_hash_table_contains(window_answers, id))
-			pd__node_index_put(&v.replies, pd__thread_node_of(&slot, &full->arena), 0, 1);
+			pd__node_index_put(&v.replies,
+					   pd__thread_node_of(&slot, &full->pool, &full->arena), 0, 1);
 	}
 	pd__reply_cursor_clear(&cursor);
 	if (window_answers)

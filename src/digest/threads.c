@@ -138,14 +138,21 @@ const pd__thread_node *pd__node_index_find(const pd__node_index *x, const char *
 	return x->nodes[i];
 }
 
-const pd__thread_node *pd__thread_node_of(const pd__reply_slot *slot, pd__arena *arena)
+const pd__thread_node *pd__thread_node_of(const pd__reply_slot *slot, pd__pool *pool,
+					  pd__arena *arena)
 {
 	pd__thread_node *node;
 
 	if (slot->kept)
 		return (const pd__thread_node *)slot->kept;
 	node = pd__arena_alloc(arena, sizeof(*node));
-	node->message_id = slot->reply.message_id;
-	node->references = slot->reply.references;
+	if (slot->strings_len) {
+		/* its strings are the cursor's until its next read */
+		node->message_id = pd__pool_intern(pool, slot->reply.message_id);
+		node->references = pd__pool_list(pool, arena, (char *const *)slot->reply.references);
+	} else {
+		node->message_id = slot->reply.message_id;
+		node->references = slot->reply.references;
+	}
 	return node;
 }

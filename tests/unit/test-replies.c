@@ -4,9 +4,12 @@
  * out of it, whether they went to the temporary file or stayed in memory
  * (no file could be made, or every record is kept); slots put among
  * them by arrival (pd__replies_merge()) land in their place, with what
- * each had in memory.
+ * each had in memory.  A waiting reply's Message-ID and References come
+ * back from the second file, and its Message-ID is found among them
+ * (pd__replies_has_waiting()), before and after a merge.
  */
 #include <glib.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "harness.h"
@@ -139,6 +142,106 @@ static void round_trip(const char *how, int all_kept, int files)
 	pd__replies_free(list);
 }
 
+/* Waiting replies, more strings than a chunk: every fifth one is not
+ * waiting (it has a record in memory, as a reply with facts). */
+static void waiting(const char *how, int files)
+{
+	pd__replies *list = pd__replies_new(0);
+	static pd_reply kept[N];
+	static const char *const pooled_refs[] = { "root@x", NULL };
+	char *long_ref = g_strnfill(100, 'L');
+	pd__reply_cursor c;
+	pd__reply_slot slot;
+	size_t bad = 0;
+	int found;
+	char *name;
+
+	for (size_t i = 0; i < N; i++) {
+		pd_reply r = record_of(i);
+		if (i % 5 == 0) {
+			kept[i] = r;
+			kept[i].references = pooled_refs;
+			pd__replies_add(list, &kept[i], &kept[i], (guint32)(2 * i + 2));
+		} else {
+			char *id = g_strdup_printf("w%zu@x", i), *prev = g_strdup_printf("w%zu@x", i - 1);
+			char *refs[] = { "root@x", prev, long_ref, NULL };
+			r.message_id = NULL;
+			r.references = NULL;
+			/* one in a hundred has no Message-ID, no References */
+			pd__replies_add_waiting(list, &r, i % 100 == 1 ? NULL : id,
+						i % 100 == 1 ? NULL : refs, (guint32)(2 * i + 2));
+			g_free(id);
+			g_free(prev);
+		}
+	}
+	name = g_strdup_printf("%s: %d temporary file(s)", how, files);
+	CHECK_INT(name, temporary_files(), files);
+	g_free(name);
+	pd__reply_cursor_init(&c, list);
+	for (size_t i = 0; i < N; i++) {
+		char *id = g_strdup_printf("w%zu@x", i), *prev = g_strdup_printf("w%zu@x", i - 1);
+		const pd_reply *r;
+		if (pd__reply_cursor_get(&slot, &c, i) != PD_OK) {
+			bad++;
+		} else if (i % 5 == 0) {
+			bad += slot.kept != &kept[i] || slot.strings_len != 0;
+		} else if (i % 100 == 1) {
+			r = PD__SLOT_REPLY(&slot);
+			bad += slot.kept || r->message_id || !r->references || r->references[0]
+			    || r->date != 1000 + (int64_t)i;
+		} else {
+			r = PD__SLOT_REPLY(&slot);
+			bad += slot.kept || !r->message_id || strcmp(r->message_id, id)
+			    || strcmp(r->references[0], "root@x") || strcmp(r->references[1], prev)
+			    || strcmp(r->references[2], long_ref) || r->references[3]
+			    || r->date != 1000 + (int64_t)i || slot.seq != 2 * i + 2;
+		}
+		g_free(id);
+		g_free(prev);
+	}
+	pd__reply_cursor_clear(&c);
+	name = g_strdup_printf("%s: each waiting reply's Message-ID and References come back", how);
+	CHECK_INT(name, bad, 0);
+	g_free(name);
+	name = g_strdup_printf("%s: a waiting Message-ID is found, in the first chunk and the last", how);
+	CHECK(name, pd__replies_has_waiting(&found, list, "w2@x") == PD_OK && found
+	      && pd__replies_has_waiting(&found, list, "w1999@x") == PD_OK && found);
+	g_free(name);
+	name = g_strdup_printf("%s: others are not: kept ones, a prefix, none", how);
+	CHECK(name, pd__replies_has_waiting(&found, list, "w5@x") == PD_OK && !found
+	      && pd__replies_has_waiting(&found, list, "w2@") == PD_OK && !found
+	      && pd__replies_has_waiting(&found, list, "w101@x") == PD_OK && !found
+	      && pd__replies_has_waiting(&found, list, "nope@x") == PD_OK && !found);
+	g_free(name);
+	{
+		static pd_reply early;
+		pd__reply_slot extra[1] = { { .seq = 1 } };
+		early = record_of(0);
+		extra[0].reply = early;
+		extra[0].kept = &early;
+		CHECK_INT("merge before them all", pd__replies_merge(&list, extra, 1), PD_OK);
+	}
+	name = g_strdup_printf("%s: after a merge, waiting ones are found", how);
+	CHECK(name, pd__replies_has_waiting(&found, list, "w1999@x") == PD_OK && found
+	      && pd__replies_has_waiting(&found, list, "w5@x") == PD_OK && !found);
+	g_free(name);
+	name = g_strdup_printf("%s: ... and read as before", how);
+	pd__reply_cursor_init(&c, list);
+	CHECK(name, pd__reply_cursor_get(&slot, &c, 1 + 1999) == PD_OK && slot.reply.message_id
+	      && !strcmp(slot.reply.message_id, "w1999@x")
+	      && pd__reply_cursor_get(&slot, &c, 1 + 2) == PD_OK
+	      && !strcmp(slot.reply.references[1], "w1@x"));
+	g_free(name);
+	pd__reply_cursor_clear(&c);
+	g_free(long_ref);
+	pd__replies_free(list);
+	/* the merged list took the old one's file of strings: freeing the
+	 * old one closed no descriptor of anyone else's (it once closed 0) */
+	name = g_strdup_printf("%s: standard input is still open", how);
+	CHECK(name, fcntl(0, F_GETFD) != -1);
+	g_free(name);
+}
+
 int main(void)
 {
 	pid_t child;
@@ -157,12 +260,14 @@ int main(void)
 	if (child == 0) {
 		g_setenv("TMPDIR", "/nonexistent/patchdigest-test", TRUE);
 		round_trip("no file", 0, 0);
+		waiting("waiting, no file", 0);
 		fflush(stdout);
 		_exit(harness_failed ? 1 : 0);
 	}
 	CHECK("the child ran", child > 0 && waitpid(child, &status, 0) == child);
 	CHECK("the child's checks passed", WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	round_trip("in the file", 0, 1);
+	waiting("waiting, in the files", 2);
 	round_trip("all kept", 1, 0);
 	return harness_failed ? 1 : 0;
 }

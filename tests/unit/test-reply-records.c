@@ -32,14 +32,18 @@ static const char *const raws[] = {
 	HDR("Maint Ainer <maint@example.com>", "Re: [PATCH] gadget: old fix",
 	    "Mon, 2 Jun 2025 13:00:00 +0000", "old@example.com", "In-Reply-To: <gone@example.org>\n")
 	"Applied to next, thanks!\n",
+	/* a reply without facts: it waits in the file, Message-ID and all */
+	HDR("Oth Er <other@example.net>", "Re: [PATCH 0/1] widget: faster",
+	    "Mon, 2 Jun 2025 14:00:00 +0000", "plain@example.net",
+	    "In-Reply-To: <r1@example.net>\nReferences: <cover@example.org> <r1@example.net>\n")
+	"Thanks.\n",
 };
 
 int main(void)
 {
 	pd_digest *d = NULL;
 	pd_report *r = NULL;
-	pd_reply rev_r, forgot_r, old_r, none;
-	const pd_reply *rev = &rev_r, *forgot = &forgot_r, *old = &old_r;
+	pd_reply *rev = NULL, *forgot = NULL, *old = NULL, *plain = NULL, *none = NULL;
 
 	pd_digest_new(&d, NULL);
 	for (size_t i = 0; i < G_N_ELEMENTS(raws); i++) {
@@ -50,20 +54,33 @@ int main(void)
 	CHECK("a record is at most 72 bytes, under a third of a message",
 	      sizeof(pd_reply) <= 72 && sizeof(pd_reply) * 3 <= sizeof(pd_message));
 	CHECK_INT("messages: the cover and the patch", r->n_messages, 2);
-	CHECK_INT("records: the three replies", r->n_reply_records, 3);
-	CHECK_INT("n_replies counts them", r->n_replies, 3);
-	if (r->n_reply_records != 3 || r->n_series != 1) {
+	CHECK_INT("records: the four replies", r->n_reply_records, 4);
+	CHECK_INT("n_replies counts them", r->n_replies, 4);
+	if (r->n_reply_records != 4 || r->n_series != 1) {
 		pd_report_free(r);
 		return 1;
 	}
-	CHECK("each read back", pd_report_reply(&rev_r, r, 0) == PD_OK
-	      && pd_report_reply(&forgot_r, r, 1) == PD_OK && pd_report_reply(&old_r, r, 2) == PD_OK);
-	CHECK_INT("there is no fourth", pd_report_reply(&none, r, 3), PD_ERR_INVALID);
+	CHECK("each read back", pd_report_reply(&rev, r, 0) == PD_OK
+	      && pd_report_reply(&forgot, r, 1) == PD_OK && pd_report_reply(&old, r, 2) == PD_OK
+	      && pd_report_reply(&plain, r, 3) == PD_OK);
+	CHECK("there is no fifth", pd_report_reply(&none, r, 4) == PD_ERR_INVALID && !none);
+	if (!rev || !forgot || !old || !plain) {
+		pd_report_free(r);
+		return 1;
+	}
 	CHECK_STR("in order of arrival: the review first", rev->message_id, "r1@example.net");
 	CHECK_STR("... the cover letter that forgot Re: in its place", forgot->message_id,
 		  "forgot@example.net");
 	CHECK_STR("... then the applied reply", old->message_id, "old@example.com");
 	CHECK_STR("a record's References", rev->references[0], "cover@example.org");
+	CHECK_STR("one that waited in a file has its Message-ID", plain->message_id,
+		  "plain@example.net");
+	CHECK("... its References, newest first", plain->references[0] && plain->references[1]
+	      && !strcmp(plain->references[0], "r1@example.net")
+	      && !strcmp(plain->references[1], "cover@example.org") && !plain->references[2]);
+	CHECK("... its sender and date, no facts", plain->sender.address
+	      && !strcmp(plain->sender.address, "other@example.net")
+	      && plain->date == 1748872800 && !plain->facts);
 	CHECK("... NULL-terminated", rev->references[1] == NULL);
 	CHECK_STR("its sender's name", rev->sender.name, "Rev Iewer");
 	CHECK_STR("its sender's address", rev->sender.address, "rev@example.net");
@@ -75,17 +92,22 @@ int main(void)
 	      (!rev->facts || !rev->facts->title) && (!forgot->facts || !forgot->facts->title));
 	CHECK_INT("the series counts the review's trailer", r->series[0].n_trailers, 1);
 	CHECK("... given by the record", r->series[0].n_trailers == 1
-	      && r->series[0].trailers[0].reply->message_id == rev->message_id
+	      && !strcmp(r->series[0].trailers[0].reply->message_id, rev->message_id)
 	      && r->series[0].trailers[0].reply->facts == rev->facts);
-	CHECK_INT("... and both replies to it", r->series[0].n_replies, 2);
+	CHECK_INT("... and the three replies to it", r->series[0].n_replies, 3);
 	CHECK_INT("the applied reply to an unknown patch is listed", r->n_applied_elsewhere, 1);
 	CHECK("... by its record", r->n_applied_elsewhere == 1
-	      && r->applied_elsewhere[0]->message_id == old->message_id
+	      && !strcmp(r->applied_elsewhere[0]->message_id, old->message_id)
 	      && r->applied_elsewhere[0]->facts == old->facts);
 	CHECK_STR("... which keeps its own title", old->facts ? old->facts->title : NULL, "gadget: old fix");
 	CHECK_STR("... and its tree", old->facts->applied_tree, "next");
+	pd_reply_free(rev);
+	pd_reply_free(forgot);
+	pd_reply_free(old);
+	pd_reply_free(plain);
+	pd_reply_free(NULL);
 	CHECK_INT("the range starts with its first message", r->first_message_date, 1748858400);
-	CHECK_INT("... and ends with its last", r->last_message_date, 1748869200);
+	CHECK_INT("... and ends with its last", r->last_message_date, 1748872800);
 	pd_report_free(r);
 	return harness_failed ? 1 : 0;
 }
