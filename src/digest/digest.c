@@ -167,9 +167,8 @@ static int keep(pd_digest *d, pd_message *m)
 		refs = rec.references;
 		value = (gpointer)((guintptr)kept | PD__REPLY_BIT);
 	} else {
+		/* its texts and bytes (PD_FORMAT_MBOX) go to the store */
 		pd_post *kept = pd__post_pack(m, &d->pool, &d->arena, d->bodies);
-		if (m->raw) /* its bytes, for PD_FORMAT_MBOX */
-			pd__body_store_put(d->bodies, PD__STORED_RAW, kept, m->raw, m->raw_len);
 		g_ptr_array_add(d->messages, kept);
 		g_array_append_val(d->message_seq, d->seq);
 		id = kept->message_id;
@@ -749,7 +748,17 @@ void pd_reply_free(pd_reply *reply)
 
 int pd_report_raw_message(char **out, size_t *out_len, const pd_report *r, const pd_post *m)
 {
-	return pd__body_store_get(out, out_len, ((const pd__report *)r)->bodies, PD__STORED_RAW,
-				  m, m->message_id);
+	pd__post_text_parts parts;
+	char *rec = NULL;
+	size_t len;
+	int error;
+
+	*out = NULL;
+	*out_len = 0;
+	if ((error = post_record(&rec, &len, r, m)) == PD_OK
+	    && (error = pd__post_text_split(&parts, rec, len)) == PD_OK && parts.raw)
+		error = pd__body_store_read(out, out_len, ((const pd__report *)r)->bodies, parts.raw);
+	g_free(rec);
+	return error;
 }
 

@@ -15,34 +15,10 @@
 
 typedef struct pd__body_store pd__body_store;
 
-/* What a store keeps of a message. */
-typedef enum {
-	PD__STORED_RAW = 0,      /* its bytes (pd_parse_options.keep_raw);
-	                            its commit message is in its text
-	                            (pd__post_pack()) */
-	PD__STORED_KINDS
-} pd__stored;
-
 /* A store whose file, an unlinked temporary one in $TMPDIR, is made on
  * first use. */
 pd__body_store *pd__body_store_new(void);
 void pd__body_store_free(pd__body_store *store);
-/* Keeps `len` bytes (any bytes) as `what` of `key` (a kept message, at
- * its address until pd__body_store_forget()): in the file, else (no
- * file can be made or written: a full disk) in memory.  Never fails:
- * nothing is lost. */
-void pd__body_store_put(pd__body_store *store, pd__stored what, const void *key,
-			const char *data, size_t len);
-/* Forgets what the store keeps of `key`, a message about to be freed
- * (so that nothing allocated at its address later finds its text, and
- * a text kept in memory goes with it).  NULL-safe. */
-void pd__body_store_forget(pd__body_store *store, const void *key);
-/* A new copy of what pd__body_store_put() kept as `what` of `key`,
- * NUL-terminated after its *out_len bytes; *out NULL when nothing was
- * (`store` may be NULL).  PD_ERR_IO (naming `message_id`, which may be
- * NULL) when the file cannot be read back. */
-int pd__body_store_get(char **out, size_t *out_len, const pd__body_store *store,
-		       pd__stored what, const void *key, const char *message_id);
 /* Keeps `len` bytes (at most 4 GB) and returns where they are: a
  * reference (never 0) that a record holds instead of the bytes, with no
  * index of the store's own (the file's offset, or the address of a copy
@@ -234,9 +210,9 @@ typedef struct {
  * `pool` (shared with the other messages; the pool must outlive the
  * record).  Its subject, title, origin, To: address and commit message
  * go to `store` as one text (pd__body_store_add(); the record's `text`, read back by
- * pd__post_text_split()).  Its bytes are not kept (the caller puts them
- * in the body store), nor its reply facts (a pull request's, never read
- * again).  `m` is left as it was. */
+ * pd__post_text_split()); so are its bytes, when it has them
+ * (keep_raw), the text saying where.  Its reply facts are not kept (a
+ * pull request's, never read again).  `m` is left as it was. */
 pd_post *pd__post_pack(const pd_message *m, pd__pool *pool, pd__arena *arena,
 		       pd__body_store *store);
 /* A posting's text as pd__post_pack() stored it, split: pointers into
@@ -247,6 +223,8 @@ typedef struct {
 	const char *part[PD__POST_TEXT_PARTS]; /* subject, title, origin, To:
 	                                 address ("" when absent) */
 	int has_origin, has_to;
+	guint64 raw;                  /* where its bytes are (keep_raw:
+	                                 pd__body_store_read()), or 0 */
 	const char *commit_message;   /* NULL when none was kept; not
 	                                 NUL-terminated: */
 	size_t commit_message_len;

@@ -67,8 +67,8 @@ int pd__drop_reported(pd_report *r, const pd__earlier_source *l)
 			error = l->reported_message(&seen, m->message_id, l->self);
 		if (seen) {
 			r->n_duplicates++;
-			/* its record stays in the report's arena */
-			pd__body_store_forget(((pd__report *)r)->bodies, m);
+			/* its record stays in the report's arena, its texts in
+			 * the store: nothing finds them any more */
 			continue;
 		}
 		((pd__report *)r)->message_seq[kept] = ((pd__report *)r)->message_seq[i];

@@ -39,23 +39,27 @@ static int keeps_title(const pd_message *m)
  * byte of which parts are there (a subject or title absent reads as
  * empty, as pd_post_text says), then the subject, the title, the
  * origin and the To: address, each NUL-terminated (empty when absent),
- * then its commit message, when it keeps one, to the record's end. */
-enum { HAS_ORIGIN = 4, HAS_COMMIT_MESSAGE = 8, HAS_TO = 16 };
+ * then where its bytes are (keep_raw: 8 bytes, little-endian, a
+ * reference of the same store), then its commit message, when it keeps
+ * one, to the record's end. */
+enum { HAS_ORIGIN = 4, HAS_COMMIT_MESSAGE = 8, HAS_TO = 16, HAS_RAW = 32 };
 
 static guint64 store_text(pd__body_store *store, const pd_message *m)
 {
 	const char *parts[PD__POST_TEXT_PARTS] = { m->subject, m->tags.title, m->origin,
 						   m->to_address };
 	GString *rec = g_string_sized_new(128 + (m->commit_message ? strlen(m->commit_message) : 0));
-	guint64 ref;
+	guint64 ref, raw = m->raw ? pd__body_store_add(store, m->raw, m->raw_len) : 0;
 
 	g_string_append_c(rec, (char)((m->origin ? HAS_ORIGIN : 0)
 				      | (m->commit_message ? HAS_COMMIT_MESSAGE : 0)
-				      | (m->to_address ? HAS_TO : 0)));
+				      | (m->to_address ? HAS_TO : 0) | (raw ? HAS_RAW : 0)));
 	for (int i = 0; i < PD__POST_TEXT_PARTS; i++) {
 		g_string_append(rec, parts[i] ? parts[i] : "");
 		g_string_append_c(rec, '\0');
 	}
+	for (int i = 0; raw && i < 8; i++)
+		g_string_append_c(rec, (char)((raw >> (8 * i)) & 0xff));
 	if (m->commit_message)
 		g_string_append(rec, m->commit_message);
 	ref = pd__body_store_add(store, rec->str, rec->len);
@@ -76,6 +80,13 @@ int pd__post_text_split(pd__post_text_parts *out, const char *rec, size_t len)
 	}
 	out->has_origin = !!(rec[0] & HAS_ORIGIN);
 	out->has_to = !!(rec[0] & HAS_TO);
+	if (rec[0] & HAS_RAW) {
+		if (end - at < 8)
+			return pd__error(PD_ERR_IO, "a message's subject and origin read back damaged");
+		for (int i = 7; i >= 0; i--)
+			out->raw = (out->raw << 8) | (unsigned char)at[i];
+		at += 8;
+	}
 	if (rec[0] & HAS_COMMIT_MESSAGE) {
 		out->commit_message = at;
 		out->commit_message_len = (size_t)(end - at);

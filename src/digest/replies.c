@@ -270,31 +270,24 @@ static void ids_put(id_table *t, const char *id, guint32 number)
 
 /* The strings of a waiting reply: its Message-ID (when it has one) and
  * References, each NUL-terminated, after a byte saying whether the
- * Message-ID is there. */
-static GString *strings_record(const char *id, char *const *refs)
-{
-	GString *rec = g_string_sized_new(128);
-
-	g_string_append_c(rec, id ? 1 : 0);
-	if (id)
-		g_string_append_len(rec, id, (gssize)strlen(id) + 1);
-	for (size_t i = 0; refs && refs[i]; i++)
-		g_string_append_len(rec, refs[i], (gssize)strlen(refs[i]) + 1);
-	return rec;
-}
-
+ * Message-ID is there; appended piece by piece (no copy made first:
+ * there is one for every reply of an archive). */
 void pd__replies_add_waiting(pd__replies *r, const pd_reply *record, const char *id,
 			     char *const *refs, guint32 seq)
 {
 	pd__reply_slot slot = { .reply = *record, .seq = seq };
-	GString *rec = strings_record(id, refs);
+	char has_id = id ? 1 : 0;
+	guint64 start = r->strings.size;
 
+	spool_append(&r->strings, &has_id, 1, 0);
+	if (id)
+		spool_append(&r->strings, id, strlen(id) + 1, 0);
+	for (size_t i = 0; refs && refs[i]; i++)
+		spool_append(&r->strings, refs[i], strlen(refs[i]) + 1, 0);
 	slot.reply.message_id = NULL;
 	slot.reply.references = NULL;
-	slot.strings_at = r->strings.size;
-	slot.strings_len = (guint32)rec->len;
-	spool_append(&r->strings, rec->str, rec->len, 0);
-	g_string_free(rec, TRUE);
+	slot.strings_at = start;
+	slot.strings_len = (guint32)(r->strings.size - start);
 	if (id)
 		ids_put(&r->ids, id, (guint32)(r->n + 1));
 	add_slot(r, &slot);

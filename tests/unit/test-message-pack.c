@@ -199,6 +199,38 @@ int main(void)
 			      && parts.commit_message && parts.commit_message_len == 0);
 			CHECK("... and none is NULL",
 			      pd__post_text_split(&parts, good, sizeof(good)) == PD_OK && !parts.commit_message);
+			CHECK("where the bytes are: 8 bytes after the To:, little-endian",
+			      pd__post_text_split(&parts, "\54s\0t\0o\0\0\10\7\6\5\4\3\2\1body", 20) == PD_OK
+			      && parts.raw == 0x0102030405060708ull && parts.commit_message_len == 4
+			      && !memcmp(parts.commit_message, "body", 4));
+			CHECK("... fewer than 8 are damage",
+			      pd__post_text_split(&parts, "\54s\0t\0o\0\0\10\7", 10) == PD_ERR_IO);
+			CHECK("... and none is 0",
+			      pd__post_text_split(&parts, good, sizeof(good)) == PD_OK && !parts.raw);
+		}
+		{
+			/* a posting with its bytes (keep_raw): its text says where */
+			static const char mail[] = "From: A <a@example.org>\nSubject: [PATCH] x\n"
+				"Message-ID: <raw@example.org>\n\nX.\n---\ndiff --git a/x b/x\n";
+			pd_parse_options po = PD_PARSE_OPTIONS_INIT;
+			pd_message *m = NULL;
+			pd__post_text_parts parts;
+			char *rec = NULL, *bytes = NULL;
+			size_t len = 0, got = 0;
+			po.keep_raw = 1;
+			CHECK("a message with its bytes", pd_message_parse(&m, mail, sizeof(mail) - 1, "t", &po)
+			      == PD_OK && m && m->raw);
+			if (m && m->raw) {
+				pd_post *p = pd__post_pack(m, &pool, &arena, store);
+				CHECK("... keeps them in the store, found through its text",
+				      pd__body_store_read(&rec, &len, store, p->text) == PD_OK
+				      && pd__post_text_split(&parts, rec, len) == PD_OK && parts.raw
+				      && pd__body_store_read(&bytes, &got, store, parts.raw) == PD_OK
+				      && got == sizeof(mail) - 1 && !memcmp(bytes, mail, got));
+				g_free(rec);
+				g_free(bytes);
+			}
+			pd_message_free(m);
 		}
 		pd_post_text_free(NULL);
 	}
