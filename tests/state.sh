@@ -364,3 +364,37 @@ check "its position table has commit_time" \
 check_grep "both digests are there" "in 2 digest(s)" "$tmp/v1.list"
 check_cmd "the upgraded file passes SQLite's integrity check" sh -c \
 	"[ \"\$(python3 -c \"import sqlite3; print(sqlite3.connect('$tmp/v1.db').execute('PRAGMA integrity_check').fetchone()[0])\")\" = ok ]"
+
+# A reply without facts waits in a file (issue 16), its References read
+# back into a cursor: a walk that ends at a message only the state knows
+# must keep that Message-ID in the pool, not point into the cursor, whose
+# memory the next, longer reply replaces (under AddressSanitizer the old
+# code read freed memory when reply C walked to patch 1 again).
+python3 - "$tmp/waiting.mbox" <<'PY'
+import sys
+def msg(frm, subj, mid, date, irt=None, refs=None, body="OK.\n"):
+    h = f"From x Mon Jun  2 10:00:00 2025\nFrom: {frm}\nSubject: {subj}\nDate: {date}\nMessage-ID: <{mid}>\n"
+    if irt: h += f"In-Reply-To: <{irt}>\n"
+    if refs: h += "References: " + " ".join(f"<{r}>" for r in refs) + "\n"
+    return h + "\n" + body + "\n"
+diff = "Signed-off-by: A U Thor <author@example.org>\n---\ndiff --git a/w b/w\n--- a/w\n+++ b/w\n@@ -1 +1 @@\n-a\n+b\n"
+long_refs = [f"{'x' * 200}{i}@example.net" for i in range(40)]
+open(sys.argv[1], "w").write(
+    msg("A U Thor <author@example.org>", "[PATCH] widget: faster", "p1@example.org",
+        "Mon, 2 Jun 2025 10:00:00 +0000", body="Faster.\n\n" + diff)
+    + msg("Rev A <a@example.net>", "Re: [PATCH] widget: faster", "ra@example.net",
+          "Mon, 9 Jun 2025 10:00:00 +0000", "p1@example.org", ["p1@example.org"])
+    + msg("Rev B <b@example.net>", "Re: [PATCH] other", "rb@example.net",
+          "Mon, 9 Jun 2025 10:01:00 +0000", long_refs[0], long_refs)
+    + msg("Rev C <c@example.net>", "Re: [PATCH] widget: faster", "rc@example.net",
+          "Mon, 9 Jun 2025 10:02:00 +0000", "p1@example.org", ["p1@example.org"]))
+PY
+"$PD" digest --record --state "$tmp/waiting.db" --until 2025-06-05 --lookback 0 -q -f json \
+	"$tmp/waiting.mbox" >/dev/null 2>"$tmp/waiting1.err"
+check "waiting replies: the patch's week is recorded" $? 0
+"$PD" digest --state "$tmp/waiting.db" --since 2025-06-05 --lookback 0 -q -f json \
+	"$tmp/waiting.mbox" >"$tmp/waiting.json" 2>"$tmp/waiting2.err"
+check "... the replies' week: exit 0" $? 0
+check "... both replies to the recorded patch count their senders as reviewers" \
+	"$(json "$tmp/waiting.json" 'sorted(r["address"] for r in d["reviewers"])')" "['a@example.net', 'c@example.net']"
+exit $fail

@@ -339,7 +339,9 @@ static int from_state(member *out, review *v, const char *lost, int *error)
 	/* the message the reply answers, as far as the state knows it: its
 	 * Message-ID, kind and number; its strings empty, no References */
 	stub = owned(v, sizeof(*stub));
-	stub->message_id = lost; /* a reply's: the report's pools */
+	/* a reply's References: the pool's, or a waiting reply's, which
+	 * live in the cursor that read it (replies.c) until its next read */
+	stub->message_id = pd__pool_intern(&v->full->pool, lost);
 	stub->references = no_references;
 	stub->tags.title = stub->tags.version = "";
 	stub->sender.name = stub->sender.address = (char *)"";
