@@ -286,6 +286,10 @@ typedef struct {
 	gsize n;
 } pd__node_index;
 
+/* A Message-ID's string hash, its bits mixed (MurmurHash3's finalizer),
+ * since a slot is chosen by its high bits (threads.c, replies.c). */
+guint32 pd__id_hash(const char *id);
+
 /* An empty index with room for `expected` nodes (it grows past them
  * when it must); `with_values`: keeps a value per node. */
 void pd__node_index_init(pd__node_index *x, gsize expected, int with_values);

@@ -215,19 +215,6 @@ void pd__replies_add(pd__replies *r, const pd_reply *record, const pd_reply *kep
 	add_slot(r, &slot);
 }
 
-/* The id's hash, its bits mixed, never 0 (0 marks nothing). */
-static guint32 id_hash(const char *id)
-{
-	guint32 h = g_str_hash(id);
-
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
-}
-
 static gsize first_slot(const id_table *t, guint32 h)
 {
 	return (gsize)(((guint64)h * t->size) >> 32);
@@ -256,7 +243,7 @@ static void ids_grow(id_table *t)
 /* Notes that reply `number` - 1 waits with Message-ID `id`. */
 static void ids_put(id_table *t, const char *id, guint32 number)
 {
-	guint32 h = id_hash(id);
+	guint32 h = pd__id_hash(id);
 	gsize at;
 
 	if ((t->n + 1) * 4 > t->size * 3)
@@ -321,7 +308,7 @@ int pd__replies_has_waiting(int *found, const pd__replies *r, const char *id)
 	*found = 0;
 	if (!r || !r->ids.n || !id)
 		return PD_OK;
-	h = id_hash(id);
+	h = pd__id_hash(id);
 	for (at = first_slot(&r->ids, h); r->ids.replies[at]; at = at + 1 == r->ids.size ? 0 : at + 1) {
 		size_t i = r->ids.replies[at] - 1;
 		pd__reply_slot slot;

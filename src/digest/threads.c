@@ -19,9 +19,7 @@ G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_post, references) == G_STRUCT_OFFSET(pd__thre
 G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_reply, message_id) == G_STRUCT_OFFSET(pd__thread_node, message_id));
 G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_reply, references) == G_STRUCT_OFFSET(pd__thread_node, references));
 
-/* The id's string hash, its bits mixed (MurmurHash3's finalizer), since
- * a slot is chosen by its high bits. */
-static guint32 id_hash(const char *id)
+guint32 pd__id_hash(const char *id)
 {
 	guint32 h = g_str_hash(id);
 
@@ -103,7 +101,7 @@ static void grow(pd__node_index *x)
 int pd__node_index_put(pd__node_index *x, const void *node, guint32 value, int replace)
 {
 	const pd__thread_node *t = node;
-	guint32 h = id_hash(t->message_id);
+	guint32 h = pd__id_hash(t->message_id);
 	gsize i;
 	int is_new;
 
@@ -129,7 +127,7 @@ const pd__thread_node *pd__node_index_find(const pd__node_index *x, const char *
 
 	if (!id)
 		return NULL;
-	h = id_hash(id);
+	h = pd__id_hash(id);
 	i = slot_of(x, id, h);
 	if (!x->nodes[i])
 		return NULL;
