@@ -143,10 +143,10 @@ static int keep(pd_digest *d, pd_message *m)
 	}
 	if (!d->list_ids[d->source] && m->list_id && *m->list_id)
 		d->list_ids[d->source] = g_strdup(m->list_id);
+	if (!d->replies && pd__is_reply_record(m))
+		d->replies = pd__replies_new(all_kept);
 	if (waits) {
 		pd_reply rec;
-		if (!d->replies)
-			d->replies = pd__replies_new(0);
 		pd__reply_pack_waiting(&rec, m, &d->pool);
 		pd__replies_add_waiting(d->replies, &rec, m->message_id, m->references, d->seq);
 		mark_named(d, (const char *const *)m->references, 1);
@@ -157,8 +157,6 @@ static int keep(pd_digest *d, pd_message *m)
 	if (pd__is_reply_record(m)) {
 		pd_reply rec;
 		pd_reply *kept = NULL;
-		if (!d->replies)
-			d->replies = pd__replies_new(all_kept);
 		pd__reply_pack(&rec, m, &d->pool, &d->arena);
 		if (all_kept || rec.facts)
 			kept = pd__reply_copy(&rec, &d->arena);

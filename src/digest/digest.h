@@ -128,7 +128,6 @@ typedef struct pd__replies pd__replies;
 pd__replies *pd__replies_new(int all_kept);
 void pd__replies_free(pd__replies *replies);
 size_t pd__replies_count(const pd__replies *replies);
-int pd__replies_all_kept(const pd__replies *replies);
 /* Adds a slot of `record` (its strings the pool's), `kept` (NULL: none;
  * never with all_kept) and `seq` at the end.  Never fails. */
 void pd__replies_add(pd__replies *replies, const pd_reply *record, const pd_reply *kept,
@@ -307,8 +306,8 @@ const pd__thread_node *pd__node_index_find(const pd__node_index *x, const char *
 					   guint32 *value);
 
 /* The thread node of a reply: its record in memory when it has one (a
- * pd_reply begins as a node does), else a node of its own in `arena`,
- * with a waiting reply's strings put in `pool`. */
+ * pd_reply begins as a node does), else (a waiting reply) a node of its
+ * own in `arena`, its strings put in `pool`. */
 const pd__thread_node *pd__thread_node_of(const pd__reply_slot *slot, pd__pool *pool,
 					  pd__arena *arena);
 

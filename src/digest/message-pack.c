@@ -244,31 +244,6 @@ static const pd_reply_facts *facts_pack(const pd_reply_facts *f, const char *tit
 	return p;
 }
 
-void pd__reply_pack(pd_reply *r, const pd_message *m, pd__pool *pool, pd__arena *arena)
-{
-	/* replies to one message mostly name the same References */
-	const char *const *refs = pd__pool_list(pool, arena, m->references);
-
-	memset(r, 0, sizeof(*r));
-	r->references = refs;
-	r->message_id = shared(pool, m->message_id);
-	r->sender.name = shared(pool, m->sender.name);
-	r->sender.address = shared(pool, m->sender.address);
-	r->date = m->date;
-	r->archive_time = m->archive_time;
-	/* listed by its own title: "applied" of a patch (or pulled of a pull
-	 * request) that may be in no series known here */
-	r->facts = m->facts ? facts_pack(m->facts,
-					 m->facts->applied && (m->tags.is_patch_tagged
-							       || m->tags.is_pull)
-					 ? m->tags.title : NULL,
-					 pool, arena)
-			    : NULL;
-	r->content_hash = m->content_hash;
-	r->lists = m->lists;
-	r->damaged = m->damaged;
-}
-
 void pd__reply_pack_waiting(pd_reply *r, const pd_message *m, pd__pool *pool)
 {
 	memset(r, 0, sizeof(*r));
@@ -279,6 +254,22 @@ void pd__reply_pack_waiting(pd_reply *r, const pd_message *m, pd__pool *pool)
 	r->content_hash = m->content_hash;
 	r->lists = m->lists;
 	r->damaged = m->damaged;
+}
+
+void pd__reply_pack(pd_reply *r, const pd_message *m, pd__pool *pool, pd__arena *arena)
+{
+	pd__reply_pack_waiting(r, m, pool);
+	/* replies to one message mostly name the same References */
+	r->references = pd__pool_list(pool, arena, m->references);
+	r->message_id = shared(pool, m->message_id);
+	/* listed by its own title: "applied" of a patch (or pulled of a pull
+	 * request) that may be in no series known here */
+	r->facts = m->facts ? facts_pack(m->facts,
+					 m->facts->applied && (m->tags.is_patch_tagged
+							       || m->tags.is_pull)
+					 ? m->tags.title : NULL,
+					 pool, arena)
+			    : NULL;
 }
 
 pd_reply *pd__reply_of_post(const pd_post *p, pd__arena *arena)

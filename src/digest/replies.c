@@ -189,11 +189,6 @@ size_t pd__replies_count(const pd__replies *r)
 	return r ? r->n : 0;
 }
 
-int pd__replies_all_kept(const pd__replies *r)
-{
-	return r && r->all_kept;
-}
-
 static void add_slot(pd__replies *r, const pd__reply_slot *slot)
 {
 	pd__reply_slot copy;
@@ -220,6 +215,12 @@ static gsize first_slot(const id_table *t, guint32 h)
 	return (gsize)(((guint64)h * t->size) >> 32);
 }
 
+/* The slot a probe goes on to from `at` (linear, wrapping). */
+static gsize next_slot(const id_table *t, gsize at)
+{
+	return at + 1 == t->size ? 0 : at + 1;
+}
+
 static void ids_grow(id_table *t)
 {
 	id_table old = *t;
@@ -231,7 +232,7 @@ static void ids_grow(id_table *t)
 		gsize at;
 		if (!old.replies[i])
 			continue;
-		for (at = first_slot(t, old.hashes[i]); t->replies[at]; at = at + 1 == t->size ? 0 : at + 1)
+		for (at = first_slot(t, old.hashes[i]); t->replies[at]; at = next_slot(t, at))
 			;
 		t->hashes[at] = old.hashes[i];
 		t->replies[at] = old.replies[i];
@@ -248,7 +249,7 @@ static void ids_put(id_table *t, const char *id, guint32 number)
 
 	if ((t->n + 1) * 4 > t->size * 3)
 		ids_grow(t);
-	for (at = first_slot(t, h); t->replies[at]; at = at + 1 == t->size ? 0 : at + 1)
+	for (at = first_slot(t, h); t->replies[at]; at = next_slot(t, at))
 		;
 	t->hashes[at] = h;
 	t->replies[at] = number;
@@ -309,7 +310,7 @@ int pd__replies_has_waiting(int *found, const pd__replies *r, const char *id)
 	if (!r || !r->ids.n || !id)
 		return PD_OK;
 	h = pd__id_hash(id);
-	for (at = first_slot(&r->ids, h); r->ids.replies[at]; at = at + 1 == r->ids.size ? 0 : at + 1) {
+	for (at = first_slot(&r->ids, h); r->ids.replies[at]; at = next_slot(&r->ids, at)) {
 		size_t i = r->ids.replies[at] - 1;
 		pd__reply_slot slot;
 		char *rec;

@@ -143,14 +143,9 @@ const pd__thread_node *pd__thread_node_of(const pd__reply_slot *slot, pd__pool *
 
 	if (slot->kept)
 		return (const pd__thread_node *)slot->kept;
+	/* a waiting reply: its strings are the cursor's until its next read */
 	node = pd__arena_alloc(arena, sizeof(*node));
-	if (slot->strings_len) {
-		/* its strings are the cursor's until its next read */
-		node->message_id = pd__pool_intern(pool, slot->reply.message_id);
-		node->references = pd__pool_list(pool, arena, (char *const *)slot->reply.references);
-	} else {
-		node->message_id = slot->reply.message_id;
-		node->references = slot->reply.references;
-	}
+	node->message_id = pd__pool_intern(pool, slot->reply.message_id);
+	node->references = pd__pool_list(pool, arena, (char *const *)slot->reply.references);
 	return node;
 }
