@@ -25,6 +25,30 @@ check "--since: the same digest as the range FROM..TO" "$(cmp "$tmp/since" "$tmp
 
 cp -r "$tmp/a" "$tmp/m" # for the merge below
 
+# with several threads, the next epoch's line is walked on a thread of
+# its own while the one before is read (git-ahead.c): the digest is the
+# one -j1 makes, whole, from --since in epoch 1, and to --until in epoch
+# 0 (the walk of epoch 1 is then stopped and never used); recorded there,
+# `next` goes on in epoch 0 as it does with -j1
+until=$(ctime "$(nth 60)" 0)
+messages() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['counts']['messages'])" "$1"; }
+for args in "" "--lookback 0 --since @$since" "--until @$until"; do
+	"$PD" -j1 -f json $args "$tmp/a" >"$tmp/j1.json" 2>"$tmp/j1.err"; r1=$?
+	"$PD" -j2 -f json $args "$tmp/a" >"$tmp/j2.json" 2>"$tmp/j2.err"; r2=$?
+	check "walked ahead (${args:-whole}): exits as with -j1" "$r2" "$r1"
+	check "walked ahead (${args:-whole}): the digest -j1 makes" \
+		"$(cmp "$tmp/j1.json" "$tmp/j2.json" && echo same)" same
+	case $args in "") whole=$(messages "$tmp/j2.json") ;; --until*) upto=$(messages "$tmp/j2.json") ;; esac
+done
+check "walked ahead: --until in epoch 0 reads only up to it" "$upto" 59
+for j in 1 2; do
+	"$PD" digest -j$j --record --state "$tmp/ahead$j.db" --until "@$until" "$tmp/a" >/dev/null 2>&1
+	"$PD" next -j$j -f json --lookback 0 --state "$tmp/ahead$j.db" "$tmp/a" >"$tmp/next$j.json" 2>/dev/null
+done
+check "walked ahead: next after --until reads the rest" "$(messages "$tmp/next2.json")" $((whole - upto))
+check "walked ahead: next after --until, the digest -j1 makes" \
+	"$(cmp "$tmp/next1.json" "$tmp/next2.json" && echo same)" same
+
 # a reversed range names nothing, as git reads it (HEAD..HEAD~5), within an
 # epoch and across epochs; it is said on stderr, and --record records no
 # position (the next digest starts at the beginning, not after everything)

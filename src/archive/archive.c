@@ -256,6 +256,11 @@ void pd__archive_iter_defer(pd_archive_iter *it, pd__blob_ref *ref)
 	it->reader->deferred = ref;
 }
 
+void pd__archive_iter_walk_ahead(pd_archive_iter *it)
+{
+	it->reader->walk_ahead = 1;
+}
+
 int pd_archive_iter_next(pd_raw_message *out, pd_archive_iter *it)
 {
 	return it->reader->ops->next(out, it->reader);

@@ -33,6 +33,8 @@ struct pd__reader {
 	/* set by pd__archive_iter_defer(): a git reader gives v2 messages as
 	 * references in *deferred, with out->data NULL */
 	pd__blob_ref *deferred;
+	/* set by pd__archive_iter_walk_ahead() */
+	int walk_ahead;
 	char *from_label, *to_label;   /* owned; NULL for mbox/Maildir */
 	char *range_note;              /* why the range reads as it does, or
 	                                  NULL; owned */
@@ -50,6 +52,12 @@ struct pd_archive {
  * each pd_archive_iter_next() call; ref->git_dir NULL when a message's
  * bytes were given instead).  Other kinds ignore it. */
 void pd__archive_iter_defer(pd_archive_iter *it, pd__blob_ref *ref);
+
+/* From now on, a git reader may walk the next epoch's history on a
+ * thread of its own while the messages of the one before are read (the
+ * caller reads on several threads: see git-ahead.c).  Other kinds
+ * ignore it. */
+void pd__archive_iter_walk_ahead(pd_archive_iter *it);
 
 /* Reads the blobs pd__blob_ref name, on any one thread at a time: it
  * holds its own libgit2 handle per epoch (libgit2 handles are not shared

@@ -160,6 +160,25 @@ static int broken_history(pd_raw_message *out, git_reader *r, const epoch_walk *
 	return error;
 }
 
+/* Starts walking the chain of the next epoch with commits after the
+ * current one, when the caller allows it and no walk is under way. */
+static void walk_ahead(git_reader *r)
+{
+	if (!r->base.walk_ahead || r->v1)
+		return;
+	pd__chain_ahead_free(r->ahead);
+	r->ahead = NULL;
+	for (guint j = r->current + 1; j < r->walks->len; j++) {
+		const epoch_walk *next = &g_array_index(r->walks, epoch_walk, j);
+		if (!next->has_push)
+			continue;
+		r->ahead = pd__chain_ahead_start(next->path, &next->push,
+						 next->has_hide ? &next->hide : NULL, r->since);
+		r->ahead_epoch = j;
+		return;
+	}
+}
+
 /* Starts the walk of the next epoch with commits.  public-inbox writes
  * each epoch as one line of first parents, so the walk goes back from
  * the tip along that line once, keeping each commit's tree and time,
@@ -177,8 +196,11 @@ static int start_walk(pd_raw_message *out, git_reader *r)
 			continue;
 		}
 		r->chain_pos = 0;
-		pd__git_chain(&r->chain, &end, w->repo, &w->push, w->has_hide ? &w->hide : NULL,
-			      r->since);
+		if (!r->ahead || r->ahead_epoch != r->current
+		    || pd__chain_ahead_take(&r->chain, &end, g_steal_pointer(&r->ahead)) < 0)
+			pd__git_chain(&r->chain, &end, w->repo, &w->push,
+				      w->has_hide ? &w->hide : NULL, r->since, NULL);
+		walk_ahead(r);
 		if (end.has_passed_over)
 			pass_over(r, w, &end.passed_over);
 		/* a shallow clone's history ends where the clone began: read
@@ -235,6 +257,8 @@ static void stop_at_until(git_reader *r)
 	epoch_walk *w = &g_array_index(r->walks, epoch_walk, r->current);
 
 	end_walk(r); /* nothing after --until is read */
+	pd__chain_ahead_free(r->ahead);
+	r->ahead = NULL;
 	r->current = r->walks->len;
 	g_free(r->base.to_label);
 	r->base.to_label = r->seen_any ? pd__git_abbreviate(w->repo, &r->last)
@@ -253,7 +277,7 @@ static int salvage(pd_raw_message *out, git_reader *r, epoch_walk *w)
 
 	end_walk(r);
 	r->chain_pos = 0;
-	pd__git_chain(&r->chain, &end, w->repo, &w->push, w->has_hide ? &w->hide : NULL, 0);
+	pd__git_chain(&r->chain, &end, w->repo, &w->push, w->has_hide ? &w->hide : NULL, 0, NULL);
 	error = broken_history(out, r, w, &end, why);
 	g_free(why);
 	return error;
@@ -400,6 +424,7 @@ static void git_reader_free(pd__reader *base)
 
 	git_blob_free(r->blob);
 	end_walk(r);
+	pd__chain_ahead_free(r->ahead);
 	for (i = 0; i < r->walks->len; i++) {
 		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
 		git_repository_free(w->repo);

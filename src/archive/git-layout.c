@@ -218,7 +218,7 @@ static int read_link(pd__chain_link *link, git_oid *first_parent, unsigned *n_pa
 }
 
 int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
-		  const git_oid *tip, const git_oid *hide, int64_t since)
+		  const git_oid *tip, const git_oid *hide, int64_t since, const gint *stop)
 {
 	GArray *chain = g_array_new(FALSE, FALSE, sizeof(pd__chain_link));
 	git_odb *odb = NULL;
@@ -237,7 +237,7 @@ int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 		pd__chain_link link;
 		git_oid parent;
 		unsigned n_parents;
-		if (hide && git_oid_equal(&at, hide))
+		if ((hide && git_oid_equal(&at, hide)) || (stop && g_atomic_int_get(stop)))
 			break;
 		if (read_link(&link, &parent, &n_parents, repo, odb, packs, &at) < 0) {
 			git_oid_cpy(&end->broken, &at);

@@ -42,6 +42,9 @@ typedef struct {
 	int64_t since;       /* commits before this are passed over unread */
 	int from_passed;     /* from_label names a passed-over commit */
 	guint problems_said; /* epochs whose problem was reported */
+	pd__chain_ahead *ahead; /* the chain of epoch `ahead_epoch`, being
+	                           walked (base.walk_ahead), or NULL */
+	guint ahead_epoch;
 } git_reader;
 
 /* Sets each epoch's start from a recorded position (git-position.c):

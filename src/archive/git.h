@@ -97,8 +97,30 @@ typedef struct {
  * public-inbox writes them), or to the first commit that cannot be read.
  * *end says which, and counts merges: a chain with merges is not the
  * whole history.  *out is a new array of pd__chain_link, oldest first
- * (g_array_free() it).  Returns PD_OK. */
+ * (g_array_free() it).  `stop` (may be NULL), set by another thread,
+ * ends the walk early: the chain is then incomplete, and only fit to be
+ * freed.  Returns PD_OK. */
 int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
-		  const git_oid *tip, const git_oid *hide, int64_t since);
+		  const git_oid *tip, const git_oid *hide, int64_t since, const gint *stop);
+
+/* The chain of an epoch further on, walked by a thread of its own while
+ * the epochs before it are read (git-ahead.c): a long epoch's walk is
+ * serial, and every parsing thread waited for it at each epoch's start. */
+typedef struct pd__chain_ahead pd__chain_ahead;
+
+/* Starts the walk of the repository at `git_dir` (its own handle: no
+ * libgit2 object is shared with the caller) from `tip`, with `hide`
+ * (may be NULL) and `since` as pd__git_chain() takes them.  NULL when no
+ * thread can be made: the caller walks it itself. */
+pd__chain_ahead *pd__chain_ahead_start(const char *git_dir, const git_oid *tip,
+				       const git_oid *hide, int64_t since);
+
+/* Waits for the walk and hands over its result, as pd__git_chain() gives
+ * it; `a` is freed.  -1 when it could not be made (the repository would
+ * not open): the caller walks it itself. */
+int pd__chain_ahead_take(GArray **out, pd__chain_end *end, pd__chain_ahead *a);
+
+/* Stops the walk, waits for its thread and frees it all.  NULL-safe. */
+void pd__chain_ahead_free(pd__chain_ahead *a);
 
 #endif

@@ -277,6 +277,8 @@ static int read_all(pd_digest *d, pd_archive_iter *it)
 	 * with a blob reader (its pack reader), on one thread as on several */
 	memset(&ref, 0, sizeof(ref));
 	pd__archive_iter_defer(it, &ref);
+	if (workers)
+		pd__archive_iter_walk_ahead(it);
 	while (!done && error == PD_OK) {
 		pd_raw_message raw;
 		int status;

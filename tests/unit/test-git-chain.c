@@ -1,0 +1,154 @@
+/*
+ * test-git-chain.c - an epoch's chain of first parents, walked on the
+ * calling thread (pd__git_chain()) and on a thread of its own
+ * (git-ahead.c): the same links, bounds and ends; a walk stopped or
+ * freed while it runs; a repository that will not open.
+ */
+#include <string.h>
+#include <git2.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include "harness.h"
+#include "archive/archive.h"
+#include "archive/git.h"
+
+#define COMMITS 3000
+
+/* A bare repository of COMMITS commits in one line of first parents,
+ * commit i at time 1700000000 + 60 i, each with a tree of one blob "m":
+ * public-inbox's shape.  The ids, oldest first, go to ids[]. */
+static git_repository *make_repo(const char *dir, git_oid *ids)
+{
+	git_repository *repo = NULL;
+	git_signature *sig = NULL;
+	git_commit *parent = NULL;
+
+	if (git_repository_init(&repo, dir, 1) < 0)
+		return NULL;
+	for (int i = 0; i < COMMITS; i++) {
+		char text[64];
+		git_oid blob, tree;
+		git_treebuilder *tb = NULL;
+		git_tree *t = NULL;
+		const git_commit *parents[1] = { parent };
+		snprintf(text, sizeof(text), "Subject: message %d\n\nbody\n", i);
+		git_signature_new(&sig, "list", "list@example.org", 1700000000 + 60 * (git_time_t)i, 0);
+		git_blob_create_from_buffer(&blob, repo, text, strlen(text));
+		git_treebuilder_new(&tb, repo, NULL);
+		git_treebuilder_insert(NULL, tb, "m", &blob, GIT_FILEMODE_BLOB);
+		git_treebuilder_write(&tree, tb);
+		git_treebuilder_free(tb);
+		git_tree_lookup(&t, repo, &tree);
+		git_commit_create(&ids[i], repo, i == COMMITS - 1 ? "HEAD" : NULL, sig, sig, NULL,
+				  "m", t, parent ? 1 : 0, parents);
+		git_tree_free(t);
+		git_signature_free(sig);
+		git_commit_free(parent);
+		parent = NULL;
+		git_commit_lookup(&parent, repo, &ids[i]);
+	}
+	git_commit_free(parent);
+	return repo;
+}
+
+/* Do two chains hold the same links? */
+static int same_links(const GArray *a, const GArray *b)
+{
+	if (a->len != b->len)
+		return 0;
+	for (guint i = 0; i < a->len; i++) {
+		const pd__chain_link *x = &g_array_index(a, pd__chain_link, i);
+		const pd__chain_link *y = &g_array_index(b, pd__chain_link, i);
+		if (!git_oid_equal(&x->commit, &y->commit) || !git_oid_equal(&x->tree, &y->tree)
+		    || x->time != y->time)
+			return 0;
+	}
+	return 1;
+}
+
+/* The chain walked ahead is the chain walked here, for one set of
+ * bounds. */
+static void ahead_case(const char *name, git_repository *repo, const char *dir,
+		       const git_oid *tip, const git_oid *hide, int64_t since, size_t want_len)
+{
+	GArray *here = NULL, *there = NULL;
+	pd__chain_end end_here, end_there;
+	pd__chain_ahead *a = pd__chain_ahead_start(dir, tip, hide, since);
+	char label[200];
+
+	pd__git_chain(&here, &end_here, repo, tip, hide, since, NULL);
+	snprintf(label, sizeof(label), "%s: walked here, %zu links", name, want_len);
+	CHECK_INT(label, here->len, want_len);
+	snprintf(label, sizeof(label), "%s: a thread starts", name);
+	CHECK(label, a != NULL);
+	if (a) {
+		snprintf(label, sizeof(label), "%s: taken", name);
+		CHECK_INT(label, pd__chain_ahead_take(&there, &end_there, a), 0);
+		snprintf(label, sizeof(label), "%s: the same links", name);
+		CHECK(label, there && same_links(here, there));
+		snprintf(label, sizeof(label), "%s: the same end", name);
+		CHECK(label, end_here.has_broken == end_there.has_broken
+		      && end_here.has_passed_over == end_there.has_passed_over
+		      && end_here.merges == end_there.merges
+		      && (!end_here.has_passed_over
+			  || git_oid_equal(&end_here.passed_over, &end_there.passed_over)));
+	}
+	if (there)
+		g_array_free(there, TRUE);
+	g_array_free(here, TRUE);
+}
+
+int main(void)
+{
+	char *dir = g_dir_make_tmp("pd-chain-XXXXXX", NULL);
+	char *repo_dir = g_build_filename(dir, "0.git", NULL);
+	git_oid *ids = g_new0(git_oid, COMMITS);
+	git_repository *repo;
+	GArray *chain = NULL;
+	pd__chain_end end;
+	gint stop = 1;
+
+	git_libgit2_init();
+	repo = make_repo(repo_dir, ids);
+	CHECK("the repository is made", repo != NULL);
+	if (!repo)
+		return 1;
+	ahead_case("the whole epoch", repo, repo_dir, &ids[COMMITS - 1], NULL, 0, COMMITS);
+	ahead_case("after a recorded position", repo, repo_dir, &ids[COMMITS - 1], &ids[999], 0,
+		   COMMITS - 1000);
+	ahead_case("from --since", repo, repo_dir, &ids[COMMITS - 1], NULL,
+		   1700000000 + 60 * 2500, COMMITS - 2500);
+
+	/* a stopped walk ends at once */
+	pd__git_chain(&chain, &end, repo, &ids[COMMITS - 1], NULL, 0, &stop);
+	CHECK_INT("a walk told to stop reads no commit", chain->len, 0);
+	g_array_free(chain, TRUE);
+	/* one freed while it runs is stopped, waited for and freed: what
+	 * this checks is ASan's and the harness's time limit's to say */
+	pd__chain_ahead_free(pd__chain_ahead_start(repo_dir, &ids[COMMITS - 1], NULL, 0));
+	pd__chain_ahead_free(NULL);
+
+	/* the thread cannot open it: the caller walks it itself */
+	{
+		char *gone = g_build_filename(dir, "missing.git", NULL);
+		pd__chain_ahead *a = pd__chain_ahead_start(gone, &ids[0], NULL, 0);
+		CHECK("a repository that will not open: a thread starts", a != NULL);
+		if (a)
+			CHECK_INT("a repository that will not open: -1, walk it here",
+				  pd__chain_ahead_take(&chain, &end, a), -1);
+		CHECK("a repository that will not open: no chain", chain == NULL);
+		g_free(gone);
+	}
+
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	{
+		char *argv[] = { "rm", "-rf", dir, NULL };
+		g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
+			     NULL);
+	}
+	g_free(repo_dir);
+	g_free(dir);
+	g_free(ids);
+	return harness_failed ? 1 : 0;
+}
