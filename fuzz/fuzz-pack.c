@@ -16,14 +16,9 @@
 #include <glib/gstdio.h>
 #include "fuzz-common.h"
 #include "archive/pack.h"
+#include "pack-writer.h"
 
 static char *pack_dir;
-
-static void put32(GByteArray *a, uint32_t v)
-{
-	uint8_t b[4] = { v >> 24, v >> 16, v >> 8, v };
-	g_byte_array_append(a, b, 4);
-}
 
 /* Plain writes: g_file_set_contents() syncs a file it replaces, which
  * held the fuzzer to 150 inputs a second. */
@@ -46,34 +41,18 @@ static void write_files(const uint8_t *data, size_t size)
 	const uint8_t *body = data + head;
 	size_t body_len = size - head;
 	GByteArray *pack = g_byte_array_new(), *idx = g_byte_array_new();
-	uint8_t zero[40] = { 0 };
+	uint8_t zero[40] = { 0 }, ids[16 * 20] = { 0 };
+	uint32_t offsets[16];
 
-	g_byte_array_append(pack, (const uint8_t *)"PACK", 4);
-	put32(pack, 2);
-	put32(pack, (uint32_t)n);
+	pack_header(pack, n);
 	g_byte_array_append(pack, body, (guint)body_len);
 	g_byte_array_append(pack, zero, 20);
-
-	g_byte_array_append(idx, (const uint8_t *)"\377tOc", 4);
-	put32(idx, 2);
-	for (unsigned b = 0; b < 256; b++) {
-		size_t count = 0;
-		for (size_t i = 0; i < n; i++)
-			count += i * 16 <= b;
-		put32(idx, (uint32_t)count);
-	}
-	for (size_t i = 0; i < n; i++) {
-		uint8_t id[20] = { 0 };
-		id[0] = (uint8_t)(i * 16);
-		g_byte_array_append(idx, id, 20);
-	}
-	for (size_t i = 0; i < n; i++)
-		put32(idx, 0); /* CRCs: not read */
 	for (size_t i = 0; i < n; i++) {
 		uint32_t off = data[1 + 2 * i] | (uint32_t)data[2 + 2 * i] << 8;
-		put32(idx, 12 + (uint32_t)(body_len ? off % body_len : 0));
+		ids[20 * i] = (uint8_t)(i * 16);
+		offsets[i] = 12 + (uint32_t)(body_len ? off % body_len : 0);
 	}
-	g_byte_array_append(idx, zero, 40);
+	pack_index(idx, ids, offsets, n, zero);
 
 	write_file("pack-fuzz.pack", pack);
 	write_file("pack-fuzz.idx", idx);

@@ -12,6 +12,8 @@
 #include <zlib.h>
 #include "harness.h"
 #include "archive/pack.h"
+#include "pack-compare.h"
+#include "pack-writer.h"
 
 typedef struct {
 	unsigned char id[20];
@@ -21,12 +23,6 @@ typedef struct {
 	const unsigned char *data;   /* what is deflated */
 	size_t len;
 } raw_object;
-
-static void put32(GByteArray *a, guint32 v)
-{
-	guint8 b[4] = { v >> 24, v >> 16, v >> 8, v };
-	g_byte_array_append(a, b, 4);
-}
 
 static int by_id(const void *a, const void *b)
 {
@@ -41,21 +37,21 @@ static void write_pack(const char *dir, raw_object *objs, size_t n)
 	char *pack_dir = g_build_filename(dir, "objects", "pack", NULL);
 	GByteArray *pack = g_byte_array_new(), *idx = g_byte_array_new();
 	guint32 *offsets = g_new(guint32, n);
-	guint8 sum[20];
+	guint8 *ids = g_new(guint8, 20 * n);
+	guint8 sum[40];
 	char *path;
 
-	memset(sum, 0x5c, sizeof(sum));
+	memset(sum, 0x5c, sizeof(sum)); /* the index's own checksum: not read */
 	qsort(objs, n, sizeof(*objs), by_id);
 	g_mkdir_with_parents(pack_dir, 0700);
-	g_byte_array_append(pack, (const guint8 *)"PACK", 4);
-	put32(pack, 2);
-	put32(pack, (guint32)n);
+	pack_header(pack, n);
 	for (size_t i = 0; i < n; i++) {
 		uLongf zlen = compressBound(objs[i].len);
 		guint8 *z = g_malloc(zlen);
 		size_t size = objs[i].size;
 		guint8 c = (guint8)(objs[i].type << 4 | (size & 15));
 		offsets[i] = pack->len;
+		memcpy(ids + 20 * i, objs[i].id, 20);
 		size >>= 4;
 		while (size) {
 			c |= 0x80;
@@ -71,22 +67,7 @@ static void write_pack(const char *dir, raw_object *objs, size_t n)
 		g_free(z);
 	}
 	g_byte_array_append(pack, sum, 20);
-	g_byte_array_append(idx, (const guint8 *)"\377tOc", 4);
-	put32(idx, 2);
-	for (unsigned b = 0; b < 256; b++) {
-		guint32 count = 0;
-		for (size_t i = 0; i < n; i++)
-			count += objs[i].id[0] <= b;
-		put32(idx, count);
-	}
-	for (size_t i = 0; i < n; i++)
-		g_byte_array_append(idx, objs[i].id, 20);
-	for (size_t i = 0; i < n; i++)
-		put32(idx, 0);
-	for (size_t i = 0; i < n; i++)
-		put32(idx, offsets[i]);
-	g_byte_array_append(idx, sum, 20);
-	g_byte_array_append(idx, sum, 20); /* the index's own checksum: not read */
+	pack_index(idx, ids, offsets, n, sum);
 	path = g_build_filename(pack_dir, "pack-test.pack", NULL);
 	g_file_set_contents(path, (const char *)pack->data, pack->len, NULL);
 	g_free(path);
@@ -96,6 +77,7 @@ static void write_pack(const char *dir, raw_object *objs, size_t n)
 	g_byte_array_free(pack, TRUE);
 	g_byte_array_free(idx, TRUE);
 	g_free(offsets);
+	g_free(ids);
 	g_free(pack_dir);
 }
 
@@ -207,30 +189,6 @@ static void stale_index(const char *base)
 	g_free(b);
 }
 
-typedef struct {
-	git_odb *odb;
-	pd__packs *packs;
-	size_t read, same;
-} walk;
-
-static int compare_one(const git_oid *oid, void *data)
-{
-	walk *w = data;
-	git_odb_object *obj = NULL;
-	const unsigned char *bytes;
-	size_t len;
-	int type;
-
-	if (pd__packs_read(&bytes, &len, &type, w->packs, oid->id) != 0)
-		return 0;
-	w->read++;
-	if (git_odb_read(&obj, w->odb, oid) == 0)
-		w->same += type == (int)git_odb_object_type(obj) && len == git_odb_object_size(obj)
-			   && !memcmp(bytes, git_odb_object_data(obj), len);
-	git_odb_object_free(obj);
-	return 0;
-}
-
 /* Twenty threads of three large messages (about 350 KB): each thread's
  * messages near copies of each other, unlike any other thread's, so git
  * stores each as a base and deltas, and twenty bases of 350 KB fill the
@@ -241,7 +199,7 @@ static void full_cache(const char *base)
 	git_repository *repo = NULL;
 	const char *argv[] = { "git", "-C", dir, "repack", "-adf", NULL };
 	pd__packs_stats st = { 0 };
-	walk w = { 0 };
+	pack_walk w = { 0 };
 	int status = -1, made = 0;
 
 	if (git_repository_init(&repo, dir, 1) == 0) {
@@ -282,7 +240,7 @@ static void full_cache(const char *base)
 	}
 	if (made && git_repository_odb(&w.odb, repo) == 0) {
 		w.packs = pd__packs_open(dir);
-		git_odb_foreach(w.odb, compare_one, &w);
+		git_odb_foreach(w.odb, pack_compare_one, &w);
 		pd__packs_get_stats(&st, w.packs);
 		pd__packs_free(w.packs);
 	}

@@ -10,51 +10,17 @@
 #include <glib/gstdio.h>
 #include "harness.h"
 #include "archive/pack.h"
-
-typedef struct {
-	git_odb *odb;
-	pd__packs *packs;
-	size_t objects, read, same, left, damaged;
-	size_t only_ours;      /* read here, and libgit2 cannot read them */
-} walk;
-
-static int compare_one(const git_oid *oid, void *data)
-{
-	walk *w = data;
-	git_odb_object *obj = NULL;
-	const unsigned char *bytes;
-	size_t len;
-	int type, rc;
-
-	w->objects++;
-	rc = pd__packs_read(&bytes, &len, &type, w->packs, oid->id);
-	if (git_odb_read(&obj, w->odb, oid) < 0) {
-		/* what libgit2 cannot read, the pack reader must not either */
-		w->only_ours += rc == 0;
-		return 0;
-	}
-	if (rc == 0) {
-		w->read++;
-		w->same += type == (int)git_odb_object_type(obj) && len == git_odb_object_size(obj)
-			   && !memcmp(bytes, git_odb_object_data(obj), len);
-	} else if (rc == 1) {
-		w->left++;
-	} else {
-		w->damaged++;
-	}
-	git_odb_object_free(obj);
-	return 0;
-}
+#include "pack-compare.h"
 
 /* Every object of the repository at `dir`, read both ways. */
-static walk compare_all(const char *dir)
+static pack_walk compare_all(const char *dir)
 {
 	git_repository *repo = NULL;
-	walk w = { 0 };
+	pack_walk w = { 0 };
 
 	if (git_repository_open_bare(&repo, dir) == 0 && git_repository_odb(&w.odb, repo) == 0) {
 		w.packs = pd__packs_open(dir);
-		git_odb_foreach(w.odb, compare_one, &w);
+		git_odb_foreach(w.odb, pack_compare_one, &w);
 		pd__packs_free(w.packs);
 	}
 	git_odb_free(w.odb);
@@ -132,7 +98,7 @@ static char *make_repo(const char *base, const char *name, int ref_deltas)
 static void made_here(const char *base, const char *name, int ref_deltas)
 {
 	char *dir = make_repo(base, name, ref_deltas);
-	walk w = compare_all(dir);
+	pack_walk w = compare_all(dir);
 	pd__packs *packs = pd__packs_open(dir);
 	pd__packs_stats st;
 	char label[200];
@@ -335,7 +301,7 @@ static void large_offsets(const char *base)
 {
 	char *dir = make_repo(base, "large-offsets", 0);
 	size_t large = reindex_large(dir);
-	walk w = compare_all(dir);
+	pack_walk w = compare_all(dir);
 
 	printf("# large-offsets: %zu offsets in 64-bit tables; %zu objects, %zu read\n", large,
 	       w.objects, w.read);
@@ -516,7 +482,7 @@ static void corpus(const char *list)
 	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
 		SKIP(list, "../shared/corpus is not here");
 	} else {
-		walk w = compare_all(dir);
+		pack_walk w = compare_all(dir);
 		printf("# %s: %zu objects, %zu read, %zu left to libgit2\n", list, w.objects, w.read, w.left);
 		snprintf(label, sizeof(label), "%s: every object read", list);
 		CHECK(label, w.objects > 0 && w.read == w.objects);
