@@ -289,6 +289,14 @@ typedef struct {
  * since a slot is chosen by its high bits (threads.c, replies.c). */
 guint32 pd__id_hash(const char *id);
 
+/* The first slot of a table of `size` slots for hash `h`: its high bits
+ * scaled to the size (no division, and any size, not only powers of
+ * two). */
+static inline gsize pd__id_slot(guint32 h, gsize size)
+{
+	return (gsize)(((guint64)h * size) >> 32);
+}
+
 /* An empty index with room for `expected` nodes (it grows past them
  * when it must); `with_values`: keeps a value per node. */
 void pd__node_index_init(pd__node_index *x, gsize expected, int with_values);

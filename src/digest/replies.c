@@ -210,11 +210,6 @@ void pd__replies_add(pd__replies *r, const pd_reply *record, const pd_reply *kep
 	add_slot(r, &slot);
 }
 
-static gsize first_slot(const id_table *t, guint32 h)
-{
-	return (gsize)(((guint64)h * t->size) >> 32);
-}
-
 /* The slot a probe goes on to from `at` (linear, wrapping). */
 static gsize next_slot(const id_table *t, gsize at)
 {
@@ -232,7 +227,7 @@ static void ids_grow(id_table *t)
 		gsize at;
 		if (!old.replies[i])
 			continue;
-		for (at = first_slot(t, old.hashes[i]); t->replies[at]; at = next_slot(t, at))
+		for (at = pd__id_slot(old.hashes[i], t->size); t->replies[at]; at = next_slot(t, at))
 			;
 		t->hashes[at] = old.hashes[i];
 		t->replies[at] = old.replies[i];
@@ -249,7 +244,7 @@ static void ids_put(id_table *t, const char *id, guint32 number)
 
 	if ((t->n + 1) * 4 > t->size * 3)
 		ids_grow(t);
-	for (at = first_slot(t, h); t->replies[at]; at = next_slot(t, at))
+	for (at = pd__id_slot(h, t->size); t->replies[at]; at = next_slot(t, at))
 		;
 	t->hashes[at] = h;
 	t->replies[at] = number;
@@ -310,7 +305,7 @@ int pd__replies_has_waiting(int *found, const pd__replies *r, const char *id)
 	if (!r || !r->ids.n || !id)
 		return PD_OK;
 	h = pd__id_hash(id);
-	for (at = first_slot(&r->ids, h); r->ids.replies[at]; at = next_slot(&r->ids, at)) {
+	for (at = pd__id_slot(h, r->ids.size); r->ids.replies[at]; at = next_slot(&r->ids, at)) {
 		size_t i = r->ids.replies[at] - 1;
 		pd__reply_slot slot;
 		char *rec;

@@ -49,11 +49,6 @@ static gsize capacity_for(gsize n)
 
 /* Where the probe for hash `h` starts: `h` scaled to the table's size
  * (Lemire's multiply-shift), which needs no power of two. */
-static gsize first_slot(const pd__node_index *x, guint32 h)
-{
-	return (gsize)(((guint64)h * x->size) >> 32);
-}
-
 void pd__node_index_init(pd__node_index *x, gsize expected, int with_values)
 {
 	memset(x, 0, sizeof(*x));
@@ -72,7 +67,7 @@ void pd__node_index_clear(pd__node_index *x)
  * take. */
 static gsize slot_of(const pd__node_index *x, const char *id, guint32 h)
 {
-	gsize i = first_slot(x, h);
+	gsize i = pd__id_slot(h, x->size);
 
 	while (x->nodes[i] && (x->hashes[i] != h || strcmp(x->nodes[i]->message_id, id)))
 		if (++i == x->size)
