@@ -7,7 +7,7 @@ VERSION  := 0.1.0
 SOVERSION := 0
 CC       ?= cc
 AR       ?= ar
-PKGS     := libgit2 gmime-3.0 jansson glib-2.0 sqlite3 zlib libdeflate
+PKGS     := libgit2 gmime-3.0 jansson glib-2.0 sqlite3 zlib libdeflate nettle
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 # WERROR=1 (CI does) turns every warning into an error.
@@ -36,7 +36,7 @@ INSTALL    ?= install
 
 # Debian packages the build, the tests and mkinbox need.
 DEBS := build-essential pkg-config libgit2-dev libgmime-3.0-dev libjansson-dev \
-        libglib2.0-dev libsqlite3-dev zlib1g-dev libdeflate-dev git python3 public-inbox gdb b4 curl \
+        libglib2.0-dev libsqlite3-dev zlib1g-dev libdeflate-dev nettle-dev git python3 public-inbox gdb b4 curl \
         chromium python3-html5lib python3-feedparser cmark-gfm
 
 B        ?= build

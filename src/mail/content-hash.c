@@ -25,6 +25,12 @@
  * Header values are read raw (unfolded, trimmed) with their 8-bit bytes
  * taken as Latin-1, as public-inbox's reader leaves them.
  *
+ * The SHA-256 is nettle's, which uses the CPU's SHA instructions (700
+ * MB/s on the bench machine, GLib's GChecksum 126): with GLib's the
+ * content hash was 45% of the time of a digest of kvmarm and kvm-ppc
+ * together, with nettle's 35%, and that digest takes 12% less CPU.
+ * test-content-hash.c holds nettle's sums to GLib's.
+ *
  * GMime finds the MIME parts.  public-inbox splits multipart bodies with
  * its own rules, which differ in rare cases (a preamble holding a colon
  * is a part there): tests/content-hash.sh measures the agreement with
@@ -33,6 +39,7 @@
  */
 #include <string.h>
 #include <gmime/gmime.h>
+#include <nettle/sha2.h>
 #include "mail/mail.h"
 
 #define MAX_DEPTH 16
@@ -146,13 +153,13 @@ static char *decoded(const char *raw)
 	return text;
 }
 
-static void add(GChecksum *sum, const char *s, size_t len)
+static void add(struct sha256_ctx *sum, const char *s, size_t len)
 {
-	g_checksum_update(sum, (const guchar *)s, (gssize)len);
+	sha256_update(sum, len, (const uint8_t *)s);
 }
 
 /* "NAME\0VALUE\0" */
-static void add_field(GChecksum *sum, const char *name, const char *value)
+static void add_field(struct sha256_ctx *sum, const char *name, const char *value)
 {
 	add(sum, name, strlen(name) + 1);
 	add(sum, value, strlen(value) + 1);
@@ -160,7 +167,7 @@ static void add_field(GChecksum *sum, const char *name, const char *value)
 
 /* An address header's value: no quotes, blanks squeezed, the domain part
  * lowercased when it has a capital. */
-static void add_address(GChecksum *sum, const char *name, const char *raw)
+static void add_address(struct sha256_ctx *sum, const char *name, const char *raw)
 {
 	char *v = decoded(raw);
 	GString *s = g_string_new(NULL);
@@ -243,7 +250,7 @@ static void add_emails(GHashTable *seen, GPtrArray *values)
 	}
 }
 
-static void add_references(GChecksum *sum, GPtrArray **h)
+static void add_references(struct sha256_ctx *sum, GPtrArray **h)
 {
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GPtrArray *own = g_ptr_array_new_with_free_func(g_free);
@@ -420,7 +427,7 @@ done:
 }
 
 /* Hashes one leaf part. */
-static void add_leaf(GChecksum *sum, const leaf *l, int depth, const char *index)
+static void add_leaf(struct sha256_ctx *sum, const leaf *l, int depth, const char *index)
 {
 	char *label = g_strdup_printf("%d:%s", depth, index);
 	GByteArray *b;
@@ -460,7 +467,7 @@ static void add_leaf(GChecksum *sum, const leaf *l, int depth, const char *index
 }
 
 /* A GMime part as a leaf: `keep` collects what must outlive the call. */
-static void add_gmime_part(GChecksum *sum, GMimeObject *o, int depth, const char *index)
+static void add_gmime_part(struct sha256_ctx *sum, GMimeObject *o, int depth, const char *index)
 {
 	leaf l = { 0 };
 	GMimeHeaderList *list = g_mime_object_get_header_list(o);
@@ -504,7 +511,7 @@ static void add_gmime_part(GChecksum *sum, GMimeObject *o, int depth, const char
 }
 
 /* Walks a multipart's children as public-inbox numbers them. */
-static void add_children(GChecksum *sum, GMimeMultipart *mp, int depth, const char *prefix)
+static void add_children(struct sha256_ctx *sum, GMimeMultipart *mp, int depth, const char *prefix)
 {
 	int n = g_mime_multipart_get_count(mp), k = 0;
 
@@ -523,7 +530,7 @@ static void add_children(GChecksum *sum, GMimeMultipart *mp, int depth, const ch
 /* A message of one part (no multipart or message/ Content-Type, as most
  * list mail is) hashed from its own bytes, without building it with
  * GMime: 0 when it is not one. */
-static int single_part(GChecksum *sum, GPtrArray **h, const char *data, size_t len, size_t hlen)
+static int single_part(struct sha256_ctx *sum, GPtrArray **h, const char *data, size_t len, size_t hlen)
 {
 	GPtrArray *ct = h[H_CT], *cte = h[H_CTE], *disp = h[H_DISP];
 	GMimeContentType *type = NULL;
@@ -574,16 +581,16 @@ cleanup:
 
 int pd__content_hash(unsigned char out[32], const char *data, size_t len)
 {
-	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	struct sha256_ctx state, *sum = &state;
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *msg;
 	GMimeObject *body;
 	size_t hlen = len;
-	gsize dlen = 32;
 	GPtrArray *h[H_COUNT];
 
 	pd__gmime_init();
+	sha256_init(sum);
 	/* the header block ends at the first empty line */
 	for (size_t i = 0; i + 1 < len; i++) {
 		if (data[i] == '\n' && (data[i + 1] == '\n'
@@ -634,7 +641,6 @@ int pd__content_hash(unsigned char out[32], const char *data, size_t len)
 	}
 	for (int i = 0; i < H_COUNT; i++)
 		g_ptr_array_unref(h[i]);
-	g_checksum_get_digest(sum, out, &dlen);
-	g_checksum_free(sum);
+	sha256_digest(sum, SHA256_DIGEST_SIZE, out);
 	return PD_OK;
 }
