@@ -50,18 +50,31 @@
 static char *unfolded(const char *v, size_t len)
 {
 	GString *s = g_string_sized_new(len);
+	const char *q = v, *stop = v + len;
 	size_t lead = 0;
 
-	for (const char *q = v, *stop = v + len; q < stop; q++) {
-		if (*q == '\r' && q + 1 < stop && q[1] == '\n')
-			continue;
-		if (*q == '\n') {
-			while (q + 1 < stop && (q[1] == ' ' || q[1] == '\t'))
-				q++;
-			g_string_append_c(s, ' ');
+	while (q < stop) {
+		const char *run = q;
+		/* up to the next CR or LF: copied as it is */
+		while (q < stop && *q != '\r' && *q != '\n')
+			q++;
+		g_string_append_len(s, run, q - run);
+		if (q == stop)
+			break;
+		if (*q == '\r') {
+			if (q + 1 < stop && q[1] == '\n') {
+				q++; /* the CR of a CRLF goes */
+				continue;
+			}
+			g_string_append_c(s, '\r');
+			q++;
 			continue;
 		}
-		g_string_append_c(s, *q);
+		/* LF: it and the blanks after it, one space */
+		while (q + 1 < stop && (q[1] == ' ' || q[1] == '\t'))
+			q++;
+		g_string_append_c(s, ' ');
+		q++;
 	}
 	while (s->len && g_ascii_isspace(s->str[s->len - 1]))
 		g_string_truncate(s, s->len - 1);
@@ -237,49 +250,56 @@ static void extract_ids(GPtrArray *out, GPtrArray *values, int whole_if_none)
 	}
 }
 
-/* Addresses in an address header, for the references not to take: the
- * <...> of each, and each bare word holding an '@'. */
-static void add_emails(GHashTable *seen, GPtrArray *values)
+/* Is `id` an address of one of the address headers `values`: a word
+ * holding an '@', words split at blanks, commas, angle brackets, double
+ * quotes and parentheses?  A reference that is one is not hashed. */
+static int is_address(const char *id, GPtrArray *const *values, size_t n_values)
 {
-	for (guint i = 0; i < values->len; i++) {
-		char **words = g_strsplit_set(values->pdata[i], " \t,<>\"()", -1);
-		for (char **w = words; *w; w++)
-			if (strchr(*w, '@'))
-				g_hash_table_add(seen, g_strdup(*w));
-		g_strfreev(words);
-	}
+	static const char splitters[] = " \t,<>\"()";
+	size_t len = strlen(id);
+
+	if (!memchr(id, '@', len) || strpbrk(id, splitters))
+		return 0; /* no word of them can equal it */
+	for (size_t k = 0; k < n_values; k++)
+		for (guint i = 0; i < values[k]->len; i++) {
+			const char *v = values[k]->pdata[i];
+			for (const char *w = strstr(v, id); w; w = strstr(w + 1, id))
+				if ((w == v || strchr(splitters, w[-1]))
+				    && (!w[len] || strchr(splitters, w[len])))
+					return 1;
+		}
+	return 0;
 }
 
+/* "ref\0ID\0" for each reference (References, then In-Reply-To) once,
+ * but for the message's own Message-IDs, "y", "n" and the addresses of
+ * To, From and Cc.  A message names a handful: a scan of the few before
+ * each costs less than a table. */
 static void add_references(struct sha256_ctx *sum, GPtrArray **h)
 {
-	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GPtrArray *own = g_ptr_array_new_with_free_func(g_free);
 	GPtrArray *refs = g_ptr_array_new_with_free_func(g_free);
-	GHashTable *own_seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *addresses[] = { h[H_TO], h[H_FROM], h[H_CC] };
+	GPtrArray *taken = g_ptr_array_new();
 
-	extract_ids(own, h[H_MID], 1);
-	for (guint i = 0; i < own->len; i++)
-		g_hash_table_add(own_seen, own->pdata[i]);
 	extract_ids(refs, h[H_REFS], 0);
 	extract_ids(refs, h[H_IRT], 0);
-	g_hash_table_add(seen, g_strdup("y"));
-	g_hash_table_add(seen, g_strdup("n"));
-	if (refs->len) {
-		/* only a reference can be an address */
-		add_emails(seen, h[H_TO]);
-		add_emails(seen, h[H_FROM]);
-		add_emails(seen, h[H_CC]);
-	}
+	if (refs->len)
+		extract_ids(own, h[H_MID], 1);
 	for (guint i = 0; i < refs->len; i++) {
-		char *id = refs->pdata[i];
-		if (g_hash_table_contains(seen, id) || g_hash_table_contains(own_seen, id))
+		const char *id = refs->pdata[i];
+		int skip = !strcmp(id, "y") || !strcmp(id, "n");
+		for (guint k = 0; !skip && k < own->len; k++)
+			skip = !strcmp(id, own->pdata[k]);
+		for (guint k = 0; !skip && k < taken->len; k++)
+			skip = !strcmp(id, taken->pdata[k]);
+		if (skip || is_address(id, addresses, G_N_ELEMENTS(addresses)))
 			continue;
-		g_hash_table_add(seen, g_strdup(id));
+		g_ptr_array_add(taken, (gpointer)id);
 		add(sum, "ref", 4);
 		add(sum, id, strlen(id) + 1);
 	}
-	g_hash_table_destroy(own_seen);
-	g_hash_table_destroy(seen);
+	g_ptr_array_unref(taken);
 	g_ptr_array_unref(own);
 	g_ptr_array_unref(refs);
 }
@@ -340,13 +360,21 @@ static GByteArray *qp_bytes(const char *body, size_t len)
 	return out;
 }
 
+/* A part's bytes: borrowed from the message when it is not transfer
+ * encoded (most list mail), else decoded into `owned`. */
+typedef struct {
+	const guint8 *data;
+	size_t len;
+	GByteArray *owned;
+} part_bytes;
+
 /* The body's transfer-decoded bytes (undecoded for an encoding
  * public-inbox does not decode). */
-static GByteArray *leaf_bytes(const leaf *l)
+static void leaf_bytes(part_bytes *out, const leaf *l)
 {
-	GByteArray *out = g_byte_array_new();
 	char token[32] = "";
 	GMimeEncoding enc;
+	GByteArray *b;
 
 	if (l->cte)
 		sscanf(l->cte, "%31[a-zA-Z0-9-]", token);
@@ -354,60 +382,119 @@ static GByteArray *leaf_bytes(const leaf *l)
 		g_mime_encoding_init_decode(&enc, GMIME_CONTENT_ENCODING_BASE64);
 	} else if (!g_ascii_strcasecmp(token, "quoted-printable")
 		   || !g_ascii_strcasecmp(token, "quotedprint") || !g_ascii_strcasecmp(token, "qp")) {
-		g_byte_array_unref(out);
-		return qp_bytes(l->body, l->body_len);
+		out->owned = qp_bytes(l->body, l->body_len);
+		out->data = out->owned->data;
+		out->len = out->owned->len;
+		return;
 	} else {
-		g_byte_array_append(out, (const guint8 *)l->body, (guint)l->body_len);
-		return out;
+		out->owned = NULL;
+		out->data = (const guint8 *)l->body;
+		out->len = l->body_len;
+		return;
 	}
-	g_byte_array_set_size(out, (guint)g_mime_encoding_outlen(&enc, l->body_len));
-	g_byte_array_set_size(out, (guint)g_mime_encoding_step(&enc, l->body, l->body_len,
-							      (char *)out->data));
-	return out;
+	b = g_byte_array_new();
+	g_byte_array_set_size(b, (guint)g_mime_encoding_outlen(&enc, l->body_len));
+	g_byte_array_set_size(b, (guint)g_mime_encoding_step(&enc, l->body, l->body_len,
+							    (char *)b->data));
+	out->owned = b;
+	out->data = b->data;
+	out->len = b->len;
 }
 
-/* Strict conversion from `charset`; NULL when a byte does not convert.
- * The charsets of nearly all mail are done here: iconv's set-up costs
- * more than the text. */
-static char *convert_strict(const GByteArray *b, const char *charset)
+/* A part's text: a view of its bytes (`owned` NULL), or a new
+ * NUL-terminated string that ends at its first NUL, as a C string does. */
+typedef struct {
+	const char *data;
+	size_t len;
+	char *owned;
+} part_text;
+
+static int text_owned(part_text *t, char *s)
+{
+	t->owned = s;
+	t->data = s;
+	t->len = s ? strlen(s) : 0;
+	return s != NULL;
+}
+
+/* Are the `len` bytes at `p` all ASCII?  *nul says whether one is NUL.
+ * Eight at a time: the body of nearly every message goes through here. */
+static int ascii_scan(int *nul, const guint8 *p, size_t len)
+{
+	const guint64 high = UINT64_C(0x8080808080808080), ones = UINT64_C(0x0101010101010101);
+	size_t i = 0;
+
+	*nul = 0;
+	for (; i + 8 <= len; i += 8) {
+		guint64 x;
+		memcpy(&x, p + i, 8);
+		if (x & high)
+			return 0;
+		/* a zero byte, with no byte at 0x80 or above */
+		if ((x - ones) & ~x & high)
+			*nul = 1;
+	}
+	for (; i < len; i++) {
+		if (p[i] >= 0x80)
+			return 0;
+		*nul |= !p[i];
+	}
+	return 1;
+}
+
+/* Strict conversion from `charset` into *t; 0 when a byte does not
+ * convert.  The charsets of nearly all mail are done here: iconv's
+ * set-up costs more than the text.  UTF-8 and ASCII that are already
+ * the text (no NUL in them) are not copied. */
+static int convert_strict(part_text *t, const part_bytes *b, const char *charset)
 {
 	const char *iconv_name;
 
+	memset(t, 0, sizeof(*t));
 	if (!b->len)
-		return g_strdup("");
-	if (!g_ascii_strcasecmp(charset, "utf-8") || !g_ascii_strcasecmp(charset, "utf8"))
-		return g_utf8_validate((const char *)b->data, (gssize)b->len, NULL)
-		     ? g_strndup((const char *)b->data, b->len) : NULL;
+		return text_owned(t, g_strdup(""));
+	if (!g_ascii_strcasecmp(charset, "utf-8") || !g_ascii_strcasecmp(charset, "utf8")) {
+		/* with a length, a NUL fails validation */
+		if (!g_utf8_validate((const char *)b->data, (gssize)b->len, NULL))
+			return 0;
+		t->data = (const char *)b->data;
+		t->len = b->len;
+		return 1;
+	}
 	if (!g_ascii_strcasecmp(charset, "us-ascii") || !g_ascii_strcasecmp(charset, "ascii")) {
-		for (guint i = 0; i < b->len; i++)
-			if (b->data[i] >= 0x80)
-				return NULL;
-		return g_strndup((const char *)b->data, b->len);
+		int nul = 0;
+		if (!ascii_scan(&nul, b->data, b->len))
+			return 0;
+		if (nul)
+			return text_owned(t, g_strndup((const char *)b->data, b->len));
+		t->data = (const char *)b->data;
+		t->len = b->len;
+		return 1;
 	}
 	if (!g_ascii_strcasecmp(charset, "iso-8859-1") || !g_ascii_strcasecmp(charset, "latin1"))
-		return latin1((const char *)b->data, b->len);
+		return text_owned(t, latin1((const char *)b->data, b->len));
 	iconv_name = g_mime_charset_iconv_name(charset);
-	return g_convert((const char *)b->data, (gssize)b->len, "UTF-8",
-			 iconv_name ? iconv_name : charset, NULL, NULL, NULL);
+	return text_owned(t, g_convert((const char *)b->data, (gssize)b->len, "UTF-8",
+				       iconv_name ? iconv_name : charset, NULL, NULL, NULL));
 }
 
-/* The text public-inbox hashes for a part, or NULL for its bytes. */
-static char *leaf_text(const leaf *l, const GByteArray *b)
+/* The text public-inbox hashes for a part into *t; 0 for its bytes. */
+static int leaf_text(part_text *t, const leaf *l, const part_bytes *b)
 {
 	char *ct = l->ct_raw && *l->ct_raw ? decoded(l->ct_raw) : g_strdup("text/plain");
 	const char *charset = l->ct_raw ? l->charset : "us-ascii";
-	char *text = NULL;
-	int failed = 0;
+	int ok = 0, failed = 0;
 
+	memset(t, 0, sizeof(*t));
 	if (strstr(ct, "text/html") || strstr(ct, "text/xhtml"))
 		goto done;
 	if (charset) {
-		text = convert_strict(b, charset);
-		failed = !text;
+		ok = convert_strict(t, b, charset);
+		failed = !ok;
 	} else if (!g_ascii_strcasecmp(l->type, "text")
 		   && (!g_ascii_strcasecmp(l->subtype, "plain")
 		       || !g_ascii_strcasecmp(l->subtype, "html"))) {
-		text = latin1((const char *)b->data, b->len);
+		ok = text_owned(t, latin1((const char *)b->data, b->len));
 	} else {
 		failed = 1;
 	}
@@ -415,23 +502,44 @@ static char *leaf_text(const leaf *l, const GByteArray *b)
 		char *lower = g_ascii_strdown(ct, -1);
 		if (strstr(lower, "text/") || strstr(lower, "multipart/mixed")) {
 			/* the bytes as UTF-8, else as they are (Latin-1) */
-			text = convert_strict(b, "utf-8");
-			if (!text)
-				text = latin1((const char *)b->data, b->len);
+			ok = convert_strict(t, b, "utf-8");
+			if (!ok)
+				ok = text_owned(t, latin1((const char *)b->data, b->len));
 		}
 		g_free(lower);
 	}
 done:
 	g_free(ct);
-	return text;
+	return ok;
+}
+
+/* Hashes `len` bytes of text with each CRLF as LF and the white space at
+ * its end left out. */
+static void add_text(struct sha256_ctx *sum, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *cr;
+
+	while (end > text && g_ascii_isspace(end[-1]))
+		end--;
+	/* the end is not white space: no CR of a CRLF sits just before it */
+	while ((cr = memchr(p, '\r', (size_t)(end - p)))) {
+		if (cr + 1 < end && cr[1] == '\n') {
+			add(sum, p, (size_t)(cr - p));
+			p = cr + 1;
+		} else {
+			add(sum, p, (size_t)(cr + 1 - p));
+			p = cr + 1;
+		}
+	}
+	add(sum, p, (size_t)(end - p));
 }
 
 /* Hashes one leaf part. */
 static void add_leaf(struct sha256_ctx *sum, const leaf *l, int depth, const char *index)
 {
 	char *label = g_strdup_printf("%d:%s", depth, index);
-	GByteArray *b;
-	char *text;
+	part_bytes b;
+	part_text text;
 
 	add(sum, "", 1);
 	add(sum, label, strlen(label) + 1);
@@ -449,21 +557,15 @@ static void add_leaf(struct sha256_ctx *sum, const leaf *l, int depth, const cha
 		g_free(d);
 	}
 	add(sum, "b", 2);
-	b = leaf_bytes(l);
-	if ((text = leaf_text(l, b))) {
-		/* CRLF as LF, trailing white space removed */
-		char *w = text;
-		for (const char *p = text; *p; p++)
-			if (!(*p == '\r' && p[1] == '\n'))
-				*w++ = *p;
-		while (w > text && g_ascii_isspace(w[-1]))
-			w--;
-		add(sum, text, (size_t)(w - text));
-		g_free(text);
+	leaf_bytes(&b, l);
+	if (leaf_text(&text, l, &b)) {
+		add_text(sum, text.data, text.len);
+		g_free(text.owned);
 	} else {
-		add(sum, (const char *)b->data, b->len);
+		add(sum, (const char *)b.data, b.len);
 	}
-	g_byte_array_unref(b);
+	if (b.owned)
+		g_byte_array_unref(b.owned);
 }
 
 /* A GMime part as a leaf: `keep` collects what must outlive the call. */
@@ -592,9 +694,10 @@ int pd__content_hash(unsigned char out[32], const char *data, size_t len)
 	pd__gmime_init();
 	sha256_init(sum);
 	/* the header block ends at the first empty line */
-	for (size_t i = 0; i + 1 < len; i++) {
-		if (data[i] == '\n' && (data[i + 1] == '\n'
-					|| (data[i + 1] == '\r' && i + 2 < len && data[i + 2] == '\n'))) {
+	for (const char *nl = memchr(data, '\n', len); nl && nl + 1 < data + len;
+	     nl = memchr(nl + 1, '\n', (size_t)(data + len - nl - 1))) {
+		size_t i = (size_t)(nl - data);
+		if (data[i + 1] == '\n' || (data[i + 1] == '\r' && i + 2 < len && data[i + 2] == '\n')) {
 			hlen = i + 1;
 			break;
 		}
