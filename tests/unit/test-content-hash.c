@@ -137,6 +137,30 @@ int main(int argc, char **argv)
 		      "Date: Mon, 1 Jan 2024 10:00:00 +0000\nMessage-ID: <other@example.org>\n"
 		      "In-Reply-To: <0@example.org>\nReferences: <0@example.org>\n\nbody\n"), a);
 	CHECK_STR("trailing blank lines do not change it", hex(PLAIN "\nbody\n\n\n"), a);
+	CHECK_STR("CRLF line ends and blanks at the end do not change it",
+		  hex(PLAIN "\nbody\r\n \t\r\n"), a);
+	/* references that are not hashed: the message's own Message-ID, "y",
+	 * "n", an address of To, From or Cc (a whole word of it), a repeat */
+#define REFS(r) "From: A U Thor <a@Example.ORG>\nTo: list@example.org, B <b@example.org>\n" \
+	"Subject: [PATCH] x\nDate: Mon, 1 Jan 2024 10:00:00 +0000\nMessage-ID: <1@example.org>\n" \
+	"In-Reply-To: <0@example.org>\nReferences: <0@example.org>" r "\n\nbody\n"
+	{
+		char *to = g_strdup(hex(REFS("")));
+		CHECK_STR("a reference to its own Message-ID is not hashed",
+			  hex(REFS(" <1@example.org>")), to);
+		CHECK_STR("references \"y\" and \"n\" are not hashed", hex(REFS(" <y> <n>")), to);
+		CHECK_STR("a reference that is an address of To or From is not hashed",
+			  hex(REFS(" <list@example.org> <b@example.org> <a@Example.ORG>")), to);
+		CHECK_STR("a reference given twice is hashed once",
+			  hex(REFS(" <0@example.org>")), to);
+		CHECK("a reference that only holds an address is hashed",
+		      strcmp(hex(REFS(" <xlist@example.org>")), to) != 0);
+		CHECK("a reference that only starts an address is hashed",
+		      strcmp(hex(REFS(" <list@example.or>")), to) != 0);
+		CHECK("another reference is hashed", strcmp(hex(REFS(" <2@example.org>")), to) != 0);
+		g_free(to);
+	}
+#undef REFS
 	CHECK("another body changes it", strcmp(hex(PLAIN "\nbody!\n"), a) != 0);
 	CHECK("another subject changes it",
 	      strcmp(hex("Subject: y\n" PLAIN "\nbody\n"), a) != 0);
