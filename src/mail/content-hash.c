@@ -25,11 +25,13 @@
  * Header values are read raw (unfolded, trimmed) with their 8-bit bytes
  * taken as Latin-1, as public-inbox's reader leaves them.
  *
+ * The hash is computed for every message of a digest of several lists,
+ * so it is made without copies where it can be: a body that needs no
+ * decoding is hashed where it lies, references are checked in place.
  * The SHA-256 is nettle's, which uses the CPU's SHA instructions (700
- * MB/s on the bench machine, GLib's GChecksum 126): with GLib's the
- * content hash was 45% of the time of a digest of kvmarm and kvm-ppc
- * together, with nettle's 35%, and that digest takes 12% less CPU.
- * test-content-hash.c holds nettle's sums to GLib's.
+ * MB/s on the bench machine, GLib's GChecksum 126); test-content-hash.c
+ * holds nettle's sums to GLib's.  With both, a digest of kvmarm and
+ * kvm-ppc together takes 27% less CPU (5.6 -> 4.1 s).
  *
  * GMime finds the MIME parts.  public-inbox splits multipart bodies with
  * its own rules, which differ in rare cases (a preamble holding a colon
