@@ -80,6 +80,17 @@ check "a missing commit before --since: the same digest" "$(cmp "$tmp/out" "$tmp
 check "a missing commit in the look-back window: exits 0" $? 0
 "$PD" "$tmp/a" >/dev/null 2>"$tmp/err"; check "the full digest still finds the missing commit: exits 1" $? 1
 check_grep "the full digest names the missing commit" "history broken: commit $c cannot be read" "$tmp/err"
+# the same commit damaged to declare an impossible size, in epoch 1, whose
+# history is walked on a thread of its own with -j2: the reason is the
+# one -j1 gives (libgit2's last error is each thread's own)
+cp -r "$tmp/a" "$tmp/h"; chmod -R u+w "$tmp/h"
+printf '\220\377\377\377\377\377\377\177 the rest of a damaged object' \
+	>"$tmp/h/git/1.git/objects/$(echo "$c" | cut -c1-2)/$(echo "$c" | cut -c3-)"
+for j in 1 2; do "$PD" -j$j "$tmp/h" >/dev/null 2>"$tmp/h$j.err"; done
+check_grep "a commit declaring an impossible size, walked ahead: the reason" \
+	"history broken: commit $c cannot be read (a corrupt object: it declares [0-9]* bytes" "$tmp/h2.err"
+check "a commit declaring an impossible size, walked ahead: stderr as with -j1" \
+	"$(cmp "$tmp/h1.err" "$tmp/h2.err" && echo same)" same
 
 # an epoch with a merge (not public-inbox's own) is read whole: the
 # message on the merged side branch counts too

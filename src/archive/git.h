@@ -116,9 +116,12 @@ pd__chain_ahead *pd__chain_ahead_start(const char *git_dir, const git_oid *tip,
 				       const git_oid *hide, int64_t since);
 
 /* Waits for the walk and hands over its result, as pd__git_chain() gives
- * it; `a` is freed.  -1 when it could not be made (the repository would
- * not open): the caller walks it itself. */
-int pd__chain_ahead_take(GArray **out, pd__chain_end *end, pd__chain_ahead *a);
+ * it, and in *problem, when it stopped at a commit that cannot be read
+ * (end->has_broken), why (pd__git_object_problem(), asked on the walking
+ * thread: libgit2's last error is each thread's own), a new string; else
+ * NULL.  `a` is freed.  -1 when it could not be made (the repository
+ * would not open): the caller walks it itself. */
+int pd__chain_ahead_take(GArray **out, pd__chain_end *end, char **problem, pd__chain_ahead *a);
 
 /* Stops the walk, waits for its thread and frees it all.  NULL-safe. */
 void pd__chain_ahead_free(pd__chain_ahead *a);
