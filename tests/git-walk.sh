@@ -98,8 +98,9 @@ printf '\220\377\377\377\377\377\377\177 the rest of a damaged object' \
 for j in 1 2; do "$PD" -j$j "$tmp/h" >/dev/null 2>"$tmp/h$j.err"; done
 check_grep "a commit declaring an impossible size, walked ahead: the reason" \
 	"history broken: commit $c cannot be read (a corrupt object: it declares [0-9]* bytes" "$tmp/h2.err"
+# (our own lines: AddressSanitizer adds a warning naming the process)
 check "a commit declaring an impossible size, walked ahead: stderr as with -j1" \
-	"$(cmp "$tmp/h1.err" "$tmp/h2.err" && echo same)" same
+	"$(grep '^patchdigest:' "$tmp/h2.err")" "$(grep '^patchdigest:' "$tmp/h1.err")"
 
 # an epoch with a merge (not public-inbox's own) is read whole: the
 # message on the merged side branch counts too
