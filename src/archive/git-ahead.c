@@ -27,7 +27,6 @@ struct pd__chain_ahead {
 	int opened;
 	GArray *chain;
 	pd__chain_end end;
-	char *problem;         /* why end.broken cannot be read */
 };
 
 static gpointer walk(gpointer data)
@@ -40,9 +39,6 @@ static gpointer walk(gpointer data)
 	a->opened = 1;
 	pd__git_chain(&a->chain, &a->end, repo, &a->tip, a->has_hide ? &a->hide : NULL, a->since,
 		      &a->stop);
-	/* here, where the failed read left libgit2's last error */
-	if (a->end.has_broken)
-		a->problem = pd__git_object_problem(repo, &a->end.broken);
 	git_repository_free(repo);
 	return NULL;
 }
@@ -68,7 +64,7 @@ pd__chain_ahead *pd__chain_ahead_start(const char *git_dir, const git_oid *tip,
 	return a;
 }
 
-int pd__chain_ahead_take(GArray **out, pd__chain_end *end, char **problem, pd__chain_ahead *a)
+int pd__chain_ahead_take(GArray **out, pd__chain_end *end, pd__chain_ahead *a)
 {
 	int opened;
 
@@ -76,10 +72,9 @@ int pd__chain_ahead_take(GArray **out, pd__chain_end *end, char **problem, pd__c
 	a->thread = NULL;
 	opened = a->opened;
 	*out = a->chain;
-	*end = a->end;
-	*problem = a->problem;
+	*end = a->end; /* its problem string with it */
 	a->chain = NULL;
-	a->problem = NULL;
+	a->end.problem = NULL;
 	pd__chain_ahead_free(a);
 	return opened ? 0 : -1;
 }
@@ -94,7 +89,7 @@ void pd__chain_ahead_free(pd__chain_ahead *a)
 	}
 	if (a->chain)
 		g_array_free(a->chain, TRUE);
-	g_free(a->problem);
+	pd__chain_end_clear(&a->end);
 	g_free(a->git_dir);
 	g_free(a);
 }

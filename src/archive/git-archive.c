@@ -131,16 +131,13 @@ static void end_walk(git_reader *r)
 }
 
 /* The error for an epoch whose chain of first parents stopped at a
- * commit that cannot be read (`end`; `problem` says why when the chain
- * was walked on another thread, else NULL: call this right after the
- * chain walk, whose failure libgit2's last error describes), or whose
- * revision walk failed (`walk_failure`, libgit2's message then): the
- * commits in r->chain, after the break, are read next. */
+ * commit that cannot be read (`end`, which says why), or whose revision
+ * walk failed (`walk_failure`, libgit2's message then): the commits in
+ * r->chain, after the break, are read next. */
 static int broken_history(pd_raw_message *out, git_reader *r, const epoch_walk *w,
-			  const pd__chain_end *end, const char *problem, const char *walk_failure)
+			  const pd__chain_end *end, const char *walk_failure)
 {
 	char hex[GIT_OID_HEXSZ + 1] = "";
-	char *why;
 	int error;
 
 	if (!end->has_broken) {
@@ -149,15 +146,13 @@ static int broken_history(pd_raw_message *out, git_reader *r, const epoch_walk *
 				 "found by first parents are read", w->path, walk_failure,
 				 r->chain->len);
 	}
-	why = problem ? g_strdup(problem) : pd__git_object_problem(w->repo, &end->broken);
 	git_oid_tostr(hex, sizeof(hex), &end->broken);
 	g_snprintf(r->origin, sizeof(r->origin), "commit %s", hex);
 	out->origin = r->origin;
 	error = pd__error(PD_ERR_GIT, "%s: history broken: commit %s cannot be read (%s); "
 			  "the %u commits after it are read, the ones before it cannot "
 			  "be reached ('git fsck' shows the damage)",
-			  w->path, hex, why, r->chain->len);
-	g_free(why);
+			  w->path, hex, end->problem, r->chain->len);
 	return error;
 }
 
@@ -191,7 +186,7 @@ static int start_walk(pd_raw_message *out, git_reader *r)
 	while (r->current < r->walks->len) {
 		epoch_walk *w = &g_array_index(r->walks, epoch_walk, r->current);
 		pd__chain_end end;
-		char *problem = NULL;
+		int error;
 		end_walk(r);
 		if (!w->has_push) {
 			r->current++;
@@ -199,8 +194,7 @@ static int start_walk(pd_raw_message *out, git_reader *r)
 		}
 		r->chain_pos = 0;
 		if (!r->ahead || r->ahead_epoch != r->current
-		    || pd__chain_ahead_take(&r->chain, &end, &problem,
-					    g_steal_pointer(&r->ahead)) < 0)
+		    || pd__chain_ahead_take(&r->chain, &end, g_steal_pointer(&r->ahead)) < 0)
 			pd__git_chain(&r->chain, &end, w->repo, &w->push,
 				      w->has_hide ? &w->hide : NULL, r->since, NULL);
 		walk_ahead(r);
@@ -208,12 +202,10 @@ static int start_walk(pd_raw_message *out, git_reader *r)
 			pass_over(r, w, &end.passed_over);
 		/* a shallow clone's history ends where the clone began: read
 		 * what is there, and the note says so */
-		if (end.has_broken && !w->shallow) {
-			int error = broken_history(out, r, w, &end, problem, pd__git_message());
-			g_free(problem);
+		error = end.has_broken && !w->shallow ? broken_history(out, r, w, &end, NULL) : PD_OK;
+		pd__chain_end_clear(&end);
+		if (error < 0)
 			return error;
-		}
-		g_free(problem);
 		if (!end.merges)
 			return PD_OK;
 		end_walk(r);
@@ -285,7 +277,8 @@ static int salvage(pd_raw_message *out, git_reader *r, epoch_walk *w)
 	end_walk(r);
 	r->chain_pos = 0;
 	pd__git_chain(&r->chain, &end, w->repo, &w->push, w->has_hide ? &w->hide : NULL, 0, NULL);
-	error = broken_history(out, r, w, &end, NULL, why);
+	error = broken_history(out, r, w, &end, why);
+	pd__chain_end_clear(&end);
 	g_free(why);
 	return error;
 }

@@ -229,6 +229,7 @@ int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 	if (git_repository_odb(&odb, repo) < 0) {
 		git_oid_cpy(&end->broken, &at);
 		end->has_broken = 1;
+		end->problem = pd__git_object_problem(repo, &at);
 		*out = chain;
 		return PD_OK;
 	}
@@ -242,6 +243,7 @@ int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 		if (read_link(&link, &parent, &n_parents, repo, odb, packs, &at) < 0) {
 			git_oid_cpy(&end->broken, &at);
 			end->has_broken = 1;
+			end->problem = pd__git_object_problem(repo, &at);
 			break;
 		}
 		if (since && link.time < since) {
@@ -267,4 +269,10 @@ int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 	}
 	*out = chain;
 	return PD_OK;
+}
+
+void pd__chain_end_clear(pd__chain_end *end)
+{
+	g_free(end->problem);
+	end->problem = NULL;
 }

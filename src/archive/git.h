@@ -82,10 +82,14 @@ typedef struct {
 int pd__git_commit_header(pd__chain_link *link, git_oid *first_parent, unsigned *n_parents,
 			  const char *data, size_t len);
 
-/* Why a chain stopped before the root. */
+/* Why a chain stopped before the root.  Free `problem` with
+ * pd__chain_end_clear(). */
 typedef struct {
 	git_oid broken;        /* the first commit that cannot be read */
 	int has_broken;
+	char *problem;         /* with has_broken: why (pd__git_object_problem(),
+	                          asked on the thread whose read failed:
+	                          libgit2's last error is each thread's own) */
 	git_oid passed_over;   /* the newest commit older than `since` */
 	int has_passed_over;
 	unsigned merges;       /* commits on the chain with more than one parent */
@@ -102,6 +106,7 @@ typedef struct {
  * freed.  Returns PD_OK. */
 int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 		  const git_oid *tip, const git_oid *hide, int64_t since, const gint *stop);
+void pd__chain_end_clear(pd__chain_end *end);
 
 /* The chain of an epoch further on, walked by a thread of its own while
  * the epochs before it are read (git-ahead.c): a long epoch's walk is
@@ -116,12 +121,9 @@ pd__chain_ahead *pd__chain_ahead_start(const char *git_dir, const git_oid *tip,
 				       const git_oid *hide, int64_t since);
 
 /* Waits for the walk and hands over its result, as pd__git_chain() gives
- * it, and in *problem, when it stopped at a commit that cannot be read
- * (end->has_broken), why (pd__git_object_problem(), asked on the walking
- * thread: libgit2's last error is each thread's own), a new string; else
- * NULL.  `a` is freed.  -1 when it could not be made (the repository
- * would not open): the caller walks it itself. */
-int pd__chain_ahead_take(GArray **out, pd__chain_end *end, char **problem, pd__chain_ahead *a);
+ * it; `a` is freed.  -1 when it could not be made (the repository would
+ * not open): the caller walks it itself. */
+int pd__chain_ahead_take(GArray **out, pd__chain_end *end, pd__chain_ahead *a);
 
 /* Stops the walk, waits for its thread and frees it all.  NULL-safe. */
 void pd__chain_ahead_free(pd__chain_ahead *a);

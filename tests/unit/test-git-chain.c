@@ -73,7 +73,6 @@ static void ahead_case(const char *name, git_repository *repo, const char *dir,
 {
 	GArray *here = NULL, *there = NULL;
 	pd__chain_end end_here, end_there;
-	char *problem = NULL;
 	pd__chain_ahead *a = pd__chain_ahead_start(dir, tip, hide, since);
 	char label[200];
 
@@ -84,9 +83,10 @@ static void ahead_case(const char *name, git_repository *repo, const char *dir,
 	CHECK(label, a != NULL);
 	if (a) {
 		snprintf(label, sizeof(label), "%s: taken", name);
-		CHECK_INT(label, pd__chain_ahead_take(&there, &end_there, &problem, a), 0);
+		CHECK_INT(label, pd__chain_ahead_take(&there, &end_there, a), 0);
 		snprintf(label, sizeof(label), "%s: no problem to say", name);
-		CHECK(label, problem == NULL);
+		CHECK(label, end_there.problem == NULL);
+		pd__chain_end_clear(&end_there);
 		snprintf(label, sizeof(label), "%s: the same links", name);
 		CHECK(label, there && same_links(here, there));
 		snprintf(label, sizeof(label), "%s: the same end", name);
@@ -99,7 +99,7 @@ static void ahead_case(const char *name, git_repository *repo, const char *dir,
 	if (there)
 		g_array_free(there, TRUE);
 	g_array_free(here, TRUE);
-	g_free(problem);
+	pd__chain_end_clear(&end_here);
 }
 
 /* A commit in the middle whose header declares an impossible size (as
@@ -109,7 +109,7 @@ static void ahead_case(const char *name, git_repository *repo, const char *dir,
 static void broken_case(git_repository *repo, const char *dir, const git_oid *ids)
 {
 	static const char damage[] = "\220\377\377\377\377\377\377\177 the rest";
-	char hex[GIT_OID_HEXSZ + 1], *path, *problem = NULL, *here_why;
+	char hex[GIT_OID_HEXSZ + 1], *path;
 	GArray *here = NULL, *there = NULL;
 	pd__chain_end end_here, end_there;
 	pd__chain_ahead *a;
@@ -124,17 +124,18 @@ static void broken_case(git_repository *repo, const char *dir, const git_oid *id
 	CHECK("a broken history: a thread starts", a != NULL);
 	if (!a)
 		return;
-	CHECK_INT("a broken history: taken", pd__chain_ahead_take(&there, &end_there, &problem, a), 0);
+	CHECK_INT("a broken history: taken", pd__chain_ahead_take(&there, &end_there, a), 0);
 	pd__git_chain(&here, &end_here, repo, &ids[COMMITS - 1], NULL, 0, NULL);
-	here_why = pd__git_object_problem(repo, &end_here.broken);
 	CHECK("a broken history: both stop at the damaged commit",
 	      end_here.has_broken && end_there.has_broken
 	      && git_oid_equal(&end_there.broken, &ids[1500]) && same_links(here, there));
 	CHECK_INT("a broken history: the commits after it", there->len, COMMITS - 1501);
-	CHECK("a broken history: the thread says why", problem && strstr(problem, "it declares"));
-	CHECK_STR("a broken history: as the walk here says it", problem ? problem : "", here_why);
-	g_free(here_why);
-	g_free(problem);
+	CHECK("a broken history: the thread says why",
+	      end_there.problem && strstr(end_there.problem, "it declares"));
+	CHECK_STR("a broken history: as the walk here says it",
+		  end_there.problem ? end_there.problem : "", end_here.problem ? end_here.problem : "-");
+	pd__chain_end_clear(&end_here);
+	pd__chain_end_clear(&end_there);
 	g_array_free(here, TRUE);
 	g_array_free(there, TRUE);
 }
@@ -172,13 +173,12 @@ int main(void)
 	/* the thread cannot open it: the caller walks it itself */
 	{
 		char *gone = g_build_filename(dir, "missing.git", NULL);
-		char *problem = NULL;
 		pd__chain_ahead *a = pd__chain_ahead_start(gone, &ids[0], NULL, 0);
 		CHECK("a repository that will not open: a thread starts", a != NULL);
 		if (a)
 			CHECK_INT("a repository that will not open: -1, walk it here",
-				  pd__chain_ahead_take(&chain, &end, &problem, a), -1);
-		CHECK("a repository that will not open: no chain", chain == NULL && !problem);
+				  pd__chain_ahead_take(&chain, &end, a), -1);
+		CHECK("a repository that will not open: no chain", chain == NULL && !end.problem);
 		g_free(gone);
 	}
 
