@@ -665,16 +665,25 @@ static int post_record(char **rec, size_t *len, const pd_report *r, const pd_pos
 	return PD_OK;
 }
 
+/* The text record of `m` read back and split: *rec as post_record()
+ * gives it (g_free() it, whatever this returns), *parts into it. */
+static int post_parts(pd__post_text_parts *parts, char **rec, const pd_report *r,
+		      const pd_post *m)
+{
+	size_t len;
+	int error = post_record(rec, &len, r, m);
+
+	return error == PD_OK ? pd__post_text_split(parts, *rec, len) : error;
+}
+
 int pd_report_commit_message(char **out, const pd_report *r, const pd_post *m)
 {
 	pd__post_text_parts parts;
 	char *rec = NULL;
-	size_t len;
 	int error;
 
 	*out = NULL;
-	if ((error = post_record(&rec, &len, r, m)) == PD_OK
-	    && (error = pd__post_text_split(&parts, rec, len)) == PD_OK && parts.commit_message)
+	if ((error = post_parts(&parts, &rec, r, m)) == PD_OK && parts.commit_message)
 		*out = g_strndup(parts.commit_message, parts.commit_message_len);
 	g_free(rec);
 	return error;
@@ -748,13 +757,11 @@ int pd_report_raw_message(char **out, size_t *out_len, const pd_report *r, const
 {
 	pd__post_text_parts parts;
 	char *rec = NULL;
-	size_t len;
 	int error;
 
 	*out = NULL;
 	*out_len = 0;
-	if ((error = post_record(&rec, &len, r, m)) == PD_OK
-	    && (error = pd__post_text_split(&parts, rec, len)) == PD_OK && parts.raw)
+	if ((error = post_parts(&parts, &rec, r, m)) == PD_OK && parts.raw)
 		error = pd__body_store_read(out, out_len, ((const pd__report *)r)->bodies, parts.raw);
 	g_free(rec);
 	return error;

@@ -289,9 +289,9 @@ typedef struct {
  * since a slot is chosen by its high bits (threads.c, replies.c). */
 guint32 pd__id_hash(const char *id);
 
-/* The first slot of a table of `size` slots for hash `h`: its high bits
- * scaled to the size (no division, and any size, not only powers of
- * two). */
+/* The first slot of a table of `size` slots for hash `h`: `h` scaled to
+ * the size (Lemire's multiply-shift: no division, and any size, not only
+ * powers of two). */
 static inline gsize pd__id_slot(guint32 h, gsize size)
 {
 	return (gsize)(((guint64)h * size) >> 32);

@@ -50,6 +50,7 @@ static guint64 store_text(pd__body_store *store, const pd_message *m)
 						   m->to_address };
 	GString *rec = g_string_sized_new(128 + (m->commit_message ? strlen(m->commit_message) : 0));
 	guint64 ref, raw = m->raw ? pd__body_store_add(store, m->raw, m->raw_len) : 0;
+	guint64 raw_le = GUINT64_TO_LE(raw);
 
 	g_string_append_c(rec, (char)((m->origin ? HAS_ORIGIN : 0)
 				      | (m->commit_message ? HAS_COMMIT_MESSAGE : 0)
@@ -58,8 +59,8 @@ static guint64 store_text(pd__body_store *store, const pd_message *m)
 		g_string_append(rec, parts[i] ? parts[i] : "");
 		g_string_append_c(rec, '\0');
 	}
-	for (int i = 0; raw && i < 8; i++)
-		g_string_append_c(rec, (char)((raw >> (8 * i)) & 0xff));
+	if (raw)
+		g_string_append_len(rec, (const char *)&raw_le, 8);
 	if (m->commit_message)
 		g_string_append(rec, m->commit_message);
 	ref = pd__body_store_add(store, rec->str, rec->len);
@@ -83,8 +84,8 @@ int pd__post_text_split(pd__post_text_parts *out, const char *rec, size_t len)
 	if (rec[0] & HAS_RAW) {
 		if (end - at < 8)
 			return pd__error(PD_ERR_IO, "a message's subject and origin read back damaged");
-		for (int i = 7; i >= 0; i--)
-			out->raw = (out->raw << 8) | (unsigned char)at[i];
+		memcpy(&out->raw, at, 8);
+		out->raw = GUINT64_FROM_LE(out->raw);
 		at += 8;
 	}
 	if (rec[0] & HAS_COMMIT_MESSAGE) {

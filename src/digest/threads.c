@@ -47,8 +47,6 @@ static gsize capacity_for(gsize n)
 	return MAX((gsize)8, n + n / 3 + 1);
 }
 
-/* Where the probe for hash `h` starts: `h` scaled to the table's size
- * (Lemire's multiply-shift), which needs no power of two. */
 void pd__node_index_init(pd__node_index *x, gsize expected, int with_values)
 {
 	memset(x, 0, sizeof(*x));

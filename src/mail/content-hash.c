@@ -525,13 +525,9 @@ static void add_text(struct sha256_ctx *sum, const char *text, size_t len)
 		end--;
 	/* the end is not white space: no CR of a CRLF sits just before it */
 	while ((cr = memchr(p, '\r', (size_t)(end - p)))) {
-		if (cr + 1 < end && cr[1] == '\n') {
-			add(sum, p, (size_t)(cr - p));
-			p = cr + 1;
-		} else {
-			add(sum, p, (size_t)(cr + 1 - p));
-			p = cr + 1;
-		}
+		int of_crlf = cr + 1 < end && cr[1] == '\n'; /* left out; a lone CR stays */
+		add(sum, p, (size_t)(cr - p) + !of_crlf);
+		p = cr + 1;
 	}
 	add(sum, p, (size_t)(end - p));
 }
