@@ -281,7 +281,7 @@ typedef struct {
 	guint32 *hashes;               /* each slot's node's id hash */
 	guint32 *values;               /* each slot's value; NULL: a set */
 	gsize size;                    /* about 4/3 of what it holds, not a
-	                                  power of two: see first_slot() */
+	                                  power of two: see pd__id_slot() */
 	gsize n;
 } pd__node_index;
 
