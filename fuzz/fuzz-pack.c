@@ -1,7 +1,8 @@
 /*
  * fuzz-pack.c - the pack reader (src/archive/pack.c), which reads the
  * objects of archives cloned from anywhere: object headers, sizes, zlib
- * streams, deltas by offset and by id, chains and the cache of bases.
+ * streams, deltas by offset and by id, chains and the cache of resolved
+ * objects.
  *
  * Input: a byte n (1 + its value mod 16 objects), n offsets of 16 bits
  * (little-endian) into the rest, and the rest, the pack's objects.  The

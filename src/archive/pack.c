@@ -43,18 +43,6 @@ enum { OBJ_COMMIT = 1, OBJ_TREE = 2, OBJ_BLOB = 3, OBJ_TAG = 4, OBJ_OFS_DELTA = 
 #define MAX_RATIO 1032
 /* git's own limit on a delta chain is 4095 (pack.depth). */
 #define MAX_DEPTH 4096
-/* Delta bases kept (2^CACHE_BITS slots, one base each), and the bytes
- * they may hold: a message's blob is usually a delta against a
- * neighbour's, so the bases recently resolved are the ones asked for
- * next.  Each reading thread has one.  On kvmarm (64,101 objects) one
- * thread inflates 71,908 times with 256 slots and 4 MB; 1,024 slots and
- * 8 MB take that to 70,139 (and keeping every object read, not only
- * bases, to 67,802), but no wall time measured moved: what is left is
- * bases shared by messages far apart. */
-#define CACHE_BITS 8
-#define CACHE_SLOTS ((size_t)1 << CACHE_BITS)
-#define CACHE_BYTES ((size_t)4 << 20)
-
 /* One pack and its index, shared by every reader of the process that
  * opens the same .idx (the threads reading one epoch): the mapping
  * counts in a process's memory once per mapping, and the sorted offsets
@@ -85,14 +73,6 @@ typedef struct {
 static GMutex registry_lock;
 static GHashTable *registry;
 
-typedef struct {
-	uint64_t offset;
-	size_t pack;                   /* index in packs->packs, +1; 0: empty */
-	int type;
-	unsigned char *data;
-	size_t len;
-} cached;
-
 /* One link of a delta chain being resolved: the delta's instructions,
  * inflated. */
 typedef struct {
@@ -107,11 +87,10 @@ struct pd__packs {
 	struct libdeflate_decompressor *dec;
 	unsigned char *entry;          /* one object as stored */
 	size_t entry_cap;
-	unsigned char *result;         /* the last object read, unless the
-	                                  cache holds it */
+	GBytes *result;                /* the last object read: a reference
+	                                  of this set's (the cache may hold
+	                                  others) */
 	GArray *chain;                 /* chain_link: pd__packs_read()'s */
-	cached cache[CACHE_SLOTS];
-	size_t cache_bytes;
 	pd__packs_stats stats;
 };
 
@@ -234,8 +213,10 @@ static void pack_put(pack *p)
 	if ((last = --p->refs == 0) && g_hash_table_lookup(registry, p->idx_path) == p)
 		g_hash_table_remove(registry, p->idx_path);
 	g_mutex_unlock(&registry_lock);
-	if (last)
+	if (last) {
+		pd__pack_cache_forget(p);
 		pack_close(p);
+	}
 }
 
 pd__packs *pd__packs_open(const char *git_dir)
@@ -265,14 +246,6 @@ pd__packs *pd__packs_open(const char *git_dir)
 	return packs;
 }
 
-static void cache_clear(pd__packs *packs)
-{
-	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		g_free(packs->cache[i].data);
-	memset(packs->cache, 0, sizeof(packs->cache));
-	packs->cache_bytes = 0;
-}
-
 void pd__packs_free(pd__packs *packs)
 {
 	if (!packs)
@@ -283,9 +256,9 @@ void pd__packs_free(pd__packs *packs)
 	g_array_free(packs->chain, TRUE);
 	if (packs->dec)
 		libdeflate_free_decompressor(packs->dec);
-	cache_clear(packs);
 	g_free(packs->entry);
-	g_free(packs->result);
+	if (packs->result)
+		g_bytes_unref(packs->result);
 	g_free(packs);
 }
 
@@ -489,6 +462,7 @@ static unsigned char *inflate_stored(pd__packs *packs, const stored *s)
 	unsigned char *out = g_malloc(s->size ? s->size : 1);
 
 	packs->stats.inflated++;
+	packs->stats.inflated_bytes += s->size;
 	if (libdeflate_zlib_decompress(packs->dec, s->data, s->data_len, out, s->size, NULL)
 	    != LIBDEFLATE_SUCCESS) {
 		g_free(out);
@@ -497,78 +471,46 @@ static unsigned char *inflate_stored(pd__packs *packs, const stored *s)
 	return out;
 }
 
-static size_t cache_slot(size_t which, uint64_t offset)
+/* Offers what was resolved at `offset` of pack `which` to the cache.
+ * Delta bases are kept, and messages: a message is the base of other
+ * messages, read later by either thread.  A commit or tree read for
+ * itself is not (each is read once). */
+static void keep(pd__packs *packs, size_t which, uint64_t offset, int type, GBytes *bytes,
+		 int is_base)
 {
-	/* the top CACHE_BITS bits of a multiplicative hash */
-	return (size_t)(((offset ^ ((uint64_t)which << 40)) * UINT64_C(0x9E3779B97F4A7C15))
-			>> (64 - CACHE_BITS));
-}
-
-static const cached *cache_find(pd__packs *packs, size_t which, uint64_t offset)
-{
-	const cached *c = &packs->cache[cache_slot(which, offset)];
-
-	return c->pack == which + 1 && c->offset == offset ? c : NULL;
-}
-
-/* Keeps resolved base `data` (g_malloc'ed), in place of what its slot
- * held: 1 when the cache took it (it frees it), 0 when it is too large
- * to keep (the caller still owns it).  What the slot held is freed: a
- * pointer to it from cache_find() is no longer valid. */
-static int cache_put(pd__packs *packs, size_t which, uint64_t offset, int type,
-		     unsigned char *data, size_t len)
-{
-	cached *c = &packs->cache[cache_slot(which, offset)];
-
-	if (len > CACHE_BYTES / 4)
-		return 0;
-	packs->cache_bytes -= c->pack ? c->len : 0;
-	g_free(c->data);
-	c->data = NULL;
-	c->pack = 0;
-	if (packs->cache_bytes + len > CACHE_BYTES) {
-		cache_clear(packs);
-		packs->stats.cache_clears++;
-	}
-	c->data = data;
-	c->len = len;
-	c->type = type;
-	c->offset = offset;
-	c->pack = which + 1;
-	packs->cache_bytes += len;
-	return 1;
+	if (is_base || type == OBJ_BLOB)
+		packs->stats.cache_evictions += pd__pack_cache_put(
+			g_ptr_array_index(packs->packs, which), offset, type, bytes);
 }
 
 /* Resolving an object walks down its chain of deltas to a whole object
- * (inflated, or a base in the cache), keeping each delta, then back up,
- * each delta applied to what the one below made.  The bytes in hand are
- * `cur`: owned (`owned`, the same pointer) until the cache takes them,
- * then borrowed from the cache, which only the next cache_put() can
- * take back, after they were used. */
+ * (inflated, or one the cache holds), keeping each delta, then back up,
+ * each delta applied to what the one below made.  The bytes in hand,
+ * `cur`, are a reference of this call's, whether the cache holds them
+ * too or not: another thread evicting them cannot take them away. */
 int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs *packs,
 		   const unsigned char *oid)
 {
+	static const unsigned char empty[1];
 	GArray *chain = packs->chain;
-	const unsigned char *cur = NULL;
-	unsigned char *owned = NULL;
-	size_t which, cur_len = 0, chain_bytes = 0;
+	GBytes *cur = NULL;
+	const unsigned char *d;
+	size_t which, chain_bytes = 0;
 	uint64_t offset;
 	int cur_type = 0, error = -1;
 
-	g_free(packs->result);
+	if (packs->result)
+		g_bytes_unref(packs->result);
 	packs->result = NULL;
 	if (find(&which, &offset, packs, oid) != 0)
 		return 1;
 	g_array_set_size(chain, 0);
 	for (;;) {
 		pack *p = g_ptr_array_index(packs->packs, which);
-		const cached *hit = cache_find(packs, which, offset);
+		unsigned char *whole;
 		stored s;
-		if (hit) {
+		if ((cur = pd__pack_cache_get(&cur_type, p, offset))) {
 			packs->stats.cache_hits++;
-			cur = hit->data;
-			cur_len = hit->len;
-			cur_type = hit->type;
 			break;
 		}
 		if (chain->len >= MAX_DEPTH || read_stored(&s, packs, p, offset) < 0)
@@ -600,34 +542,32 @@ int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs
 			}
 			continue;
 		}
-		if (!(owned = inflate_stored(packs, &s)))
+		if (!(whole = inflate_stored(packs, &s)))
 			goto cleanup;
-		cur = owned;
-		cur_len = s.size;
+		cur = g_bytes_new_take(whole, s.size);
 		cur_type = s.type;
-		if (chain->len && cache_put(packs, which, offset, cur_type, owned, cur_len))
-			owned = NULL;
+		keep(packs, which, offset, cur_type, cur, chain->len > 0);
 		break;
 	}
 	for (guint i = chain->len; i-- > 0;) {
 		chain_link *l = &g_array_index(chain, chain_link, i);
+		gsize base_len;
+		const unsigned char *base = g_bytes_get_data(cur, &base_len);
 		size_t next_len;
-		unsigned char *next = pd__pack_apply_delta(&next_len, cur, cur_len, l->delta, l->len,
-							   MAX_OBJECT);
-		g_free(owned);
-		cur = owned = next;
-		cur_len = next_len;
+		unsigned char *next = pd__pack_apply_delta(&next_len, base ? base : empty, base_len,
+							   l->delta, l->len, MAX_OBJECT);
+		g_bytes_unref(cur);
+		cur = NULL;
 		if (!next)
 			goto cleanup;
-		if (i > 0 && cache_put(packs, l->pack, l->offset, cur_type, owned, cur_len))
-			owned = NULL;
+		cur = g_bytes_new_take(next, next_len);
+		keep(packs, l->pack, l->offset, cur_type, cur, i > 0);
 	}
-	/* the object itself is owned here, or a base in the cache: valid
-	 * until the next read either way */
-	packs->result = owned;
-	owned = NULL;
-	*data = cur;
-	*len = cur_len;
+	/* valid until the next read: this set holds a reference */
+	packs->result = cur;
+	cur = NULL;
+	d = g_bytes_get_data(packs->result, len);
+	*data = d ? d : empty;
 	*type = cur_type;
 	packs->stats.objects++;
 	error = 0;
@@ -635,6 +575,7 @@ cleanup:
 	for (guint i = 0; i < chain->len; i++)
 		g_free(g_array_index(chain, chain_link, i).delta);
 	g_array_set_size(chain, 0);
-	g_free(owned);
+	if (cur)
+		g_bytes_unref(cur);
 	return error;
 }

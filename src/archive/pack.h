@@ -5,7 +5,7 @@
  * blob per message).  Inflating was about half of a digest's time, and
  * libgit2 inflates with zlib, one stream set up per object; this reader
  * inflates with libdeflate, about twice as fast on these objects, and
- * keeps the delta bases it resolved for the next messages.
+ * keeps what it resolved for the next messages (pack-cache.c).
  *
  * It reads what it is sure of and leaves the rest to libgit2: an object
  * in no pack (a loose one), in a pack it cannot use (an index other than
@@ -15,16 +15,20 @@
  * oracle: tests/unit/test-pack.c holds every object of a repository it
  * makes, and of the corpus archives, to what libgit2 reads.
  *
- * A pd__packs is one thread's: its buffers and its cache of delta bases
- * are not locked.  The packs themselves (each index's mapping and its
- * sorted offsets) are shared by every pd__packs of the process that
- * opened the same .idx, under a lock taken only to open and close them:
- * the threads reading one epoch map its index once.
+ * A pd__packs is one thread's: its buffers are not locked.  The packs
+ * themselves (each index's mapping and its sorted offsets) are shared by
+ * every pd__packs of the process that opened the same .idx, under a lock
+ * taken only to open and close them: the threads reading one epoch map
+ * its index once.  The objects resolved (delta bases, and messages,
+ * which are the bases of other messages) are kept in one cache for the
+ * process (pack-cache.c), under a lock of its own.
  */
 #ifndef PD_ARCHIVE_PACK_H
 #define PD_ARCHIVE_PACK_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
 
 typedef struct pd__packs pd__packs;
 
@@ -61,8 +65,9 @@ typedef struct {
 	size_t packs;          /* packs in use */
 	size_t objects;        /* objects read (0 returned) */
 	size_t inflated;       /* zlib streams inflated */
-	size_t cache_hits;     /* delta bases found in the cache */
-	size_t cache_clears;   /* times the cache was full and emptied */
+	size_t inflated_bytes; /* the bytes they gave */
+	size_t cache_hits;     /* objects found in the cache */
+	size_t cache_evictions; /* objects this set's reads pushed out of it */
 } pd__packs_stats;
 
 void pd__packs_get_stats(pd__packs_stats *out, const pd__packs *packs);
@@ -73,5 +78,21 @@ void pd__packs_get_stats(pd__packs_stats *out, const pd__packs *packs);
  * than max_len. */
 unsigned char *pd__pack_apply_delta(size_t *out_len, const unsigned char *base, size_t base_len,
 				    const unsigned char *d, size_t d_len, size_t max_len);
+
+/* The cache of resolved objects (pack-cache.c), for pack.c.  Objects
+ * are named by their pack (any pointer that stays unique while the pack
+ * is open) and offset.
+ *
+ * pd__pack_cache_get(): a new reference to the bytes kept for the
+ * object (g_bytes_unref() it) and its type in *type, or NULL.
+ * pd__pack_cache_put(): keeps `bytes` (its own reference: the caller's
+ * stays the caller's) unless the object is kept already or is too large
+ * to keep; returns how many objects it evicted to make room.
+ * pd__pack_cache_forget(): drops every object of `pack`, before the
+ * pack is closed.  pd__pack_cache_held(): the bytes kept, for tests. */
+GBytes *pd__pack_cache_get(int *type, const void *pack, uint64_t offset);
+size_t pd__pack_cache_put(const void *pack, uint64_t offset, int type, GBytes *bytes);
+void pd__pack_cache_forget(const void *pack);
+size_t pd__pack_cache_held(void);
 
 #endif

@@ -3,8 +3,9 @@
  * reader (archive/pack.c): deltas by id that name each other in a
  * circle (libgit2 follows them until memory runs out: the reader must
  * say so at once), sizes no stored stream can reach, an index left
- * beside another pack; and a pack of large similar messages that fills
- * the cache of delta bases, read as libgit2 reads it.
+ * beside another pack; and a pack of large similar messages, more than
+ * the cache of resolved objects holds, read as libgit2 reads it, by two
+ * sets and by four threads at once.
  */
 #include <git2.h>
 #include <glib.h>
@@ -191,67 +192,181 @@ static void stale_index(const char *base)
 
 /* Twenty threads of three large messages (about 350 KB): each thread's
  * messages near copies of each other, unlike any other thread's, so git
- * stores each as a base and deltas, and twenty bases of 350 KB fill the
- * cache (4 MB) and empty it. */
-static void full_cache(const char *base)
+ * stores each as a base and deltas.  The 180 objects (60 MB) are more
+ * than the cache of resolved objects holds (16 MB): it evicts.  1 when
+ * the repository was made. */
+static int large_messages(git_repository **repo, const char *dir)
+{
+	const char *argv[] = { "git", "-C", dir, "repack", "-adf", NULL };
+	git_oid blob, tree_id, commit, parent;
+	git_signature *sig = NULL;
+	int has_parent = 0, status = -1;
+
+	if (git_repository_init(repo, dir, 1) < 0)
+		return 0;
+	git_signature_new(&sig, "A", "a@example.org", 1700000000, 0);
+	for (int i = 0; i < 60; i++) {
+		GString *m = g_string_new(NULL);
+		guint32 x = 2654435761u * (guint32)(i / 3 + 1);
+		git_treebuilder *tb = NULL;
+		git_tree *tree = NULL;
+		git_commit *pc = NULL;
+		for (int k = 0; k < 12000; k++) {
+			x = x * 1103515245u + 12345u;
+			g_string_append_printf(m, "thread %d line %d: %08x\n", i / 3, k, x);
+		}
+		g_string_append_printf(m, "> reply %d\n", i % 3);
+		git_blob_create_from_buffer(&blob, *repo, m->str, m->len);
+		git_treebuilder_new(&tb, *repo, NULL);
+		git_treebuilder_insert(NULL, tb, "m", &blob, GIT_FILEMODE_BLOB);
+		git_treebuilder_write(&tree_id, tb);
+		git_treebuilder_free(tb);
+		git_tree_lookup(&tree, *repo, &tree_id);
+		if (has_parent)
+			git_commit_lookup(&pc, *repo, &parent);
+		git_commit_create_v(&commit, *repo, "HEAD", sig, sig, NULL, "m", tree, pc ? 1 : 0, pc);
+		git_commit_free(pc);
+		git_tree_free(tree);
+		parent = commit;
+		has_parent = 1;
+		g_string_free(m, TRUE);
+	}
+	git_signature_free(sig);
+	return g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+			    | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL)
+	       && g_spawn_check_wait_status(status, NULL);
+}
+
+static int add_oid(const git_oid *oid, void *data)
+{
+	g_array_append_val((GArray *)data, *oid);
+	return 0;
+}
+
+/* One thread of shared_cache(): every object of the repository read
+ * with a set of its own, starting at a different one, each checked
+ * against its id (git's hash of its type and bytes). */
+typedef struct {
+	const char *dir;
+	const GArray *oids;
+	guint start;
+	size_t read, right, evictions;
+} reading_thread;
+
+static gpointer read_everything(gpointer data)
+{
+	reading_thread *t = data;
+	pd__packs *packs = pd__packs_open(t->dir);
+	pd__packs_stats st;
+
+	for (guint k = 0; k < t->oids->len; k++) {
+		const git_oid *oid = &g_array_index(t->oids, git_oid, (t->start + k) % t->oids->len);
+		const unsigned char *bytes;
+		size_t len;
+		int type;
+		git_oid hashed;
+		if (pd__packs_read(&bytes, &len, &type, packs, oid->id) != 0)
+			continue;
+		t->read++;
+		t->right += git_odb_hash(&hashed, bytes, len, (git_object_t)type) == 0
+			    && git_oid_equal(&hashed, oid);
+	}
+	pd__packs_get_stats(&st, packs);
+	t->evictions = st.cache_evictions;
+	pd__packs_free(packs);
+	return NULL;
+}
+
+/* The cache of resolved objects is the process's: what one set
+ * resolved, another finds; a pack closed takes its objects with it (a
+ * pack opened later, maybe at the same address, must not be answered
+ * from them); threads reading at once, evicting what the others still
+ * use, each get every object right. */
+static void shared_cache(const char *base)
 {
 	char *dir = g_build_filename(base, "large-messages", NULL);
 	git_repository *repo = NULL;
-	const char *argv[] = { "git", "-C", dir, "repack", "-adf", NULL };
-	pd__packs_stats st = { 0 };
-	pack_walk w = { 0 };
-	int status = -1, made = 0;
+	GArray *oids = g_array_new(FALSE, FALSE, sizeof(git_oid));
+	pd__packs_stats st = { 0 }, second = { 0 }, reopened = { 0 };
+	pack_walk w = { 0 }, w2 = { 0 };
+	reading_thread t[4] = { { 0 } };
+	GThread *threads[4];
+	size_t read = 0, right = 0, evicted = 0, held_open = 0, held_closed = 1;
+	int made = large_messages(&repo, dir);
 
-	if (git_repository_init(&repo, dir, 1) == 0) {
-		git_oid blob, tree_id, commit, parent;
-		git_signature *sig = NULL;
-		int has_parent = 0;
-		git_signature_new(&sig, "A", "a@example.org", 1700000000, 0);
-		for (int i = 0; i < 60; i++) {
-			GString *m = g_string_new(NULL);
-			guint32 x = 2654435761u * (guint32)(i / 3 + 1);
-			git_treebuilder *tb = NULL;
-			git_tree *tree = NULL;
-			git_commit *pc = NULL;
-			for (int k = 0; k < 12000; k++) {
-				x = x * 1103515245u + 12345u;
-				g_string_append_printf(m, "thread %d line %d: %08x\n", i / 3, k, x);
-			}
-			g_string_append_printf(m, "> reply %d\n", i % 3);
-			git_blob_create_from_buffer(&blob, repo, m->str, m->len);
-			git_treebuilder_new(&tb, repo, NULL);
-			git_treebuilder_insert(NULL, tb, "m", &blob, GIT_FILEMODE_BLOB);
-			git_treebuilder_write(&tree_id, tb);
-			git_treebuilder_free(tb);
-			git_tree_lookup(&tree, repo, &tree_id);
-			if (has_parent)
-				git_commit_lookup(&pc, repo, &parent);
-			git_commit_create_v(&commit, repo, "HEAD", sig, sig, NULL, "m", tree, pc ? 1 : 0, pc);
-			git_commit_free(pc);
-			git_tree_free(tree);
-			parent = commit;
-			has_parent = 1;
-			g_string_free(m, TRUE);
-		}
-		git_signature_free(sig);
-		made = g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
-				    | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL)
-		       && g_spawn_check_wait_status(status, NULL);
-	}
 	if (made && git_repository_odb(&w.odb, repo) == 0) {
+		git_odb_foreach(w.odb, add_oid, oids);
 		w.packs = pd__packs_open(dir);
 		git_odb_foreach(w.odb, pack_compare_one, &w);
 		pd__packs_get_stats(&st, w.packs);
+		/* a second set, while the first is open, asks for the last
+		 * message the first read (messages are kept) */
+		w2.odb = w.odb;
+		w2.packs = pd__packs_open(dir);
+		for (guint k = oids->len; k-- > 0;) {
+			const git_oid *oid = &g_array_index(oids, git_oid, k);
+			const unsigned char *bytes;
+			size_t len;
+			git_object_t type;
+			int t2;
+			if (git_odb_read_header(&len, &type, w.odb, oid) == 0 && type == GIT_OBJECT_BLOB) {
+				pd__packs_read(&bytes, &len, &t2, w2.packs, oid->id);
+				break;
+			}
+		}
+		pd__packs_get_stats(&second, w2.packs);
+		git_odb_foreach(w.odb, pack_compare_one, &w2);
+		held_open = pd__pack_cache_held();
 		pd__packs_free(w.packs);
+		pd__packs_free(w2.packs);
+		/* every set closed: the pack too */
+		held_closed = pd__pack_cache_held();
+		w2.packs = pd__packs_open(dir);
+		if (oids->len) {
+			const unsigned char *bytes;
+			size_t len;
+			int type;
+			pd__packs_read(&bytes, &len, &type, w2.packs,
+				       g_array_index(oids, git_oid, oids->len - 1).id);
+		}
+		pd__packs_get_stats(&reopened, w2.packs);
+		pd__packs_free(w2.packs);
 	}
-	printf("# large messages: %zu read, %zu inflated, %zu cache hits, %zu times emptied\n",
-	       w.read, st.inflated, st.cache_hits, st.cache_clears);
+	printf("# large messages: %zu read, %zu inflated, %zu cache hits, %zu evicted;"
+	       " the first message a second set read: %zu inflated, %zu cache hits\n",
+	       w.read, st.inflated, st.cache_hits, st.cache_evictions, second.inflated,
+	       second.cache_hits);
 	CHECK("large messages: every object read", made && w.read == 180);
 	CHECK_INT("... as libgit2 reads it", w.same, w.read);
-	CHECK("... bases found in the cache", st.cache_hits > 0);
-	CHECK("... which filled and was emptied", st.cache_clears > 0);
+	CHECK("... objects found in the cache", st.cache_hits > 0);
+	CHECK("... which filled and evicted", st.cache_evictions > 0);
+	CHECK("a second set: every object read as libgit2 reads it", w2.read == 180 && w2.same == 180);
+	CHECK("... finds the message the first read last in the cache, uninflated",
+	      second.objects == 1 && second.cache_hits == 1 && second.inflated == 0);
+	CHECK("the pack closed: the cache kept some 16 MB of it, and keeps nothing now",
+	      held_open > ((size_t)8 << 20) && held_open <= ((size_t)16 << 20) && held_closed == 0);
+	CHECK("a set opened after the pack was closed finds nothing kept",
+	      reopened.objects == 1 && reopened.cache_hits == 0 && reopened.inflated > 0);
+
+	for (int i = 0; made && i < 4; i++) {
+		t[i].dir = dir;
+		t[i].oids = oids;
+		t[i].start = (guint)i * oids->len / 4;
+		threads[i] = g_thread_new("reader", read_everything, &t[i]);
+	}
+	for (int i = 0; made && i < 4; i++) {
+		g_thread_join(threads[i]);
+		read += t[i].read;
+		right += t[i].right;
+		evicted += t[i].evictions;
+	}
+	printf("# four threads: %zu read, %zu right, %zu evicted\n", read, right, evicted);
+	CHECK("four threads at once: every object read", made && read == 4 * 180);
+	CHECK_INT("... each with its id's bytes", right, read);
+	CHECK("... while the cache evicted", evicted > 0);
 	git_odb_free(w.odb);
 	git_repository_free(repo);
+	g_array_free(oids, TRUE);
 	g_free(dir);
 }
 
@@ -264,7 +379,7 @@ int main(void)
 	circles(base);
 	sizes(base);
 	stale_index(base);
-	full_cache(base);
+	shared_cache(base);
 	git_libgit2_shutdown();
 	g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
 	g_free(base);
