@@ -28,11 +28,21 @@ static int conflict_matters(int index)
 	    && index != PD__H_X_ORIGINAL_FROM && index != PD__H_REPLY_TO;
 }
 
+/* Which kept header `name` (len bytes) is, or -1.  Called for every
+ * header line of every message: the lengths first (kvmarm's messages
+ * have some twenty lines of headers, most of them none of these). */
 static int header_index(const char *name, size_t len)
 {
+	static size_t lens[PD__H_COUNT];
+	static gsize once;
+
+	if (g_once_init_enter(&once)) {
+		for (int i = 0; i < PD__H_COUNT; i++)
+			lens[i] = strlen(pd__scanned_header_names[i]);
+		g_once_init_leave(&once, 1);
+	}
 	for (int i = 0; i < PD__H_COUNT; i++)
-		if (strlen(pd__scanned_header_names[i]) == len
-		    && !g_ascii_strncasecmp(name, pd__scanned_header_names[i], len))
+		if (lens[i] == len && !g_ascii_strncasecmp(name, pd__scanned_header_names[i], len))
 			return i;
 	return -1;
 }
