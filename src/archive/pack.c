@@ -357,6 +357,10 @@ static int stored_length(size_t *out, pack *p, uint64_t offset)
 /* Where object `oid` is: 0 with its pack (index) and offset, or 1. */
 static int find(size_t *which, uint64_t *offset, pd__packs *packs, const unsigned char *oid)
 {
+	/* within the first byte's range, ids differ in the next four bytes
+	 * almost always: compared as a number, memcmp() only to settle */
+	uint32_t key = be32(oid + 1);
+
 	for (guint k = 0; k < packs->packs->len; k++) {
 		pack *p = g_ptr_array_index(packs->packs, k);
 		uint32_t lo = oid[0] ? be32(p->idx + 8 + 4 * (oid[0] - 1)) : 0;
@@ -368,7 +372,10 @@ static int find(size_t *which, uint64_t *offset, pd__packs *packs, const unsigne
 			continue;
 		while (lo < hi) {
 			uint32_t mid = lo + (hi - lo) / 2;
-			int c = memcmp(p->ids + (size_t)mid * 20, oid, 20);
+			const unsigned char *id = p->ids + (size_t)mid * 20;
+			uint32_t at = be32(id + 1);
+			int c = id[0] != oid[0] ? (id[0] < oid[0] ? -1 : 1)
+				: at != key ? (at < key ? -1 : 1) : memcmp(id + 5, oid + 5, 15);
 			if (c == 0) {
 				/* every offset was checked by sorted_offsets() */
 				object_offset(offset, p, mid);

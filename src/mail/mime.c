@@ -503,7 +503,13 @@ static char *clean_id(const char *id)
 		id = lt + 1;
 	if (!id)
 		return NULL;
-	copy = g_strstrip(g_strdelimit(g_strdup(id), ">", ' '));
+	copy = g_strdup(id);
+	/* g_strdelimit(copy, ">", ' '), without its strchr() per byte: every
+	 * Message-ID of every reference goes through here */
+	for (char *c = copy; *c; c++)
+		if (*c == '>')
+			*c = ' ';
+	g_strstrip(copy);
 	if (!*copy) {
 		g_free(copy);
 		return NULL;
