@@ -136,6 +136,11 @@ char *pd__mail_message_id(const pd__mail *mail);
 
 /* Parses an RFC 5322 date; returns 0 when it cannot. */
 int pd__parse_date(const char *value, int64_t *when, int *tz_minutes);
+/* pd__parse_date()'s two readings: its own, of the plain form nearly
+ * every mailer writes (0 for anything else: it is then GMime's), and
+ * GMime's, the oracle of the first (tests/unit/test-date.c). */
+int pd__parse_date_plain(const char *value, int64_t *when, int *tz_minutes);
+int pd__parse_date_gmime(const char *value, int64_t *when, int *tz_minutes);
 /* ---- trailers.c: "Tag-by: Name <address>" by b4's rules ---------------- */
 
 typedef struct {
