@@ -37,8 +37,9 @@ static gpointer walk(gpointer data)
 	if (git_repository_open_bare(&repo, a->git_dir) < 0)
 		return NULL;
 	a->opened = 1;
+	/* the parsing threads are busy meanwhile: no reading ahead */
 	pd__git_chain(&a->chain, &a->end, repo, &a->tip, a->has_hide ? &a->hide : NULL, a->since,
-		      &a->stop);
+		      &a->stop, 0);
 	git_repository_free(repo);
 	return NULL;
 }

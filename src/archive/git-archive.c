@@ -196,7 +196,8 @@ static int start_walk(pd_raw_message *out, git_reader *r)
 		if (!r->ahead || r->ahead_epoch != r->current
 		    || pd__chain_ahead_take(&r->chain, &end, g_steal_pointer(&r->ahead)) < 0)
 			pd__git_chain(&r->chain, &end, w->repo, &w->push,
-				      w->has_hide ? &w->hide : NULL, r->since, NULL);
+				      w->has_hide ? &w->hide : NULL, r->since, NULL,
+				      r->base.walk_ahead);
 		walk_ahead(r);
 		if (end.has_passed_over)
 			pass_over(r, w, &end.passed_over);
@@ -276,7 +277,7 @@ static int salvage(pd_raw_message *out, git_reader *r, epoch_walk *w)
 
 	end_walk(r);
 	r->chain_pos = 0;
-	pd__git_chain(&r->chain, &end, w->repo, &w->push, w->has_hide ? &w->hide : NULL, 0, NULL);
+	pd__git_chain(&r->chain, &end, w->repo, &w->push, w->has_hide ? &w->hide : NULL, 0, NULL, 0);
 	error = broken_history(out, r, w, &end, why);
 	pd__chain_end_clear(&end);
 	g_free(why);

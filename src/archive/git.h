@@ -103,9 +103,13 @@ typedef struct {
  * whole history.  *out is a new array of pd__chain_link, oldest first
  * (g_array_free() it).  `stop` (may be NULL), set by another thread,
  * ends the walk early: the chain is then incomplete, and only fit to be
- * freed.  Returns PD_OK. */
+ * freed.  `ahead`: a core is idle meanwhile (the first epoch's walk, the
+ * parsing threads waiting for it), and a thread of its own reads commits
+ * ahead of the walk (pd__packs_read_ahead()); the chain is the same.
+ * Returns PD_OK. */
 int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
-		  const git_oid *tip, const git_oid *hide, int64_t since, const gint *stop);
+		  const git_oid *tip, const git_oid *hide, int64_t since, const gint *stop,
+		  int ahead);
 void pd__chain_end_clear(pd__chain_end *end);
 
 /* The chain of an epoch further on, walked by a thread of its own while

@@ -134,6 +134,16 @@ size_t pd__pack_cache_put(const void *pack, uint64_t offset, int type, GBytes *b
 	return evicted;
 }
 
+void pd__pack_cache_drop(const void *pack, uint64_t offset)
+{
+	entry key = { pack, offset, 0, NULL, NULL, NULL }, *e;
+
+	g_mutex_lock(&lock);
+	if (table && (e = g_hash_table_lookup(table, &key)))
+		drop(e);
+	g_mutex_unlock(&lock);
+}
+
 void pd__pack_cache_forget(const void *pack)
 {
 	g_mutex_lock(&lock);

@@ -518,6 +518,10 @@ int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs
 		stored s;
 		if ((cur = pd__pack_cache_get(&cur_type, p, offset))) {
 			packs->stats.cache_hits++;
+			/* a commit is read once: one kept for this read (by
+			 * pd__packs_read_ahead()) has served */
+			if (!chain->len && cur_type == OBJ_COMMIT)
+				pd__pack_cache_drop(p, offset);
 			break;
 		}
 		if (chain->len >= MAX_DEPTH || read_stored(&s, packs, p, offset) < 0)
@@ -585,4 +589,45 @@ cleanup:
 	if (cur)
 		g_bytes_unref(cur);
 	return error;
+}
+
+void pd__packs_read_ahead(pd__packs *packs, const gint *stop, size_t budget)
+{
+	size_t kept = 0;
+
+	for (guint k = 0; k < packs->packs->len; k++) {
+		pack *p = g_ptr_array_index(packs->packs, k);
+		const uint64_t *sorted = sorted_offsets(p);
+		unsigned others = 0;
+		if (!sorted)
+			continue;
+		/* from about the middle of the commits on: a pack git wrote
+		 * holds commits first (a third of an epoch's objects), newest
+		 * first, the order of the walk */
+		for (uint32_t i = p->n / 6; i < p->n && others < 64; i++) {
+			stored s;
+			unsigned char *whole;
+			GBytes *bytes;
+			int type;
+			if (g_atomic_int_get(stop) || kept >= budget)
+				return;
+			if (read_stored(&s, packs, p, sorted[i]) < 0)
+				break;
+			if (s.type != OBJ_COMMIT) {
+				others++; /* past the commits, or a delta */
+				continue;
+			}
+			others = 0;
+			if ((bytes = pd__pack_cache_get(&type, p, sorted[i]))) {
+				g_bytes_unref(bytes);
+				continue;
+			}
+			if (!(whole = inflate_stored(packs, &s)))
+				continue;
+			bytes = g_bytes_new_take(whole, s.size);
+			packs->stats.cache_evictions += pd__pack_cache_put(p, sorted[i], OBJ_COMMIT, bytes);
+			g_bytes_unref(bytes);
+			kept += s.size;
+		}
+	}
 }

@@ -60,6 +60,15 @@ void pd__packs_free(pd__packs *packs);
 int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs *packs,
 		   const unsigned char *oid);
 
+/* Reads commits ahead of a walk along first parents that another thread
+ * makes with pd__packs_read(): the commits stored whole from about the
+ * middle of each pack's run of commits on are inflated into the cache,
+ * where that walk finds them (and takes them out).  Returns when *stop
+ * is set, when the run of commits ends, or when they hold `budget`
+ * bytes.  Only ever a matter of speed: the walk reads what it does not
+ * find, and what it finds is what it would have read at that offset. */
+void pd__packs_read_ahead(pd__packs *packs, const gint *stop, size_t budget);
+
 /* What a set read so far, for tests and tracing. */
 typedef struct {
 	size_t packs;          /* packs in use */
@@ -88,10 +97,12 @@ unsigned char *pd__pack_apply_delta(size_t *out_len, const unsigned char *base, 
  * pd__pack_cache_put(): keeps `bytes` (its own reference: the caller's
  * stays the caller's) unless the object is kept already or is too large
  * to keep; returns how many objects it evicted to make room.
+ * pd__pack_cache_drop(): drops the object, if kept.
  * pd__pack_cache_forget(): drops every object of `pack`, before the
  * pack is closed.  pd__pack_cache_held(): the bytes kept, for tests. */
 GBytes *pd__pack_cache_get(int *type, const void *pack, uint64_t offset);
 size_t pd__pack_cache_put(const void *pack, uint64_t offset, int type, GBytes *bytes);
+void pd__pack_cache_drop(const void *pack, uint64_t offset);
 void pd__pack_cache_forget(const void *pack);
 size_t pd__pack_cache_held(void);
 

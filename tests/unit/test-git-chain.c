@@ -2,7 +2,8 @@
  * test-git-chain.c - an epoch's chain of first parents, walked on the
  * calling thread (pd__git_chain()) and on a thread of its own
  * (git-ahead.c): the same links, bounds and ends; a walk stopped or
- * freed while it runs; a repository that will not open.
+ * freed while it runs; a repository that will not open; commits read
+ * ahead of the walk on another thread.
  */
 #include <string.h>
 #include <git2.h>
@@ -11,6 +12,7 @@
 #include "harness.h"
 #include "archive/archive.h"
 #include "archive/git.h"
+#include "archive/pack.h"
 
 #define COMMITS 3000
 
@@ -76,7 +78,7 @@ static void ahead_case(const char *name, git_repository *repo, const char *dir,
 	pd__chain_ahead *a = pd__chain_ahead_start(dir, tip, hide, since);
 	char label[200];
 
-	pd__git_chain(&here, &end_here, repo, tip, hide, since, NULL);
+	pd__git_chain(&here, &end_here, repo, tip, hide, since, NULL, 0);
 	snprintf(label, sizeof(label), "%s: walked here, %zu links", name, want_len);
 	CHECK_INT(label, here->len, want_len);
 	snprintf(label, sizeof(label), "%s: a thread starts", name);
@@ -125,7 +127,7 @@ static void broken_case(git_repository *repo, const char *dir, const git_oid *id
 	if (!a)
 		return;
 	CHECK_INT("a broken history: taken", pd__chain_ahead_take(&there, &end_there, a), 0);
-	pd__git_chain(&here, &end_here, repo, &ids[COMMITS - 1], NULL, 0, NULL);
+	pd__git_chain(&here, &end_here, repo, &ids[COMMITS - 1], NULL, 0, NULL, 0);
 	CHECK("a broken history: both stop at the damaged commit",
 	      end_here.has_broken && end_there.has_broken
 	      && git_oid_equal(&end_there.broken, &ids[1500]) && same_links(here, there));
@@ -138,6 +140,58 @@ static void broken_case(git_repository *repo, const char *dir, const git_oid *id
 	pd__chain_end_clear(&end_there);
 	g_array_free(here, TRUE);
 	g_array_free(there, TRUE);
+}
+
+/* Commits read ahead of the walk (pd__packs_read_ahead()), in a repository
+ * repacked as git packs a clone (commits first, newest first): they wait
+ * in the cache, the walk takes them out, and its chain is the chain of a
+ * walk without them -- whether the thread reading ahead is done, or
+ * still running, as pd__git_chain() runs it. */
+static void read_ahead_case(const char *dir)
+{
+	char *repo_dir = g_build_filename(dir, "packed.git", NULL);
+	const char *argv[] = { "git", "-C", repo_dir, "repack", "-adq", NULL };
+	git_oid *ids = g_new0(git_oid, COMMITS);
+	git_repository *repo = make_repo(repo_dir, ids);
+	GArray *plain = NULL, *after = NULL, *beside = NULL;
+	pd__chain_end e1, e2, e3;
+	size_t held_ahead = 0, held_after = 0;
+	int status = -1, packed;
+	gint go_on = 0;
+
+	packed = repo && g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+				      NULL, NULL, &status, NULL)
+		 && g_spawn_check_wait_status(status, NULL);
+	CHECK("read ahead: a packed repository is made", packed);
+	if (!packed)
+		goto cleanup;
+	pd__git_chain(&plain, &e1, repo, &ids[COMMITS - 1], NULL, 0, NULL, 0);
+	{
+		pd__packs *ahead = pd__packs_open(repo_dir);
+		pd__packs_read_ahead(ahead, &go_on, (size_t)8 << 20);
+		held_ahead = pd__pack_cache_held();
+		pd__git_chain(&after, &e2, repo, &ids[COMMITS - 1], NULL, 0, NULL, 0);
+		held_after = pd__pack_cache_held();
+		pd__packs_free(ahead);
+	}
+	pd__git_chain(&beside, &e3, repo, &ids[COMMITS - 1], NULL, 0, NULL, 1);
+	printf("# read ahead: %zu bytes of commits kept, %zu after the walk\n", held_ahead,
+	       held_after);
+	CHECK("read ahead: commits wait in the cache", held_ahead > 0);
+	CHECK("... the walk takes them out", held_after < held_ahead / 2);
+	CHECK("... and its chain is the same", plain->len == COMMITS && same_links(plain, after));
+	CHECK("... read ahead by a thread meanwhile, the same", same_links(plain, beside)
+	      && !e3.has_broken && !e3.has_passed_over);
+	pd__chain_end_clear(&e1);
+	pd__chain_end_clear(&e2);
+	pd__chain_end_clear(&e3);
+	g_array_free(plain, TRUE);
+	g_array_free(after, TRUE);
+	g_array_free(beside, TRUE);
+cleanup:
+	git_repository_free(repo);
+	g_free(ids);
+	g_free(repo_dir);
 }
 
 int main(void)
@@ -162,7 +216,7 @@ int main(void)
 		   1700000000 + 60 * 2500, COMMITS - 2500);
 
 	/* a stopped walk ends at once */
-	pd__git_chain(&chain, &end, repo, &ids[COMMITS - 1], NULL, 0, &stop);
+	pd__git_chain(&chain, &end, repo, &ids[COMMITS - 1], NULL, 0, &stop, 0);
 	CHECK_INT("a walk told to stop reads no commit", chain->len, 0);
 	g_array_free(chain, TRUE);
 	/* one freed while it runs is stopped, waited for and freed: what
@@ -184,6 +238,7 @@ int main(void)
 
 	broken_case(repo, repo_dir, ids);
 	git_repository_free(repo);
+	read_ahead_case(dir);
 	git_libgit2_shutdown();
 	{
 		char *argv[] = { "rm", "-rf", dir, NULL };
