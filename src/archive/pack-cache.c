@@ -78,14 +78,33 @@ static void link_newest(entry *e)
 		oldest = e;
 }
 
-/* Drops `e` from the table, the list and the budget (lock held). */
-static void drop(entry *e)
+/* What one call evicted, released once the lock is: free() may wait for
+ * another thread's malloc arena, and should not while holding this lock.
+ * Past its room (a large object in, many small out) the rest is
+ * released at once. */
+typedef struct {
+	GBytes *bytes[16];
+	unsigned n;
+} freed_list;
+
+/* Drops `e` from the table, the list and the budget (lock held); its
+ * bytes go to `freed`. */
+static void drop(entry *e, freed_list *freed)
 {
 	g_hash_table_remove(table, e);
 	unlink_entry(e);
 	bytes_kept -= g_bytes_get_size(e->bytes);
-	g_bytes_unref(e->bytes);
+	if (freed->n < G_N_ELEMENTS(freed->bytes))
+		freed->bytes[freed->n++] = e->bytes;
+	else
+		g_bytes_unref(e->bytes);
 	g_free(e);
+}
+
+static void release(freed_list *freed)
+{
+	for (unsigned i = 0; i < freed->n; i++)
+		g_bytes_unref(freed->bytes[i]);
 }
 
 GBytes *pd__pack_cache_get(int *type, const void *pack, uint64_t offset)
@@ -108,6 +127,7 @@ size_t pd__pack_cache_put(const void *pack, uint64_t offset, int type, GBytes *b
 {
 	size_t len = g_bytes_get_size(bytes), evicted = 0;
 	entry key = { pack, offset, 0, NULL, NULL, NULL }, *e;
+	freed_list freed = { { NULL }, 0 };
 
 	if (len > CACHE_BYTES / 4)
 		return 0;
@@ -118,7 +138,7 @@ size_t pd__pack_cache_put(const void *pack, uint64_t offset, int type, GBytes *b
 		/* another thread may have resolved the same object meanwhile:
 		 * the first one kept stays */
 		while (oldest && bytes_kept + len > CACHE_BYTES) {
-			drop(oldest);
+			drop(oldest, &freed);
 			evicted++;
 		}
 		e = g_new(entry, 1);
@@ -131,26 +151,31 @@ size_t pd__pack_cache_put(const void *pack, uint64_t offset, int type, GBytes *b
 		bytes_kept += len;
 	}
 	g_mutex_unlock(&lock);
+	release(&freed);
 	return evicted;
 }
 
 void pd__pack_cache_drop(const void *pack, uint64_t offset)
 {
 	entry key = { pack, offset, 0, NULL, NULL, NULL }, *e;
+	freed_list freed = { { NULL }, 0 };
 
 	g_mutex_lock(&lock);
 	if (table && (e = g_hash_table_lookup(table, &key)))
-		drop(e);
+		drop(e, &freed);
 	g_mutex_unlock(&lock);
+	release(&freed);
 }
 
 void pd__pack_cache_forget(const void *pack)
 {
+	freed_list freed = { { NULL }, 0 };
+
 	g_mutex_lock(&lock);
 	for (entry *e = oldest, *next; e; e = next) {
 		next = e->newer;
 		if (e->pack == pack)
-			drop(e);
+			drop(e, &freed);
 	}
 	if (table && !oldest) {
 		/* the last pack closed: nothing of the cache is left */
@@ -158,6 +183,7 @@ void pd__pack_cache_forget(const void *pack)
 		table = NULL;
 	}
 	g_mutex_unlock(&lock);
+	release(&freed);
 }
 
 size_t pd__pack_cache_held(void)
