@@ -13,6 +13,7 @@
 #include <zlib.h>
 #include "harness.h"
 #include "archive/pack.h"
+#include "inbox-commit.h"
 #include "pack-compare.h"
 #include "pack-writer.h"
 
@@ -198,7 +199,7 @@ static void stale_index(const char *base)
 static int large_messages(git_repository **repo, const char *dir)
 {
 	const char *argv[] = { "git", "-C", dir, "repack", "-adf", NULL };
-	git_oid blob, tree_id, commit, parent;
+	git_oid parent;
 	git_signature *sig = NULL;
 	int has_parent = 0, status = -1;
 
@@ -208,27 +209,12 @@ static int large_messages(git_repository **repo, const char *dir)
 	for (int i = 0; i < 60; i++) {
 		GString *m = g_string_new(NULL);
 		guint32 x = 2654435761u * (guint32)(i / 3 + 1);
-		git_treebuilder *tb = NULL;
-		git_tree *tree = NULL;
-		git_commit *pc = NULL;
 		for (int k = 0; k < 12000; k++) {
 			x = x * 1103515245u + 12345u;
 			g_string_append_printf(m, "thread %d line %d: %08x\n", i / 3, k, x);
 		}
 		g_string_append_printf(m, "> reply %d\n", i % 3);
-		git_blob_create_from_buffer(&blob, *repo, m->str, m->len);
-		git_treebuilder_new(&tb, *repo, NULL);
-		git_treebuilder_insert(NULL, tb, "m", &blob, GIT_FILEMODE_BLOB);
-		git_treebuilder_write(&tree_id, tb);
-		git_treebuilder_free(tb);
-		git_tree_lookup(&tree, *repo, &tree_id);
-		if (has_parent)
-			git_commit_lookup(&pc, *repo, &parent);
-		git_commit_create_v(&commit, *repo, "HEAD", sig, sig, NULL, "m", tree, pc ? 1 : 0, pc);
-		git_commit_free(pc);
-		git_tree_free(tree);
-		parent = commit;
-		has_parent = 1;
+		inbox_commit(*repo, sig, m->str, m->len, &parent, &has_parent);
 		g_string_free(m, TRUE);
 	}
 	git_signature_free(sig);

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include "harness.h"
 #include "archive/pack.h"
+#include "inbox-commit.h"
 #include "pack-compare.h"
 
 /* Every object of the repository at `dir`, read both ways. */
@@ -44,35 +45,19 @@ static int run(const char *dir, const char *a1, const char *a2, const char *a3, 
  * for each, as public-inbox writes them. */
 static void fill(git_repository *repo, int from, int to)
 {
-	git_oid parent, at;
+	git_oid parent;
 	int has_parent = git_reference_name_to_id(&parent, repo, "HEAD") == 0;
 	git_signature *sig = NULL;
 
 	git_signature_new(&sig, "A U Thor", "a@example.org", 1700000000, 0);
 	for (int i = from; i < to; i++) {
 		GString *m = g_string_new(NULL);
-		git_treebuilder *tb = NULL;
-		git_oid blob, tree_id;
-		git_tree *tree = NULL;
-		git_commit *pc = NULL;
 		g_string_append_printf(m, "From: P%d <p%d@example.org>\nSubject: [PATCH %d/9] change %d\n"
 				       "Message-ID: <%d@example.org>\n\n", i % 7, i % 7, i % 9 + 1, i / 9, i);
 		for (int k = 0; k < 40 + i % 13; k++)
 			g_string_append_printf(m, "line %d of the change, the same in every version %d\n",
 					       k, k * (i / 9 % 3));
-		git_blob_create_from_buffer(&blob, repo, m->str, m->len);
-		git_treebuilder_new(&tb, repo, NULL);
-		git_treebuilder_insert(NULL, tb, "m", &blob, GIT_FILEMODE_BLOB);
-		git_treebuilder_write(&tree_id, tb);
-		git_treebuilder_free(tb);
-		git_tree_lookup(&tree, repo, &tree_id);
-		if (has_parent)
-			git_commit_lookup(&pc, repo, &parent);
-		git_commit_create_v(&at, repo, "HEAD", sig, sig, NULL, "m", tree, pc ? 1 : 0, pc);
-		git_commit_free(pc);
-		git_tree_free(tree);
-		parent = at;
-		has_parent = 1;
+		inbox_commit(repo, sig, m->str, m->len, &parent, &has_parent);
 		g_string_free(m, TRUE);
 	}
 	git_signature_free(sig);
