@@ -132,6 +132,18 @@ const char *pd__mail_damage(const pd__mail *mail);
 char **pd__mail_references(const pd__mail *mail);
 char *pd__mail_message_id(const pd__mail *mail);
 
+/* ---- msgid.c ------------------------------------------------------------ */
+
+/* Every Message-ID of the header value `raw` (NULL: none), in the order
+ * written, as GMime's references parser reads them, each then cut to
+ * what is inside its brackets (NULL where nothing is left).  With
+ * `plain`, a value of nothing but "<atoms@atoms>" and blanks is read
+ * without GMime, to the same IDs.  A new array that owns its strings:
+ * g_ptr_array_free(ids, TRUE). */
+GPtrArray *pd__msgids_read(const char *raw, int plain);
+/* Would pd__msgids_read() read `raw` without GMime? (the tests ask) */
+int pd__msgids_plain(const char *raw);
+
 /* ---- dates ------------------------------------------------------------ */
 
 /* Parses an RFC 5322 date; returns 0 when it cannot. */

@@ -490,33 +490,6 @@ const char *pd__mail_note(const pd__mail *mail)
 	return mail->note ? mail->note->str : NULL;
 }
 
-/* An ID as GMime's reference parser gave it, with what a broken header
- * leaves in it cut: "175620 <a@b" (a '<' inside the brackets) is "a@b".
- * Message-ID and References go through here alike, so they still match.
- * New string, or NULL when nothing is left. */
-static char *clean_id(const char *id)
-{
-	const char *lt = id ? strrchr(id, '<') : NULL;
-	char *copy;
-
-	if (lt)
-		id = lt + 1;
-	if (!id)
-		return NULL;
-	copy = g_strdup(id);
-	/* g_strdelimit(copy, ">", ' '), without its strchr() per byte: every
-	 * Message-ID of every reference goes through here */
-	for (char *c = copy; *c; c++)
-		if (*c == '>')
-			*c = ' ';
-	g_strstrip(copy);
-	if (!*copy) {
-		g_free(copy);
-		return NULL;
-	}
-	return copy;
-}
-
 /* The Message-ID the way replies quote it.  GMime keeps a value it
  * cannot parse as written ("!<a@b>"); the first <...> in it is what
  * In-Reply-To and References name, read with the same parser as those,
@@ -524,14 +497,15 @@ static char *clean_id(const char *id)
 char *pd__mail_message_id(const pd__mail *mail)
 {
 	const char *raw = pd__mail_header(mail, "Message-ID");
-	GMimeReferences *refs;
+	GPtrArray *ids;
 	char *result = NULL, *decoded = NULL;
 	const char *id;
 
-	if (raw && strchr(raw, '<') && (refs = g_mime_references_parse(NULL, raw))) {
-		if (g_mime_references_length(refs) > 0)
-			result = clean_id(g_mime_references_get_message_id(refs, 0));
-		g_mime_references_free(refs);
+	if (raw && strchr(raw, '<')) {
+		ids = pd__msgids_read(raw, 1);
+		if (ids->len)
+			result = g_ptr_array_steal_index(ids, 0);
+		g_ptr_array_free(ids, TRUE);
 	}
 	if (result)
 		return result;
@@ -547,41 +521,53 @@ char *pd__mail_message_id(const pd__mail *mail)
 	return result;
 }
 
-static void add_refs(GPtrArray *out, GHashTable *seen, const char *raw, int newest_first)
+/* Has `id` been added to `out` already?  A message names a few IDs:
+ * they are compared in turn, and only a long list gets a table. */
+static int added(GPtrArray *out, GHashTable **seen, const char *id)
 {
-	GMimeReferences *refs;
-	int i, n;
-
-	if (!raw)
-		return;
-	refs = g_mime_references_parse(NULL, raw);
-	if (!refs)
-		return;
-	n = g_mime_references_length(refs);
-	for (i = 0; i < n; i++) {
-		char *copy = clean_id(g_mime_references_get_message_id(refs, newest_first ? n - 1 - i : i));
-		if (!copy || g_hash_table_contains(seen, copy)) {
-			g_free(copy);
-			continue;
-		}
-		g_hash_table_add(seen, copy); /* `out` owns the copy */
-		g_ptr_array_add(out, copy);
+	if (!*seen && out->len >= 16) {
+		*seen = g_hash_table_new(g_str_hash, g_str_equal);
+		for (guint i = 0; i < out->len; i++)
+			g_hash_table_add(*seen, g_ptr_array_index(out, i));
 	}
-	g_mime_references_free(refs);
+	if (*seen)
+		return g_hash_table_contains(*seen, id);
+	for (guint i = 0; i < out->len; i++)
+		if (!strcmp(g_ptr_array_index(out, i), id))
+			return 1;
+	return 0;
+}
+
+static void add_refs(GPtrArray *out, GHashTable **seen, const char *raw, int newest_first)
+{
+	GPtrArray *ids = pd__msgids_read(raw, 1);
+
+	for (guint i = 0; i < ids->len; i++) {
+		guint at = newest_first ? ids->len - 1 - i : i;
+		char *id = g_ptr_array_index(ids, at);
+		if (!id || added(out, seen, id))
+			continue;
+		ids->pdata[at] = NULL; /* `out` owns it */
+		g_ptr_array_add(out, id);
+		if (*seen)
+			g_hash_table_add(*seen, id);
+	}
+	g_ptr_array_free(ids, TRUE);
 }
 
 char **pd__mail_references(const pd__mail *mail)
 {
 	GPtrArray *out = g_ptr_array_new();
-	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *seen = NULL;
 	char *own = pd__mail_message_id(mail);
 	char **result;
 	guint i;
 
-	add_refs(out, seen, pd__mail_header(mail, "In-Reply-To"), 0);
-	add_refs(out, seen, pd__mail_header(mail, "References"), 1);
+	add_refs(out, &seen, pd__mail_header(mail, "In-Reply-To"), 0);
+	add_refs(out, &seen, pd__mail_header(mail, "References"), 1);
 	g_ptr_array_add(out, NULL);
-	g_hash_table_destroy(seen);
+	if (seen)
+		g_hash_table_destroy(seen);
 	result = (char **)g_ptr_array_free(out, FALSE);
 	/* a message referring to itself would thread into a loop */
 	if (own) {
