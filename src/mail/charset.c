@@ -56,8 +56,14 @@ static int utf8_valid_but_nuls(const char *data, size_t len)
 	const char *end = data + len;
 
 	while (data < end) {
-		const char *nul = memchr(data, '\0', end - data);
-		size_t n = nul ? (size_t)(nul - data) : (size_t)(end - data);
+		const char *nul;
+		size_t n;
+		/* ASCII ends no multi-byte character: what it leads with
+		 * needs no more than pd__ascii_span()'s look */
+		if ((data += pd__ascii_span(data, (size_t)(end - data))) == end)
+			break;
+		nul = memchr(data, '\0', end - data);
+		n = nul ? (size_t)(nul - data) : (size_t)(end - data);
 		if (!g_utf8_validate_len(data, n, NULL))
 			return 0;
 		data += n + 1;

@@ -29,22 +29,30 @@ static int conflict_matters(int index)
 }
 
 /* Which kept header `name` (len bytes) is, or -1.  Called for every
- * header line of every message: the lengths first (kvmarm's messages
- * have some twenty lines of headers, most of them none of these). */
+ * header line of every message (kvmarm's have some twenty lines of
+ * headers, most of them none of these): the length and the first letter
+ * leave at most one name to compare. */
 static int header_index(const char *name, size_t len)
 {
-	static size_t lens[PD__H_COUNT];
+	static signed char by_len_first[32][26];
 	static gsize once;
+	int c = g_ascii_tolower(name[0]) - 'a', i;
 
 	if (g_once_init_enter(&once)) {
-		for (int i = 0; i < PD__H_COUNT; i++)
-			lens[i] = strlen(pd__scanned_header_names[i]);
+		memset(by_len_first, -1, sizeof(by_len_first));
+		for (i = 0; i < PD__H_COUNT; i++) {
+			const char *n = pd__scanned_header_names[i];
+			signed char *slot = &by_len_first[strlen(n)][g_ascii_tolower(n[0]) - 'a'];
+			/* no two names share a length and a first letter */
+			g_assert(strlen(n) < G_N_ELEMENTS(by_len_first) && *slot < 0);
+			*slot = (signed char)i;
+		}
 		g_once_init_leave(&once, 1);
 	}
-	for (int i = 0; i < PD__H_COUNT; i++)
-		if (lens[i] == len && !g_ascii_strncasecmp(name, pd__scanned_header_names[i], len))
-			return i;
-	return -1;
+	if (len >= G_N_ELEMENTS(by_len_first) || c < 0 || c >= 26)
+		return -1;
+	i = by_len_first[len][c];
+	return i >= 0 && !g_ascii_strncasecmp(name, pd__scanned_header_names[i], len) ? i : -1;
 }
 
 /* Is `len` bytes at `p` one of `words` (case-insensitive, blanks around)? */

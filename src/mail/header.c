@@ -8,6 +8,28 @@
 
 char *pd__header_unfold(const char *raw)
 {
+	const char *p = raw, *nl;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	/* one line (the usual value, its line break at the end): the text
+	 * without its trailing blanks, what the loop below makes of it */
+	nl = strchr(p, '\n');
+	if (!nl || !nl[1]) {
+		const char *end = nl ? nl : p + strlen(p);
+		if (nl)
+			while (end > p && g_ascii_isspace(end[-1]))
+				end--;
+		else
+			while (end > p && end[-1] == '\r')
+				end--;
+		return g_strndup(p, (gsize)(end - p));
+	}
+	return pd__header_unfold_lines(p);
+}
+
+char *pd__header_unfold_lines(const char *raw)
+{
 	GString *out = g_string_sized_new(strlen(raw));
 	const char *p = raw;
 
@@ -144,8 +166,12 @@ char *pd__header_decode(const char *unfolded, const char *fallback_charset)
 {
 	char *text = NULL;
 	char *decoded;
-	size_t len;
+	size_t len = strlen(unfolded);
 
+	/* ASCII without an encoded word: the value as it is (below, it would
+	 * be copied a byte at a time to the same) */
+	if (pd__ascii_span(unfolded, len) == len && !strstr(unfolded, "=?"))
+		return g_strndup(unfolded, len);
 	/* GMime decodes encoded words but takes raw 8-bit text in its own
 	 * fallback charsets; make the raw text UTF-8 first so that a Latin-1
 	 * header and a UTF-8 one both come out right. */
