@@ -331,6 +331,56 @@ static const uint64_t *sorted_offsets(pack *p)
 	return p->sorted_once == SORT_UNUSABLE ? NULL : (const uint64_t *)p->sorted_once;
 }
 
+/* Searches in a big sorted table start with a guess, not in the middle:
+ * object ids are uniform, and a pack's offsets nearly so, so the guess
+ * lands within a few entries, and the search reads a few neighbouring
+ * cache lines instead of some log2(n) far-apart ones (the index of a big
+ * archive is megabytes; the walk and the readers look up three objects a
+ * message).  From the guess `at`, steps doubling towards the target
+ * bracket it; the caller's halving finishes.  `below(i)`: is entry i
+ * before the target?  On return the target (the first entry not before
+ * it) is in [*lo, *hi], as it was on entry. */
+#define GALLOP(lo, hi, at, below)                                              \
+	do {                                                                   \
+		uint64_t step_ = 1, p_;                                        \
+		if (below(at)) {                                             \
+			*(lo) = (at) + 1;                                      \
+			while ((p_ = *(lo) + step_) < *(hi)) {                 \
+				if (!below(p_)) {                            \
+					*(hi) = p_ + 1;                        \
+					break;                                 \
+				}                                              \
+				*(lo) = p_ + 1;                                \
+				step_ *= 2;                                    \
+			}                                                      \
+		} else {                                                       \
+			*(hi) = (at) + 1;                                      \
+			while ((at) >= *(lo) + step_) {                        \
+				p_ = (at) - step_;                             \
+				if (below(p_)) {                             \
+					*(lo) = p_ + 1;                        \
+					break;                                 \
+				}                                              \
+				*(hi) = p_ + 1;                                \
+				step_ *= 2;                                    \
+			}                                                      \
+		}                                                              \
+	} while (0)
+
+/* Narrows [*lo, *hi) of `sorted` around `offset`. */
+static void offsets_near(size_t *lo, size_t *hi, const uint64_t *sorted, uint64_t offset)
+{
+	uint64_t first = sorted[*lo], last = sorted[*hi - 1];
+	size_t at;
+
+	if (*hi - *lo < 16 || offset <= first || offset >= last)
+		return;
+	at = *lo + (size_t)((double)(offset - first) / (double)(last - first) * (double)(*hi - 1 - *lo));
+#define OFFSET_BELOW(i) (sorted[i] < offset)
+	GALLOP(lo, hi, at, OFFSET_BELOW);
+#undef OFFSET_BELOW
+}
+
 /* The stored length of the object at `offset`: 0, or -1 when no object
  * starts there. */
 static int stored_length(size_t *out, pack *p, uint64_t offset)
@@ -340,6 +390,8 @@ static int stored_length(size_t *out, pack *p, uint64_t offset)
 
 	if (!sorted)
 		return -1;
+	if (hi)
+		offsets_near(&lo, &hi, sorted, offset);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (sorted[mid] == offset) {
@@ -354,28 +406,44 @@ static int stored_length(size_t *out, pack *p, uint64_t offset)
 	return -1;
 }
 
-/* Where object `oid` is: 0 with its pack (index) and offset, or 1. */
-static int find(size_t *which, uint64_t *offset, pd__packs *packs, const unsigned char *oid)
+/* -1, 0 or 1 as the index's id `i` of `p` is before, is or is after
+ * `oid`, whose bytes 1 to 4 are `key`. */
+static int id_order(const pack *p, uint32_t i, const unsigned char *oid, uint32_t key)
 {
 	/* within the first byte's range, ids differ in the next four bytes
 	 * almost always: compared as a number, memcmp() only to settle */
+	const unsigned char *id = p->ids + (size_t)i * 20;
+	uint32_t at = be32(id + 1);
+
+	return id[0] != oid[0] ? (id[0] < oid[0] ? -1 : 1)
+	       : at != key ? (at < key ? -1 : 1) : memcmp(id + 5, oid + 5, 15);
+}
+
+/* Where object `oid` is: 0 with its pack (index) and offset, or 1. */
+static int find(size_t *which, uint64_t *offset, pd__packs *packs, const unsigned char *oid)
+{
 	uint32_t key = be32(oid + 1);
 
 	for (guint k = 0; k < packs->packs->len; k++) {
 		pack *p = g_ptr_array_index(packs->packs, k);
-		uint32_t lo = oid[0] ? be32(p->idx + 8 + 4 * (oid[0] - 1)) : 0;
-		uint32_t hi = be32(p->idx + 8 + 4 * oid[0]);
+		uint64_t lo = oid[0] ? be32(p->idx + 8 + 4 * (oid[0] - 1)) : 0;
+		uint64_t hi = be32(p->idx + 8 + 4 * oid[0]);
 		/* a pack whose index names impossible offsets is found out
 		 * before its first object is, so that it answers the same
 		 * (left to libgit2) from the first read on */
 		if (!sorted_offsets(p))
 			continue;
+		if (hi > lo + 16) {
+			/* bytes 1 to 4 of the ids in one first byte's range
+			 * are uniform over 32 bits */
+			uint64_t at = lo + (((uint64_t)key * (hi - lo)) >> 32);
+#define ID_BELOW(i) (id_order(p, (uint32_t)(i), oid, key) < 0)
+			GALLOP(&lo, &hi, at, ID_BELOW);
+#undef ID_BELOW
+		}
 		while (lo < hi) {
-			uint32_t mid = lo + (hi - lo) / 2;
-			const unsigned char *id = p->ids + (size_t)mid * 20;
-			uint32_t at = be32(id + 1);
-			int c = id[0] != oid[0] ? (id[0] < oid[0] ? -1 : 1)
-				: at != key ? (at < key ? -1 : 1) : memcmp(id + 5, oid + 5, 15);
+			uint32_t mid = (uint32_t)(lo + (hi - lo) / 2);
+			int c = id_order(p, mid, oid, key);
 			if (c == 0) {
 				/* every offset was checked by sorted_offsets() */
 				object_offset(offset, p, mid);

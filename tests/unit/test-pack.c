@@ -459,6 +459,47 @@ cleanup:
 	g_free(dir);
 }
 
+/* Ids the pack does not hold -- random ones, and ones beside those it
+ * holds (the last byte changed: the search's first guess lands next to
+ * them) -- are not found, whatever the search's steps. */
+static void absent_ids(const char *dir, const char *list)
+{
+	pd__packs *packs = pd__packs_open(dir);
+	GRand *rand = g_rand_new_with_seed(16);
+	GPtrArray *held = g_ptr_array_new_with_free_func(g_free);
+	int found = 0, tried = 0;
+	char label[200];
+	git_odb *odb = NULL;
+	char *objects = g_build_filename(dir, "objects", NULL);
+
+	if (git_odb_open(&odb, objects) == 0)
+		git_odb_foreach(odb, collect_id, held);
+	for (int i = 0; odb && i < 8000; i++) {
+		git_oid id;
+		const unsigned char *b;
+		size_t len;
+		int type;
+		if (i % 2 && held->len) {
+			id = *(git_oid *)g_ptr_array_index(held, g_rand_int_range(rand, 0, (gint32)held->len));
+			id.id[19] ^= (unsigned char)g_rand_int_range(rand, 1, 256);
+		} else {
+			for (int k = 0; k < 20; k++)
+				id.id[k] = (unsigned char)g_rand_int_range(rand, 0, 256);
+		}
+		if (git_odb_exists(odb, &id))
+			continue;
+		tried++;
+		found += pd__packs_read(&b, &len, &type, packs, id.id) != 1;
+	}
+	snprintf(label, sizeof(label), "%s: %d ids it does not hold are not found", list, tried);
+	CHECK(label, tried > 7000 && found == 0);
+	git_odb_free(odb);
+	g_ptr_array_free(held, TRUE);
+	g_rand_free(rand);
+	pd__packs_free(packs);
+	g_free(objects);
+}
+
 static void corpus(const char *list)
 {
 	char *dir = g_strdup_printf("%s/corpus/%s/git/0.git", shared_dir(), list);
@@ -475,6 +516,7 @@ static void corpus(const char *list)
 		CHECK_INT(label, w.same, w.read);
 		snprintf(label, sizeof(label), "%s: nothing read that libgit2 cannot read", list);
 		CHECK_INT(label, w.only_ours, 0);
+		absent_ids(dir, list);
 	}
 	g_free(dir);
 }
