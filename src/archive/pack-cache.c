@@ -13,10 +13,14 @@
  *
  * Entries are GBytes: a reader holds its own reference to what it uses,
  * so an entry another thread evicts meanwhile stays valid for it.  The
- * lock is held only to find, add and evict, never while inflating or
- * applying a delta.  Least recently used first out, under a budget of
- * bytes; a pack closed takes its entries with it (pd__pack_cache_forget),
- * so that a new pack at the same address is never answered with them.
+ * cache is split in shards by a hash of pack and offset, each with its
+ * own lock, list and share of the budget: with one lock the threads met
+ * on it thousands of times a kvmarm digest, each meeting a sleep and a
+ * wake-up (perf: some 5,000 futex calls).  A lock is held only to find,
+ * add and evict, never while inflating, applying a delta, allocating or
+ * freeing.  Least recently used first out within a shard; a pack closed
+ * takes its entries with it (pd__pack_cache_forget), so that a new pack
+ * at the same address is never answered with them.
  */
 #include <stdint.h>
 #include <glib.h>
@@ -25,6 +29,8 @@
 /* What the kept objects may hold together.  kvmarm, two threads: 4 MB
  * inflates 150 MB, 16 MB 120 MB, 64 MB 114 MB (every object once). */
 #define CACHE_BYTES ((size_t)16 << 20)
+#define SHARDS 8
+#define SHARD_BYTES (CACHE_BYTES / SHARDS)
 
 typedef struct entry {
 	const void *pack;
@@ -34,17 +40,31 @@ typedef struct entry {
 	struct entry *newer, *older;   /* the recency list */
 } entry;
 
-static GMutex lock;
-static GHashTable *table;               /* entry -> itself, by pack and offset */
-static entry *newest, *oldest;
-static size_t bytes_kept;
+typedef struct {
+	GMutex lock;
+	GHashTable *table;              /* entry -> itself, by pack and offset */
+	entry *newest, *oldest;
+	size_t bytes_kept;
+} shard;
+
+static shard shards[SHARDS];
+
+static guint64 key_hash(const void *pack, uint64_t offset)
+{
+	return (offset ^ (uint64_t)(uintptr_t)pack) * UINT64_C(0x9E3779B97F4A7C15);
+}
+
+static shard *shard_of(const void *pack, uint64_t offset)
+{
+	/* the top bits: the table's hash below takes the next ones */
+	return &shards[key_hash(pack, offset) >> 61];
+}
 
 static guint entry_hash(gconstpointer p)
 {
 	const entry *e = p;
-	uint64_t h = (e->offset ^ (uint64_t)(uintptr_t)e->pack) * UINT64_C(0x9E3779B97F4A7C15);
 
-	return (guint)(h >> 32);
+	return (guint)(key_hash(e->pack, e->offset) >> 24);
 }
 
 static gboolean entry_equal(gconstpointer a, gconstpointer b)
@@ -54,103 +74,108 @@ static gboolean entry_equal(gconstpointer a, gconstpointer b)
 	return x->pack == y->pack && x->offset == y->offset;
 }
 
-static void unlink_entry(entry *e)
+static void unlink_entry(shard *s, entry *e)
 {
 	if (e->newer)
 		e->newer->older = e->older;
 	else
-		newest = e->older;
+		s->newest = e->older;
 	if (e->older)
 		e->older->newer = e->newer;
 	else
-		oldest = e->newer;
+		s->oldest = e->newer;
 	e->newer = e->older = NULL;
 }
 
-static void link_newest(entry *e)
+static void link_newest(shard *s, entry *e)
 {
-	e->older = newest;
+	e->older = s->newest;
 	e->newer = NULL;
-	if (newest)
-		newest->newer = e;
-	newest = e;
-	if (!oldest)
-		oldest = e;
+	if (s->newest)
+		s->newest->newer = e;
+	s->newest = e;
+	if (!s->oldest)
+		s->oldest = e;
 }
 
 /* What one call evicted, released once the lock is: free() may wait for
  * another thread's malloc arena, and should not while holding this lock.
- * Past its room (a large object in, many small out) the rest is
- * released at once. */
+ * The entries are chained through `newer`. */
 typedef struct {
-	GBytes *bytes[16];
-	unsigned n;
+	entry *first;
 } freed_list;
 
-/* Drops `e` from the table, the list and the budget (lock held); its
- * bytes go to `freed`. */
-static void drop(entry *e, freed_list *freed)
+/* Drops `e` from its shard's table, list and budget (lock held); it
+ * goes to `freed`. */
+static void drop(shard *s, entry *e, freed_list *freed)
 {
-	g_hash_table_remove(table, e);
-	unlink_entry(e);
-	bytes_kept -= g_bytes_get_size(e->bytes);
-	if (freed->n < G_N_ELEMENTS(freed->bytes))
-		freed->bytes[freed->n++] = e->bytes;
-	else
-		g_bytes_unref(e->bytes);
-	g_free(e);
+	g_hash_table_remove(s->table, e);
+	unlink_entry(s, e);
+	s->bytes_kept -= g_bytes_get_size(e->bytes);
+	e->newer = freed->first;
+	freed->first = e;
 }
 
 static void release(freed_list *freed)
 {
-	for (unsigned i = 0; i < freed->n; i++)
-		g_bytes_unref(freed->bytes[i]);
+	for (entry *e = freed->first, *next; e; e = next) {
+		next = e->newer;
+		g_bytes_unref(e->bytes);
+		g_free(e);
+	}
 }
 
 GBytes *pd__pack_cache_get(int *type, const void *pack, uint64_t offset)
 {
 	entry key = { pack, offset, 0, NULL, NULL, NULL }, *e;
+	shard *s = shard_of(pack, offset);
 	GBytes *found = NULL;
 
-	g_mutex_lock(&lock);
-	if (table && (e = g_hash_table_lookup(table, &key))) {
-		unlink_entry(e);
-		link_newest(e);
+	g_mutex_lock(&s->lock);
+	if (s->table && (e = g_hash_table_lookup(s->table, &key))) {
+		unlink_entry(s, e);
+		link_newest(s, e);
 		*type = e->type;
 		found = g_bytes_ref(e->bytes);
 	}
-	g_mutex_unlock(&lock);
+	g_mutex_unlock(&s->lock);
 	return found;
 }
 
 size_t pd__pack_cache_put(const void *pack, uint64_t offset, int type, GBytes *bytes)
 {
 	size_t len = g_bytes_get_size(bytes), evicted = 0;
-	entry key = { pack, offset, 0, NULL, NULL, NULL }, *e;
-	freed_list freed = { { NULL }, 0 };
+	shard *s = shard_of(pack, offset);
+	freed_list freed = { NULL };
+	entry *e;
 
-	if (len > CACHE_BYTES / 4)
+	if (len > SHARD_BYTES / 2)
 		return 0;
-	g_mutex_lock(&lock);
-	if (!table)
-		table = g_hash_table_new(entry_hash, entry_equal);
-	if (!g_hash_table_contains(table, &key)) {
+	e = g_new(entry, 1);
+	e->pack = pack;
+	e->offset = offset;
+	e->type = type;
+	e->bytes = g_bytes_ref(bytes);
+	g_mutex_lock(&s->lock);
+	if (!s->table)
+		s->table = g_hash_table_new(entry_hash, entry_equal);
+	if (!g_hash_table_contains(s->table, e)) {
 		/* another thread may have resolved the same object meanwhile:
 		 * the first one kept stays */
-		while (oldest && bytes_kept + len > CACHE_BYTES) {
-			drop(oldest, &freed);
+		while (s->oldest && s->bytes_kept + len > SHARD_BYTES) {
+			drop(s, s->oldest, &freed);
 			evicted++;
 		}
-		e = g_new(entry, 1);
-		e->pack = pack;
-		e->offset = offset;
-		e->type = type;
-		e->bytes = g_bytes_ref(bytes);
-		link_newest(e);
-		g_hash_table_add(table, e);
-		bytes_kept += len;
+		link_newest(s, e);
+		g_hash_table_add(s->table, e);
+		s->bytes_kept += len;
+		e = NULL;
 	}
-	g_mutex_unlock(&lock);
+	g_mutex_unlock(&s->lock);
+	if (e) {
+		e->newer = freed.first;
+		freed.first = e;
+	}
 	release(&freed);
 	return evicted;
 }
@@ -158,40 +183,45 @@ size_t pd__pack_cache_put(const void *pack, uint64_t offset, int type, GBytes *b
 void pd__pack_cache_drop(const void *pack, uint64_t offset)
 {
 	entry key = { pack, offset, 0, NULL, NULL, NULL }, *e;
-	freed_list freed = { { NULL }, 0 };
+	shard *s = shard_of(pack, offset);
+	freed_list freed = { NULL };
 
-	g_mutex_lock(&lock);
-	if (table && (e = g_hash_table_lookup(table, &key)))
-		drop(e, &freed);
-	g_mutex_unlock(&lock);
+	g_mutex_lock(&s->lock);
+	if (s->table && (e = g_hash_table_lookup(s->table, &key)))
+		drop(s, e, &freed);
+	g_mutex_unlock(&s->lock);
 	release(&freed);
 }
 
 void pd__pack_cache_forget(const void *pack)
 {
-	freed_list freed = { { NULL }, 0 };
-
-	g_mutex_lock(&lock);
-	for (entry *e = oldest, *next; e; e = next) {
-		next = e->newer;
-		if (e->pack == pack)
-			drop(e, &freed);
+	for (int i = 0; i < SHARDS; i++) {
+		shard *s = &shards[i];
+		freed_list freed = { NULL };
+		g_mutex_lock(&s->lock);
+		for (entry *e = s->oldest, *next; e; e = next) {
+			next = e->newer;
+			if (e->pack == pack)
+				drop(s, e, &freed);
+		}
+		if (s->table && !s->oldest) {
+			/* the last pack closed: nothing of the shard is left */
+			g_hash_table_destroy(s->table);
+			s->table = NULL;
+		}
+		g_mutex_unlock(&s->lock);
+		release(&freed);
 	}
-	if (table && !oldest) {
-		/* the last pack closed: nothing of the cache is left */
-		g_hash_table_destroy(table);
-		table = NULL;
-	}
-	g_mutex_unlock(&lock);
-	release(&freed);
 }
 
 size_t pd__pack_cache_held(void)
 {
-	size_t held;
+	size_t held = 0;
 
-	g_mutex_lock(&lock);
-	held = bytes_kept;
-	g_mutex_unlock(&lock);
+	for (int i = 0; i < SHARDS; i++) {
+		g_mutex_lock(&shards[i].lock);
+		held += shards[i].bytes_kept;
+		g_mutex_unlock(&shards[i].lock);
+	}
 	return held;
 }
