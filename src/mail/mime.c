@@ -445,6 +445,11 @@ const char *pd__mail_header(const pd__mail *mail, const char *name)
 	GMimeHeader *h;
 
 	if (!mail->message) {
+		/* the callers spell the names as the table does: exactly
+		 * first, then ignoring case */
+		for (int i = 0; i < PD__H_COUNT; i++)
+			if (!strcmp(name, pd__scanned_header_names[i]))
+				return mail->values[i];
 		for (int i = 0; i < PD__H_COUNT; i++)
 			if (!g_ascii_strcasecmp(name, pd__scanned_header_names[i]))
 				return mail->values[i];

@@ -16,10 +16,20 @@
 #include <gmime/gmime.h>
 #include "mail/mail.h"
 
-/* RFC 5322's atext: what GMime's parser reads as one word, unchanged. */
-static int is_atext(unsigned char c)
+/* RFC 5322's atext: what GMime's parser reads as one word, unchanged.
+ * A table: every byte of every ID is looked up. */
+static const char *const atext_specials = "!#$%&'*+-/=?^_`{|}~";
+static gboolean atext[256];
+
+static void atext_init(void)
 {
-	return g_ascii_isalnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
+	static gsize once;
+
+	if (g_once_init_enter(&once)) {
+		for (int c = 1; c < 256; c++)
+			atext[c] = g_ascii_isalnum(c) || strchr(atext_specials, c);
+		g_once_init_leave(&once, 1);
+	}
 }
 
 /* "dot-atom": words of atext joined by single dots.  Its length, or 0. */
@@ -29,7 +39,7 @@ static size_t dot_atom(const char *p, const char *end)
 
 	for (;;) {
 		const char *w = p;
-		while (p < end && is_atext((unsigned char)*p))
+		while (p < end && atext[(unsigned char)*p])
 			p++;
 		if (p == w)
 			return 0; /* empty, a leading dot, or two dots */
@@ -51,6 +61,7 @@ static int plain_ids(GPtrArray *ids, const char *raw)
 {
 	const char *p = raw, *end = raw + strlen(raw);
 
+	atext_init();
 	for (;;) {
 		const char *id;
 		size_t local, domain;
