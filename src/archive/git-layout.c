@@ -233,6 +233,7 @@ static gpointer read_ahead_run(gpointer data)
 	read_ahead *ra = data;
 	pd__packs *packs = pd__packs_open(ra->git_dir);
 
+	pd__packs_read_in_order(packs);
 	pd__packs_read_ahead(packs, &ra->stop, READ_AHEAD_BYTES);
 	pd__packs_free(packs);
 	return NULL;
@@ -280,6 +281,7 @@ int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 		return PD_OK;
 	}
 	packs = pd__packs_open(git_repository_path(repo));
+	pd__packs_read_in_order(packs);
 	if (ahead)
 		ra = read_ahead_start(repo);
 	for (;;) {

@@ -40,6 +40,10 @@ pd__packs *pd__packs_open(const char *git_dir);
 
 /* NULL-safe. */
 void pd__packs_free(pd__packs *packs);
+/* Says that `packs` will read mostly in pack order (a walk of commits):
+ * small objects are then read in windows of 64 KB, one read(2) for many.
+ * Only for speed: every object reads the same either way. */
+void pd__packs_read_in_order(pd__packs *packs);
 
 /* Object `oid` (20 bytes): 0 with its type (git's numbers: 1 commit,
  * 2 tree, 3 blob, 4 tag) in *type and its bytes in *data and *len,
