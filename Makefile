@@ -25,6 +25,15 @@ ALL_CFLAGS   = $(CFLAGS) $(WARN) -std=gnu11 -MMD -MP $(PKG_CFLAGS)
 # the library's objects: position independent, and only PD_EXTERN visible
 LIB_CFLAGS   = -fPIC -fvisibility=hidden
 
+# The program's malloc (cli/allocator.c says why): jemalloc, or with
+# ALLOCATOR= (empty) the C library's.  The library itself uses whatever
+# malloc its program has; the sanitizer builds use the C library's.
+ALLOCATOR ?= jemalloc
+ifeq ($(ALLOCATOR),jemalloc)
+ALLOC_LIBS := $(shell $(PKG_CONFIG) --libs jemalloc 2>/dev/null)
+ALLOC_CPPFLAGS := $(if $(ALLOC_LIBS),-DPD_JEMALLOC)
+endif
+
 # Install locations (GNU names).  Debian sets LIBDIR to its multiarch one.
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
@@ -36,7 +45,7 @@ INSTALL    ?= install
 
 # Debian packages the build, the tests and mkinbox need.
 DEBS := build-essential pkg-config libgit2-dev libgmime-3.0-dev libjansson-dev \
-        libglib2.0-dev libsqlite3-dev zlib1g-dev libdeflate-dev nettle-dev git python3 public-inbox gdb b4 curl \
+        libglib2.0-dev libsqlite3-dev zlib1g-dev libdeflate-dev nettle-dev libjemalloc-dev git python3 public-inbox gdb b4 curl \
         chromium python3-html5lib python3-feedparser cmark-gfm
 
 B        ?= build
@@ -64,7 +73,7 @@ $(B)/src/%.o: src/%.c
 
 $(B)/cli/%.o: cli/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(ALLOC_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libpatchdigest.a: $(LIB_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
@@ -77,7 +86,7 @@ $(SHLIB): $(LIB_OBJ)
 
 # The program links the library statically: one file, no search path.
 $(B)/patchdigest: $(CLI_OBJ) $(B)/libpatchdigest.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libpatchdigest.a $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libpatchdigest.a $(PKG_LIBS) $(ALLOC_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libpatchdigest.a
 	@mkdir -p $(dir $@)
@@ -145,7 +154,7 @@ run-tests: all $(B)/libpatchdigest.a $(UNIT_BIN) $(FUZZ_RUN)
 # size, libgit2 allocates it and handles the failure (tests/git-faults.sh).
 asan: deps
 	ASAN_OPTIONS=$${ASAN_OPTIONS:+$$ASAN_OPTIONS:}allocator_may_return_null=1 \
-	$(MAKE) --no-print-directory B=build/asan \
+	$(MAKE) --no-print-directory B=build/asan ALLOCATOR= \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" run-tests
 
@@ -160,7 +169,7 @@ deb:
 fuzz:
 	@command -v clang >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq clang >/dev/null; }
-	$(MAKE) --no-print-directory B=build/fuzz CC=clang \
+	$(MAKE) --no-print-directory B=build/fuzz CC=clang ALLOCATOR= \
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  fuzz-targets
 

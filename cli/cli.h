@@ -223,7 +223,8 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * path; main() turns it off). */
 void cli_bad_option(const char *word, const char *command);
 
-/* glibc gives each thread that allocates an arena of its own, 64 MB of
+/* Built with glibc's malloc (allocator.c: not the default), tunes it:
+ * glibc gives each thread that allocates an arena of its own, 64 MB of
  * address space each, up to 8 per core: a 16-core machine under
  * `ulimit -v 1000000` ran out of address space.  Four arenas serve the
  * pipeline as well (its threads allocate little at a time).

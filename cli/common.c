@@ -31,10 +31,12 @@ void cli_error(const char *fmt, ...)
 
 void cli_limit_memory(void)
 {
+#ifndef PD_JEMALLOC /* else allocator.c configures jemalloc */
 	if (!getenv("MALLOC_ARENA_MAX"))
 		mallopt(M_ARENA_MAX, 4);
 	if (!getenv("MALLOC_MMAP_THRESHOLD_"))
 		mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 }
 
 void cli_bad_option(const char *word, const char *command)
