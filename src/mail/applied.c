@@ -389,8 +389,7 @@ int pd__find_applied(pd__applied *out, const char *text)
 		return 0;
 	sig = strstr(text, "\n-- \n");
 	body = sig ? g_strndup(text, sig - text) : g_strdup(text);
-	lines = g_strsplit(body, "\n", -1);
-	g_free(body);
+	lines = pd__lines_in_place(body);
 	for (size_t i = 0; lines[i]; i++) {
 		int indented = g_ascii_isspace(*lines[i]);
 		char *l = g_strstrip(lines[i]);
@@ -459,7 +458,8 @@ int pd__find_applied(pd__applied *out, const char *text)
 	}
 	if (paragraph->len && !found)
 		found = paragraph_statement(out, paragraph->str);
-	g_strfreev(lines);
+	g_free(lines);
+	g_free(body);
 	g_string_free(paragraph, TRUE);
 	if (!found)
 		pd__applied_clear(out);

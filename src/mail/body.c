@@ -366,3 +366,19 @@ void pd__strip_signature(GString *text)
 		pos += len + 1;
 	}
 }
+
+char **pd__lines_in_place(char *text)
+{
+	GPtrArray *lines = g_ptr_array_new();
+
+	/* g_strsplit() gives no line at all for "" */
+	for (char *p = *text ? text : NULL; p;) {
+		char *nl = strchr(p, '\n');
+		g_ptr_array_add(lines, p);
+		if (nl)
+			*nl = '\0';
+		p = nl ? nl + 1 : NULL;
+	}
+	g_ptr_array_add(lines, NULL);
+	return (char **)g_ptr_array_free(lines, FALSE);
+}

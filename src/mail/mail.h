@@ -86,6 +86,12 @@ int pd__content_hash(unsigned char out[32], const char *data, size_t len);
 
 /* ---- body.c: the body as git am reads it -------------------------------- */
 
+/* Cuts `text` into its lines in place (each '\n' becomes a NUL) and
+ * returns them: what g_strsplit(text, "\n", -1) returns, without a copy
+ * of each line.  The array is new (g_free() it, not g_strfreev()); its
+ * lines are `text`'s, alive as long as it is. */
+char **pd__lines_in_place(char *text);
+
 typedef struct {
 	const char *data;    /* transfer-decoded bytes of one text part */
 	size_t len;

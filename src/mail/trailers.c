@@ -90,18 +90,19 @@ static void split_value(pd__trailer *t)
 }
 
 /* The lines of `text` above its signature, with the two wrappings b4
- * joins joined, CRs dropped. */
-static char **body_lines(const char *text)
+ * joins joined, CRs dropped: a new array of lines that live in *body
+ * (cut in place) or, joined, in *joined.  Free all three. */
+static char **body_lines(char **body, GPtrArray **joined, const char *text)
 {
 	const char *sig = strstr(text, "\n-- \n");
-	char *body = sig ? g_strndup(text, sig - text) : g_strdup(text);
-	char **lines, **out;
-	GPtrArray *joined = g_ptr_array_new();
+	char **lines;
+	GPtrArray *out = g_ptr_array_new();
 	size_t i;
 
-	g_strstrip(body);
-	lines = g_strsplit(body, "\n", -1);
-	g_free(body);
+	*body = sig ? g_strndup(text, sig - text) : g_strdup(text);
+	*joined = g_ptr_array_new_with_free_func(g_free);
+	g_strstrip(*body);
+	lines = pd__lines_in_place(*body);
 	for (i = 0; lines[i]; i++) {
 		char *l = lines[i];
 		size_t n = strlen(l);
@@ -113,28 +114,28 @@ static char **body_lines(const char *text)
 		const char *colon = strchr(l, ':');
 		if (next && colon && colon > l && colon[1] == ' ') {
 			const char *v = colon + 1;
+			char *both = NULL;
 			while (*v == ' ' || *v == '\t')
 				v++;
 			/* "Fixes: abcd0123 (foo bar" + "baz quux)" */
 			if (g_ascii_isxdigit(*v) && strchr(v, '(') && !strchr(v, ')')
-			    && g_str_has_suffix(next, ")") && *next && !g_ascii_isspace(*next)) {
-				g_ptr_array_add(joined, g_strconcat(l, " ", next, NULL));
-				i++;
-				continue;
-			}
+			    && g_str_has_suffix(next, ")") && *next && !g_ascii_isspace(*next))
+				both = g_strconcat(l, " ", next, NULL);
 			/* "Signed-off-by: Long Name" + "<address>" */
-			if (*v && !strchr(v, '<') && next[0] == '<' && g_str_has_suffix(next, ">")) {
-				g_ptr_array_add(joined, g_strconcat(l, " ", next, NULL));
+			else if (*v && !strchr(v, '<') && next[0] == '<' && g_str_has_suffix(next, ">"))
+				both = g_strconcat(l, " ", next, NULL);
+			if (both) {
+				g_ptr_array_add(*joined, both);
+				g_ptr_array_add(out, both);
 				i++;
 				continue;
 			}
 		}
-		g_ptr_array_add(joined, g_strdup(l));
+		g_ptr_array_add(out, l);
 	}
-	g_ptr_array_add(joined, NULL);
-	out = (char **)g_ptr_array_free(joined, FALSE);
-	g_strfreev(lines);
-	return out;
+	g_ptr_array_add(out, NULL);
+	g_free(lines);
+	return (char **)g_ptr_array_free(out, FALSE);
 }
 
 /* "Token: value" at the line's start (after blanks): the token starts
@@ -171,7 +172,9 @@ GPtrArray *pd__find_trailers(const char *text, int followup)
 	static const char *const headers[] = { "subject", "date", "from", NULL };
 	static const char *const not_followups[] = { "from", "author", "cc", "to", NULL };
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)pd__trailer_free);
-	char **lines = body_lines(text ? text : "");
+	GPtrArray *joined;
+	char *body;
+	char **lines = body_lines(&body, &joined, text ? text : "");
 	int was_trailer = 0, others = 0;
 
 	for (size_t i = 0; lines[i]; i++) {
@@ -239,7 +242,9 @@ GPtrArray *pd__find_trailers(const char *text, int followup)
 		was_trailer = 0;
 		others++;
 	}
-	g_strfreev(lines);
+	g_free(lines);
+	g_ptr_array_free(joined, TRUE);
+	g_free(body);
 	return out;
 }
 

@@ -4,6 +4,7 @@
  * trailer_addr_parsing) and cases of ours for follow-ups: quoted lines,
  * the signature, URLs, the From:-matching rules.
  */
+#include <string.h>
 #include <glib.h>
 #include <jansson.h>
 #include "harness.h"
@@ -153,10 +154,42 @@ static void ours(void)
 	CHECK("does not match: another person", !pd__trailer_matches_sender(&t, &ann));
 }
 
+/* pd__lines_in_place(), which the trailer and "applied" readers split
+ * with, gives g_strsplit()'s lines: every text of up to five pieces. */
+static void lines_like_strsplit(void)
+{
+	static const char *const pieces[] = { "", "\n", "a", "bc", "\r", "\n\n", " " };
+	const size_t n = G_N_ELEMENTS(pieces);
+	size_t tried = 0, differs = 0;
+
+	for (size_t k = 0; k < n * n * n * n * n; k++) {
+		GString *text = g_string_new(NULL);
+		char **want, **got, *copy;
+		for (size_t d = k, j = 0; j < 5; j++, d /= n)
+			g_string_append(text, pieces[d % n]);
+		want = g_strsplit(text->str, "\n", -1);
+		copy = g_strdup(text->str);
+		got = pd__lines_in_place(copy);
+		tried++;
+		if (g_strv_length(want) != g_strv_length(got))
+			differs++;
+		else
+			for (size_t i = 0; want[i]; i++)
+				differs += strcmp(want[i], got[i]) != 0;
+		g_strfreev(want);
+		g_free(got);
+		g_free(copy);
+		g_string_free(text, TRUE);
+	}
+	printf("# %zu texts split\n", tried);
+	CHECK_INT("pd__lines_in_place(): g_strsplit()'s lines", (int)differs, 0);
+}
+
 int main(void)
 {
 	json_t *cases;
 
+	lines_like_strsplit();
 	ours();
 	base = g_build_filename(shared_dir(), "conformance", "b4-trailers", NULL);
 	{
