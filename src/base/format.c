@@ -98,14 +98,32 @@ static size_t hostile_char(const unsigned char *p, gunichar *c)
 	return 0;
 }
 
+/* Are all eight bytes of `w` printable ASCII (0x20 to 0x7E)?  No byte
+ * below 0x20, none above 0x7E (the high bit of each byte, after
+ * subtracting 0x20 and after adding 1). */
+static inline int all_printable(guint64 w)
+{
+	const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101);
+	const guint64 highs = ones * 0x80;
+
+	return !((((w - ones * 0x20) & ~w) | (w + ones) | w) & highs);
+}
+
 void pd__append_display(GString *out, const char *text, int keep_lines)
 {
 	const unsigned char *p = (const unsigned char *)(text ? text : "");
-	const unsigned char *run = p;
+	const unsigned char *run = p, *end = p + strlen((const char *)p);
 
-	while (*p) {
+	while (p < end) {
 		gunichar c;
 		size_t n;
+		guint64 w;
+		/* printable ASCII eight bytes at a time: a digest is mostly
+		 * commit messages, 15% of rendering kvmarm's whole history */
+		if (end - p >= 8 && (memcpy(&w, p, 8), all_printable(w))) {
+			p += 8;
+			continue;
+		}
 		if (*p >= 0x20 && *p < 0x7F) {
 			p++;
 			continue;

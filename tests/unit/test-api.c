@@ -125,6 +125,68 @@ static void add_message(void)
 	g_free(msg);
 }
 
+/* pd_display_text() a byte at a time, as it was before it read printable
+ * ASCII eight bytes at a time: the reference its short way is held to. */
+static char *display_bytewise(const char *text, int keep_lines)
+{
+	GString *out = g_string_new(NULL);
+	const unsigned char *p = (const unsigned char *)text;
+
+	while (*p) {
+		gunichar c;
+		if ((*p >= 0x20 && *p < 0x7F) || *p == '\t' || (*p == '\n' && keep_lines)) {
+			g_string_append_c(out, (char)*p++);
+		} else if (*p < 0x20 || *p == 0x7F) {
+			g_string_append_printf(out, "\\x%02x", *p++);
+		} else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+			g_string_append_printf(out, "\\u%04x", p[1]);
+			p += 2;
+		} else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F
+							   || (p[2] >= 0xA8 && p[2] <= 0xAE))) {
+			g_string_append_printf(out, "\\u%04x", 0x2000 + (p[2] - 0x80));
+			p += 3;
+		} else if ((c = g_utf8_get_char_validated((const char *)p, -1)) == (gunichar)-1
+			   || c == (gunichar)-2) {
+			g_string_append_printf(out, "\\x%02x", *p++);
+		} else {
+			g_string_append_len(out, (const char *)p, g_utf8_skip[*p]);
+			p += g_utf8_skip[*p];
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Every odd byte at every place of texts of up to 40 bytes, both line
+ * modes: the same as byte by byte. */
+static void eight_at_a_time(void)
+{
+	static const char *const odd[] = { "\x01", "\t", "\n", "\r", "\x1f", " ", "~", "\x7f", "\x80",
+					   "\xc2\x85", "\xe2\x80\xae", "\xc3\xa9", "\xff", "\xe2\x80" };
+	int differs = 0, tried = 0;
+
+	for (int len = 0; len <= 40; len++)
+		for (int at = 0; at <= len; at++)
+			for (guint k = 0; k < G_N_ELEMENTS(odd); k++)
+				for (int keep = 0; keep < 2; keep++) {
+					GString *t = g_string_new(NULL);
+					char *ours, *ref;
+					for (int i = 0; i < len; i++)
+						if (i == at)
+							g_string_append(t, odd[k]);
+						else
+							g_string_append_c(t, (char)('a' + i % 26));
+					ours = pd_display_text(t->str, keep);
+					ref = display_bytewise(t->str, keep);
+					differs += strcmp(ours, ref) != 0;
+					tried++;
+					pd_free(ours);
+					g_free(ref);
+					g_string_free(t, TRUE);
+				}
+	printf("# %d texts made visible\n", tried);
+	CHECK_INT("pd_display_text: eight bytes at a time, the same as byte by byte", differs, 0);
+}
+
 static void display(void)
 {
 	char *s = pd_display_text("a\x1b]0;t\x07" "b\nc\xe2\x80\xae" "d\te", 0);
@@ -142,5 +204,6 @@ int main(void)
 	versions();
 	add_message();
 	display();
+	eight_at_a_time();
 	return harness_failed ? 1 : 0;
 }
