@@ -23,8 +23,24 @@
 #include <glib/gstdio.h>
 #include "digest/digest.h"
 
+/* What the file's reader read last, around the record it wanted: the
+ * texts are read back in about the order they were written (a digest's
+ * series in posting order), each record some hundred bytes, and a
+ * pread(2) each was half the time of rendering kvmarm's whole history.
+ * Apart from the store because reading is const; under a lock because
+ * a report may be read from several threads. */
+#define WINDOW (64 * 1024)
+
+typedef struct {
+	GMutex lock;
+	char *bytes;          /* WINDOW of them, from the first read on */
+	gint64 start;         /* the file's bytes [start, start + len) */
+	size_t len;
+} read_window;
+
 struct pd__body_store {
 	int fd;               /* -1: no file (yet) */
+	read_window *window;
 	int write_failed;     /* no file could be made or written: texts
 	                         from now on stay in memory */
 	gint64 size;
@@ -37,6 +53,8 @@ pd__body_store *pd__body_store_new(void)
 	pd__body_store *s = g_new0(pd__body_store, 1);
 
 	s->fd = -1;
+	s->window = g_new0(read_window, 1);
+	g_mutex_init(&s->window->lock);
 	return s;
 }
 
@@ -64,6 +82,9 @@ void pd__body_store_free(pd__body_store *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	pd__arena_clear(&s->records);
+	g_mutex_clear(&s->window->lock);
+	g_free(s->window->bytes);
+	g_free(s->window);
 	g_free(s);
 }
 
@@ -93,7 +114,6 @@ static int read_fully(int fd, char *buf, size_t len, gint64 offset)
  * (no file), the address of its copy in the store's arena, which is
  * 8-aligned: the low bit tells them apart, and 0 is no record. */
 #define FILE_REF(offset) (((guint64)(offset) << 1) | 1)
-#define READ_AHEAD 256
 
 guint64 pd__body_store_add(pd__body_store *s, const char *data, size_t len)
 {
@@ -136,9 +156,11 @@ static guint32 le32(const unsigned char *p)
 int pd__body_store_read(char **out, size_t *out_len, const pd__body_store *s, guint64 ref)
 {
 	gint64 offset = (gint64)(ref >> 1);
-	char head[READ_AHEAD];
+	read_window *w;
+	const char *head;
+	size_t avail;
 	guint32 len;
-	ssize_t got;
+	ssize_t got = 0;
 	char *text;
 
 	*out = NULL;
@@ -154,19 +176,38 @@ int pd__body_store_read(char **out, size_t *out_len, const pd__body_store *s, gu
 		*out_len = len;
 		return PD_OK;
 	}
-	/* one read brings most records whole: their length and their bytes */
-	do
-		got = pread(s->fd, head, sizeof(head), offset);
-	while (got < 0 && errno == EINTR);
-	if (got < 4)
-		goto failed;
+	/* the window, or a new one from the record on: most records come
+	 * whole from one read, their neighbours with them */
+	w = s->window;
+	g_mutex_lock(&w->lock);
+	if (!w->bytes)
+		w->bytes = g_malloc(WINDOW);
+	if (offset < w->start || offset + 4 > w->start + (gint64)w->len
+	    || offset + 4 + (gint64)le32((const unsigned char *)w->bytes + (offset - w->start))
+		   > w->start + (gint64)w->len) {
+		do
+			got = pread(s->fd, w->bytes, WINDOW, offset);
+		while (got < 0 && errno == EINTR);
+		w->start = offset;
+		w->len = got > 0 ? (size_t)got : 0;
+		if (got < 4) {
+			g_mutex_unlock(&w->lock);
+			goto failed;
+		}
+	}
+	head = w->bytes + (offset - w->start);
+	avail = w->len - (size_t)(offset - w->start) - 4;
 	len = le32((const unsigned char *)head);
 	text = g_malloc((size_t)len + 1);
-	if ((size_t)got - 4 >= len) {
+	if (avail >= len) {
 		memcpy(text, head + 4, len);
+		g_mutex_unlock(&w->lock);
 	} else {
-		memcpy(text, head + 4, (size_t)got - 4);
-		if (read_fully(s->fd, text + got - 4, len - ((size_t)got - 4), offset + got) < 0) {
+		/* longer than the window holds: the rest read directly */
+		memcpy(text, head + 4, avail);
+		g_mutex_unlock(&w->lock);
+		got = 0;
+		if (read_fully(s->fd, text + avail, len - avail, offset + 4 + (gint64)avail) < 0) {
 			g_free(text);
 			goto failed;
 		}
