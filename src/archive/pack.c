@@ -92,8 +92,10 @@ struct pd__packs {
 	                                  others) */
 	GArray *chain;                 /* chain_link: pd__packs_read()'s */
 	pd__packs_stats stats;
-	/* pd__packs_read_in_order(): the bytes of `win_pack` from `win_start`,
-	 * read at once for the small objects that follow */
+	/* the bytes of `win_pack` from `win_start`, read at once for the
+	 * objects that follow: with pd__packs_read_in_order() (`in_order`)
+	 * 64 KB, else a tree and the object after it */
+	int in_order;
 	unsigned char *win;
 	const pack *win_pack;
 	uint64_t win_start;
@@ -105,6 +107,11 @@ struct pd__packs {
  * commit is some 230 bytes stored, so one read serves hundreds, where a
  * pread(2) each was half of walking kvmarm's history (perf). */
 #define WINDOW ((size_t)64 << 10)
+/* Any reader: an object this small (a public-inbox tree, 40 bytes) is
+ * read together with the object after it, which git wrote there because
+ * it is what the tree names (public-inbox: the message) -- one pread(2)
+ * a message instead of two. */
+#define SMALL_OBJECT 256
 
 static uint32_t be32(const unsigned char *p)
 {
@@ -277,8 +284,7 @@ void pd__packs_free(pd__packs *packs)
 
 void pd__packs_read_in_order(pd__packs *packs)
 {
-	if (!packs->win)
-		packs->win = g_malloc(WINDOW);
+	packs->in_order = 1;
 }
 
 void pd__packs_get_stats(pd__packs_stats *out, const pd__packs *packs)
@@ -400,9 +406,9 @@ static void offsets_near(size_t *lo, size_t *hi, const uint64_t *sorted, uint64_
 #undef OFFSET_BELOW
 }
 
-/* The stored length of the object at `offset`: 0, or -1 when no object
- * starts there. */
-static int stored_length(size_t *out, pack *p, uint64_t offset)
+/* The stored length of the object at `offset` and of the one after it
+ * (0 when it is the last): 0, or -1 when no object starts there. */
+static int stored_length(size_t *out, size_t *next, pack *p, uint64_t offset)
 {
 	size_t lo = 0, hi = p->n;
 	const uint64_t *sorted = sorted_offsets(p);
@@ -415,6 +421,7 @@ static int stored_length(size_t *out, pack *p, uint64_t offset)
 		size_t mid = lo + (hi - lo) / 2;
 		if (sorted[mid] == offset) {
 			*out = (size_t)(sorted[mid + 1] - offset);
+			*next = mid + 1 < p->n ? (size_t)(sorted[mid + 2] - sorted[mid + 1]) : 0;
 			return 0;
 		}
 		if (sorted[mid] < offset)
@@ -492,35 +499,46 @@ typedef struct {
 
 static int read_stored(stored *out, pd__packs *packs, pack *p, uint64_t offset)
 {
-	size_t len, i = 0, shift = 4;
+	size_t len, next, i = 0, shift = 4;
 	const unsigned char *e;
 	unsigned c;
 
-	if (stored_length(&len, p, offset) < 0 || len < 2 || len > MAX_OBJECT + 4096)
+	if (stored_length(&len, &next, p, offset) < 0 || len < 2 || len > MAX_OBJECT + 4096)
 		return -1;
-	if (packs->win && len <= WINDOW / 4) {
-		/* the window, or a new one from here on */
-		if (packs->win_pack != p || offset < packs->win_start
-		    || offset + len > packs->win_start + packs->win_len) {
-			ssize_t got = pread(p->fd, packs->win, (size_t)MIN((uint64_t)WINDOW, p->size - offset),
-					    (off_t)offset);
+	if (packs->win_pack == p && offset >= packs->win_start
+	    && offset + len <= packs->win_start + packs->win_len) {
+		e = packs->win + (offset - packs->win_start);
+	} else {
+		size_t want = 0;
+		if (packs->in_order && len <= WINDOW / 4)
+			want = (size_t)MIN((uint64_t)WINDOW, p->size - offset);
+		else if (len <= SMALL_OBJECT && next && len + next <= WINDOW)
+			want = len + next;
+		if (want) {
+			/* a new window from here on */
+			ssize_t got;
+			if (!packs->win)
+				packs->win = g_malloc(WINDOW);
 			packs->win_pack = NULL;
+			packs->stats.reads++;
+			got = pread(p->fd, packs->win, want, (off_t)offset);
 			if (got < (ssize_t)len)
 				return -1;
 			packs->win_pack = p;
 			packs->win_start = offset;
 			packs->win_len = (size_t)got;
+			e = packs->win;
+		} else {
+			if (len > packs->entry_cap) {
+				g_free(packs->entry);
+				packs->entry_cap = len;
+				packs->entry = g_malloc(len);
+			}
+			packs->stats.reads++;
+			if (pread(p->fd, packs->entry, len, (off_t)offset) != (ssize_t)len)
+				return -1;
+			e = packs->entry;
 		}
-		e = packs->win + (offset - packs->win_start);
-	} else {
-		if (len > packs->entry_cap) {
-			g_free(packs->entry);
-			packs->entry_cap = len;
-			packs->entry = g_malloc(len);
-		}
-		if (pread(p->fd, packs->entry, len, (off_t)offset) != (ssize_t)len)
-			return -1;
-		e = packs->entry;
 	}
 	c = e[i++];
 	out->type = (c >> 4) & 7;

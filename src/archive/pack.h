@@ -81,6 +81,7 @@ typedef struct {
 	size_t inflated_bytes; /* the bytes they gave */
 	size_t cache_hits;     /* objects found in the cache */
 	size_t cache_evictions; /* objects this set's reads pushed out of it */
+	size_t reads;          /* pread(2) calls for objects */
 } pd__packs_stats;
 
 void pd__packs_get_stats(pd__packs_stats *out, const pd__packs *packs);

@@ -532,6 +532,66 @@ static void absent_ids(const char *dir, const char *list)
 	g_free(objects);
 }
 
+/* A public-inbox tree and its message, read one after the other as a
+ * blob reader does: one pread(2) for both when git wrote the message
+ * right after the tree, and the message's bytes those libgit2 reads.
+ * Messages stored as deltas still read their bases, and messages found
+ * in the cache need no read at all: the count is of messages that came
+ * from neither a read nor the cache. */
+static void tree_then_message(const char *dir, const char *list)
+{
+	git_repository *repo = NULL;
+	git_revwalk *walk = NULL;
+	pd__packs *packs = pd__packs_open(dir);
+	git_oid id;
+	size_t pairs = 0, one_read = 0, wrong = 0, seen = 0;
+	char label[200];
+
+	if (git_repository_open_bare(&repo, dir) < 0 || git_revwalk_new(&walk, repo) < 0
+	    || git_revwalk_push_head(walk) < 0)
+		goto cleanup;
+	/* every tenth message of the history: git lays out parts of a
+	 * pack differently */
+	while (pairs < 500 && git_revwalk_next(&id, walk) == 0) {
+		git_commit *c = NULL;
+		if (seen++ % 10)
+			continue;
+		git_tree *t = NULL;
+		git_blob *want = NULL;
+		const git_tree_entry *m;
+		const unsigned char *bytes;
+		size_t len;
+		int type;
+		pd__packs_stats before, after;
+		if (git_commit_lookup(&c, repo, &id) == 0 && git_commit_tree(&t, c) == 0
+		    && (m = git_tree_entry_byname(t, "m"))
+		    && git_blob_lookup(&want, repo, git_tree_entry_id(m)) == 0
+		    && pd__packs_read(&bytes, &len, &type, packs, git_tree_id(t)->id) == 0) {
+			pd__packs_get_stats(&before, packs);
+			if (pd__packs_read(&bytes, &len, &type, packs, git_tree_entry_id(m)->id) == 0) {
+				pd__packs_get_stats(&after, packs);
+				pairs++;
+				/* neither a read nor the cache: the tree's window */
+				one_read += after.reads == before.reads
+					    && after.cache_hits == before.cache_hits;
+				wrong += len != (size_t)git_blob_rawsize(want)
+					 || memcmp(bytes, git_blob_rawcontent(want), len);
+			}
+		}
+		git_blob_free(want);
+		git_tree_free(t);
+		git_commit_free(c);
+	}
+cleanup:
+	printf("# %s: %zu trees and messages, %zu of the messages read with their tree\n",
+	       list, pairs, one_read);
+	snprintf(label, sizeof(label), "%s: a tree's message comes with the tree's read", list);
+	CHECK(label, pairs == 500 && one_read > pairs / 10 && wrong == 0);
+	git_revwalk_free(walk);
+	git_repository_free(repo);
+	pd__packs_free(packs);
+}
+
 static void corpus(const char *list)
 {
 	char *dir = g_strdup_printf("%s/corpus/%s/git/0.git", shared_dir(), list);
@@ -553,6 +613,7 @@ static void corpus(const char *list)
 			CHECK_INT(label, w.only_ours, 0);
 		}
 		absent_ids(dir, list);
+		tree_then_message(dir, list);
 	}
 	g_free(dir);
 }
