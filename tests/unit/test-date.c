@@ -8,6 +8,7 @@
  */
 #include <glib.h>
 #include "harness.h"
+#include "corpora.h"
 #include "patchdigest.h"
 #include "mail/mail.h"
 
@@ -99,57 +100,34 @@ static void edges(void)
 	CHECK("... and the plain ones read here", t.ours > 0);
 }
 
+/* One message's Date:, both ways. */
+static void compare_message(const pd_raw_message *raw, void *payload)
+{
+	pd_parse_options opts = PD_PARSE_OPTIONS_INIT;
+	pd_message *m = NULL;
+
+	if (pd_message_parse(&m, raw->data, raw->len, raw->origin, &opts) == 0 && m->date_raw)
+		compare(payload, m->date_raw);
+	pd_message_free(m);
+}
+
 /* Every Date: of `path`, both ways. */
 static void archive(const char *name, const char *path)
 {
-	pd_archive *a = NULL;
-	pd_archive_iter *iter = NULL;
-	pd_range_options range = PD_RANGE_OPTIONS_INIT;
-	pd_parse_options opts = PD_PARSE_OPTIONS_INIT;
-	pd_raw_message raw;
 	tally t = { 0 };
 	char label[300];
-	int error;
 
-	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-		snprintf(label, sizeof label, "%s: every date as GMime reads it", name);
-		SKIP(label, "not here: needs ../shared");
+	if (corpus_each_message(name, path, "every date as GMime reads it", compare_message, &t) <= 0)
 		return;
-	}
-	if (pd_archive_open(&a, path) < 0 || pd_archive_iter_new(&iter, a, &range) < 0) {
-		printf("not ok - %s opens: %s\n", path, pd_error_last());
-		harness_failed++;
-		goto cleanup;
-	}
-	while ((error = pd_archive_iter_next(&raw, iter)) != PD_ITEROVER) {
-		pd_message *m = NULL;
-		if (error < 0)
-			continue;
-		if (pd_message_parse(&m, raw.data, raw.len, raw.origin, &opts) == 0 && m->date_raw) {
-			compare(&t, m->date_raw);
-		}
-		pd_message_free(m);
-	}
 	snprintf(label, sizeof label, "%s: all %zu dates as GMime reads them", name, t.tried);
 	CHECK(label, t.tried > 0 && t.differs == 0);
 	snprintf(label, sizeof label, "%s: %zu of them read without GMime", name, t.ours);
 	CHECK(label, t.ours * 10 > t.tried * 9);
-cleanup:
-	pd_archive_iter_free(iter);
-	pd_archive_free(a);
 }
 
 int main(void)
 {
-	char *p;
-
 	edges();
-	archive("the bundled sample", "sample/kvm-sample.mbox");
-	p = g_strdup_printf("%s/corpus/kvm-ppc", shared_dir());
-	archive("kvm-ppc", p);
-	g_free(p);
-	p = g_strdup_printf("%s/corpus/kvmarm", shared_dir());
-	archive("kvmarm", p);
-	g_free(p);
+	corpora_each(archive);
 	return harness_failed ? 1 : 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <glib.h>
 #include "harness.h"
+#include "corpora.h"
 #include "patchdigest.h"
 #include "mail/mail.h"
 
@@ -108,59 +109,40 @@ static void edges(void)
 	CHECK("... and the plain ones read here", t.plain > 100 && t.plain < t.tried / 2);
 }
 
+/* One message's Message-ID, In-Reply-To and References values, both ways. */
+static void compare_message(const pd_raw_message *raw, void *payload)
+{
+	static const char *const fields[] = { "Message-ID", "In-Reply-To", "References" };
+	pd__mail *mail = NULL;
+
+	if (pd__mail_parse(&mail, raw->data, raw->len, 1) < 0)
+		return;
+	for (guint f = 0; f < G_N_ELEMENTS(fields); f++) {
+		const char *v = pd__mail_header(mail, fields[f]);
+		if (v)
+			compare(payload, v);
+	}
+	pd__mail_free(mail);
+}
+
 /* Every Message-ID, In-Reply-To and References value of `path`. */
 static void archive(const char *name, const char *path)
 {
-	static const char *const fields[] = { "Message-ID", "In-Reply-To", "References" };
-	pd_archive *a = NULL;
-	pd_archive_iter *iter = NULL;
-	pd_range_options range = PD_RANGE_OPTIONS_INIT;
-	pd_raw_message raw;
 	tally t = { 0 };
 	char label[300];
-	int error;
 
-	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-		snprintf(label, sizeof label, "%s: every Message-ID as GMime reads it", name);
-		SKIP(label, "not here: needs ../shared");
+	if (corpus_each_message(name, path, "every Message-ID as GMime reads it", compare_message,
+				&t) <= 0)
 		return;
-	}
-	if (pd_archive_open(&a, path) < 0 || pd_archive_iter_new(&iter, a, &range) < 0) {
-		printf("not ok - %s opens: %s\n", path, pd_error_last());
-		harness_failed++;
-		goto cleanup;
-	}
-	while ((error = pd_archive_iter_next(&raw, iter)) != PD_ITEROVER) {
-		pd__mail *mail = NULL;
-		if (error < 0 || pd__mail_parse(&mail, raw.data, raw.len, 1) < 0)
-			continue;
-		for (guint f = 0; f < G_N_ELEMENTS(fields); f++) {
-			const char *v = pd__mail_header(mail, fields[f]);
-			if (v)
-				compare(&t, v);
-		}
-		pd__mail_free(mail);
-	}
 	snprintf(label, sizeof label, "%s: all %zu values' IDs as GMime reads them", name, t.tried);
 	CHECK(label, t.tried > 0 && t.differs == 0);
 	snprintf(label, sizeof label, "%s: %zu of them read without GMime", name, t.plain);
 	CHECK(label, t.plain * 10 > t.tried * 9);
-cleanup:
-	pd_archive_iter_free(iter);
-	pd_archive_free(a);
 }
 
 int main(void)
 {
-	char *p;
-
 	edges();
-	archive("the bundled sample", "sample/kvm-sample.mbox");
-	p = g_strdup_printf("%s/corpus/kvm-ppc", shared_dir());
-	archive("kvm-ppc", p);
-	g_free(p);
-	p = g_strdup_printf("%s/corpus/kvmarm", shared_dir());
-	archive("kvmarm", p);
-	g_free(p);
+	corpora_each(archive);
 	return harness_failed ? 1 : 0;
 }
