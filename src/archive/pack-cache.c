@@ -98,30 +98,25 @@ static void link_newest(shard *s, entry *e)
 		s->oldest = e;
 }
 
-/* What one call evicted, released once the lock is: free() may wait for
- * another thread's malloc arena, and should not while holding this lock.
- * The entries are chained through `newer`. */
-typedef struct {
-	entry *first;
-} freed_list;
-
-/* Drops `e` from its shard's table, list and budget (lock held); it
- * goes to `freed`. */
-static void drop(shard *s, entry *e, freed_list *freed)
+/* Drops `e` from its shard's table, list and budget (lock held); it goes
+ * to the list *freed (chained through `newer`), released once the lock
+ * is: free() may wait for another thread's malloc arena, and should not
+ * while holding this lock. */
+static void drop(shard *s, entry *e, entry **freed)
 {
 	g_hash_table_remove(s->table, e);
 	unlink_entry(s, e);
 	s->bytes_kept -= g_bytes_get_size(e->bytes);
-	e->newer = freed->first;
-	freed->first = e;
+	e->newer = *freed;
+	*freed = e;
 }
 
-static void release(freed_list *freed)
+static void release(entry *freed)
 {
-	for (entry *e = freed->first, *next; e; e = next) {
-		next = e->newer;
-		g_bytes_unref(e->bytes);
-		g_free(e);
+	for (entry *next; freed; freed = next) {
+		next = freed->newer;
+		g_bytes_unref(freed->bytes);
+		g_free(freed);
 	}
 }
 
@@ -146,7 +141,7 @@ size_t pd__pack_cache_put(const void *pack, uint64_t offset, int type, GBytes *b
 {
 	size_t len = g_bytes_get_size(bytes), evicted = 0;
 	shard *s = shard_of(pack, offset);
-	freed_list freed = { NULL };
+	entry *freed = NULL;
 	entry *e;
 
 	if (len > SHARD_BYTES / 2)
@@ -173,10 +168,10 @@ size_t pd__pack_cache_put(const void *pack, uint64_t offset, int type, GBytes *b
 	}
 	g_mutex_unlock(&s->lock);
 	if (e) {
-		e->newer = freed.first;
-		freed.first = e;
+		e->newer = freed;
+		freed = e;
 	}
-	release(&freed);
+	release(freed);
 	return evicted;
 }
 
@@ -184,20 +179,20 @@ void pd__pack_cache_drop(const void *pack, uint64_t offset)
 {
 	entry key = { pack, offset, 0, NULL, NULL, NULL }, *e;
 	shard *s = shard_of(pack, offset);
-	freed_list freed = { NULL };
+	entry *freed = NULL;
 
 	g_mutex_lock(&s->lock);
 	if (s->table && (e = g_hash_table_lookup(s->table, &key)))
 		drop(s, e, &freed);
 	g_mutex_unlock(&s->lock);
-	release(&freed);
+	release(freed);
 }
 
 void pd__pack_cache_forget(const void *pack)
 {
 	for (int i = 0; i < SHARDS; i++) {
 		shard *s = &shards[i];
-		freed_list freed = { NULL };
+		entry *freed = NULL;
 		g_mutex_lock(&s->lock);
 		for (entry *e = s->oldest, *next; e; e = next) {
 			next = e->newer;
@@ -210,7 +205,7 @@ void pd__pack_cache_forget(const void *pack)
 			s->table = NULL;
 		}
 		g_mutex_unlock(&s->lock);
-		release(&freed);
+		release(freed);
 	}
 }
 

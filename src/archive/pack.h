@@ -41,7 +41,7 @@ pd__packs *pd__packs_open(const char *git_dir);
 /* NULL-safe. */
 void pd__packs_free(pd__packs *packs);
 /* Says that `packs` will read mostly in pack order (a walk of commits):
- * small objects are then read in windows of 64 KB, one read(2) for many.
+ * small objects are then read in windows of 64 KB, one pread(2) for many.
  * Only for speed: every object reads the same either way. */
 void pd__packs_read_in_order(pd__packs *packs);
 

@@ -55,8 +55,8 @@ static int is_blank(char c)
 }
 
 /* Reads `raw` as plain IDs and blanks: 1, each ID copied into `ids`
- * unless it is NULL, or 0 (nothing copied: call it with NULL first) when
- * it is not that simple. */
+ * unless it is NULL, or 0 when it is not that simple (the IDs before the
+ * place that is not may have been copied). */
 static int plain_ids(GPtrArray *ids, const char *raw)
 {
 	const char *p = raw, *end = raw + strlen(raw);
@@ -123,10 +123,9 @@ GPtrArray *pd__msgids_read(const char *raw, int plain)
 
 	if (!raw)
 		return ids;
-	if (plain && plain_ids(NULL, raw)) {
-		plain_ids(ids, raw);
+	if (plain && plain_ids(ids, raw))
 		return ids;
-	}
+	g_ptr_array_set_size(ids, 0); /* what a value not plain after all gave */
 	pd__gmime_init();
 	if ((refs = g_mime_references_parse(NULL, raw))) {
 		int n = g_mime_references_length(refs);
