@@ -161,8 +161,10 @@ const char *pd__mail_charset(const pd__mail *mail);
 const char *pd__mail_note(const pd__mail *mail);
 /* A description of the damage GMime recovered from, or NULL. Borrowed. */
 const char *pd__mail_damage(const pd__mail *mail);
-/* Message-IDs of In-Reply-To and References as pd_message wants them. */
-char **pd__mail_references(const pd__mail *mail);
+/* Message-IDs of In-Reply-To and References as pd_message wants them,
+ * without `own` (the message's pd__mail_message_id(), or NULL): a
+ * message naming itself would thread into a loop. */
+char **pd__mail_references(const pd__mail *mail, const char *own);
 char *pd__mail_message_id(const pd__mail *mail);
 
 /* ---- msgid.c ------------------------------------------------------------ */

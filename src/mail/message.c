@@ -344,7 +344,7 @@ int pd_message_parse(pd_message **out, const char *data, size_t len,
 	m->origin = g_strdup(origin ? origin : "");
 	charset = pd__mail_charset(mail);
 	m->message_id = pd__mail_message_id(mail);
-	m->references = pd__mail_references(mail);
+	m->references = pd__mail_references(mail, m->message_id);
 	m->subject = header_text(mail, "Subject", charset);
 	if (!m->subject)
 		m->subject = g_strdup("");

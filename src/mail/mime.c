@@ -560,11 +560,10 @@ static void add_refs(GPtrArray *out, GHashTable **seen, const char *raw, int new
 	g_ptr_array_free(ids, TRUE);
 }
 
-char **pd__mail_references(const pd__mail *mail)
+char **pd__mail_references(const pd__mail *mail, const char *own)
 {
 	GPtrArray *out = g_ptr_array_new();
 	GHashTable *seen = NULL;
-	char *own = pd__mail_message_id(mail);
 	char **result;
 	guint i;
 
@@ -584,7 +583,6 @@ char **pd__mail_references(const pd__mail *mail)
 				result[w++] = result[i];
 		}
 		result[w] = NULL;
-		g_free(own);
 	}
 	return result;
 }
