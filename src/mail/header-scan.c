@@ -7,10 +7,14 @@
  * body.  This scanner takes those values as zero-copy slices, and says
  * "not clean" for anything GMime would have to judge -- a malformed
  * line, a NUL, a missing blank line, a Message-ID that is not one
- * plain <id>, a header the digest reads given twice (GMime reports those as damage), multipart or message content,
- * an unusual transfer encoding -- so that GMime still reads every
- * message where its judgement could differ.  tests/unit/test-mail-oracle.c
- * holds the two paths to the same results over the corpora.
+ * plain <id>, a header the digest reads given twice (GMime reports those
+ * as damage), an unusual transfer encoding -- so that GMime still reads
+ * every message where its judgement could differ.  A clean header block
+ * over multipart or message/ content is still the scanner's: GMime then
+ * reads only the body's MIME structure (mime.c), sparing it the address
+ * lists it parses for every message header.
+ * tests/unit/test-mail-oracle.c holds the paths to the same results over
+ * the corpora.
  */
 #include <string.h>
 #include "mail/header-scan.h"
@@ -128,6 +132,7 @@ int pd__scan_headers(pd__scanned_headers *out, const char *data, size_t len)
 	};
 	const char *p = data, *end = data + len;
 	int current = -2; /* -2: no header yet; -1: one not kept */
+	int mime_body = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (memchr(data, '\0', len))
@@ -176,10 +181,10 @@ int pd__scan_headers(pd__scanned_headers *out, const char *data, size_t len)
 		size_t l = out->value_len[PD__H_CONTENT_TYPE];
 		while (l && g_ascii_isspace(*v))
 			v++, l--;
-		if (!plain_content_type(v, l)
-		    || (l >= 10 && !g_ascii_strncasecmp(v, "multipart/", 10))
-		    || (l >= 8 && !g_ascii_strncasecmp(v, "message/", 8)))
+		if (!plain_content_type(v, l))
 			return 0;
+		mime_body = (l >= 10 && !g_ascii_strncasecmp(v, "multipart/", 10))
+			    || (l >= 8 && !g_ascii_strncasecmp(v, "message/", 8));
 	}
 	if (out->value[PD__H_MESSAGE_ID]
 	    && !plain_message_id(out->value[PD__H_MESSAGE_ID], out->value_len[PD__H_MESSAGE_ID]))
@@ -187,5 +192,5 @@ int pd__scan_headers(pd__scanned_headers *out, const char *data, size_t len)
 	if (out->value[PD__H_CTE]
 	    && !value_is(out->value[PD__H_CTE], out->value_len[PD__H_CTE], plain_encodings))
 		return 0;
-	return 1;
+	return mime_body ? PD__SCAN_MIME_BODY : PD__SCAN_PLAIN;
 }

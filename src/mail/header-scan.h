@@ -26,10 +26,20 @@ typedef struct {
 	size_t body_len;
 } pd__scanned_headers;
 
+/* What pd__scan_headers() found. */
+enum {
+	PD__SCAN_GMIME = 0,     /* GMime must read the whole message */
+	PD__SCAN_PLAIN = 1,     /* one part: the scanner reads it all */
+	PD__SCAN_MIME_BODY = 2, /* a clean header block over a multipart or
+	                           message/ body: the scanner's values stand,
+	                           GMime reads the body as a MIME part */
+};
+
 /* Scans the header block of `len` bytes at `data` (after any mbox "From "
- * line).  Returns 1 when the message is plain enough to read without
- * GMime (see header-scan.c for what that means), 0 when GMime must
- * read it; *out is filled either way but only meaningful on 1.  Borrows
+ * line).  Returns PD__SCAN_PLAIN or PD__SCAN_MIME_BODY when the header
+ * block is plain enough to read without GMime (see header-scan.c for
+ * what that means), PD__SCAN_GMIME when GMime must read it; *out is
+ * filled either way but only meaningful on a non-zero return.  Borrows
  * `data`. */
 int pd__scan_headers(pd__scanned_headers *out, const char *data, size_t len);
 

@@ -41,7 +41,7 @@ static size_t compare_archive(const char *path, size_t *scanned_differs, size_t 
 			const char *nl = memchr(raw.data, '\n', raw.len);
 			skip = nl ? (size_t)(nl + 1 - raw.data) : raw.len;
 		}
-		*n_scanned += pd__scan_headers(&sh, raw.data + skip, raw.len - skip);
+		*n_scanned += pd__scan_headers(&sh, raw.data + skip, raw.len - skip) != PD__SCAN_GMIME;
 		ea = pd_message_parse(&a, raw.data, raw.len, raw.origin, &fast);
 		eb = pd_message_parse(&b, raw.data, raw.len, raw.origin, &full);
 		n++;
