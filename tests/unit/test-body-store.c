@@ -7,6 +7,8 @@
  */
 #include <string.h>
 #include <glib.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "harness.h"
@@ -115,23 +117,44 @@ static void round_trip(const char *how)
 	pd__body_store_free(s);
 }
 
-int main(void)
+/* Runs round_trip() in a child: `how` 0 with a $TMPDIR that cannot hold
+ * a file (GLib reads it once, so in a child forked before anything
+ * asked), 1 with a file that fills up (a size limit: writes past it fail
+ * with EFBIG, as on a full disk) while records wait to be written. */
+static void in_child(int how)
 {
+	const char *name = how == 0 ? "in memory" : "in a file that fills up";
+	char *label;
 	pid_t child;
 	int status = 0;
 
-	/* first, a process whose $TMPDIR cannot hold a file (GLib reads it
-	 * once, so in a child forked before anything asked) */
 	fflush(stdout);
 	child = fork();
 	if (child == 0) {
-		g_setenv("TMPDIR", "/nonexistent/patchdigest-test", TRUE);
-		round_trip("in memory");
+		if (how == 0) {
+			g_setenv("TMPDIR", "/nonexistent/patchdigest-test", TRUE);
+		} else {
+			struct rlimit limit = { 150 * 1000, 150 * 1000 };
+			signal(SIGXFSZ, SIG_IGN);
+			if (setrlimit(RLIMIT_FSIZE, &limit) < 0)
+				printf("not ok - %s: setrlimit\n", name), harness_failed++;
+		}
+		round_trip(name);
 		fflush(stdout);
 		_exit(harness_failed ? 1 : 0);
 	}
-	CHECK("the child ran", child > 0 && waitpid(child, &status, 0) == child);
-	CHECK("the child's checks passed", WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	label = g_strdup_printf("%s: the child ran", name);
+	CHECK(label, child > 0 && waitpid(child, &status, 0) == child);
+	g_free(label);
+	label = g_strdup_printf("%s: the child's checks passed", name);
+	CHECK(label, WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	g_free(label);
+}
+
+int main(void)
+{
+	in_child(0);
+	in_child(1);
 	round_trip("in the file");
 	return harness_failed ? 1 : 0;
 }
