@@ -66,6 +66,11 @@ static inline pd_series *pd__all_series(const pd_report *r, size_t i)
 					: &r->earlier_series[i - r->n_lookback_series];
 }
 
+/* A hash of the NUL-terminated string `key` for GHashTable (base/hash.c):
+ * what g_str_hash() gives, eight bytes at a time.  The same in every
+ * run. */
+guint pd__str_hash(gconstpointer key);
+
 /* "2025-08-26T09:37:41Z" for `when` (new string). */
 char *pd__format_date(int64_t when);
 

@@ -30,7 +30,7 @@ int pd_digest_new(pd_digest **out, const pd_digest_options *opts)
 	d->messages = g_ptr_array_new();
 	d->message_seq = g_array_new(FALSE, FALSE, sizeof(guint32));
 	pd__pool_init(&d->pool);
-	d->ids = g_hash_table_new(g_str_hash, g_str_equal);
+	d->ids = g_hash_table_new(pd__str_hash, g_str_equal);
 	d->bodies = pd__body_store_new();
 	*out = d;
 	return PD_OK;

@@ -285,8 +285,8 @@ typedef struct {
 	gsize n;
 } pd__node_index;
 
-/* A Message-ID's string hash, its bits mixed (MurmurHash3's finalizer),
- * since a slot is chosen by its high bits (threads.c, replies.c). */
+/* A Message-ID's string hash (pd__str_hash(), whose every bit depends on
+ * every byte: a slot is chosen by its high bits; threads.c, replies.c). */
 guint32 pd__id_hash(const char *id);
 
 /* The first slot of a table of `size` slots for hash `h`: `h` scaled to

@@ -48,7 +48,7 @@ void pd__pool_init(pd__pool *pool)
 {
 	memset(pool, 0, sizeof(*pool));
 	pool->strings.block = POOL_BLOCK;
-	pool->set = g_hash_table_new(g_str_hash, g_str_equal);
+	pool->set = g_hash_table_new(pd__str_hash, g_str_equal);
 	pool->lists = g_hash_table_new(list_hash, list_equal);
 }
 
@@ -72,7 +72,7 @@ const char *pd__pool_intern(pd__pool *pool, const char *s)
 	if (!s)
 		return NULL;
 	if (!pool->set && !pool->later)
-		pool->later = g_hash_table_new(g_str_hash, g_str_equal);
+		pool->later = g_hash_table_new(pd__str_hash, g_str_equal);
 	table = pool->set ? pool->set : pool->later;
 	if ((copy = g_hash_table_lookup(table, s)))
 		return copy;

@@ -10,7 +10,7 @@
 
 void pd__tally_init(pd__tally *t)
 {
-	t->index = g_hash_table_new(g_str_hash, g_str_equal);
+	t->index = g_hash_table_new(pd__str_hash, g_str_equal);
 	t->rows = g_array_new(FALSE, FALSE, sizeof(pd_tally));
 }
 

@@ -21,14 +21,7 @@ G_STATIC_ASSERT(G_STRUCT_OFFSET(pd_reply, references) == G_STRUCT_OFFSET(pd__thr
 
 guint32 pd__id_hash(const char *id)
 {
-	guint32 h = g_str_hash(id);
-
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
+	return pd__str_hash(id);
 }
 
 static void make_room(pd__node_index *x, gsize capacity, int with_values)
