@@ -17,6 +17,9 @@
  * the corpora.
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "mail/header-scan.h"
 
 const char *const pd__scanned_header_names[PD__H_COUNT] = {
@@ -32,23 +35,33 @@ static int conflict_matters(int index)
 	    && index != PD__H_X_ORIGINAL_FROM && index != PD__H_REPLY_TO;
 }
 
-/* Which kept header `name` (len bytes) is, or -1.  Called for every
- * header line of every message (kvmarm's have some twenty lines of
- * headers, most of them none of these): the length and the first letter
- * leave at most one name to compare. */
+/* The names in lower case: a byte of a header name (above ' ', below
+ * 127) ORed with 0x20 equals a lower-case letter or '-' exactly when it
+ * is that letter in either case, or that '-'. */
+static const char *const lower_names[PD__H_COUNT] = {
+	"from", "subject", "date", "message-id", "in-reply-to", "references",
+	"list-id", "to", "content-type", "content-transfer-encoding",
+	"x-original-from", "reply-to",
+};
+
+/* Which kept header `name` (len bytes, each above ' ' and below 127) is,
+ * or -1.  Called for every header line of every message (kvmarm's have
+ * some twenty lines of headers, most of them none of these): the length
+ * and the first letter leave at most one name to compare. */
 static int header_index(const char *name, size_t len)
 {
 	static signed char by_len_first[32][26];
 	static gsize once;
-	int c = g_ascii_tolower(name[0]) - 'a', i;
+	int c = (name[0] | 0x20) - 'a', i;
 
 	if (g_once_init_enter(&once)) {
 		memset(by_len_first, -1, sizeof(by_len_first));
 		for (i = 0; i < PD__H_COUNT; i++) {
-			const char *n = pd__scanned_header_names[i];
-			signed char *slot = &by_len_first[strlen(n)][g_ascii_tolower(n[0]) - 'a'];
+			const char *n = lower_names[i];
+			signed char *slot = &by_len_first[strlen(n)][n[0] - 'a'];
 			/* no two names share a length and a first letter */
 			g_assert(strlen(n) < G_N_ELEMENTS(by_len_first) && *slot < 0);
+			g_assert(!g_ascii_strcasecmp(n, pd__scanned_header_names[i]));
 			*slot = (signed char)i;
 		}
 		g_once_init_leave(&once, 1);
@@ -57,12 +70,38 @@ static int header_index(const char *name, size_t len)
 		return -1;
 	if ((i = by_len_first[len][c]) < 0)
 		return -1;
-	/* inline: most lines that get here are "Received" against
-	 * "Reply-To", told apart by the third letter */
+	/* most lines that get here are "Received" against "Reply-To",
+	 * told apart by the third letter */
 	for (size_t k = 1; k < len; k++)
-		if (g_ascii_tolower(name[k]) != g_ascii_tolower(pd__scanned_header_names[i][k]))
+		if ((name[k] | 0x20) != lower_names[i][k])
 			return -1;
 	return i;
+}
+
+/* The first byte at or after `p` that cannot be in a header name (at or
+ * below ' ', 127 and above, or ':'), at most `end`; `end` is a '\n'.
+ * Sixteen bytes at a time where the buffer allows: names are mostly
+ * shorter, so one step finds the colon. */
+static const char *name_end(const char *p, const char *end, const char *buffer_end)
+{
+#ifdef __SSE2__
+	while (p + 16 <= buffer_end) {
+		__m128i v = _mm_loadu_si128((const __m128i *)p);
+		/* signed: bytes of 128 and above are below ' ' too */
+		__m128i stop = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(33)),
+					    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(127)),
+							 _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
+		int mask = _mm_movemask_epi8(stop);
+		if (mask)
+			return MIN(p + __builtin_ctz((unsigned)mask), end);
+		p += 16;
+	}
+#else
+	(void)buffer_end;
+#endif
+	while (p < end && *p > ' ' && *p < 127 && *p != ':')
+		p++;
+	return p;
 }
 
 /* Is `len` bytes at `p` one of `words` (case-insensitive, blanks around)? */
@@ -155,9 +194,7 @@ int pd__scan_headers(pd__scanned_headers *out, const char *data, size_t len)
 			if (current >= 0)
 				out->value_len[current] = nl + 1 - out->value[current];
 		} else {
-			const char *colon = p;
-			while (colon < line_end && *colon > ' ' && *colon < 127 && *colon != ':')
-				colon++;
+			const char *colon = name_end(p, line_end, end);
 			if (colon == p || colon == line_end || *colon != ':')
 				return 0; /* not "Name:" */
 			current = header_index(p, colon - p);
