@@ -146,6 +146,11 @@ void pd__gmime_init(void);
  * with `full_mime`, is read by GMime.  A leading mbox "From " line is
  * skipped.  Fails with PD_ERR_MALFORMED when there is no header at all. */
 int pd__mail_parse(pd__mail **out, const char *data, size_t len, int full_mime);
+/* Decodes `len` bytes of base64 into `out` (room for len * 3 / 4 + 3
+ * bytes) exactly as GMime's g_mime_encoding_base64_decode_step() does in
+ * one call from its first state, whose work it shares (mime.c); returns
+ * the bytes written. */
+size_t pd__base64_decode(unsigned char *out, const unsigned char *in, size_t len);
 void pd__mail_free(pd__mail *mail);
 /* The raw value of the first header called `name`, or NULL. Borrowed.
  * A scanned mail knows only the headers the digest reads

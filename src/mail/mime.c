@@ -366,8 +366,62 @@ static char *scanned_charset(pd__mail *mail, const char *content_type)
 	return charset;
 }
 
+/* The value of a base64 digit, or 64 for any other byte. */
+static const unsigned char base64_value[256] = {
+#define X64 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64
+	X64, X64,
+	64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 62, 64, 64, 64, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 64, 64, 64, 64, 64, 64,
+	64, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 64, 64, 64, 64, 64,
+	64, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 64, 64, 64, 64, 64,
+	X64, X64, X64, X64, X64, X64, X64, X64,
+#undef X64
+};
+
+/* GMime's decoder takes a byte at a time: 2.2% of a kvmarm digest's
+ * instructions, for the thousand patches and replies sent in base64.
+ * Here whole groups of four digits are decoded at once, and the line
+ * breaks between groups passed over, as GMime passes them over; at the
+ * first byte of anything else ('=', a blank, a group cut by a line
+ * break, junk) the rest goes to GMime from that group on.  GMime's state
+ * there is its first one: it has only ever seen whole groups, and no
+ * '=' (which it reads as a digit, and looks back for at the end). */
+size_t pd__base64_decode(unsigned char *out, const unsigned char *in, size_t len)
+{
+	const unsigned char *p = in, *end = in + len;
+	unsigned char *o = out;
+	int state = 0;
+	guint32 save = 0;
+
+	while (p < end) {
+		if (*p == '\n' || *p == '\r') {
+			p++;
+			continue;
+		}
+		if (end - p < 4)
+			break;
+		{
+			unsigned a = base64_value[p[0]], b = base64_value[p[1]];
+			unsigned c = base64_value[p[2]], d = base64_value[p[3]];
+			guint32 v;
+			if ((a | b | c | d) & 64)
+				break;
+			v = a << 18 | b << 12 | c << 6 | d;
+			o[0] = (unsigned char)(v >> 16);
+			o[1] = (unsigned char)(v >> 8);
+			o[2] = (unsigned char)v;
+			o += 3;
+			p += 4;
+		}
+	}
+	return (size_t)(o - out)
+	       + g_mime_encoding_base64_decode_step(p, (size_t)(end - p), o, &state, &save);
+}
+
 /* The scanner's one text part: the body decoded from its transfer
- * encoding with GMime's own decoders. */
+ * encoding with GMime's own decoders (or a faster path of its base64). */
 static void scanned_part(pd__mail *mail)
 {
 	char *cte = mail->values[PD__H_CTE] ? g_strstrip(g_strdup(mail->values[PD__H_CTE])) : NULL;
@@ -382,8 +436,8 @@ static void scanned_part(pd__mail *mail)
 	g_free(cte);
 	buf = g_malloc(mail->body_len + 4);
 	if (enc == GMIME_CONTENT_ENCODING_BASE64) {
-		n = g_mime_encoding_base64_decode_step((const unsigned char *)mail->body, mail->body_len,
-						       (unsigned char *)buf, &state, &save);
+		n = pd__base64_decode((unsigned char *)buf, (const unsigned char *)mail->body,
+				      mail->body_len);
 	} else if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
 		n = g_mime_encoding_quoted_decode_step((const unsigned char *)mail->body, mail->body_len,
 						       (unsigned char *)buf, &state, &save);
