@@ -85,6 +85,9 @@ typedef struct {
 struct pd__packs {
 	GPtrArray *packs;              /* pack, shared (pack_get()) */
 	struct libdeflate_decompressor *dec;
+	struct libdeflate_decompressor *dec_fixed; /* streams that begin with
+	                                  a block of fixed codes (see
+	                                  inflate_stored()) */
 	unsigned char *entry;          /* one object as stored */
 	size_t entry_cap;
 	GBytes *result;                /* the last object read: a reference
@@ -275,6 +278,8 @@ void pd__packs_free(pd__packs *packs)
 	g_array_free(packs->chain, TRUE);
 	if (packs->dec)
 		libdeflate_free_decompressor(packs->dec);
+	if (packs->dec_fixed)
+		libdeflate_free_decompressor(packs->dec_fixed);
 	g_free(packs->entry);
 	g_free(packs->win);
 	if (packs->result)
@@ -588,10 +593,26 @@ static int read_stored(stored *out, pd__packs *packs, pack *p, uint64_t offset)
 static unsigned char *inflate_stored(pd__packs *packs, const stored *s)
 {
 	unsigned char *out = g_malloc(s->size ? s->size : 1);
+	struct libdeflate_decompressor *dec = packs->dec;
 
+	/* A small object (a public-inbox tree: every one of kvmarm's) is
+	 * stored with deflate's fixed codes, whose tables libdeflate builds
+	 * once and keeps -- until a stream with codes of its own (the
+	 * message after the tree) overwrites them.  Streams that begin with
+	 * fixed codes get a decompressor of their own: bits 1-2 of the byte
+	 * after the two-byte zlib header are the first block's type (1:
+	 * fixed).  Either decompressor reads any stream. */
+	if (s->data_len > 2 && ((s->data[2] >> 1) & 3) == 1 && !(s->data[1] & 0x20)) {
+		if (!packs->dec_fixed)
+			packs->dec_fixed = libdeflate_alloc_decompressor();
+		if (packs->dec_fixed) {
+			dec = packs->dec_fixed;
+			packs->stats.inflated_fixed++;
+		}
+	}
 	packs->stats.inflated++;
 	packs->stats.inflated_bytes += s->size;
-	if (libdeflate_zlib_decompress(packs->dec, s->data, s->data_len, out, s->size, NULL)
+	if (libdeflate_zlib_decompress(dec, s->data, s->data_len, out, s->size, NULL)
 	    != LIBDEFLATE_SUCCESS) {
 		g_free(out);
 		return NULL;

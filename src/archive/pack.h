@@ -79,6 +79,8 @@ typedef struct {
 	size_t objects;        /* objects read (0 returned) */
 	size_t inflated;       /* zlib streams inflated */
 	size_t inflated_bytes; /* the bytes they gave */
+	size_t inflated_fixed; /* streams begun with fixed codes, inflated
+	                          apart so that their tables stay built */
 	size_t cache_hits;     /* objects found in the cache */
 	size_t cache_evictions; /* objects this set's reads pushed out of it */
 	size_t reads;          /* pread(2) calls for objects */
