@@ -205,6 +205,11 @@ int pd__has_applied_verb(const char *l, const char *end)
 	for (int upper = 0; upper < 2; upper++) {
 		const char *d = l;
 		while (d < end && (d = memchr(d, upper ? 'D' : 'd', end - d))) {
+			/* every stem ends in "ed": most 'd's are not after an 'e' */
+			if (d == l || (d[-1] | 0x20) != 'e') {
+				d++;
+				continue;
+			}
 			for (int i = 0; stems[i]; i++) {
 				size_t n = strlen(stems[i]), k = 0;
 				if ((size_t)(d + 1 - l) < n)
