@@ -33,6 +33,41 @@ static void header_case(const char *name, const char *data, int want_ok, int64_t
 	}
 }
 
+/* Every byte value at every place of the tree and parent ids: the header
+ * is read exactly when libgit2 reads the id, and gives the id libgit2
+ * gives (either case of hex digits). */
+static void hex_ids(void)
+{
+	size_t cases = 0, wrong = 0;
+
+	for (int at = 0; at < 40; at++)
+		for (int c = 1; c < 256; c++)
+			for (int which = 0; which < 2; which++) {
+				char tree[41] = TREE, parent[41] = P1, *data;
+				char *id = which ? parent : tree;
+				git_oid want, got_parent;
+				pd__chain_link link;
+				unsigned n = 0;
+				int theirs, ours;
+				id[at] = (char)c;
+				data = g_strdup_printf("tree %s\nparent %s\ncommitter C <c@x> 3 +0000\n\n",
+						       tree, parent);
+				theirs = git_oid_fromstrn(&want, id, 40) == 0;
+				ours = pd__git_commit_header(&link, &got_parent, &n, data, strlen(data)) == 0;
+				cases++;
+				if (theirs != ours
+				    || (ours && !git_oid_equal(&want, which ? &got_parent : &link.tree)))
+					wrong++;
+				g_free(data);
+			}
+	{
+		char label[200];
+		snprintf(label, sizeof label, "hex ids: %zu ids with one byte changed read as libgit2 "
+			 "reads them", cases);
+		CHECK_INT(label, wrong, 0);
+	}
+}
+
 static void hand_made(void)
 {
 	header_case("a root commit", "tree " TREE "\nauthor A <a@x> 1 +0000\n"
@@ -52,6 +87,7 @@ static void hand_made(void)
 	header_case("a time too large", "tree " TREE "\ncommitter C <c@x> 99999999999999999999 +0000\n\n",
 		    0, 0, 0);
 	header_case("empty", "", 0, 0, 0);
+	hex_ids();
 }
 
 /* Every commit on the first-parent line of `git_dir`: the reader gives
