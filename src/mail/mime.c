@@ -17,7 +17,9 @@ struct pd__mail {
 	GMimeMessage *body_only; /* the scanner read the headers, GMime the
 	                            multipart or message/ body from a copy
 	                            with only its Content-* lines; else NULL */
-	char *values[PD__H_COUNT]; /* scanner: raw header values */
+	char *values[PD__H_COUNT]; /* scanner: raw header values, NUL-ended
+	                              copies in one block (values_block) */
+	char *values_block;
 	const char *body;    /* scanner: the body, borrowed */
 	size_t body_len;
 	GArray *parts;       /* pd__text_part, data owned (g_free); decoded on
@@ -521,10 +523,22 @@ int pd__mail_parse(pd__mail **out, const char *data, size_t len, int full_mime)
 	mail = g_new0(pd__mail, 1);
 	mail->parts = g_array_new(FALSE, FALSE, sizeof(pd__text_part));
 	scan = full_mime ? PD__SCAN_GMIME : pd__scan_headers(&scanned, data, len);
-	if (scan != PD__SCAN_GMIME)
+	if (scan != PD__SCAN_GMIME) {
+		/* one allocation for the ten values, not ten */
+		size_t size = 0;
+		char *at;
 		for (int i = 0; i < PD__H_COUNT; i++)
 			if (scanned.value[i])
-				mail->values[i] = g_strndup(scanned.value[i], scanned.value_len[i]);
+				size += scanned.value_len[i] + 1;
+		at = mail->values_block = g_malloc(size ? size : 1);
+		for (int i = 0; i < PD__H_COUNT; i++)
+			if (scanned.value[i]) {
+				memcpy(at, scanned.value[i], scanned.value_len[i]);
+				at[scanned.value_len[i]] = '\0';
+				mail->values[i] = at;
+				at += scanned.value_len[i] + 1;
+			}
+	}
 	if (scan == PD__SCAN_PLAIN) {
 		mail->body = scanned.body;
 		mail->body_len = scanned.body_len;
@@ -590,8 +604,7 @@ void pd__mail_free(pd__mail *mail)
 	}
 	g_array_free(mail->parts, TRUE);
 	g_free(mail->first_charset);
-	for (i = 0; i < PD__H_COUNT; i++)
-		g_free(mail->values[i]);
+	g_free(mail->values_block);
 	if (mail->damage)
 		g_string_free(mail->damage, TRUE);
 	if (mail->note)
