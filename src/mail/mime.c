@@ -25,6 +25,7 @@ struct pd__mail {
 	GArray *parts;       /* pd__text_part, data owned (g_free); decoded on
 	                        first use: most mail is replies, never read */
 	int parts_decoded;
+	int part_borrowed;   /* the one part is `body` itself, not a copy */
 	char *first_charset; /* of the first text part, known without decoding */
 	int found_first;
 	GString *damage;     /* NULL: undamaged */
@@ -423,7 +424,8 @@ size_t pd__base64_decode(unsigned char *out, const unsigned char *in, size_t len
 }
 
 /* The scanner's one text part: the body decoded from its transfer
- * encoding with GMime's own decoders (or a faster path of its base64). */
+ * encoding with GMime's own decoders (or a faster path of its base64),
+ * or the body itself when it has none. */
 static void scanned_part(pd__mail *mail)
 {
 	char *cte = mail->values[PD__H_CTE] ? g_strstrip(g_strdup(mail->values[PD__H_CTE])) : NULL;
@@ -436,16 +438,23 @@ static void scanned_part(pd__mail *mail)
 	guint32 save = 0;
 
 	g_free(cte);
+	if (enc != GMIME_CONTENT_ENCODING_BASE64 && enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+		/* nothing to decode: the part is the body (its readers take
+		 * the length, never a NUL), borrowed as the mail borrows it */
+		tp.data = mail->body;
+		tp.len = mail->body_len;
+		tp.charset = g_strdup(mail->first_charset);
+		mail->part_borrowed = 1;
+		g_array_append_val(mail->parts, tp);
+		return;
+	}
 	buf = g_malloc(mail->body_len + 4);
 	if (enc == GMIME_CONTENT_ENCODING_BASE64) {
 		n = pd__base64_decode((unsigned char *)buf, (const unsigned char *)mail->body,
 				      mail->body_len);
-	} else if (enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE) {
+	} else {
 		n = g_mime_encoding_quoted_decode_step((const unsigned char *)mail->body, mail->body_len,
 						       (unsigned char *)buf, &state, &save);
-	} else {
-		n = mail->body_len;
-		memcpy(buf, mail->body, n);
 	}
 	buf[n] = '\0';
 	tp.data = buf;
@@ -599,7 +608,8 @@ void pd__mail_free(pd__mail *mail)
 		g_object_unref(mail->body_only);
 	for (i = 0; i < mail->parts->len; i++) {
 		pd__text_part *tp = &g_array_index(mail->parts, pd__text_part, i);
-		g_free((char *)tp->data);
+		if (!mail->part_borrowed)
+			g_free((char *)tp->data);
 		g_free((char *)tp->charset);
 	}
 	g_array_free(mail->parts, TRUE);
