@@ -242,6 +242,8 @@ static int read_link(pd__chain_link *link, git_oid *first_parent, unsigned *n_pa
 typedef struct {
 	char *git_dir;
 	gint stop;
+	gint64 walked;         /* how far the walk has read the pack
+	                          (pd__packs_publish_walk()) */
 	GThread *thread;
 } read_ahead;
 
@@ -255,7 +257,7 @@ static gpointer read_ahead_run(gpointer data)
 	pd__packs *packs = pd__packs_open(ra->git_dir);
 
 	pd__packs_read_in_order(packs);
-	pd__packs_read_ahead(packs, &ra->stop, READ_AHEAD_BYTES);
+	pd__packs_read_ahead(packs, &ra->stop, READ_AHEAD_BYTES, &ra->walked);
 	pd__packs_free(packs);
 	return NULL;
 }
@@ -303,8 +305,8 @@ int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 	}
 	packs = pd__packs_open(git_repository_path(repo));
 	pd__packs_read_in_order(packs);
-	if (ahead)
-		ra = read_ahead_start(repo);
+	if (ahead && (ra = read_ahead_start(repo)))
+		pd__packs_publish_walk(packs, &ra->walked);
 	for (;;) {
 		pd__chain_link link;
 		git_oid parent;

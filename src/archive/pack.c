@@ -99,6 +99,7 @@ struct pd__packs {
 	 * objects that follow: with pd__packs_read_in_order() (`in_order`)
 	 * 64 KB, else a tree and the object after it */
 	int in_order;
+	gint64 *walked;                /* pd__packs_publish_walk()'s, or NULL */
 	unsigned char *win;
 	const pack *win_pack;
 	uint64_t win_start;
@@ -285,6 +286,11 @@ void pd__packs_free(pd__packs *packs)
 	if (packs->result)
 		g_bytes_unref(packs->result);
 	g_free(packs);
+}
+
+void pd__packs_publish_walk(pd__packs *packs, gint64 *walked)
+{
+	packs->walked = walked;
 }
 
 void pd__packs_read_in_order(pd__packs *packs)
@@ -653,6 +659,9 @@ int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs
 	packs->result = NULL;
 	if (find(&which, &offset, packs, oid) != 0)
 		return 1;
+	/* a walk: where it is, for the read-ahead coming the other way */
+	if (packs->walked)
+		__atomic_store_n(packs->walked, (gint64)offset, __ATOMIC_RELAXED);
 	g_array_set_size(chain, 0);
 	for (;;) {
 		pack *p = g_ptr_array_index(packs->packs, which);
@@ -733,43 +742,74 @@ cleanup:
 	return error;
 }
 
-void pd__packs_read_ahead(pd__packs *packs, const gint *stop, size_t budget)
+/* One object of the read-ahead, at sorted[i] of `p`: a commit stored
+ * whole is inflated into the cache (unless there).  0 for a commit, 1
+ * for anything else, -1 when the pack cannot be read there. */
+static int read_one_ahead(pd__packs *packs, pack *p, uint64_t offset, size_t *kept)
+{
+	stored s;
+	unsigned char *whole;
+	GBytes *bytes;
+	int type;
+
+	if (read_stored(&s, packs, p, offset) < 0)
+		return -1;
+	if (s.type != OBJ_COMMIT)
+		return 1; /* past the commits, or a delta */
+	if ((bytes = pd__pack_cache_get(&type, p, offset))) {
+		g_bytes_unref(bytes);
+		return 0;
+	}
+	if (!(whole = inflate_stored(packs, &s)))
+		return 0;
+	bytes = g_bytes_new_take(whole, s.size);
+	packs->stats.cache_evictions += pd__pack_cache_put(p, offset, OBJ_COMMIT, bytes);
+	g_bytes_unref(bytes);
+	*kept += s.size;
+	return 0;
+}
+
+void pd__packs_read_ahead(pd__packs *packs, const gint *stop, size_t budget,
+			  const gint64 *walked)
 {
 	size_t kept = 0;
 
 	for (guint k = 0; k < packs->packs->len; k++) {
 		pack *p = g_ptr_array_index(packs->packs, k);
 		const uint64_t *sorted = sorted_offsets(p);
+		uint32_t start = p->n / 6, i;
 		unsigned others = 0;
+		int r = 0, been_inside = 0;
 		if (!sorted)
 			continue;
 		/* from about the middle of the commits on: a pack git wrote
 		 * holds commits first (a third of an epoch's objects), newest
 		 * first, the order of the walk */
-		for (uint32_t i = p->n / 6; i < p->n && others < 64; i++) {
-			stored s;
-			unsigned char *whole;
-			GBytes *bytes;
-			int type;
+		for (i = start; i < p->n && others < 64; i++) {
 			if (g_atomic_int_get(stop) || kept >= budget)
 				return;
-			if (read_stored(&s, packs, p, sorted[i]) < 0)
+			if ((r = read_one_ahead(packs, p, sorted[i], &kept)) < 0)
 				break;
-			if (s.type != OBJ_COMMIT) {
-				others++; /* past the commits, or a delta */
-				continue;
-			}
-			others = 0;
-			if ((bytes = pd__pack_cache_get(&type, p, sorted[i]))) {
-				g_bytes_unref(bytes);
-				continue;
-			}
-			if (!(whole = inflate_stored(packs, &s)))
-				continue;
-			bytes = g_bytes_new_take(whole, s.size);
-			packs->stats.cache_evictions += pd__pack_cache_put(p, sorted[i], OBJ_COMMIT, bytes);
-			g_bytes_unref(bytes);
-			kept += s.size;
+			others = r ? others + 1 : 0;
+		}
+		/* then back from the middle, to meet the walk: on kvmarm
+		 * this thread got to the end 25 ms before the walk got to
+		 * the middle.  They have met when the walk is between this
+		 * thread and the middle, or has been there and gone on; a
+		 * walk elsewhere has not got there yet (kvmarm's newest
+		 * 1,500 commits are at the end of its pack) */
+		if (r < 0 || !walked)
+			continue;
+		for (i = start; i-- > 0;) {
+			gint64 at = __atomic_load_n(walked, __ATOMIC_RELAXED);
+			int inside = at <= (gint64)sorted[start];
+			if (g_atomic_int_get(stop) || kept >= budget)
+				return;
+			if ((inside && at >= (gint64)sorted[i]) || (!inside && been_inside))
+				break;
+			been_inside |= inside && at > 0;
+			if (read_one_ahead(packs, p, sorted[i], &kept) < 0)
+				break;
 		}
 	}
 }

@@ -64,14 +64,23 @@ void pd__packs_read_in_order(pd__packs *packs);
 int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs *packs,
 		   const unsigned char *oid);
 
+/* Says that the walk `packs` reads for publishes, in *walked, the pack
+ * offset of the commit it reads (atomically: another thread's
+ * pd__packs_read_ahead() reads it); 0 before the first. */
+void pd__packs_publish_walk(pd__packs *packs, gint64 *walked);
+
 /* Reads commits ahead of a walk along first parents that another thread
  * makes with pd__packs_read(): the commits stored whole from about the
  * middle of each pack's run of commits on are inflated into the cache,
- * where that walk finds them (and takes them out).  Returns when *stop
- * is set, when the run of commits ends, or when they hold `budget`
- * bytes.  Only ever a matter of speed: the walk reads what it does not
- * find, and what it finds is what it would have read at that offset. */
-void pd__packs_read_ahead(pd__packs *packs, const gint *stop, size_t budget);
+ * where that walk finds them (and takes them out); then, the run's end
+ * reached, those before the middle, backwards, until they meet the
+ * walk (*walked, pd__packs_publish_walk(); NULL: not backwards).
+ * Returns when *stop is set, when they meet or the run of commits ends,
+ * or when they hold `budget` bytes.  Only ever a matter of speed: the
+ * walk reads what it does not find, and what it finds is what it would
+ * have read at that offset. */
+void pd__packs_read_ahead(pd__packs *packs, const gint *stop, size_t budget,
+			  const gint64 *walked);
 
 /* What a set read so far, for tests and tracing. */
 typedef struct {

@@ -142,6 +142,34 @@ static void broken_case(git_repository *repo, const char *dir, const git_oid *id
 	g_array_free(there, TRUE);
 }
 
+/* The pack offset of object `id` in the one pack of `repo_dir`, from
+ * git show-index; -1 when not found. */
+static gint64 pack_offset(const char *repo_dir, const git_oid *id)
+{
+	char hex[GIT_OID_HEXSZ + 1], *out = NULL, *cmd;
+	gint64 found = -1;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	cmd = g_strdup_printf("for i in '%s'/objects/pack/*.idx; do git show-index < \"$i\"; done",
+			      repo_dir);
+	{
+		const char *argv[] = { "sh", "-c", cmd, NULL };
+		if (g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL,
+				 NULL, NULL) && out) {
+			char *at = strstr(out, hex);
+			if (at) {
+				/* "OFFSET ID (CRC)": the offset begins the line */
+				while (at > out && at[-1] != '\n')
+					at--;
+				found = g_ascii_strtoll(at, NULL, 10);
+			}
+		}
+	}
+	g_free(out);
+	g_free(cmd);
+	return found;
+}
+
 /* Commits read ahead of the walk (pd__packs_read_ahead()), in a repository
  * repacked as git packs a clone (commits first, newest first): they wait
  * in the cache, the walk takes them out, and its chain is the chain of a
@@ -153,9 +181,10 @@ static void read_ahead_case(const char *dir)
 	const char *argv[] = { "git", "-C", repo_dir, "repack", "-adq", NULL };
 	git_oid *ids = g_new0(git_oid, COMMITS);
 	git_repository *repo = make_repo(repo_dir, ids);
-	GArray *plain = NULL, *after = NULL, *beside = NULL;
-	pd__chain_end e1, e2, e3;
-	size_t held_ahead = 0, held_after = 0;
+	GArray *plain = NULL, *after = NULL, *beside = NULL, *met = NULL;
+	pd__chain_end e1, e2, e3, e4;
+	size_t held_ahead = 0, held_after = 0, held_both_ways = 0, held_after_both = 0, held_met = 0;
+	gint64 walked = 0, walked_quarter = 0;
 	int status = -1, packed;
 	gint go_on = 0;
 
@@ -168,10 +197,21 @@ static void read_ahead_case(const char *dir)
 	pd__git_chain(&plain, &e1, repo, &ids[COMMITS - 1], NULL, 0, NULL, 0);
 	{
 		pd__packs *ahead = pd__packs_open(repo_dir);
-		pd__packs_read_ahead(ahead, &go_on, (size_t)8 << 20);
+		pd__packs_read_ahead(ahead, &go_on, (size_t)8 << 20, NULL);
 		held_ahead = pd__pack_cache_held();
 		pd__git_chain(&after, &e2, repo, &ids[COMMITS - 1], NULL, 0, NULL, 0);
 		held_after = pd__pack_cache_held();
+		/* a walk that has read nothing yet: back from the middle too,
+		 * to the first commit */
+		pd__packs_read_ahead(ahead, &go_on, (size_t)8 << 20, &walked);
+		held_both_ways = pd__pack_cache_held() - held_after;
+		pd__git_chain(&met, &e4, repo, &ids[COMMITS - 1], NULL, 0, NULL, 0);
+		held_after_both = pd__pack_cache_held();
+		/* a walk a quarter of the way down the line: back from the
+		 * middle to there, not further */
+		walked_quarter = pack_offset(repo_dir, &ids[COMMITS - 1 - COMMITS / 4]);
+		pd__packs_read_ahead(ahead, &go_on, (size_t)8 << 20, &walked_quarter);
+		held_met = pd__pack_cache_held() - held_after_both;
 		pd__packs_free(ahead);
 	}
 	pd__git_chain(&beside, &e3, repo, &ids[COMMITS - 1], NULL, 0, NULL, 1);
@@ -182,9 +222,20 @@ static void read_ahead_case(const char *dir)
 	CHECK("... and its chain is the same", plain->len == COMMITS && same_links(plain, after));
 	CHECK("... read ahead by a thread meanwhile, the same", same_links(plain, beside)
 	      && !e3.has_broken && !e3.has_passed_over);
+	printf("# read ahead both ways: %zu bytes of commits kept, %zu after the walk\n",
+	       held_both_ways, held_after_both);
+	CHECK("read ahead back from the middle as well: about twice the commits",
+	      held_both_ways > held_ahead * 3 / 2);
+	CHECK("... the walk takes them out, and its chain is the same",
+	      held_after_both < held_both_ways / 4 && same_links(plain, met));
+	printf("# read ahead with the walk a quarter of the way: %zu bytes\n", held_met);
+	CHECK("... and not back past where the walk is", walked_quarter > 0
+	      && held_met > held_ahead + held_ahead / 4 && held_met < held_both_ways - held_ahead / 4);
 	pd__chain_end_clear(&e1);
 	pd__chain_end_clear(&e2);
 	pd__chain_end_clear(&e3);
+	pd__chain_end_clear(&e4);
+	g_array_free(met, TRUE);
 	g_array_free(plain, TRUE);
 	g_array_free(after, TRUE);
 	g_array_free(beside, TRUE);
