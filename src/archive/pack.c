@@ -114,8 +114,13 @@ struct pd__packs {
 /* Any reader: an object this small (a public-inbox tree, 40 bytes) is
  * read together with the object after it, which git wrote there because
  * it is what the tree names (public-inbox: the message) -- one pread(2)
- * a message instead of two. */
+ * a message instead of two -- and with the SMALL_WINDOW bytes before
+ * it: git writes the trees and messages of newer commits first, and a
+ * parsing thread reads a batch of messages oldest first, so the next
+ * message's tree is there.  On a trace of kvmarm's reads, 35,000
+ * pread(2) calls became 15,000, for 10 MB more copied. */
 #define SMALL_OBJECT 256
+#define SMALL_WINDOW ((size_t)32 << 10)
 
 static uint32_t be32(const unsigned char *p)
 {
@@ -520,25 +525,27 @@ static int read_stored(stored *out, pd__packs *packs, pack *p, uint64_t offset)
 	    && offset + len <= packs->win_start + packs->win_len) {
 		e = packs->win + (offset - packs->win_start);
 	} else {
-		size_t want = 0;
-		if (packs->in_order && len <= WINDOW / 4)
+		size_t want = 0, before = 0;
+		if (packs->in_order && len <= WINDOW / 4) {
 			want = (size_t)MIN((uint64_t)WINDOW, p->size - offset);
-		else if (len <= SMALL_OBJECT && next && len + next <= WINDOW)
+		} else if (len <= SMALL_OBJECT && next && len + next <= WINDOW - SMALL_WINDOW) {
 			want = len + next;
+			before = (size_t)MIN((uint64_t)SMALL_WINDOW, offset);
+		}
 		if (want) {
-			/* a new window from here on */
+			/* a new window: from here on, or with what comes before */
 			ssize_t got;
 			if (!packs->win)
 				packs->win = g_malloc(WINDOW);
 			packs->win_pack = NULL;
 			packs->stats.reads++;
-			got = pread(p->fd, packs->win, want, (off_t)offset);
-			if (got < (ssize_t)len)
+			got = pread(p->fd, packs->win, before + want, (off_t)(offset - before));
+			if (got < (ssize_t)(before + len))
 				return -1;
 			packs->win_pack = p;
-			packs->win_start = offset;
+			packs->win_start = offset - before;
 			packs->win_len = (size_t)got;
-			e = packs->win;
+			e = packs->win + before;
 		} else {
 			if (len > packs->entry_cap) {
 				g_free(packs->entry);

@@ -601,6 +601,61 @@ cleanup:
 	pd__packs_free(packs);
 }
 
+/* The oldest 2,000 messages read the way a parsing thread reads a batch:
+ * oldest first, each message's tree, then the message.  git writes
+ * newer commits' trees and messages first, so the reads that bring a
+ * tree bring the trees (and often the messages) of the next ones: far
+ * fewer pread(2) calls than messages.  Every message is as libgit2
+ * reads it. */
+static void batch_order(const char *dir, const char *list)
+{
+	git_repository *repo = NULL;
+	git_revwalk *walk = NULL;
+	GArray *commits = g_array_new(FALSE, FALSE, sizeof(git_oid));
+	pd__packs *packs = pd__packs_open(dir);
+	pd__packs_stats st;
+	git_oid id;
+	size_t messages = 0, wrong = 0;
+	char label[200];
+
+	if (git_repository_open_bare(&repo, dir) < 0 || git_revwalk_new(&walk, repo) < 0
+	    || git_revwalk_push_head(walk) < 0)
+		goto cleanup;
+	while (git_revwalk_next(&id, walk) == 0)
+		g_array_append_val(commits, id);
+	for (guint i = commits->len; i-- > 0 && messages < 2000;) {
+		git_commit *c = NULL;
+		git_tree *t = NULL;
+		git_blob *want = NULL;
+		const git_tree_entry *m;
+		const unsigned char *bytes;
+		size_t len;
+		int type;
+		if (git_commit_lookup(&c, repo, &g_array_index(commits, git_oid, i)) == 0
+		    && git_commit_tree(&t, c) == 0 && (m = git_tree_entry_byname(t, "m"))
+		    && git_blob_lookup(&want, repo, git_tree_entry_id(m)) == 0
+		    && pd__packs_read(&bytes, &len, &type, packs, git_tree_id(t)->id) == 0
+		    && pd__packs_read(&bytes, &len, &type, packs, git_tree_entry_id(m)->id) == 0) {
+			messages++;
+			wrong += len != (size_t)git_blob_rawsize(want)
+				 || memcmp(bytes, git_blob_rawcontent(want), len);
+		}
+		git_blob_free(want);
+		git_tree_free(t);
+		git_commit_free(c);
+	}
+cleanup:
+	pd__packs_get_stats(&st, packs);
+	printf("# %s: the oldest %zu messages in a batch's order: %zu pread(2) calls\n", list,
+	       messages, st.reads);
+	snprintf(label, sizeof(label), "%s: a batch's trees come with one another's reads", list);
+	CHECK(label, messages == 2000 && wrong == 0 && st.reads < messages);
+	g_array_free(commits, TRUE);
+	git_revwalk_free(walk);
+	git_repository_free(repo);
+	pd__packs_free(packs);
+}
+
 static void corpus(const char *list)
 {
 	char *dir = g_strdup_printf("%s/corpus/%s/git/0.git", shared_dir(), list);
@@ -623,6 +678,7 @@ static void corpus(const char *list)
 		}
 		absent_ids(dir, list);
 		tree_then_message(dir, list);
+		batch_order(dir, list);
 	}
 	g_free(dir);
 }
