@@ -18,7 +18,11 @@
 #include "digest/digest.h"
 #include "archive/archive.h"
 
-#define BATCH_SIZE 32
+/* 64 messages a batch: every batch handed over is a thread woken on
+ * another core (on a VM, an interrupt between its CPUs); 32 was 2,800
+ * futex(2) calls on kvmarm, 64 is 1,700, and 2% faster in alternating
+ * runs.  At most 512 messages in flight on two cores. */
+#define BATCH_SIZE 64
 #define MAX_BATCHES_PER_THREAD 4
 
 typedef struct {
