@@ -474,6 +474,10 @@ static int walk_nodes(GPtrArray **out, guint8 **bits, const pd__replies *replies
 	return error;
 }
 
+/* The messages and replies from which the memory the reading threads
+ * freed is given back when reading ends (pd_digest_finish()). */
+#define RELEASE_AT 200000
+
 int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 		     const char *to_label, pd_state *state, const char *archive_key)
 {
@@ -532,14 +536,18 @@ int pd_digest_finish(pd_report **out, pd_digest *d, const char *from_label,
 	/* reading is over: strings pooled later are copied, not looked up;
 	 * the tables that found repeated Message-IDs go (the look-back
 	 * digest's too), and what the reading threads freed goes back
-	 * before grouping makes its tables */
+	 * before grouping makes its tables -- for a large digest: below
+	 * RELEASE_AT messages and replies the end's tables are small, and
+	 * the purge cost more than it gave (kvmarm, 21,000 messages: 3.6
+	 * ms of a serial end of 40, for 0.6 MB of peak RSS; 100k: 1.9 MB) */
 	pd__pool_seal(&full->pool);
 	if (full->lookback) {
 		pd__pool_seal(&full->lookback->pool);
 		g_clear_pointer(&full->lookback->ids, g_hash_table_destroy);
 		g_clear_pointer(&full->lookback->others, g_hash_table_destroy);
 	}
-	pd__release_free_memory();
+	if (r->n_messages + r->n_reply_records >= RELEASE_AT)
+		pd__release_free_memory();
 	if (error == PD_OK && state && archive_key)
 		error = pd__state_earlier_source(&source, state, archive_key);
 	if (error == PD_OK && source)
