@@ -51,7 +51,10 @@ static int is_patch_break(const char *l, size_t len)
 		return 1;
 	if (len < 4 || memcmp(l, "---", 3))
 		return 0;
-	if (l[3] == ' ' && !g_ascii_isspace(l[4]))
+	/* "--- " then a non-blank; git reads a line that ends the text
+	 * without a newline with its NUL after it: not a blank (the part
+	 * may be the message's own bytes, with nothing after them) */
+	if (l[3] == ' ' && (len == 4 || !g_ascii_isspace(l[4])))
 		return 1;
 	for (i = 3; i < len; i++) {
 		if (l[i] == '\n')

@@ -2,11 +2,13 @@
  * test-message.c - single messages with hostile headers: Message-IDs with
  * junk around the brackets, references to itself, NULs, mixed line ends;
  * and the same Content-Type in message after message, whose parsed charset
- * each thread remembers (mime.c); the glance at a reply's own lines.
+ * each thread remembers (mime.c); the glance at a reply's own lines; a
+ * body read in place whose last line ends it without a newline.
  */
 #include <glib.h>
 #include "harness.h"
 #include "patchdigest.h"
+#include "mail/mail.h"
 
 static pd_message *parse(const char *text, size_t len)
 {
@@ -119,9 +121,50 @@ static void reply_glance(void)
 	}
 }
 
+/* A body without a transfer encoding is read in place (mime.c): nothing
+ * follows its last byte, and a last line "--- " without a newline must
+ * be read as git reads it, with its NUL after it -- a patch break -- not
+ * from the byte after the buffer (a fuzzer found the read).  Expected
+ * files as `git mailinfo` writes them for these inputs. */
+static void last_line_without_newline(void)
+{
+	static const struct { const char *tail; const char *msg, *patch; } cases[] = {
+		{ "--- ", "Change.\n", "--- " },
+		{ "---\t", "Change.\n---\t", "" },
+		{ "---", "Change.\n---", "" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *text = g_strdup_printf("From: A <a@example.org>\nSubject: [PATCH] x\n"
+					     "Message-ID: <t%zu@example.org>\n\nChange.\n%s", i,
+					     cases[i].tail);
+		size_t len = strlen(text);
+		char *exact = g_memdup2(text, len); /* no NUL after it */
+		pd__mailinfo *mi = NULL;
+		pd_message *m = NULL;
+		char *tail = g_strescape(cases[i].tail, NULL);
+		char *name = g_strdup_printf("a last line \"%s\" without a newline: git's message "
+					     "and patch", tail);
+		CHECK(name, pd__mailinfo_run(&mi, exact, len, 0) == 0
+		      && mi->msg_len == strlen(cases[i].msg) && !memcmp(mi->msg, cases[i].msg, mi->msg_len)
+		      && mi->patch_len == strlen(cases[i].patch)
+		      && !memcmp(mi->patch, cases[i].patch, mi->patch_len));
+		g_free(name);
+		name = g_strdup_printf("a last line \"%s\" without a newline: the digest reads it", tail);
+		CHECK(name, pd_message_parse(&m, exact, len, "test", NULL) == 0 && m);
+		g_free(name);
+		pd_message_free(m);
+		pd__mailinfo_free(mi);
+		g_free(tail);
+		g_free(exact);
+		g_free(text);
+	}
+}
+
 int main(void)
 {
 	message_ids();
+	last_line_without_newline();
 	reply_glance();
 	charsets_remembered();
 	return harness_failed ? 1 : 0;
