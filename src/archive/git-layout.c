@@ -140,7 +140,7 @@ static int signature_time(int64_t *out, const char *p, const char *end)
 }
 
 /* The value of hex digit `c` (either case, as libgit2 reads them), or
- * -1. */
+ * -1.  Inline: g_ascii_xdigit_value() is a call per digit, 40 an id. */
 static inline int hex_digit(unsigned char c)
 {
 	if ((unsigned)(c - '0') < 10)

@@ -75,8 +75,9 @@ guint pd__str_hash(gconstpointer key);
 char *pd__format_date(int64_t when);
 
 /* Gives the memory malloc holds free back to the system (glibc: every
- * arena of the process, the reading threads' too; elsewhere nothing).
- * pd_digest_finish() calls it once, when reading ends: it walks the
+ * arena of the process, the reading threads' too; jemalloc: every arena,
+ * when the program runs on it; elsewhere nothing).  pd_digest_finish()
+ * calls it once, when the reading of a large digest ends: it walks the
  * heap. */
 void pd__release_free_memory(void);
 

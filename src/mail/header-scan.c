@@ -11,8 +11,8 @@
  * as damage), an unusual transfer encoding -- so that GMime still reads
  * every message where its judgement could differ.  A clean header block
  * over multipart or message/ content is still the scanner's: GMime then
- * reads only the body's MIME structure (mime.c), sparing it the address
- * lists it parses for every message header.
+ * reads only the body's MIME structure (mime.c), sparing it the checking
+ * and decoding of every header line.
  * tests/unit/test-mail-oracle.c holds the paths to the same results over
  * the corpora.
  */

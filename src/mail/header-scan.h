@@ -32,7 +32,7 @@ enum {
 	PD__SCAN_PLAIN = 1,     /* one part: the scanner reads it all */
 	PD__SCAN_MIME_BODY = 2, /* a clean header block over a multipart or
 	                           message/ body: the scanner's values stand,
-	                           GMime reads the body as a MIME part */
+	                           GMime reads the body's MIME tree */
 };
 
 /* Scans the header block of `len` bytes at `data` (after any mbox "From "

@@ -22,10 +22,10 @@ struct pd__mail {
 	char *values_block;
 	const char *body;    /* scanner: the body, borrowed */
 	size_t body_len;
-	GArray *parts;       /* pd__text_part, data owned (g_free); decoded on
-	                        first use: most mail is replies, never read */
+	GArray *parts;       /* pd__text_part, data owned (g_free) unless it
+	                        is `body` itself; decoded on first use: most
+	                        mail is replies, never read */
 	int parts_decoded;
-	int part_borrowed;   /* the one part is `body` itself, not a copy */
 	char *first_charset; /* of the first text part, known without decoding */
 	int found_first;
 	GString *damage;     /* NULL: undamaged */
@@ -444,7 +444,6 @@ static void scanned_part(pd__mail *mail)
 		tp.data = mail->body;
 		tp.len = mail->body_len;
 		tp.charset = g_strdup(mail->first_charset);
-		mail->part_borrowed = 1;
 		g_array_append_val(mail->parts, tp);
 		return;
 	}
@@ -571,10 +570,8 @@ int pd__mail_parse(pd__mail **out, const char *data, size_t len, int full_mime)
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	options = g_mime_parser_options_new();
 	g_mime_parser_options_set_warning_callback(options, on_warning, mail);
-	if (scan == PD__SCAN_MIME_BODY)
-		mail->body_only = g_mime_parser_construct_message(parser, options);
-	else
-		mail->message = g_mime_parser_construct_message(parser, options);
+	*(scan == PD__SCAN_MIME_BODY ? &mail->body_only : &mail->message)
+		= g_mime_parser_construct_message(parser, options);
 	g_mime_parser_options_free(options);
 	g_object_unref(parser);
 	g_object_unref(stream);
@@ -608,7 +605,7 @@ void pd__mail_free(pd__mail *mail)
 		g_object_unref(mail->body_only);
 	for (i = 0; i < mail->parts->len; i++) {
 		pd__text_part *tp = &g_array_index(mail->parts, pd__text_part, i);
-		if (!mail->part_borrowed)
+		if (tp->data != mail->body) /* else borrowed (scanned_part()) */
 			g_free((char *)tp->data);
 		g_free((char *)tp->charset);
 	}
