@@ -43,19 +43,37 @@ static inline int corpus_each_message(const char *name, const char *path, const 
 	return read;
 }
 
-/* Calls `archive` with the name and path of the sample, kvm-ppc and
- * kvmarm, in that order. */
-static inline void corpora_each(void (*archive)(const char *name, const char *path))
+/* Moves *data and *len past a leading mbox "From " line, which the
+ * message parser skips too. */
+static inline void corpus_skip_from_line(const char **data, size_t *len)
 {
-	char *p;
+	if (*len >= 5 && !memcmp(*data, "From ", 5)) {
+		const char *nl = memchr(*data, '\n', *len);
+		size_t skip = nl ? (size_t)(nl + 1 - *data) : *len;
+		*data += skip;
+		*len -= skip;
+	}
+}
 
-	archive("the bundled sample", "sample/kvm-sample.mbox");
-	p = g_strdup_printf("%s/corpus/kvm-ppc", shared_dir());
+/* Calls `archive` with the name and path of kvm-ppc and kvmarm in
+ * ../shared, in that order. */
+static inline void corpora_shared_each(void (*archive)(const char *name, const char *path))
+{
+	char *p = g_strdup_printf("%s/corpus/kvm-ppc", shared_dir());
+
 	archive("kvm-ppc", p);
 	g_free(p);
 	p = g_strdup_printf("%s/corpus/kvmarm", shared_dir());
 	archive("kvmarm", p);
 	g_free(p);
+}
+
+/* Calls `archive` with the name and path of the sample, kvm-ppc and
+ * kvmarm, in that order. */
+static inline void corpora_each(void (*archive)(const char *name, const char *path))
+{
+	archive("the bundled sample", "sample/kvm-sample.mbox");
+	corpora_shared_each(archive);
 }
 
 #endif

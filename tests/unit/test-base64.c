@@ -89,12 +89,7 @@ static void each_message(const pd_raw_message *raw, void *payload)
 	const char *data = raw->data;
 	size_t len = raw->len;
 
-	if (len >= 5 && !memcmp(data, "From ", 5)) {
-		const char *nl = memchr(data, '\n', len);
-		size_t skip = nl ? (size_t)(nl + 1 - data) : len;
-		data += skip;
-		len -= skip;
-	}
+	corpus_skip_from_line(&data, &len);
 	if (pd__scan_headers(&sh, data, len) == PD__SCAN_GMIME || !sh.value[PD__H_CTE]
 	    || !g_strstr_len(sh.value[PD__H_CTE], (gssize)sh.value_len[PD__H_CTE], "ase64"))
 		return;

@@ -10,6 +10,7 @@
  */
 #include <glib.h>
 #include "harness.h"
+#include "corpora.h"
 #include "patchdigest.h"
 #include "mail/header-scan.h"
 #include "message-compare.h"
@@ -36,14 +37,12 @@ static size_t compare_archive(const char *path, size_t *scanned_differs, size_t 
 		pd_message *a = NULL, *b = NULL;
 		int ea, eb;
 		pd__scanned_headers sh;
-		size_t skip = 0;
+		const char *mail = raw.data;
+		size_t mail_len = raw.len;
 		if (error < 0)
 			continue;
-		if (raw.len >= 5 && !memcmp(raw.data, "From ", 5)) {
-			const char *nl = memchr(raw.data, '\n', raw.len);
-			skip = nl ? (size_t)(nl + 1 - raw.data) : raw.len;
-		}
-		*n_scanned += pd__scan_headers(&sh, raw.data + skip, raw.len - skip) != PD__SCAN_GMIME;
+		corpus_skip_from_line(&mail, &mail_len);
+		*n_scanned += pd__scan_headers(&sh, mail, mail_len) != PD__SCAN_GMIME;
 		ea = pd_message_parse(&a, raw.data, raw.len, raw.origin, &fast);
 		eb = pd_message_parse(&b, raw.data, raw.len, raw.origin, &full);
 		n++;
@@ -160,11 +159,6 @@ int main(void)
 		check_archive(name, p);
 		g_free(p);
 	}
-	p = g_strdup_printf("%s/corpus/kvm-ppc", shared_dir());
-	check_archive("kvm-ppc", p);
-	g_free(p);
-	p = g_strdup_printf("%s/corpus/kvmarm", shared_dir());
-	check_archive("kvmarm", p);
-	g_free(p);
+	corpora_shared_each(check_archive);
 	return harness_failed ? 1 : 0;
 }

@@ -242,12 +242,7 @@ static void each_message(const pd_raw_message *raw, void *payload)
 	const char *data = raw->data;
 	size_t len = raw->len;
 
-	if (len >= 5 && !memcmp(data, "From ", 5)) {
-		const char *nl = memchr(data, '\n', len);
-		size_t skip = nl ? (size_t)(nl + 1 - data) : len;
-		data += skip;
-		len -= skip;
-	}
+	corpus_skip_from_line(&data, &len);
 	check_one(raw->origin, data, len, payload);
 }
 
@@ -266,7 +261,7 @@ static void check_corpus(const char *name, const char *path)
 int main(void)
 {
 	tally t = { 0 };
-	char label[200], *p;
+	char label[200];
 
 	check_made(&t);
 	snprintf(label, sizeof label, "made mails: all %zu read with the body alone read the same "
@@ -278,11 +273,6 @@ int main(void)
 		 t.via_body, t.damaged);
 	CHECK(label, t.via_body * 2 > t.cases && t.damaged * 4 > t.via_body);
 	/* the bundled sample has no multipart mail */
-	p = g_strdup_printf("%s/corpus/kvm-ppc", shared_dir());
-	check_corpus("kvm-ppc", p);
-	g_free(p);
-	p = g_strdup_printf("%s/corpus/kvmarm", shared_dir());
-	check_corpus("kvmarm", p);
-	g_free(p);
+	corpora_shared_each(check_corpus);
 	return harness_failed ? 1 : 0;
 }

@@ -532,6 +532,28 @@ static void absent_ids(const char *dir, const char *list)
 	g_free(objects);
 }
 
+/* A public-inbox commit's tree, and the message `m` it names as libgit2
+ * reads it: 0, or -1 (the commit has none).  Free both either way. */
+static int commit_message(git_tree **tree, const git_tree_entry **m, git_blob **blob,
+			  git_repository *repo, const git_oid *commit)
+{
+	git_commit *c = NULL;
+	int ok;
+
+	*tree = NULL;
+	*blob = NULL;
+	ok = git_commit_lookup(&c, repo, commit) == 0 && git_commit_tree(tree, c) == 0
+	     && (*m = git_tree_entry_byname(*tree, "m"))
+	     && git_blob_lookup(blob, repo, git_tree_entry_id(*m)) == 0;
+	git_commit_free(c);
+	return ok ? 0 : -1;
+}
+
+static int differs(const unsigned char *bytes, size_t len, git_blob *want)
+{
+	return len != (size_t)git_blob_rawsize(want) || memcmp(bytes, git_blob_rawcontent(want), len);
+}
+
 /* A public-inbox tree and its message, read one after the other as a
  * blob reader does: one pread(2) for both when git wrote the message
  * right after the tree, and the message's bytes those libgit2 reads.
@@ -553,9 +575,6 @@ static void tree_then_message(const char *dir, const char *list)
 	/* every tenth message of the history: git lays out parts of a
 	 * pack differently */
 	while (pairs < 500 && git_revwalk_next(&id, walk) == 0) {
-		git_commit *c = NULL;
-		if (seen++ % 10)
-			continue;
 		git_tree *t = NULL;
 		git_blob *want = NULL;
 		const git_tree_entry *m;
@@ -563,9 +582,9 @@ static void tree_then_message(const char *dir, const char *list)
 		size_t len;
 		int type;
 		pd__packs_stats before, after;
-		if (git_commit_lookup(&c, repo, &id) == 0 && git_commit_tree(&t, c) == 0
-		    && (m = git_tree_entry_byname(t, "m"))
-		    && git_blob_lookup(&want, repo, git_tree_entry_id(m)) == 0
+		if (seen++ % 10)
+			continue;
+		if (commit_message(&t, &m, &want, repo, &id) == 0
 		    && (pd__packs_get_stats(&before, packs), 1)
 		    && pd__packs_read(&bytes, &len, &type, packs, git_tree_id(t)->id) == 0) {
 			pd__packs_get_stats(&after, packs);
@@ -577,13 +596,11 @@ static void tree_then_message(const char *dir, const char *list)
 				/* neither a read nor the cache: the tree's window */
 				one_read += after.reads == before.reads
 					    && after.cache_hits == before.cache_hits;
-				wrong += len != (size_t)git_blob_rawsize(want)
-					 || memcmp(bytes, git_blob_rawcontent(want), len);
+				wrong += differs(bytes, len, want);
 			}
 		}
 		git_blob_free(want);
 		git_tree_free(t);
-		git_commit_free(c);
 	}
 cleanup:
 	printf("# %s: %zu trees and messages, %zu of the messages read with their tree\n",
@@ -624,25 +641,20 @@ static void batch_order(const char *dir, const char *list)
 	while (git_revwalk_next(&id, walk) == 0)
 		g_array_append_val(commits, id);
 	for (guint i = commits->len; i-- > 0 && messages < 2000;) {
-		git_commit *c = NULL;
 		git_tree *t = NULL;
 		git_blob *want = NULL;
 		const git_tree_entry *m;
 		const unsigned char *bytes;
 		size_t len;
 		int type;
-		if (git_commit_lookup(&c, repo, &g_array_index(commits, git_oid, i)) == 0
-		    && git_commit_tree(&t, c) == 0 && (m = git_tree_entry_byname(t, "m"))
-		    && git_blob_lookup(&want, repo, git_tree_entry_id(m)) == 0
+		if (commit_message(&t, &m, &want, repo, &g_array_index(commits, git_oid, i)) == 0
 		    && pd__packs_read(&bytes, &len, &type, packs, git_tree_id(t)->id) == 0
 		    && pd__packs_read(&bytes, &len, &type, packs, git_tree_entry_id(m)->id) == 0) {
 			messages++;
-			wrong += len != (size_t)git_blob_rawsize(want)
-				 || memcmp(bytes, git_blob_rawcontent(want), len);
+			wrong += differs(bytes, len, want);
 		}
 		git_blob_free(want);
 		git_tree_free(t);
-		git_commit_free(c);
 	}
 cleanup:
 	pd__packs_get_stats(&st, packs);
