@@ -18,12 +18,14 @@
  * That needs each object's stored length, which the index does not
  * give: the offsets sorted (built at a pack's first read) give it.
  */
+#define _GNU_SOURCE /* preadv2() and RWF_NOWAIT */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <glib.h>
 #include <libdeflate.h>
@@ -105,6 +107,9 @@ struct pd__packs {
 	const pack *win_pack;
 	uint64_t win_start;
 	size_t win_len;
+	/* what this set last asked the kernel to bring in (bring_in()) */
+	const pack *asked_pack;
+	uint64_t asked_lo, asked_hi;
 };
 
 /* What one read of a reader that reads in pack order takes: git writes
@@ -123,6 +128,18 @@ struct pd__packs {
  * calls it saves cost). */
 #define SMALL_OBJECT 256
 #define SMALL_WINDOW ((size_t)32 << 10)
+/* A read of bytes that are not in memory (a pack not read since the
+ * machine started, or pushed out of the page cache: the usual case for
+ * an archive of many GB) asks the kernel to bring in this much on either
+ * side of it, in the background.  The kernel reads ahead by itself only
+ * forwards, and a reader here goes backwards as often: the walk reads a
+ * pack written in order of arrival (public-inbox's fast-import packs)
+ * from its end, the parsing threads read a pack git wrote newest first
+ * (a clone) from its end.  Without it every window was a wait for the
+ * disk: the 100k synthetic archive took 4.2 s from a cold cache against
+ * 2.0 s warm, slower than git cat-file (5.5 s).  Either side, because a
+ * read does not say which way its reader goes. */
+#define BRING_IN ((uint64_t)4 << 20)
 
 static uint32_t be32(const unsigned char *p)
 {
@@ -515,6 +532,59 @@ typedef struct {
 	const unsigned char *base_id;  /* OBJ_REF_DELTA: 20 bytes */
 } stored;
 
+/* Whether preadv2(RWF_NOWAIT) can tell this process's reads of bytes
+ * in memory from the others (1), or the kernel refuses it (0). */
+static gint nowait_works = 1;
+
+/* Asks the kernel to read BRING_IN bytes of `p` either side of `offset`
+ * into the page cache, unless this set asked for a range that holds
+ * `offset` already (its reads are under way).  Only ever a matter of
+ * speed: posix_fadvise() failing changes nothing read. */
+static void bring_in(pd__packs *packs, const pack *p, uint64_t offset)
+{
+	uint64_t lo, hi;
+
+	if (packs->asked_pack == p && offset >= packs->asked_lo && offset < packs->asked_hi)
+		return;
+	lo = offset > BRING_IN ? offset - BRING_IN : 0;
+	hi = MIN(offset + BRING_IN, p->size);
+	posix_fadvise(p->fd, (off_t)lo, (off_t)(hi - lo), POSIX_FADV_WILLNEED);
+	packs->asked_pack = p;
+	packs->asked_lo = lo;
+	packs->asked_hi = hi;
+	packs->stats.brought_in++;
+}
+
+/* pread(2) of `n` bytes of `p` at `offset`.  The bytes in memory are
+ * read as they are; those that are not first make bring_in() ask for
+ * what is around them (preadv2()'s RWF_NOWAIT says which: it reads only
+ * what it can without waiting for the disk). */
+static ssize_t pack_pread(pd__packs *packs, const pack *p, unsigned char *buf, size_t n,
+			  uint64_t offset)
+{
+	ssize_t got = 0, more;
+
+	packs->stats.reads++;
+#ifdef RWF_NOWAIT
+	if (g_atomic_int_get(&nowait_works)) {
+		struct iovec v = { buf, n };
+		got = preadv2(p->fd, &v, 1, (off_t)offset, RWF_NOWAIT);
+		if (got == (ssize_t)n)
+			return got;
+		if (got < 0) {
+			if (errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS)
+				g_atomic_int_set(&nowait_works, 0);
+			else if (errno != EAGAIN)
+				return got;
+			got = 0;
+		}
+		bring_in(packs, p, offset + (uint64_t)got);
+	}
+#endif
+	more = pread(p->fd, buf + got, n - (size_t)got, (off_t)(offset + (uint64_t)got));
+	return more < 0 ? more : got + more;
+}
+
 static int read_stored(stored *out, pd__packs *packs, pack *p, uint64_t offset)
 {
 	size_t len, next, i = 0, shift = 4;
@@ -540,8 +610,7 @@ static int read_stored(stored *out, pd__packs *packs, pack *p, uint64_t offset)
 			if (!packs->win)
 				packs->win = g_malloc(WINDOW);
 			packs->win_pack = NULL;
-			packs->stats.reads++;
-			got = pread(p->fd, packs->win, before + want, (off_t)(offset - before));
+			got = pack_pread(packs, p, packs->win, before + want, offset - before);
 			if (got < (ssize_t)(before + len))
 				return -1;
 			packs->win_pack = p;
@@ -554,8 +623,7 @@ static int read_stored(stored *out, pd__packs *packs, pack *p, uint64_t offset)
 				packs->entry_cap = len;
 				packs->entry = g_malloc(len);
 			}
-			packs->stats.reads++;
-			if (pread(p->fd, packs->entry, len, (off_t)offset) != (ssize_t)len)
+			if (pack_pread(packs, p, packs->entry, len, offset) != (ssize_t)len)
 				return -1;
 			e = packs->entry;
 		}
