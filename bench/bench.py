@@ -12,7 +12,11 @@ messages per second, and patchdigest's peak RSS.
 Archives: ../shared/corpus/kvmarm and kvm-ppc when present, and synthetic
 archives of the given sizes made by gen-archive.py (cached in
 bench/archives/, or $BENCH_ARCHIVES, keyed by size and seed).  Also times a one-week digest
-of kvmarm (--since/--until).  Prints a Markdown table."""
+of kvmarm (--since/--until).  Prints a Markdown table.
+
+--cold empties the page cache before every timed run (sync, then
+/proc/sys/vm/drop_caches: root only), so that each reads the archive
+from the disk, as the first digest of a large archive does."""
 import argparse
 import os
 import statistics
@@ -32,7 +36,12 @@ ap.add_argument("--sizes", default="10000,100000,1000000")
 ap.add_argument("--only", default="")
 ap.add_argument("--seed", type=int, default=1)
 ap.add_argument("--baseline", default="", help="another patchdigest binary, timed in the same rounds")
+ap.add_argument("--cold", action="store_true",
+                help="empty the page cache before every timed run (root only)")
 args = ap.parse_args()
+if args.cold and not os.access("/proc/sys/vm/drop_caches", os.W_OK):
+    sys.exit("bench.py: --cold empties the page cache through /proc/sys/vm/drop_caches, "
+             "which only root may write")
 
 
 def epochs(archive):
@@ -58,7 +67,11 @@ def blob_list(epoch, cache):
 
 
 def run_timed(argv, stdin=None):
-    """Wall seconds and exit code."""
+    """Wall seconds and exit code (from a cold page cache with --cold)."""
+    if args.cold:
+        os.sync()
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
     t0 = time.perf_counter()
     with open(stdin, "rb") if stdin else open(os.devnull, "rb") as i, open(os.devnull, "wb") as o:
         rc = subprocess.run(argv, stdin=i, stdout=o, stderr=subprocess.DEVNULL).returncode
@@ -117,9 +130,9 @@ def synthetic(size):
 def main():
     only = set(filter(None, args.only.split(",")))
     want = lambda n: not only or n in only
-    print("machine: %d cores; %d runs each, medians; patchdigest %s" % (
-        os.cpu_count(), args.runs, subprocess.run([PD, "--version"], capture_output=True,
-                                                   text=True).stdout.strip()))
+    print("machine: %d cores; %d runs each, medians%s; patchdigest %s" % (
+        os.cpu_count(), args.runs, ", each from a cold page cache" if args.cold else "",
+        subprocess.run([PD, "--version"], capture_output=True, text=True).stdout.strip()))
     print()
     if args.baseline:
         print("| archive | messages | cat-file s | patchdigest s | ratio | msgs/s | peak RSS MB"
