@@ -1,6 +1,6 @@
 /*
  * test-pack-cold.c - reading a pack that is not in memory (archive/pack.c,
- * bring_in()).  A pack of random messages is made here with git
+ * pack_pread()).  A pack of random messages is made here with git
  * fast-import, pushed out of the page cache (posix_fadvise DONTNEED:
  * no root needed), and one message in its middle read: the reader must
  * have asked the kernel for the megabytes on both sides of it, which
@@ -217,13 +217,22 @@ static int cold_read(const char *dir)
 		CHECK("nothing far from it was asked for",
 		      resident(map, MB, 2 * MB) == 0
 		      && resident(map, st.st_size - 3 * MB, st.st_size - 2 * MB) == 0);
+		/* the messages next to it: read without looking again */
+		for (int k = MIDDLE - 20; k < MIDDLE + 20; k++) {
+			unsigned char near[20];
+			if (mark_id(near, dir, k + 1) == 0)
+				pd__packs_read(&bytes, &len, &type, packs, near);
+		}
+		pd__packs_get_stats(&stats, packs);
+		CHECK_INT("reads near it do not look again", stats.looked, 1);
 		pd__packs_free(packs);
 		g_string_free(want, TRUE);
 		/* now in memory: a new reader reads it without asking */
 		packs = pd__packs_open(dir);
 		read = pd__packs_read(&bytes, &len, &type, packs, id);
 		pd__packs_get_stats(&stats, packs);
-		CHECK("a read of bytes in memory asks for nothing", read == 0 && stats.brought_in == 0);
+		CHECK("a read of bytes in memory asks for nothing",
+		      read == 0 && stats.looked == 1 && stats.brought_in == 0);
 		pd__packs_free(packs);
 		CHECK_INT("mincore(2) answered every question", mincore_failed, 0);
 	}
