@@ -94,7 +94,7 @@ typedef struct {
 	size_t cache_evictions; /* objects this set's reads pushed out of it */
 	size_t reads;          /* pread(2) calls for objects */
 	size_t looked;         /* reads that looked whether their bytes were in
-	                          memory (one in BRING_IN either side) */
+	                          memory (not those near one that did) */
 	size_t brought_in;     /* reads of bytes not in memory that asked the
 	                          kernel for what is around them */
 } pd__packs_stats;
