@@ -554,6 +554,52 @@ static int differs(const unsigned char *bytes, size_t len, git_blob *want)
 	return len != (size_t)git_blob_rawsize(want) || memcmp(bytes, git_blob_rawcontent(want), len);
 }
 
+/* The commits of the repository at `dir` (opened in *repo, which the
+ * caller frees), newest first; none when it cannot be walked. */
+static GArray *history(git_repository **repo, const char *dir)
+{
+	GArray *commits = g_array_new(FALSE, FALSE, sizeof(git_oid));
+	git_revwalk *walk = NULL;
+	git_oid id;
+
+	*repo = NULL;
+	if (git_repository_open_bare(repo, dir) == 0 && git_revwalk_new(&walk, *repo) == 0
+	    && git_revwalk_push_head(walk) == 0)
+		while (git_revwalk_next(&id, walk) == 0)
+			g_array_append_val(commits, id);
+	git_revwalk_free(walk);
+	return commits;
+}
+
+/* Commit `id`'s tree, then its message, read with pd__packs_read() as a
+ * parsing thread reads them; the set's stats before the tree, after it
+ * and after the message in st[0], st[1] and st[2].  0 when both were
+ * read (*wrong: the message is not the bytes libgit2 reads), else -1. */
+static int read_tree_and_message(pd__packs_stats st[3], int *wrong, pd__packs *packs,
+				 git_repository *repo, const git_oid *id)
+{
+	git_tree *t = NULL;
+	git_blob *want = NULL;
+	const git_tree_entry *m;
+	const unsigned char *bytes;
+	size_t len;
+	int type, ok = -1;
+
+	pd__packs_get_stats(&st[0], packs);
+	if (commit_message(&t, &m, &want, repo, id) == 0
+	    && pd__packs_read(&bytes, &len, &type, packs, git_tree_id(t)->id) == 0) {
+		pd__packs_get_stats(&st[1], packs);
+		if (pd__packs_read(&bytes, &len, &type, packs, git_tree_entry_id(m)->id) == 0) {
+			pd__packs_get_stats(&st[2], packs);
+			*wrong = differs(bytes, len, want);
+			ok = 0;
+		}
+	}
+	git_blob_free(want);
+	git_tree_free(t);
+	return ok;
+}
+
 /* A public-inbox tree and its message, read one after the other as a
  * blob reader does: one pread(2) for both when git wrote the message
  * right after the tree, and the message's bytes those libgit2 reads.
@@ -562,47 +608,25 @@ static int differs(const unsigned char *bytes, size_t len, git_blob *want)
  * from neither a read nor the cache. */
 static void tree_then_message(const char *dir, const char *list)
 {
-	git_repository *repo = NULL;
-	git_revwalk *walk = NULL;
+	git_repository *repo;
+	GArray *commits = history(&repo, dir);
 	pd__packs *packs = pd__packs_open(dir);
-	git_oid id;
-	size_t pairs = 0, one_read = 0, wrong = 0, seen = 0, fixed = 0;
+	size_t pairs = 0, one_read = 0, wrong = 0, fixed = 0;
 	char label[200];
 
-	if (git_repository_open_bare(&repo, dir) < 0 || git_revwalk_new(&walk, repo) < 0
-	    || git_revwalk_push_head(walk) < 0)
-		goto cleanup;
 	/* every tenth message of the history: git lays out parts of a
 	 * pack differently */
-	while (pairs < 500 && git_revwalk_next(&id, walk) == 0) {
-		git_tree *t = NULL;
-		git_blob *want = NULL;
-		const git_tree_entry *m;
-		const unsigned char *bytes;
-		size_t len;
-		int type;
-		pd__packs_stats before, after;
-		if (seen++ % 10)
+	for (guint i = 0; i < commits->len && pairs < 500; i += 10) {
+		pd__packs_stats st[3];
+		int bad;
+		if (read_tree_and_message(st, &bad, packs, repo, &g_array_index(commits, git_oid, i)) < 0)
 			continue;
-		if (commit_message(&t, &m, &want, repo, &id) == 0
-		    && (pd__packs_get_stats(&before, packs), 1)
-		    && pd__packs_read(&bytes, &len, &type, packs, git_tree_id(t)->id) == 0) {
-			pd__packs_get_stats(&after, packs);
-			fixed += after.inflated_fixed > before.inflated_fixed;
-			pd__packs_get_stats(&before, packs);
-			if (pd__packs_read(&bytes, &len, &type, packs, git_tree_entry_id(m)->id) == 0) {
-				pd__packs_get_stats(&after, packs);
-				pairs++;
-				/* neither a read nor the cache: the tree's window */
-				one_read += after.reads == before.reads
-					    && after.cache_hits == before.cache_hits;
-				wrong += differs(bytes, len, want);
-			}
-		}
-		git_blob_free(want);
-		git_tree_free(t);
+		pairs++;
+		fixed += st[1].inflated_fixed > st[0].inflated_fixed;
+		/* neither a read nor the cache: the tree's window */
+		one_read += st[2].reads == st[1].reads && st[2].cache_hits == st[1].cache_hits;
+		wrong += bad;
 	}
-cleanup:
 	printf("# %s: %zu trees and messages, %zu of the messages read with their tree\n",
 	       list, pairs, one_read);
 	snprintf(label, sizeof(label), "%s: a tree's message comes with the tree's read", list);
@@ -613,7 +637,7 @@ cleanup:
 	snprintf(label, sizeof(label), "%s: trees are inflated by the decompressor for fixed codes",
 		 list);
 	CHECK(label, fixed > pairs * 9 / 10);
-	git_revwalk_free(walk);
+	g_array_free(commits, TRUE);
 	git_repository_free(repo);
 	pd__packs_free(packs);
 }
@@ -626,44 +650,27 @@ cleanup:
  * reads it. */
 static void batch_order(const char *dir, const char *list)
 {
-	git_repository *repo = NULL;
-	git_revwalk *walk = NULL;
-	GArray *commits = g_array_new(FALSE, FALSE, sizeof(git_oid));
+	git_repository *repo;
+	GArray *commits = history(&repo, dir);
 	pd__packs *packs = pd__packs_open(dir);
 	pd__packs_stats st;
-	git_oid id;
 	size_t messages = 0, wrong = 0;
 	char label[200];
 
-	if (git_repository_open_bare(&repo, dir) < 0 || git_revwalk_new(&walk, repo) < 0
-	    || git_revwalk_push_head(walk) < 0)
-		goto cleanup;
-	while (git_revwalk_next(&id, walk) == 0)
-		g_array_append_val(commits, id);
 	for (guint i = commits->len; i-- > 0 && messages < 2000;) {
-		git_tree *t = NULL;
-		git_blob *want = NULL;
-		const git_tree_entry *m;
-		const unsigned char *bytes;
-		size_t len;
-		int type;
-		if (commit_message(&t, &m, &want, repo, &g_array_index(commits, git_oid, i)) == 0
-		    && pd__packs_read(&bytes, &len, &type, packs, git_tree_id(t)->id) == 0
-		    && pd__packs_read(&bytes, &len, &type, packs, git_tree_entry_id(m)->id) == 0) {
+		pd__packs_stats steps[3];
+		int bad;
+		if (read_tree_and_message(steps, &bad, packs, repo, &g_array_index(commits, git_oid, i)) == 0) {
 			messages++;
-			wrong += differs(bytes, len, want);
+			wrong += bad;
 		}
-		git_blob_free(want);
-		git_tree_free(t);
 	}
-cleanup:
 	pd__packs_get_stats(&st, packs);
 	printf("# %s: the oldest %zu messages in a batch's order: %zu pread(2) calls\n", list,
 	       messages, st.reads);
 	snprintf(label, sizeof(label), "%s: a batch's trees come with one another's reads", list);
 	CHECK(label, messages == 2000 && wrong == 0 && st.reads < messages);
 	g_array_free(commits, TRUE);
-	git_revwalk_free(walk);
 	git_repository_free(repo);
 	pd__packs_free(packs);
 }
