@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <glib.h>
 #include "patchdigest.h"
 
 static int harness_failed;
@@ -38,6 +39,14 @@ __attribute__((constructor)) static void harness_init(void)
 }
 
 #define SKIP(name, why) printf("skip - %s (%s)\n", name, why)
+
+/* Removes a test's scratch directory `dir` and everything in it. */
+static inline void harness_remove_tree(const char *dir)
+{
+	const char *argv[] = { "rm", "-rf", dir, NULL };
+
+	g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
 
 /* The shared material, when the project sits beside it. */
 static inline const char *shared_dir(void)

@@ -291,11 +291,7 @@ int main(void)
 	git_repository_free(repo);
 	read_ahead_case(dir);
 	git_libgit2_shutdown();
-	{
-		char *argv[] = { "rm", "-rf", dir, NULL };
-		g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
-			     NULL);
-	}
+	harness_remove_tree(dir);
 	g_free(repo_dir);
 	g_free(dir);
 	g_free(ids);

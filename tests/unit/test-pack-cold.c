@@ -250,12 +250,6 @@ cleanup:
 	return done;
 }
 
-static void remove_tree(const char *dir)
-{
-	const char *argv[] = { "rm", "-rf", dir, NULL };
-	g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-}
-
 int main(void)
 {
 	/* $TMPDIR first, then the build directory: /tmp is often tmpfs */
@@ -275,7 +269,7 @@ int main(void)
 		} else {
 			done = cold_read(dir);
 		}
-		remove_tree(dir);
+		harness_remove_tree(dir);
 		g_free(tmpl);
 	}
 	if (!done)

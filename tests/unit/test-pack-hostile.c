@@ -359,7 +359,6 @@ static void shared_cache(const char *base)
 int main(void)
 {
 	char *base = g_dir_make_tmp("test-pack-hostile-XXXXXX", NULL);
-	const char *rm[] = { "rm", "-rf", base, NULL };
 
 	git_libgit2_init();
 	circles(base);
@@ -367,7 +366,7 @@ int main(void)
 	stale_index(base);
 	shared_cache(base);
 	git_libgit2_shutdown();
-	g_spawn_sync(NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+	harness_remove_tree(base);
 	g_free(base);
 	return harness_failed ? 1 : 0;
 }

@@ -738,10 +738,7 @@ int main(void)
 	corpus("kvmarm");
 	corpus("kvm-ppc");
 	git_libgit2_shutdown();
-	{
-		const char *argv[] = { "rm", "-rf", base, NULL };
-		g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-	}
+	harness_remove_tree(base);
 	g_free(base);
 	return harness_failed ? 1 : 0;
 }

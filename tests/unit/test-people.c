@@ -83,10 +83,7 @@ static void mailmap_against_git(void)
 cleanup:
 	pd_mailmap_free(mm);
 	g_unlink(file);
-	{
-		char *rm[] = { "rm", "-rf", dir, NULL };
-		g_spawn_sync(NULL, rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-	}
+	harness_remove_tree(dir);
 	g_free(file);
 	g_free(dir);
 }
