@@ -93,6 +93,7 @@ typedef struct {
 	size_t cache_hits;     /* objects found in the cache */
 	size_t cache_evictions; /* objects this set's reads pushed out of it */
 	size_t reads;          /* pread(2) calls for objects */
+	size_t read_bytes;     /* the bytes those calls read */
 	size_t looked;         /* reads that looked whether their bytes were in
 	                          memory (not those near one that did) */
 	size_t brought_in;     /* reads of bytes not in memory that asked the

@@ -1,0 +1,235 @@
+/*
+ * test-pack-order.c - the pack reader's windows (archive/pack.c,
+ * read_stored()) on a pack written in order of arrival, as public-inbox
+ * writes one with git fast-import: each message's blob, then its tree,
+ * then its commit, oldest first.  A walk along first parents reads such
+ * a pack from its end backwards; a parsing thread reads a batch of
+ * messages forwards.  Either must read each byte of the pack about
+ * once -- not a 64 KB window for every commit, which made the walk of
+ * a synthetic 100,000-message epoch copy 25 times its pack -- and what
+ * either reads is what libgit2 reads, the oracle.
+ */
+#include <errno.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <git2.h>
+#include <glib.h>
+#include "harness.h"
+#include "archive/pack.h"
+
+#define MESSAGES 3000
+
+/* Message `i`: list mail of some 2 to 5 KB, headers and words drawn
+ * from a fixed seed. */
+static GString *message(int i)
+{
+	static const char *words[] = { "the", "kvm", "vcpu", "guest", "page", "fault", "arm64",
+				       "patch", "this", "fixes", "when", "memory", "slot",
+				       "host", "timer", "which", "is", "not", "a", "reg" };
+	GRand *r = g_rand_new_with_seed((guint32)i + 7);
+	GString *m = g_string_new(NULL);
+	int lines = g_rand_int_range(r, 20, 80);
+
+	g_string_append_printf(m, "From: P%d <p%d@example.org>\nSubject: [PATCH %d/9] change %d\n"
+			       "Date: Tue, 1 Oct 2024 10:%02d:00 +0000\nMessage-ID: <%d@example.org>\n"
+			       "Received: from host%u.example.net by mx.example.org; id %u\n\n",
+			       i % 11, i % 11, i % 9 + 1, i, i % 60, i, g_rand_int(r), g_rand_int(r));
+	for (int l = 0; l < lines; l++) {
+		for (int w = 0; w < 9; w++)
+			g_string_append_printf(m, "%s ", words[g_rand_int_range(r, 0, G_N_ELEMENTS(words))]);
+		g_string_append_c(m, '\n');
+	}
+	g_rand_free(r);
+	return m;
+}
+
+/* A bare repository at `dir` whose history is MESSAGES commits written
+ * by git fast-import into one pack, a message each, as public-inbox
+ * writes a v2 epoch (a tree of one entry, "m").  0 or -1. */
+static int make_inbox(const char *dir)
+{
+	const char *init[] = { "git", "init", "-q", "--bare", dir, NULL };
+	const char *import[] = { "git", "--git-dir", dir, "fast-import", "--quiet", NULL };
+	GString *stream = g_string_new(NULL);
+	GPid pid;
+	gint in = -1, status = -1;
+	int ok = 0;
+
+	if (!g_spawn_sync(NULL, (char **)init, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+			  NULL, NULL, NULL, NULL, &status, NULL)
+	    || !g_spawn_check_wait_status(status, NULL))
+		goto cleanup;
+	for (int i = 0; i < MESSAGES; i++) {
+		GString *m = message(i);
+		g_string_append_printf(stream, "blob\nmark :%d\ndata %zu\n", i + 1, m->len);
+		g_string_append_len(stream, m->str, (gssize)m->len);
+		g_string_append_printf(stream, "\ncommit refs/heads/master\n"
+				       "committer A U Thor <a@example.org> %d +0000\ndata 7\nmessage\n"
+				       "deleteall\nM 100644 :%d m\n\n", 1700000000 + i, i + 1);
+		g_string_free(m, TRUE);
+	}
+	if (!g_spawn_async_with_pipes(NULL, (char **)import, NULL,
+				      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
+				      &in, NULL, NULL, NULL))
+		goto cleanup;
+	for (gsize at = 0; at < stream->len;) {
+		ssize_t n = write(in, stream->str + at, stream->len - at);
+		if (n <= 0 && errno != EINTR)
+			break;
+		at += n > 0 ? (gsize)n : 0;
+	}
+	close(in);
+	waitpid(pid, &status, 0);
+	g_spawn_close_pid(pid);
+	ok = g_spawn_check_wait_status(status, NULL);
+cleanup:
+	g_string_free(stream, TRUE);
+	return ok ? 0 : -1;
+}
+
+/* The bytes of the packs under `dir`. */
+static gint64 packs_size(const char *dir)
+{
+	char *packdir = g_build_filename(dir, "objects", "pack", NULL);
+	GDir *d = g_dir_open(packdir, 0, NULL);
+	const char *name;
+	gint64 size = 0;
+
+	while (d && (name = g_dir_read_name(d))) {
+		char *path = g_build_filename(packdir, name, NULL);
+		struct stat st;
+		if (g_str_has_suffix(name, ".pack") && stat(path, &st) == 0)
+			size += st.st_size;
+		g_free(path);
+	}
+	if (d)
+		g_dir_close(d);
+	g_free(packdir);
+	return size;
+}
+
+/* Whether `bytes` are object `id` as libgit2 reads it. */
+static int as_libgit2(git_odb *odb, const git_oid *id, const unsigned char *bytes, size_t len)
+{
+	git_odb_object *o = NULL;
+	int same = git_odb_read(&o, odb, id) == 0 && git_odb_object_size(o) == len
+		   && memcmp(git_odb_object_data(o), bytes, len) == 0;
+
+	git_odb_object_free(o);
+	return same;
+}
+
+/* The first parent named by the commit `bytes`: 0, or -1 for none. */
+static int first_parent(git_oid *out, const unsigned char *bytes, size_t len)
+{
+	char *text = g_strndup((const char *)bytes, len);
+	const char *p = strstr(text, "\nparent ");
+	int found = p && git_oid_fromstrn(out, p + 8, 40) == 0 ? 0 : -1;
+
+	g_free(text);
+	return found;
+}
+
+/* The walk: from HEAD along first parents, each commit read with
+ * pd__packs_read() by a set that reads in order, as the walk's does. */
+static void walk_from_the_end(const char *dir, git_odb *odb, git_repository *repo, gint64 size)
+{
+	pd__packs *packs = pd__packs_open(dir);
+	pd__packs_stats st;
+	git_oid at;
+	size_t walked = 0, same = 0;
+	int more = git_reference_name_to_id(&at, repo, "HEAD") == 0;
+
+	pd__packs_read_in_order(packs);
+	while (more) {
+		const unsigned char *bytes;
+		size_t len;
+		int type;
+		if (pd__packs_read(&bytes, &len, &type, packs, at.id) != 0)
+			break;
+		walked++;
+		same += type == GIT_OBJECT_COMMIT && as_libgit2(odb, &at, bytes, len);
+		more = first_parent(&at, bytes, len) == 0;
+	}
+	pd__packs_get_stats(&st, packs);
+	printf("# the walk: %zu commits, %zu pread(2) calls of %zu bytes, the pack %lld\n", walked,
+	       st.reads, st.read_bytes, (long long)size);
+	CHECK_INT("the walk reads every commit of an arrival-order pack", walked, MESSAGES);
+	CHECK_INT("the walk reads each commit as libgit2 reads it", same, MESSAGES);
+	CHECK("the walk backwards reads each byte of the pack about once",
+	      st.read_bytes > 0 && (gint64)st.read_bytes <= 2 * size);
+	pd__packs_free(packs);
+}
+
+/* A parsing thread: the messages oldest first, each its commit's tree
+ * then the message the tree names, with a set that does not read in
+ * order, as a blob reader's does. */
+static void batch_forwards(const char *dir, git_odb *odb, git_repository *repo, gint64 size)
+{
+	pd__packs *packs = pd__packs_open(dir);
+	GArray *commits = g_array_new(FALSE, FALSE, sizeof(git_oid));
+	git_revwalk *walk = NULL;
+	pd__packs_stats st;
+	git_oid id;
+	size_t messages = 0, same = 0;
+
+	if (git_revwalk_new(&walk, repo) == 0 && git_revwalk_push_head(walk) == 0)
+		while (git_revwalk_next(&id, walk) == 0)
+			g_array_append_val(commits, id);
+	git_revwalk_free(walk);
+	for (guint i = commits->len; i-- > 0;) {
+		git_commit *c = NULL;
+		git_tree *t = NULL;
+		const git_tree_entry *m;
+		const unsigned char *bytes;
+		size_t len;
+		int type;
+		if (git_commit_lookup(&c, repo, &g_array_index(commits, git_oid, i)) == 0
+		    && git_commit_tree(&t, c) == 0 && (m = git_tree_entry_byname(t, "m"))
+		    && pd__packs_read(&bytes, &len, &type, packs, git_tree_id(t)->id) == 0
+		    && as_libgit2(odb, git_tree_id(t), bytes, len)
+		    && pd__packs_read(&bytes, &len, &type, packs, git_tree_entry_id(m)->id) == 0) {
+			messages++;
+			same += type == GIT_OBJECT_BLOB && as_libgit2(odb, git_tree_entry_id(m), bytes, len);
+		}
+		git_tree_free(t);
+		git_commit_free(c);
+	}
+	pd__packs_get_stats(&st, packs);
+	printf("# a batch forwards: %zu messages, %zu pread(2) calls of %zu bytes, the pack %lld\n",
+	       messages, st.reads, st.read_bytes, (long long)size);
+	CHECK_INT("a batch reads every tree and message", messages, MESSAGES);
+	CHECK_INT("a batch reads each message as libgit2 reads it", same, MESSAGES);
+	CHECK("a batch forwards reads each byte of the pack about once",
+	      st.read_bytes > 0 && (gint64)st.read_bytes <= 2 * size);
+	CHECK("a batch forwards reads many messages in one pread(2)", st.reads < MESSAGES / 4);
+	g_array_free(commits, TRUE);
+	pd__packs_free(packs);
+}
+
+int main(void)
+{
+	char *base = g_dir_make_tmp("test-pack-order-XXXXXX", NULL);
+	char *dir = g_build_filename(base, "inbox.git", NULL);
+	git_repository *repo = NULL;
+	git_odb *odb = NULL;
+
+	git_libgit2_init();
+	if (make_inbox(dir) < 0 || git_repository_open_bare(&repo, dir) < 0
+	    || git_repository_odb(&odb, repo) < 0) {
+		SKIP("a pack in order of arrival", "git fast-import could not make it");
+	} else {
+		gint64 size = packs_size(dir);
+		CHECK("fast-import wrote a pack", size > 0);
+		walk_from_the_end(dir, odb, repo, size);
+		batch_forwards(dir, odb, repo, size);
+	}
+	git_odb_free(odb);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	harness_remove_tree(base);
+	g_free(dir);
+	g_free(base);
+	return harness_failed ? 1 : 0;
+}
