@@ -74,7 +74,10 @@ void pd__packs_publish_walk(pd__packs *packs, gint64 *walked);
  * middle of each pack's run of commits on are inflated into the cache,
  * where that walk finds them (and takes them out); then, the run's end
  * reached, those before the middle, backwards, until they meet the
- * walk (*walked, pd__packs_publish_walk(); NULL: not backwards).
+ * walk (*walked, pd__packs_publish_walk(); NULL: not backwards).  A
+ * pack written in order of arrival (fast-import: its first object is
+ * not a commit), which the walk reads from its end back, is read from
+ * its start on until they meet.
  * Returns when *stop is set, when they meet or the run of commits ends,
  * or when they hold `budget` bytes.  Only ever a matter of speed: the
  * walk reads what it does not find, and what it finds is what it would

@@ -162,6 +162,51 @@ static void walk_from_the_end(const char *dir, git_odb *odb, git_repository *rep
 	pd__packs_free(packs);
 }
 
+/* The walk with a read-ahead (pd__packs_read_ahead(), which another
+ * thread runs while the walk goes on): here the walk reads the newer
+ * half, the read-ahead runs, then the walk reads the rest.  Coming from
+ * the pack's start, the read-ahead inflates the older half and stops
+ * where the walk has been, and the walk finds the older half in the
+ * cache: every commit is inflated once. */
+static void walk_with_read_ahead(const char *dir, git_odb *odb, git_repository *repo)
+{
+	pd__packs *walk = pd__packs_open(dir), *ahead = pd__packs_open(dir);
+	pd__packs_stats w, a;
+	gint64 walked = 0;
+	gint stop = 0;
+	git_oid at;
+	size_t read = 0, same = 0;
+	int more = git_reference_name_to_id(&at, repo, "HEAD") == 0;
+
+	pd__packs_read_in_order(walk);
+	pd__packs_read_in_order(ahead);
+	pd__packs_publish_walk(walk, &walked);
+	while (more) {
+		const unsigned char *bytes;
+		size_t len;
+		int type;
+		if (read == MESSAGES / 2)
+			pd__packs_read_ahead(ahead, &stop, (size_t)64 << 20, &walked);
+		if (pd__packs_read(&bytes, &len, &type, walk, at.id) != 0)
+			break;
+		read++;
+		same += type == GIT_OBJECT_COMMIT && as_libgit2(odb, &at, bytes, len);
+		more = first_parent(&at, bytes, len) == 0;
+	}
+	pd__packs_get_stats(&w, walk);
+	pd__packs_get_stats(&a, ahead);
+	printf("# the walk inflated %zu commits and found %zu in the cache, the read-ahead "
+	       "inflated %zu\n", w.inflated, w.cache_hits, a.inflated);
+	CHECK("with a read-ahead, the walk reads every commit as libgit2 reads it",
+	      read == MESSAGES && same == MESSAGES);
+	CHECK("the read-ahead inflates the commits the walk has not read",
+	      a.inflated >= MESSAGES / 2 - 5 && w.cache_hits >= MESSAGES / 2 - 5);
+	CHECK("with a read-ahead, every commit is inflated once",
+	      w.inflated + a.inflated <= MESSAGES + MESSAGES / 100);
+	pd__packs_free(walk);
+	pd__packs_free(ahead);
+}
+
 /* A parsing thread: the messages oldest first, each its commit's tree
  * then the message the tree names, with a set that does not read in
  * order, as a blob reader's does. */
@@ -223,6 +268,7 @@ int main(void)
 		gint64 size = packs_size(dir);
 		CHECK("fast-import wrote a pack", size > 0);
 		walk_from_the_end(dir, odb, repo, size);
+		walk_with_read_ahead(dir, odb, repo);
 		batch_forwards(dir, odb, repo, size);
 	}
 	git_odb_free(odb);
