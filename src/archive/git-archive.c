@@ -164,10 +164,12 @@ static void walk_ahead(git_reader *r)
 		return;
 	pd__chain_ahead_free(r->ahead);
 	r->ahead = NULL;
+	g_clear_pointer(&r->held_ahead, pd__packs_free);
 	for (guint j = r->current + 1; j < r->walks->len; j++) {
 		const epoch_walk *next = &g_array_index(r->walks, epoch_walk, j);
 		if (!next->has_push)
 			continue;
+		r->held_ahead = pd__packs_open(next->path);
 		r->ahead = pd__chain_ahead_start(next->path, &next->push,
 						 next->has_hide ? &next->hide : NULL, r->since);
 		r->ahead_epoch = j;
@@ -193,6 +195,9 @@ static int start_walk(pd_raw_message *out, git_reader *r)
 			continue;
 		}
 		r->chain_pos = 0;
+		pd__packs_free(r->held);
+		r->held = r->held_ahead && r->ahead_epoch == r->current
+			  ? g_steal_pointer(&r->held_ahead) : pd__packs_open(w->path);
 		if (!r->ahead || r->ahead_epoch != r->current
 		    || pd__chain_ahead_take(&r->chain, &end, g_steal_pointer(&r->ahead)) < 0)
 			pd__git_chain(&r->chain, &end, w->repo, &w->push,
@@ -426,6 +431,8 @@ static void git_reader_free(pd__reader *base)
 	git_blob_free(r->blob);
 	end_walk(r);
 	pd__chain_ahead_free(r->ahead);
+	pd__packs_free(r->held);
+	pd__packs_free(r->held_ahead);
 	for (i = 0; i < r->walks->len; i++) {
 		epoch_walk *w = &g_array_index(r->walks, epoch_walk, i);
 		git_repository_free(w->repo);

@@ -9,6 +9,7 @@
 
 #include "archive/archive.h"
 #include "archive/git.h"
+#include "archive/pack.h"
 
 typedef struct {
 	git_repository *repo;
@@ -45,6 +46,12 @@ typedef struct {
 	pd__chain_ahead *ahead; /* the chain of epoch `ahead_epoch`, being
 	                           walked (base.walk_ahead), or NULL */
 	guint ahead_epoch;
+	/* The packs of the epoch being read (`held`) and of the one walked
+	 * ahead (`held_ahead`, of `ahead_epoch`), open only so that they
+	 * stay open: the walk's reader is freed before the parsing
+	 * threads' readers open theirs, and a pack no reader has open is
+	 * closed (its index read again, its offsets sorted again, pack.c) */
+	pd__packs *held, *held_ahead;
 } git_reader;
 
 /* Sets each epoch's start from a recorded position (git-position.c):

@@ -52,9 +52,8 @@ enum { OBJ_COMMIT = 1, OBJ_TREE = 2, OBJ_BLOB = 3, OBJ_TAG = 4, OBJ_OFS_DELTA = 
  * 100,000 messages.  Nothing in it changes once made, but for the
  * sorted offsets, built once by whichever reader needs them first. */
 typedef struct {
-	char *idx_path;                /* the registry's key */
-	dev_t dev;                     /* the .idx it mapped */
-	ino_t ino;
+	char *key;                     /* the registry's: "DEV:INO" of the
+	                                  .idx it mapped */
 	int refs;                      /* readers holding it (registry_lock) */
 	int fd;
 	uint64_t size;                 /* of the .pack */
@@ -71,7 +70,11 @@ typedef struct {
 
 #define SORT_UNUSABLE ((gsize)1)
 
-/* The packs open in the process, by the path of their .idx. */
+/* The packs open in the process, by the device and inode of their .idx:
+ * one file however it is named (libgit2 names a repository "DIR/", a
+ * reader may name it "DIR" or by a path through a link), where a key of
+ * the path made two packs of it, each with its index mapped and its
+ * offsets sorted.  A file replaced at its path is another inode. */
 static GMutex registry_lock;
 static GHashTable *registry;
 
@@ -178,7 +181,7 @@ static void pack_close(pack *p)
 		munmap((void *)p->idx, p->idx_len);
 	if (sorted != SORT_UNUSABLE)
 		g_free((uint64_t *)sorted);
-	g_free(p->idx_path);
+	g_free(p->key);
 	g_free(p);
 }
 
@@ -194,9 +197,7 @@ static pack *pack_open(const char *idx_path, int fd, const struct stat *idx_st)
 	pack *p = g_new0(pack, 1);
 
 	p->fd = -1;
-	p->idx_path = g_strdup(idx_path);
-	p->dev = idx_st->st_dev;
-	p->ino = idx_st->st_ino;
+	p->key = g_strdup_printf("%ju:%ju", (uintmax_t)idx_st->st_dev, (uintmax_t)idx_st->st_ino);
 	if (plen < 4 || idx_st->st_size < 8 + 1024 + 40)
 		goto fail;
 	pack_path = g_strdup_printf("%.*s.pack", (int)(plen - 4), idx_path);
@@ -246,6 +247,7 @@ static pack *pack_get(const char *idx_path)
 {
 	struct stat st;
 	pack *p = NULL;
+	char key[48];
 	int fd;
 
 	if ((fd = open(idx_path, O_RDONLY | O_CLOEXEC)) < 0)
@@ -254,19 +256,29 @@ static pack *pack_get(const char *idx_path)
 		close(fd);
 		return NULL;
 	}
+	g_snprintf(key, sizeof(key), "%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
 	g_mutex_lock(&registry_lock);
 	if (!registry)
 		registry = g_hash_table_new(g_str_hash, g_str_equal);
-	p = g_hash_table_lookup(registry, idx_path);
-	if (p && p->dev == st.st_dev && p->ino == st.st_ino) {
+	if ((p = g_hash_table_lookup(registry, key))) {
 		p->refs++;
 	} else if ((p = pack_open(idx_path, fd, &st))) {
 		p->refs = 1;
-		g_hash_table_replace(registry, p->idx_path, p);
+		g_hash_table_replace(registry, p->key, p);
 	}
 	g_mutex_unlock(&registry_lock);
 	close(fd);
 	return p;
+}
+
+size_t pd__packs_open_in_process(void)
+{
+	size_t n;
+
+	g_mutex_lock(&registry_lock);
+	n = registry ? g_hash_table_size(registry) : 0;
+	g_mutex_unlock(&registry_lock);
+	return n;
 }
 
 static void pack_put(pack *p)
@@ -274,8 +286,8 @@ static void pack_put(pack *p)
 	int last;
 
 	g_mutex_lock(&registry_lock);
-	if ((last = --p->refs == 0) && g_hash_table_lookup(registry, p->idx_path) == p)
-		g_hash_table_remove(registry, p->idx_path);
+	if ((last = --p->refs == 0) && g_hash_table_lookup(registry, p->key) == p)
+		g_hash_table_remove(registry, p->key);
 	g_mutex_unlock(&registry_lock);
 	if (last) {
 		pd__pack_cache_forget(p);

@@ -105,6 +105,10 @@ typedef struct {
 
 void pd__packs_get_stats(pd__packs_stats *out, const pd__packs *packs);
 
+/* How many packs are open in the process (each once, however many sets
+ * hold it), for tests. */
+size_t pd__packs_open_in_process(void);
+
 /* `base` (base_len bytes) with git delta `d` (d_len bytes) applied
  * (pack-delta.c): a new buffer (g_free()) of *out_len bytes, or NULL
  * when the delta does not fit its base, or its result would be larger

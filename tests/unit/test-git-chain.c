@@ -245,6 +245,54 @@ cleanup:
 	g_free(repo_dir);
 }
 
+/* The epoch's packs stay open from the walk to the reading of its
+ * messages: the walk's reader is freed when the chain is made, before
+ * the first message is read, and a pack no reader holds is closed --
+ * the parsing threads' readers opened it again, mapped its index again
+ * and sorted its offsets again.  `base` holds a v2 inbox made here. */
+static void held_case(const char *base)
+{
+	char *inbox = g_build_filename(base, "inbox", NULL);
+	char *repo_dir = g_build_filename(inbox, "git", "0.git", NULL);
+	const char *argv[] = { "git", "-C", repo_dir, "repack", "-adq", NULL };
+	git_oid *ids = g_new0(git_oid, COMMITS);
+	git_repository *repo;
+	pd_archive *a = NULL;
+	pd_archive_iter *it = NULL;
+	pd_range_options range = PD_RANGE_OPTIONS_INIT;
+	pd__blob_ref ref;
+	pd_raw_message raw;
+	int status = -1;
+
+	g_mkdir_with_parents(repo_dir, 0700);
+	repo = make_repo(repo_dir, ids);
+	if (!repo || !g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+				   NULL, &status, NULL)
+	    || !g_spawn_check_wait_status(status, NULL)) {
+		CHECK("held: a packed v2 inbox is made", 0);
+		goto cleanup;
+	}
+	memset(&ref, 0, sizeof(ref));
+	if (pd_archive_open(&a, inbox) == PD_OK && pd_archive_iter_new(&it, a, &range) == PD_OK) {
+		pd__archive_iter_defer(it, &ref);
+		CHECK("held: the first message is handed out as a reference",
+		      pd_archive_iter_next(&raw, it) == PD_OK && !raw.data && ref.git_dir);
+		CHECK_INT("... its epoch's pack still open, for the readers of its messages",
+			  pd__packs_open_in_process(), 1);
+		pd__archive_iter_defer(it, NULL);
+		pd_archive_iter_free(it);
+	} else {
+		CHECK("held: the inbox opens", 0);
+	}
+	CHECK_INT("... and closed with the reader", pd__packs_open_in_process(), 0);
+	pd_archive_free(a);
+cleanup:
+	git_repository_free(repo);
+	g_free(ids);
+	g_free(repo_dir);
+	g_free(inbox);
+}
+
 int main(void)
 {
 	char *dir = g_dir_make_tmp("pd-chain-XXXXXX", NULL);
@@ -290,6 +338,7 @@ int main(void)
 	broken_case(repo, repo_dir, ids);
 	git_repository_free(repo);
 	read_ahead_case(dir);
+	held_case(dir);
 	git_libgit2_shutdown();
 	harness_remove_tree(dir);
 	g_free(repo_dir);

@@ -186,6 +186,22 @@ static void shared_packs(const char *base)
 	CHECK_INT("one reader closed: the other keeps them", idx_mappings(dir), 2);
 	pd__packs_free(b);
 	CHECK_INT("both closed: nothing mapped", idx_mappings(dir), 0);
+	{
+		/* libgit2 names a repository "DIR/", a blob reference may name
+		 * it "DIR" or by another path: one file, one pack */
+		char *slash = g_strconcat(dir, "/", NULL), *name = g_path_get_basename(base);
+		char *other = g_build_filename(base, "..", name, "offset-deltas", NULL);
+		a = pd__packs_open(slash);
+		b = pd__packs_open(other);
+		c = pd__packs_open(dir);
+		CHECK_INT("one repository named three ways: each index mapped once", idx_mappings(dir), 2);
+		pd__packs_free(a);
+		pd__packs_free(b);
+		pd__packs_free(c);
+		g_free(other);
+		g_free(name);
+		g_free(slash);
+	}
 
 	if (git_repository_open_bare(&repo, dir) == 0 && git_repository_odb(&odb, repo) == 0)
 		git_odb_foreach(odb, collect_id, ids);
