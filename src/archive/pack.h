@@ -70,10 +70,10 @@ int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs
 void pd__packs_publish_walk(pd__packs *packs, gint64 *walked);
 
 /* Reads commits ahead of a walk along first parents that another thread
- * makes with pd__packs_read(): the commits stored whole from about the
- * middle of each pack's run of commits on are inflated into the cache,
- * where that walk finds them (and takes them out); then, the run's end
- * reached, those before the middle, backwards, until they meet the
+ * makes with pd__packs_read(): the commits stored whole from about a
+ * quarter of the way into each pack's run of commits on are inflated
+ * into the cache, where that walk finds them (and takes them out); then,
+ * the run's end reached, those before, backwards, until they meet the
  * walk (*walked, pd__packs_publish_walk(); NULL: not backwards).  A
  * pack written in order of arrival (fast-import: its first object is
  * not a commit), which the walk reads from its end back, is read from

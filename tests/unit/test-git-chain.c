@@ -184,7 +184,7 @@ static void read_ahead_case(const char *dir)
 	GArray *plain = NULL, *after = NULL, *beside = NULL, *met = NULL;
 	pd__chain_end e1, e2, e3, e4;
 	size_t held_ahead = 0, held_after = 0, held_both_ways = 0, held_after_both = 0, held_met = 0;
-	gint64 walked = 0, walked_quarter = 0;
+	gint64 walked = 0, walked_eighth = 0;
 	int status = -1, packed;
 	gint go_on = 0;
 
@@ -201,16 +201,16 @@ static void read_ahead_case(const char *dir)
 		held_ahead = pd__pack_cache_held();
 		pd__git_chain(&after, &e2, repo, &ids[COMMITS - 1], NULL, 0, NULL, 0);
 		held_after = pd__pack_cache_held();
-		/* a walk that has read nothing yet: back from the middle too,
-		 * to the first commit */
+		/* a walk that has read nothing yet: back from a quarter of
+		 * the way too, to the first commit */
 		pd__packs_read_ahead(ahead, &go_on, (size_t)8 << 20, &walked);
 		held_both_ways = pd__pack_cache_held() - held_after;
 		pd__git_chain(&met, &e4, repo, &ids[COMMITS - 1], NULL, 0, NULL, 0);
 		held_after_both = pd__pack_cache_held();
-		/* a walk a quarter of the way down the line: back from the
-		 * middle to there, not further */
-		walked_quarter = pack_offset(repo_dir, &ids[COMMITS - 1 - COMMITS / 4]);
-		pd__packs_read_ahead(ahead, &go_on, (size_t)8 << 20, &walked_quarter);
+		/* a walk an eighth of the way down the line: back from a
+		 * quarter of the way to there, not further */
+		walked_eighth = pack_offset(repo_dir, &ids[COMMITS - 1 - COMMITS / 8]);
+		pd__packs_read_ahead(ahead, &go_on, (size_t)8 << 20, &walked_eighth);
 		held_met = pd__pack_cache_held() - held_after_both;
 		pd__packs_free(ahead);
 	}
@@ -224,13 +224,14 @@ static void read_ahead_case(const char *dir)
 	      && !e3.has_broken && !e3.has_passed_over);
 	printf("# read ahead both ways: %zu bytes of commits kept, %zu after the walk\n",
 	       held_both_ways, held_after_both);
-	CHECK("read ahead back from the middle as well: about twice the commits",
-	      held_both_ways > held_ahead * 3 / 2);
+	CHECK("read ahead back from a quarter of the way as well: a third more commits",
+	      held_both_ways > held_ahead * 5 / 4);
 	CHECK("... the walk takes them out, and its chain is the same",
 	      held_after_both < held_both_ways / 4 && same_links(plain, met));
-	printf("# read ahead with the walk a quarter of the way: %zu bytes\n", held_met);
-	CHECK("... and not back past where the walk is", walked_quarter > 0
-	      && held_met > held_ahead + held_ahead / 4 && held_met < held_both_ways - held_ahead / 4);
+	printf("# read ahead with the walk an eighth of the way: %zu bytes\n", held_met);
+	CHECK("... and not back past where the walk is", walked_eighth > 0
+	      && held_met > held_ahead + held_both_ways / 16
+	      && held_met < held_both_ways - held_both_ways / 16);
 	pd__chain_end_clear(&e1);
 	pd__chain_end_clear(&e2);
 	pd__chain_end_clear(&e3);
