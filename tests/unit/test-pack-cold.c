@@ -9,15 +9,14 @@
  * A filesystem whose files cannot leave memory (tmpfs) cannot show it:
  * the case is skipped there, saying so.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <sys/wait.h>
 #include <glib.h>
 #include "harness.h"
 #include "archive/pack.h"
+#include "fast-import.h"
 
 #define MESSAGES 4000
 #define MIDDLE 2000
@@ -44,17 +43,9 @@ static int make_pack(const char *dir)
 {
 	char *marks = g_build_filename(dir, "marks", NULL);
 	char *opt = g_strdup_printf("--export-marks=%s", marks);
-	const char *init[] = { "git", "init", "-q", "--bare", dir, NULL };
-	const char *import[] = { "git", "--git-dir", dir, "fast-import", "--quiet", opt, NULL };
 	GString *stream = g_string_new(NULL);
-	GPid pid;
-	gint in = -1, status = -1;
-	int ok = 0;
+	int made;
 
-	if (!g_spawn_sync(NULL, (char **)init, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-			  NULL, NULL, NULL, NULL, &status, NULL)
-	    || !g_spawn_check_wait_status(status, NULL))
-		goto cleanup;
 	for (int i = 0; i < MESSAGES; i++) {
 		GString *m = message(i);
 		g_string_append_printf(stream, "blob\nmark :%d\ndata %zu\n", i + 1, m->len);
@@ -62,25 +53,11 @@ static int make_pack(const char *dir)
 		g_string_append_c(stream, '\n');
 		g_string_free(m, TRUE);
 	}
-	if (!g_spawn_async_with_pipes(NULL, (char **)import, NULL,
-				      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-				      &in, NULL, NULL, NULL))
-		goto cleanup;
-	for (gsize at = 0; at < stream->len;) {
-		ssize_t n = write(in, stream->str + at, stream->len - at);
-		if (n <= 0 && errno != EINTR)
-			break;
-		at += n > 0 ? (gsize)n : 0;
-	}
-	close(in);
-	waitpid(pid, &status, 0);
-	g_spawn_close_pid(pid);
-	ok = g_spawn_check_wait_status(status, NULL);
-cleanup:
+	made = fast_import(dir, stream, opt);
 	g_string_free(stream, TRUE);
 	g_free(opt);
 	g_free(marks);
-	return ok ? 0 : -1;
+	return made;
 }
 
 /* The id of mark `mark` in dir/marks, as 20 bytes.  0 or -1. */

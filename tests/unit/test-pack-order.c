@@ -9,14 +9,13 @@
  * a synthetic 100,000-message epoch copy 25 times its pack -- and what
  * either reads is what libgit2 reads, the oracle.
  */
-#include <errno.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <git2.h>
 #include <glib.h>
 #include "harness.h"
 #include "archive/pack.h"
+#include "fast-import.h"
 
 #define MESSAGES 3000
 
@@ -49,17 +48,9 @@ static GString *message(int i)
  * writes a v2 epoch (a tree of one entry, "m").  0 or -1. */
 static int make_inbox(const char *dir)
 {
-	const char *init[] = { "git", "init", "-q", "--bare", dir, NULL };
-	const char *import[] = { "git", "--git-dir", dir, "fast-import", "--quiet", NULL };
 	GString *stream = g_string_new(NULL);
-	GPid pid;
-	gint in = -1, status = -1;
-	int ok = 0;
+	int made;
 
-	if (!g_spawn_sync(NULL, (char **)init, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-			  NULL, NULL, NULL, NULL, &status, NULL)
-	    || !g_spawn_check_wait_status(status, NULL))
-		goto cleanup;
 	for (int i = 0; i < MESSAGES; i++) {
 		GString *m = message(i);
 		g_string_append_printf(stream, "blob\nmark :%d\ndata %zu\n", i + 1, m->len);
@@ -69,23 +60,9 @@ static int make_inbox(const char *dir)
 				       "deleteall\nM 100644 :%d m\n\n", 1700000000 + i, i + 1);
 		g_string_free(m, TRUE);
 	}
-	if (!g_spawn_async_with_pipes(NULL, (char **)import, NULL,
-				      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-				      &in, NULL, NULL, NULL))
-		goto cleanup;
-	for (gsize at = 0; at < stream->len;) {
-		ssize_t n = write(in, stream->str + at, stream->len - at);
-		if (n <= 0 && errno != EINTR)
-			break;
-		at += n > 0 ? (gsize)n : 0;
-	}
-	close(in);
-	waitpid(pid, &status, 0);
-	g_spawn_close_pid(pid);
-	ok = g_spawn_check_wait_status(status, NULL);
-cleanup:
+	made = fast_import(dir, stream, NULL);
 	g_string_free(stream, TRUE);
-	return ok ? 0 : -1;
+	return made;
 }
 
 /* The bytes of the packs under `dir`. */
