@@ -9,9 +9,11 @@
  * target writes a pack of those bytes and a version 2 index naming n
  * objects at those offsets, object i with the id of 20 bytes whose first
  * is i * 16 and the others 0 (a delta by id names its base that way),
- * then reads every object twice.  It must never crash or read outside
- * what it was given, and reading again gives the same answer (the
- * second reading finds bases in the cache).
+ * then reads every object twice, the second time in the other order,
+ * with a walk's reader (pd__packs_read_in_order()) when bit 4 of the
+ * first byte is set: its windows then face both ways.  It must never
+ * crash or read outside what it was given, and reading again gives the
+ * same answer (the second reading finds bases in the cache).
  */
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -96,8 +98,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = 1 + data[0] % 16;
 	write_files(data, size);
 	packs = pd__packs_open(git_dir);
+	/* bit 4: a walk's reader, whose windows are 64 KB; the second pass
+	 * goes the other way, so that windows face both ways */
+	if (data[0] & 0x10)
+		pd__packs_read_in_order(packs);
 	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < n; k++) {
+			size_t i = pass ? n - 1 - k : k;
 			uint8_t id[20] = { 0 };
 			const unsigned char *bytes = NULL;
 			size_t len = 0;
