@@ -134,7 +134,8 @@ struct pd__packs {
  * calls it saves cost). */
 #define SMALL_OBJECT 256
 #define SMALL_WINDOW ((size_t)32 << 10)
-/* Either reads the other way through a pack public-inbox wrote itself
+/* Those windows are for a pack git wrote (a clone's).  Either reader
+ * goes the other way through a pack public-inbox wrote itself
  * with git fast-import, in order of arrival (each message's blob, its
  * tree, its commit, oldest first): the walk from the newest commit at
  * the end back to the start, a parsing thread's batch from its oldest
@@ -143,8 +144,8 @@ struct pd__packs {
  * commits before it, a message apart), a reader going on reads from
  * the tree's message (the object before it) on.  A window that faced
  * the other way served one commit or message and read 64 KB for it:
- * the synthetic 100,000-message archive's digest read 2.8 GB of its
- * 260 MB of packs, and 570 MB since (read_bytes). */
+ * the synthetic 100,000-message archive's digest read 2.6 GB of its
+ * 262 MB of packs, and 533 MB since (read_bytes, strace). */
 /* A read of bytes that are not in memory (a pack not read since the
  * machine started, or pushed out of the page cache: the usual case for
  * an archive of many GB) asks the kernel to bring in this much on either
