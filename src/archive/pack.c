@@ -155,7 +155,7 @@ struct pd__packs {
  * from its end, the parsing threads read a pack git wrote newest first
  * (a clone) from its end.  Without it every window was a wait for the
  * disk: from a cold cache the synthetic 1M archive took 49.5 s against
- * 21 s warm, nearly git cat-file's 53.8 s (now 24.6 s).  Either side,
+ * 21 s warm, nearly git cat-file's 53.8 s (24.6 s with it).  Either side,
  * because a read does not say which way its reader goes. */
 #define BRING_IN ((uint64_t)4 << 20)
 /* How far from a read that found its bytes in memory the next read
@@ -186,9 +186,10 @@ static void pack_close(pack *p)
 	g_free(p);
 }
 
-/* Opens the .idx at `idx_path` (open as `fd`, of stat `st`) and its
- * .pack: a new pack, or NULL when either cannot be used. */
-static pack *pack_open(const char *idx_path, int fd, const struct stat *idx_st)
+/* Opens the .idx at `idx_path` (open as `fd`, of stat `st`, registered
+ * as `key`) and its .pack: a new pack, or NULL when either cannot be
+ * used. */
+static pack *pack_open(const char *idx_path, int fd, const struct stat *idx_st, const char *key)
 {
 	size_t plen = strlen(idx_path);
 	char *pack_path = NULL;
@@ -198,7 +199,7 @@ static pack *pack_open(const char *idx_path, int fd, const struct stat *idx_st)
 	pack *p = g_new0(pack, 1);
 
 	p->fd = -1;
-	p->key = g_strdup_printf("%ju:%ju", (uintmax_t)idx_st->st_dev, (uintmax_t)idx_st->st_ino);
+	p->key = g_strdup(key);
 	if (plen < 4 || idx_st->st_size < 8 + 1024 + 40)
 		goto fail;
 	pack_path = g_strdup_printf("%.*s.pack", (int)(plen - 4), idx_path);
@@ -263,7 +264,7 @@ static pack *pack_get(const char *idx_path)
 		registry = g_hash_table_new(g_str_hash, g_str_equal);
 	if ((p = g_hash_table_lookup(registry, key))) {
 		p->refs++;
-	} else if ((p = pack_open(idx_path, fd, &st))) {
+	} else if ((p = pack_open(idx_path, fd, &st, key))) {
 		p->refs = 1;
 		g_hash_table_replace(registry, p->key, p);
 	}
