@@ -12,6 +12,31 @@
 #include <sys/wait.h>
 #include <glib.h>
 
+/* Appends to `stream` a blob of message `m`, with mark `mark`. */
+static inline void fast_import_blob(GString *stream, int mark, const GString *m)
+{
+	g_string_append_printf(stream, "blob\nmark :%d\ndata %zu\n", mark, m->len);
+	g_string_append_len(stream, m->str, (gssize)m->len);
+	g_string_append_c(stream, '\n');
+}
+
+/* The path of the one .pack under the repository `dir` (the one git
+ * fast-import wrote), or NULL.  g_free() it. */
+static inline char *fast_import_pack(const char *dir)
+{
+	char *packdir = g_build_filename(dir, "objects", "pack", NULL), *found = NULL;
+	GDir *d = g_dir_open(packdir, 0, NULL);
+	const char *name;
+
+	while (d && !found && (name = g_dir_read_name(d)))
+		if (g_str_has_suffix(name, ".pack"))
+			found = g_build_filename(packdir, name, NULL);
+	if (d)
+		g_dir_close(d);
+	g_free(packdir);
+	return found;
+}
+
 /* A new bare repository at `dir`, then `stream` fed to git fast-import
  * there (`option`, such as "--export-marks=FILE", may be NULL).  0, or
  * -1 when git could not make it. */

@@ -48,9 +48,7 @@ static int make_pack(const char *dir)
 
 	for (int i = 0; i < MESSAGES; i++) {
 		GString *m = message(i);
-		g_string_append_printf(stream, "blob\nmark :%d\ndata %zu\n", i + 1, m->len);
-		g_string_append_len(stream, m->str, (gssize)m->len);
-		g_string_append_c(stream, '\n');
+		fast_import_blob(stream, i + 1, m);
 		g_string_free(m, TRUE);
 	}
 	made = fast_import(dir, stream, opt);
@@ -86,22 +84,6 @@ static int mark_id(unsigned char id[20], const char *dir, int mark)
 	g_free(text);
 	g_free(want);
 	g_free(path);
-	return found;
-}
-
-/* The path of the one .pack under `dir`, or NULL. */
-static char *pack_path(const char *dir)
-{
-	char *packdir = g_build_filename(dir, "objects", "pack", NULL), *found = NULL;
-	GDir *d = g_dir_open(packdir, 0, NULL);
-	const char *name;
-
-	while (d && (name = g_dir_read_name(d)))
-		if (g_str_has_suffix(name, ".pack"))
-			found = g_build_filename(packdir, name, NULL);
-	if (d)
-		g_dir_close(d);
-	g_free(packdir);
 	return found;
 }
 
@@ -155,7 +137,7 @@ static int make_cold(int fd, void *map, off_t size)
 /* Reads the middle message of the pack at `dir` from a cold cache. */
 static int cold_read(const char *dir)
 {
-	char *path = pack_path(dir);
+	char *path = fast_import_pack(dir);
 	int fd = path ? open(path, O_RDONLY) : -1;
 	struct stat st;
 	void *map = MAP_FAILED;

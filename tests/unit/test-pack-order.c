@@ -53,9 +53,8 @@ static int make_inbox(const char *dir)
 
 	for (int i = 0; i < MESSAGES; i++) {
 		GString *m = message(i);
-		g_string_append_printf(stream, "blob\nmark :%d\ndata %zu\n", i + 1, m->len);
-		g_string_append_len(stream, m->str, (gssize)m->len);
-		g_string_append_printf(stream, "\ncommit refs/heads/master\n"
+		fast_import_blob(stream, i + 1, m);
+		g_string_append_printf(stream, "commit refs/heads/master\n"
 				       "committer A U Thor <a@example.org> %d +0000\ndata 7\nmessage\n"
 				       "deleteall\nM 100644 :%d m\n\n", 1700000000 + i, i + 1);
 		g_string_free(m, TRUE);
@@ -63,27 +62,6 @@ static int make_inbox(const char *dir)
 	made = fast_import(dir, stream, NULL);
 	g_string_free(stream, TRUE);
 	return made;
-}
-
-/* The bytes of the packs under `dir`. */
-static gint64 packs_size(const char *dir)
-{
-	char *packdir = g_build_filename(dir, "objects", "pack", NULL);
-	GDir *d = g_dir_open(packdir, 0, NULL);
-	const char *name;
-	gint64 size = 0;
-
-	while (d && (name = g_dir_read_name(d))) {
-		char *path = g_build_filename(packdir, name, NULL);
-		struct stat st;
-		if (g_str_has_suffix(name, ".pack") && stat(path, &st) == 0)
-			size += st.st_size;
-		g_free(path);
-	}
-	if (d)
-		g_dir_close(d);
-	g_free(packdir);
-	return size;
 }
 
 /* Whether `bytes` are object `id` as libgit2 reads it. */
@@ -109,26 +87,43 @@ static int first_parent(git_oid *out, const unsigned char *bytes, size_t len)
 }
 
 /* The walk: from HEAD along first parents, each commit read with
- * pd__packs_read() by a set that reads in order, as the walk's does. */
-static void walk_from_the_end(const char *dir, git_odb *odb, git_repository *repo, gint64 size)
+ * pd__packs_read() through `packs` (a set that reads in order, as the
+ * walk's does), and, when `ahead` is given, pd__packs_read_ahead()
+ * through it once half the commits are read (*walked is where the walk
+ * is).  Returns the commits read; *same of them as libgit2 reads them. */
+static size_t walk(size_t *same, pd__packs *packs, git_odb *odb, git_repository *repo,
+		   pd__packs *ahead, gint64 *walked)
 {
-	pd__packs *packs = pd__packs_open(dir);
-	pd__packs_stats st;
+	gint stop = 0;
 	git_oid at;
-	size_t walked = 0, same = 0;
+	size_t read = 0;
 	int more = git_reference_name_to_id(&at, repo, "HEAD") == 0;
 
-	pd__packs_read_in_order(packs);
+	*same = 0;
 	while (more) {
 		const unsigned char *bytes;
 		size_t len;
 		int type;
+		if (ahead && read == MESSAGES / 2)
+			pd__packs_read_ahead(ahead, &stop, (size_t)64 << 20, walked);
 		if (pd__packs_read(&bytes, &len, &type, packs, at.id) != 0)
 			break;
-		walked++;
-		same += type == GIT_OBJECT_COMMIT && as_libgit2(odb, &at, bytes, len);
+		read++;
+		*same += type == GIT_OBJECT_COMMIT && as_libgit2(odb, &at, bytes, len);
 		more = first_parent(&at, bytes, len) == 0;
 	}
+	return read;
+}
+
+/* The walk alone. */
+static void walk_from_the_end(const char *dir, git_odb *odb, git_repository *repo, gint64 size)
+{
+	pd__packs *packs = pd__packs_open(dir);
+	pd__packs_stats st;
+	size_t walked, same;
+
+	pd__packs_read_in_order(packs);
+	walked = walk(&same, packs, odb, repo, NULL, NULL);
 	pd__packs_get_stats(&st, packs);
 	printf("# the walk: %zu commits, %zu pread(2) calls of %zu bytes, the pack %lld\n", walked,
 	       st.reads, st.read_bytes, (long long)size);
@@ -147,30 +142,16 @@ static void walk_from_the_end(const char *dir, git_odb *odb, git_repository *rep
  * cache: every commit is inflated once. */
 static void walk_with_read_ahead(const char *dir, git_odb *odb, git_repository *repo)
 {
-	pd__packs *walk = pd__packs_open(dir), *ahead = pd__packs_open(dir);
+	pd__packs *packs = pd__packs_open(dir), *ahead = pd__packs_open(dir);
 	pd__packs_stats w, a;
 	gint64 walked = 0;
-	gint stop = 0;
-	git_oid at;
-	size_t read = 0, same = 0;
-	int more = git_reference_name_to_id(&at, repo, "HEAD") == 0;
+	size_t read, same;
 
-	pd__packs_read_in_order(walk);
+	pd__packs_read_in_order(packs);
 	pd__packs_read_in_order(ahead);
-	pd__packs_publish_walk(walk, &walked);
-	while (more) {
-		const unsigned char *bytes;
-		size_t len;
-		int type;
-		if (read == MESSAGES / 2)
-			pd__packs_read_ahead(ahead, &stop, (size_t)64 << 20, &walked);
-		if (pd__packs_read(&bytes, &len, &type, walk, at.id) != 0)
-			break;
-		read++;
-		same += type == GIT_OBJECT_COMMIT && as_libgit2(odb, &at, bytes, len);
-		more = first_parent(&at, bytes, len) == 0;
-	}
-	pd__packs_get_stats(&w, walk);
+	pd__packs_publish_walk(packs, &walked);
+	read = walk(&same, packs, odb, repo, ahead, &walked);
+	pd__packs_get_stats(&w, packs);
 	pd__packs_get_stats(&a, ahead);
 	printf("# the walk inflated %zu commits and found %zu in the cache, the read-ahead "
 	       "inflated %zu\n", w.inflated, w.cache_hits, a.inflated);
@@ -180,7 +161,7 @@ static void walk_with_read_ahead(const char *dir, git_odb *odb, git_repository *
 	      a.inflated >= MESSAGES / 2 - 5 && w.cache_hits >= MESSAGES / 2 - 5);
 	CHECK("with a read-ahead, every commit is inflated once",
 	      w.inflated + a.inflated <= MESSAGES + MESSAGES / 100);
-	pd__packs_free(walk);
+	pd__packs_free(packs);
 	pd__packs_free(ahead);
 }
 
@@ -242,7 +223,10 @@ int main(void)
 	    || git_repository_odb(&odb, repo) < 0) {
 		SKIP("a pack in order of arrival", "git fast-import could not make it");
 	} else {
-		gint64 size = packs_size(dir);
+		char *pack = fast_import_pack(dir);
+		struct stat st;
+		gint64 size = pack && stat(pack, &st) == 0 ? st.st_size : 0;
+		g_free(pack);
 		CHECK("fast-import wrote a pack", size > 0);
 		walk_from_the_end(dir, odb, repo, size);
 		walk_with_read_ahead(dir, odb, repo);
