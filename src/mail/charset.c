@@ -9,10 +9,80 @@
 #include <gmime/gmime.h>
 #include "mail/mail.h"
 
+/* Each thread keeps the converters it opened, one per charset.  glibc
+ * loads a converter's module (KOI8-R.so) at iconv_open() and unloads it
+ * a few closes after its last user: opened and closed per text, a 10k
+ * digest loaded and unloaded modules 330 times, each time mapping,
+ * relocating and unmapping them under the loader's lock, and each unmap
+ * stopping the other core to flush its TLB.  Mail uses a handful of
+ * charsets; past KEPT_CONVERTERS the oldest is closed. */
+#define KEPT_CONVERTERS 8
+
+typedef struct {
+	char *charset[KEPT_CONVERTERS]; /* NULL: a free slot */
+	iconv_t cd[KEPT_CONVERTERS];
+	unsigned next;                  /* the slot replaced next */
+} kept_converters;
+
+static void kept_converters_free(gpointer p)
+{
+	kept_converters *kept = p;
+
+	for (unsigned i = 0; i < KEPT_CONVERTERS; i++)
+		if (kept->charset[i]) {
+			g_mime_iconv_close(kept->cd[i]);
+			g_free(kept->charset[i]);
+		}
+	g_free(kept);
+}
+
+static GPrivate kept_key = G_PRIVATE_INIT(kept_converters_free);
+static _Thread_local unsigned opened;
+
+unsigned pd__charset_opened(void)
+{
+	return opened;
+}
+
+/* The calling thread's converter from `charset` to UTF-8, in its initial
+ * shift state, or (iconv_t)-1 when there is none.  It belongs to the
+ * thread (closed when the thread ends): the caller must not close it,
+ * and it serves one text at a time. */
+static iconv_t converter(const char *charset)
+{
+	kept_converters *kept = g_private_get(&kept_key);
+	unsigned slot;
+	iconv_t cd;
+
+	if (!kept) {
+		kept = g_new0(kept_converters, 1);
+		g_private_set(&kept_key, kept);
+	}
+	for (slot = 0; slot < KEPT_CONVERTERS; slot++)
+		if (kept->charset[slot] && !g_ascii_strcasecmp(kept->charset[slot], charset)) {
+			/* the last text may have ended in another state
+			 * (ISO-2022-JP's JIS X 0208): back to the first */
+			iconv(kept->cd[slot], NULL, NULL, NULL, NULL);
+			return kept->cd[slot];
+		}
+	cd = g_mime_iconv_open("UTF-8", charset);
+	opened++;
+	if (cd == (iconv_t)-1)
+		return cd;
+	slot = kept->next++ % KEPT_CONVERTERS;
+	if (kept->charset[slot]) {
+		g_mime_iconv_close(kept->cd[slot]);
+		g_free(kept->charset[slot]);
+	}
+	kept->charset[slot] = g_strdup(charset);
+	kept->cd[slot] = cd;
+	return cd;
+}
+
 static char *convert(const char *data, size_t len, const char *charset,
 		     size_t *out_len)
 {
-	iconv_t cd = g_mime_iconv_open("UTF-8", charset);
+	iconv_t cd = converter(charset);
 	GString *out;
 	char buf[4096];
 	char *in = (char *)data;
@@ -36,7 +106,6 @@ static char *convert(const char *data, size_t len, const char *charset,
 			iconv(cd, NULL, NULL, NULL, NULL);
 		}
 	}
-	g_mime_iconv_close(cd);
 	/* iconv is not a validator: glibc's UTF-8 decoder passes the old
 	 * five- and six-byte forms through (seen with a charset GMime maps
 	 * to the locale's), so what it wrote is checked */

@@ -78,6 +78,10 @@ char *pd__address_domain(const char *address);
 char *pd__to_utf8(const char *data, size_t len, const char *charset,
 		  size_t *out_len);
 
+/* How many converters (iconv descriptors) the calling thread has opened
+ * since it started: a test hook, to show that they are kept. */
+unsigned pd__charset_opened(void);
+
 /* ---- content-hash.c: public-inbox's content hash ----------------------- */
 
 /* The SHA-256 public-inbox's duplicate detection computes for the raw
