@@ -238,53 +238,6 @@ static int read_link(pd__chain_link *link, git_oid *first_parent, unsigned *n_pa
 	return 0;
 }
 
-/* The commits read ahead of a walk on another core (pd__packs_read_ahead()). */
-typedef struct {
-	char *git_dir;
-	gint stop;
-	gint64 walked;         /* how far the walk has read the pack
-	                          (pd__packs_publish_walk()) */
-	GThread *thread;
-} read_ahead;
-
-/* Half the cache (pack-cache.c): the commits read ahead wait there for
- * the walk, and evicted they would be read for nothing. */
-#define READ_AHEAD_BYTES ((size_t)8 << 20)
-
-static gpointer read_ahead_run(gpointer data)
-{
-	read_ahead *ra = data;
-	pd__packs *packs = pd__packs_open(ra->git_dir);
-
-	pd__packs_read_in_order(packs);
-	pd__packs_read_ahead(packs, &ra->stop, READ_AHEAD_BYTES, &ra->walked);
-	pd__packs_free(packs);
-	return NULL;
-}
-
-static read_ahead *read_ahead_start(git_repository *repo)
-{
-	read_ahead *ra = g_new0(read_ahead, 1);
-
-	ra->git_dir = g_strdup(git_repository_path(repo));
-	if (!(ra->thread = g_thread_try_new("pd-read-ahead", read_ahead_run, ra, NULL))) {
-		g_free(ra->git_dir);
-		g_free(ra);
-		return NULL; /* the walk reads every commit itself */
-	}
-	return ra;
-}
-
-static void read_ahead_stop(read_ahead *ra)
-{
-	if (!ra)
-		return;
-	g_atomic_int_set(&ra->stop, 1);
-	g_thread_join(ra->thread);
-	g_free(ra->git_dir);
-	g_free(ra);
-}
-
 int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 		  const git_oid *tip, const git_oid *hide, int64_t since, const gint *stop,
 		  int ahead)
@@ -292,7 +245,7 @@ int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 	GArray *chain = g_array_new(FALSE, FALSE, sizeof(pd__chain_link));
 	git_odb *odb = NULL;
 	pd__packs *packs = NULL;
-	read_ahead *ra = NULL;
+	pd__read_ahead *ra = NULL;
 	git_oid at = *tip;
 
 	memset(end, 0, sizeof(*end));
@@ -305,15 +258,18 @@ int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 	}
 	packs = pd__packs_open(git_repository_path(repo));
 	pd__packs_read_in_order(packs);
-	if (ahead && (ra = read_ahead_start(repo)))
-		pd__packs_publish_walk(packs, &ra->walked);
+	if (ahead && (ra = pd__read_ahead_start(git_repository_path(repo),
+						 ahead == PD__CHAIN_AHEAD_FIRST)))
+		pd__packs_publish_walk(packs, pd__read_ahead_walked(ra));
 	for (;;) {
 		pd__chain_link link;
 		git_oid parent;
 		unsigned n_parents;
 		if ((hide && git_oid_equal(&at, hide)) || (stop && g_atomic_int_get(stop)))
 			break;
-		if (read_link(&link, &parent, &n_parents, repo, odb, packs, &at) < 0) {
+		if (ra && pd__read_ahead_take(&link, &parent, &n_parents, ra, &at)) {
+			end->taken_ahead++;
+		} else if (read_link(&link, &parent, &n_parents, repo, odb, packs, &at) < 0) {
 			git_oid_cpy(&end->broken, &at);
 			end->has_broken = 1;
 			end->problem = pd__git_object_problem(repo, &at);
@@ -332,7 +288,7 @@ int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 			break;
 		git_oid_cpy(&at, &parent);
 	}
-	read_ahead_stop(ra);
+	pd__read_ahead_free(ra);
 	git_odb_free(odb);
 	pd__packs_free(packs);
 	/* oldest first, the order of reading */

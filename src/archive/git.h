@@ -93,6 +93,8 @@ typedef struct {
 	git_oid passed_over;   /* the newest commit older than `since` */
 	int has_passed_over;
 	unsigned merges;       /* commits on the chain with more than one parent */
+	unsigned taken_ahead;  /* commits the walk took parsed from the read-ahead
+	                          (git-read-ahead.c), for tests and traces */
 } pd__chain_end;
 
 /* Follows first parents from `tip` back to the root, or to `hide` (not
@@ -105,12 +107,32 @@ typedef struct {
  * ends the walk early: the chain is then incomplete, and only fit to be
  * freed.  `ahead`: a core is idle meanwhile (the first epoch's walk, the
  * parsing threads waiting for it), and a thread of its own reads commits
- * ahead of the walk (pd__packs_read_ahead()); the chain is the same.
- * Returns PD_OK. */
+ * ahead of the walk (git-read-ahead.c); PD__CHAIN_AHEAD_FIRST, for
+ * tests: the read-ahead runs to its end on the calling thread before the
+ * walk begins.  The chain is the same.  Returns PD_OK. */
+#define PD__CHAIN_AHEAD_FIRST 2
 int pd__git_chain(GArray **out, pd__chain_end *end, git_repository *repo,
 		  const git_oid *tip, const git_oid *hide, int64_t since, const gint *stop,
 		  int ahead);
 void pd__chain_end_clear(pd__chain_end *end);
+
+/* The commits a thread reads ahead of a walk, parsed (git-read-ahead.c).
+ * pd__read_ahead_start(): reads the packs of the repository at
+ * `git_dir` on a thread of its own (NULL when none can be made), or, with
+ * `first`, on the calling thread before it returns.
+ * pd__read_ahead_walked(): where the walk publishes its offset
+ * (pd__packs_publish_walk()), valid as long as `ra`.
+ * pd__read_ahead_take(): 1 with commit `oid` as the thread parsed it, or
+ * 0 (the walk reads it itself): always 0 until the thread has ended,
+ * which it does where it meets the walk.  For the walk's thread only.
+ * pd__read_ahead_free(): stops the thread, waits for it and frees it all;
+ * NULL-safe. */
+typedef struct pd__read_ahead pd__read_ahead;
+pd__read_ahead *pd__read_ahead_start(const char *git_dir, int first);
+gint64 *pd__read_ahead_walked(pd__read_ahead *ra);
+int pd__read_ahead_take(pd__chain_link *link, git_oid *first_parent, unsigned *n_parents,
+			pd__read_ahead *ra, const git_oid *oid);
+void pd__read_ahead_free(pd__read_ahead *ra);
 
 /* The chain of an epoch further on, walked by a thread of its own while
  * the epochs before it are read (git-ahead.c): a long epoch's walk is

@@ -803,10 +803,6 @@ int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs
 		stored s;
 		if ((cur = pd__pack_cache_get(&cur_type, p, offset))) {
 			packs->stats.cache_hits++;
-			/* a commit is read once: one kept for this read (by
-			 * pd__packs_read_ahead()) has served */
-			if (!chain->len && cur_type == OBJ_COMMIT)
-				pd__pack_cache_drop(p, offset);
 			break;
 		}
 		if (chain->len >= MAX_DEPTH || read_stored(&s, packs, p, offset, chain->len > 0) < 0)
@@ -877,30 +873,24 @@ cleanup:
 }
 
 /* One object of the read-ahead, at `offset` of `p`: a commit stored
- * whole is inflated into the cache (unless there).  0 for a commit, 1
- * for anything else, -1 when the pack cannot be read there. */
-static int read_one_ahead(pd__packs *packs, pack *p, uint64_t offset, size_t *kept)
+ * whole is inflated and handed to `fn`.  0 for a commit, 1 for anything
+ * else, -1 when the pack cannot be read there, 2 when `fn` is full. */
+static int read_one_ahead(pd__packs *packs, pack *p, uint64_t offset, pd__packs_commit_fn fn,
+			  void *ctx)
 {
 	stored s;
 	unsigned char *whole;
-	GBytes *bytes;
-	int type;
+	int full;
 
 	if (read_stored(&s, packs, p, offset, 0) < 0)
 		return -1;
 	if (s.type != OBJ_COMMIT)
 		return 1; /* past the commits, or a delta */
-	if ((bytes = pd__pack_cache_get(&type, p, offset))) {
-		g_bytes_unref(bytes);
-		return 0;
-	}
 	if (!(whole = inflate_stored(packs, &s)))
 		return 0;
-	bytes = g_bytes_new_take(whole, s.size);
-	packs->stats.cache_evictions += pd__pack_cache_put(p, offset, OBJ_COMMIT, bytes);
-	g_bytes_unref(bytes);
-	*kept += s.size;
-	return 0;
+	full = fn(ctx, whole, s.size);
+	g_free(whole);
+	return full ? 2 : 0;
 }
 
 /* Whether `p` was written in order of arrival, by git fast-import as
@@ -913,15 +903,13 @@ static int written_in_arrival_order(pd__packs *packs, pack *p, const uint64_t *s
 	return p->n > 0 && read_stored(&s, packs, p, sorted[0], 0) == 0 && s.type != OBJ_COMMIT;
 }
 
-void pd__packs_read_ahead(pd__packs *packs, const gint *stop, size_t budget,
-			  const gint64 *walked)
+void pd__packs_read_ahead(pd__packs *packs, const gint *stop, const gint64 *walked,
+			  pd__packs_commit_fn fn, void *ctx)
 {
-	size_t kept = 0;
-
 	for (guint k = 0; k < packs->packs->len; k++) {
 		pack *p = g_ptr_array_index(packs->packs, k);
 		const uint64_t *sorted = sorted_offsets(p);
-		uint32_t start = p->n / 12, i;
+		uint32_t start = p->n / 6, i;
 		unsigned others = 0;
 		int r = 0, been_inside = 0;
 		if (!sorted)
@@ -934,27 +922,30 @@ void pd__packs_read_ahead(pd__packs *packs, const gint *stop, size_t budget,
 			 * way in inflated 2,000 commits the walk had read) */
 			for (i = 0; i < p->n; i++) {
 				gint64 at = __atomic_load_n(walked, __ATOMIC_RELAXED);
-				if (g_atomic_int_get(stop) || kept >= budget)
+				if (g_atomic_int_get(stop))
 					return;
-				if ((at > 0 && (gint64)sorted[i] >= at)
-				    || read_one_ahead(packs, p, sorted[i], &kept) < 0)
+				if (at > 0 && (gint64)sorted[i] >= at)
+					break;
+				if ((r = read_one_ahead(packs, p, sorted[i], fn, ctx)) == 2)
+					return;
+				if (r < 0)
 					break;
 			}
 			continue;
 		}
-		/* from about a quarter of the way into the commits on: a
-		 * pack git wrote holds commits first (a third of an epoch's
-		 * objects), newest first, the order of the walk.  Not from
-		 * the middle: a commit this thread inflated costs the walk
-		 * some 1.6 us to take (the cache, and its bytes coming from
-		 * the other core), against 3.5 to inflate, so this thread
-		 * takes the larger share; from the middle it was done 16 ms
-		 * before the walk on kvmarm, which reached its first message
-		 * 3 to 5 ms later than now */
+		/* from about the middle of the commits on: a pack git wrote
+		 * holds commits first (a third of an epoch's objects), newest
+		 * first, the order of the walk, which takes what this thread
+		 * parsed for next to nothing (git-read-ahead.c), so the two
+		 * share the line.  From a quarter of the way in, the walk
+		 * reached this thread's commits before it was done, and both
+		 * inflated them: kvmarm's walk took 61 ms, against 41 */
 		for (i = start; i < p->n && others < 64; i++) {
-			if (g_atomic_int_get(stop) || kept >= budget)
+			if (g_atomic_int_get(stop))
 				return;
-			if ((r = read_one_ahead(packs, p, sorted[i], &kept)) < 0)
+			if ((r = read_one_ahead(packs, p, sorted[i], fn, ctx)) == 2)
+				return;
+			if (r < 0)
 				break;
 			others = r ? others + 1 : 0;
 		}
@@ -968,12 +959,14 @@ void pd__packs_read_ahead(pd__packs *packs, const gint *stop, size_t budget,
 		for (i = start; i-- > 0;) {
 			gint64 at = __atomic_load_n(walked, __ATOMIC_RELAXED);
 			int inside = at <= (gint64)sorted[start];
-			if (g_atomic_int_get(stop) || kept >= budget)
+			if (g_atomic_int_get(stop))
 				return;
 			if ((inside && at >= (gint64)sorted[i]) || (!inside && been_inside))
 				break;
 			been_inside |= inside && at > 0;
-			if (read_one_ahead(packs, p, sorted[i], &kept) < 0)
+			if ((r = read_one_ahead(packs, p, sorted[i], fn, ctx)) == 2)
+				return;
+			if (r < 0)
 				break;
 		}
 	}

@@ -69,21 +69,25 @@ int pd__packs_read(const unsigned char **data, size_t *len, int *type, pd__packs
  * pd__packs_read_ahead() reads it); 0 before the first. */
 void pd__packs_publish_walk(pd__packs *packs, gint64 *walked);
 
+/* What pd__packs_read_ahead() hands over: a commit stored whole,
+ * inflated (`len` bytes, valid during the call).  Returns 0 to go on, 1
+ * when it can take no more (the read-ahead then returns). */
+typedef int (*pd__packs_commit_fn)(void *ctx, const unsigned char *data, size_t len);
+
 /* Reads commits ahead of a walk along first parents that another thread
  * makes with pd__packs_read(): the commits stored whole from about a
- * quarter of the way into each pack's run of commits on are inflated
- * into the cache, where that walk finds them (and takes them out); then,
- * the run's end reached, those before, backwards, until they meet the
- * walk (*walked, pd__packs_publish_walk(); NULL: not backwards).  A
- * pack written in order of arrival (fast-import: its first object is
- * not a commit), which the walk reads from its end back, is read from
- * its start on until they meet.
+ * quarter of the way into each pack's run of commits on are inflated and
+ * handed to `fn`; then, the run's end reached, those before, backwards,
+ * until they meet the walk (*walked, pd__packs_publish_walk(); NULL: not
+ * backwards).  A pack written in order of arrival (fast-import: its
+ * first object is not a commit), which the walk reads from its end back,
+ * is read from its start on until they meet.
  * Returns when *stop is set, when they meet or the run of commits ends,
- * or when they hold `budget` bytes.  Only ever a matter of speed: the
- * walk reads what it does not find, and what it finds is what it would
- * have read at that offset. */
-void pd__packs_read_ahead(pd__packs *packs, const gint *stop, size_t budget,
-			  const gint64 *walked);
+ * or when `fn` is full.  Only ever a matter of speed: what `fn` gets is
+ * what pd__packs_read() would read at that offset, and the walk reads
+ * itself whatever it was not given. */
+void pd__packs_read_ahead(pd__packs *packs, const gint *stop, const gint64 *walked,
+			  pd__packs_commit_fn fn, void *ctx);
 
 /* What a set read so far, for tests and tracing. */
 typedef struct {

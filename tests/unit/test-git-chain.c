@@ -170,20 +170,30 @@ static gint64 pack_offset(const char *repo_dir, const git_oid *id)
 	return found;
 }
 
+/* pd__packs_commit_fn for the tests: counts the commits handed over. */
+static int count_commit(void *ctx, const unsigned char *data, size_t len)
+{
+	(void)data;
+	(void)len;
+	++*(size_t *)ctx;
+	return 0;
+}
+
 /* Commits read ahead of the walk (pd__packs_read_ahead()), in a repository
- * repacked as git packs a clone (commits first, newest first): they wait
- * in the cache, the walk takes them out, and its chain is the chain of a
- * walk without them -- whether the thread reading ahead is done, or
- * still running, as pd__git_chain() runs it. */
+ * repacked as git packs a clone (commits first, newest first): from the
+ * middle of the commits to the oldest, then back to where the walk is.
+ * The walk takes them parsed (git-read-ahead.c), and its chain is the
+ * chain of a walk without them -- whether the read-ahead ran first, or
+ * runs on a thread meanwhile, as pd__git_chain() runs it. */
 static void read_ahead_case(const char *dir)
 {
 	char *repo_dir = g_build_filename(dir, "packed.git", NULL);
 	const char *argv[] = { "git", "-C", repo_dir, "repack", "-adq", NULL };
 	git_oid *ids = g_new0(git_oid, COMMITS);
 	git_repository *repo = make_repo(repo_dir, ids);
-	GArray *plain = NULL, *after = NULL, *beside = NULL, *met = NULL;
-	pd__chain_end e1, e2, e3, e4;
-	size_t held_ahead = 0, held_after = 0, held_both_ways = 0, held_after_both = 0, held_met = 0;
+	GArray *plain = NULL, *first = NULL, *beside = NULL;
+	pd__chain_end e1, e2, e3;
+	size_t forwards = 0, both_ways = 0, met = 0;
 	gint64 walked = 0, walked_eighth = 0;
 	int status = -1, packed;
 	gint go_on = 0;
@@ -194,51 +204,40 @@ static void read_ahead_case(const char *dir)
 	CHECK("read ahead: a packed repository is made", packed);
 	if (!packed)
 		goto cleanup;
-	pd__git_chain(&plain, &e1, repo, &ids[COMMITS - 1], NULL, 0, NULL, 0);
 	{
 		pd__packs *ahead = pd__packs_open(repo_dir);
-		pd__packs_read_ahead(ahead, &go_on, (size_t)8 << 20, NULL);
-		held_ahead = pd__pack_cache_held();
-		pd__git_chain(&after, &e2, repo, &ids[COMMITS - 1], NULL, 0, NULL, 0);
-		held_after = pd__pack_cache_held();
-		/* a walk that has read nothing yet: back from a quarter of
-		 * the way too, to the first commit */
-		pd__packs_read_ahead(ahead, &go_on, (size_t)8 << 20, &walked);
-		held_both_ways = pd__pack_cache_held() - held_after;
-		pd__git_chain(&met, &e4, repo, &ids[COMMITS - 1], NULL, 0, NULL, 0);
-		held_after_both = pd__pack_cache_held();
-		/* a walk an eighth of the way down the line: back from a
-		 * quarter of the way to there, not further */
+		pd__packs_read_ahead(ahead, &go_on, NULL, count_commit, &forwards);
+		/* a walk that has read nothing yet: back from the middle
+		 * too, to the newest commit */
+		pd__packs_read_ahead(ahead, &go_on, &walked, count_commit, &both_ways);
+		/* a walk an eighth of the way down the line: back from the
+		 * middle to there, not further */
 		walked_eighth = pack_offset(repo_dir, &ids[COMMITS - 1 - COMMITS / 8]);
-		pd__packs_read_ahead(ahead, &go_on, (size_t)8 << 20, &walked_eighth);
-		held_met = pd__pack_cache_held() - held_after_both;
+		pd__packs_read_ahead(ahead, &go_on, &walked_eighth, count_commit, &met);
 		pd__packs_free(ahead);
 	}
+	printf("# read ahead: %zu commits forwards, %zu both ways, %zu to a walk an eighth of "
+	       "the way\n", forwards, both_ways, met);
+	CHECK("read ahead: from the middle to the oldest commit",
+	      forwards > COMMITS / 3 && forwards < COMMITS * 2 / 3);
+	CHECK_INT("... and back from the middle as well: every commit", both_ways, COMMITS);
+	CHECK("... but not back past where the walk is", walked_eighth > 0
+	      && met > forwards + COMMITS / 16 && met < COMMITS - COMMITS / 16);
+
+	pd__git_chain(&plain, &e1, repo, &ids[COMMITS - 1], NULL, 0, NULL, 0);
+	pd__git_chain(&first, &e2, repo, &ids[COMMITS - 1], NULL, 0, NULL, PD__CHAIN_AHEAD_FIRST);
 	pd__git_chain(&beside, &e3, repo, &ids[COMMITS - 1], NULL, 0, NULL, 1);
-	printf("# read ahead: %zu bytes of commits kept, %zu after the walk\n", held_ahead,
-	       held_after);
-	CHECK("read ahead: commits wait in the cache", held_ahead > 0);
-	CHECK("... the walk takes them out", held_after < held_ahead / 2);
-	CHECK("... and its chain is the same", plain->len == COMMITS && same_links(plain, after));
+	printf("# the chain took %u commits from a read-ahead run first, %u from one beside it\n",
+	       e2.taken_ahead, e3.taken_ahead);
+	CHECK_INT("the walk takes every commit from a read-ahead run first", e2.taken_ahead, COMMITS);
+	CHECK("... and its chain is the same", plain->len == COMMITS && same_links(plain, first));
 	CHECK("... read ahead by a thread meanwhile, the same", same_links(plain, beside)
 	      && !e3.has_broken && !e3.has_passed_over);
-	printf("# read ahead both ways: %zu bytes of commits kept, %zu after the walk\n",
-	       held_both_ways, held_after_both);
-	CHECK("read ahead back from a quarter of the way as well: a third more commits",
-	      held_both_ways > held_ahead * 5 / 4);
-	CHECK("... the walk takes them out, and its chain is the same",
-	      held_after_both < held_both_ways / 4 && same_links(plain, met));
-	printf("# read ahead with the walk an eighth of the way: %zu bytes\n", held_met);
-	CHECK("... and not back past where the walk is", walked_eighth > 0
-	      && held_met > held_ahead + held_both_ways / 16
-	      && held_met < held_both_ways - held_both_ways / 16);
 	pd__chain_end_clear(&e1);
 	pd__chain_end_clear(&e2);
 	pd__chain_end_clear(&e3);
-	pd__chain_end_clear(&e4);
-	g_array_free(met, TRUE);
 	g_array_free(plain, TRUE);
-	g_array_free(after, TRUE);
+	g_array_free(first, TRUE);
 	g_array_free(beside, TRUE);
 cleanup:
 	git_repository_free(repo);
