@@ -13,7 +13,10 @@
  * with a walk's reader (pd__packs_read_in_order()) when bit 4 of the
  * first byte is set: its windows then face both ways.  It must never
  * crash or read outside what it was given, and reading again gives the
- * same answer (the second reading finds bases in the cache).
+ * same answer (the second reading finds bases in the cache).  Then the
+ * read-ahead of a walk (pd__packs_read_ahead(), back to the pack's
+ * start as well when bit 5 is set) reads it through a set of its own:
+ * each commit it hands over is one that the reads gave.
  */
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -64,6 +67,27 @@ static void write_files(const uint8_t *data, size_t size)
 }
 
 static char *git_dir;
+
+/* The commits the reads gave, for the read-ahead's to be among them. */
+typedef struct {
+	GBytes **read;
+	const int *type;
+	size_t n;
+} read_commits;
+
+static int among_read(void *ctx, const unsigned char *data, size_t len)
+{
+	const read_commits *rc = ctx;
+	int found = 0;
+
+	for (size_t i = 0; i < rc->n && !found; i++) {
+		size_t flen;
+		const void *f = rc->read[i] ? g_bytes_get_data(rc->read[i], &flen) : NULL;
+		found = rc->type[i] == 1 && f && flen == len && !memcmp(f, data, len);
+	}
+	fuzz_assert(found, "each commit the read-ahead hands over is one the reads gave");
+	return 0;
+}
 
 static void remove_files(void)
 {
@@ -129,9 +153,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				}
 			}
 		}
+	pd__packs_free(packs);
+	{
+		read_commits rc = { first, first_type, n };
+		pd__packs *ahead = pd__packs_open(git_dir);
+		gint stop = 0;
+		gint64 walked = 0;
+		pd__packs_read_in_order(ahead);
+		pd__packs_read_ahead(ahead, &stop, data[0] & 0x20 ? &walked : NULL, among_read, &rc);
+		pd__packs_free(ahead);
+	}
 	for (size_t i = 0; i < n; i++)
 		if (first[i])
 			g_bytes_unref(first[i]);
-	pd__packs_free(packs);
 	return 0;
 }

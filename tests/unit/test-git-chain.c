@@ -233,6 +233,20 @@ static void read_ahead_case(const char *dir)
 	CHECK("... and its chain is the same", plain->len == COMMITS && same_links(plain, first));
 	CHECK("... read ahead by a thread meanwhile, the same", same_links(plain, beside)
 	      && !e3.has_broken && !e3.has_passed_over);
+	{
+		/* the two threads meet somewhere else each time: the walk
+		 * reads the list as the other thread writes it */
+		int same = 0;
+		for (int k = 0; k < 20; k++) {
+			GArray *again = NULL;
+			pd__chain_end e;
+			pd__git_chain(&again, &e, repo, &ids[COMMITS - 1], NULL, 0, NULL, 1);
+			same += same_links(plain, again) && !e.has_broken && !e.has_passed_over;
+			pd__chain_end_clear(&e);
+			g_array_free(again, TRUE);
+		}
+		CHECK_INT("... twenty times over", same, 20);
+	}
 	pd__chain_end_clear(&e1);
 	pd__chain_end_clear(&e2);
 	pd__chain_end_clear(&e3);
