@@ -79,6 +79,18 @@ static iconv_t converter(const char *charset)
 	return cd;
 }
 
+/* Appends what `cd` holds back and returns it to its first state.  glibc
+ * keeps a base character back in case a combining mark follows (CP1255,
+ * CP1258, TCVN): without this the last letter of such a text was lost. */
+static void flush(iconv_t cd, GString *out)
+{
+	char buf[64], *o = buf;
+	size_t o_left = sizeof(buf);
+
+	iconv(cd, NULL, NULL, &o, &o_left);
+	g_string_append_len(out, buf, o - buf);
+}
+
 static char *convert(const char *data, size_t len, const char *charset,
 		     size_t *out_len)
 {
@@ -95,17 +107,20 @@ static char *convert(const char *data, size_t len, const char *charset,
 		char *o = buf;
 		size_t o_left = sizeof(buf);
 		size_t r = iconv(cd, &in, &in_left, &o, &o_left);
+		int error = errno; /* before the append, which may set it */
 		g_string_append_len(out, buf, o - buf);
 		if (r == (size_t)-1) {
-			if (errno == E2BIG)
+			if (error == E2BIG)
 				continue;
-			/* an invalid or incomplete sequence: replace one byte */
+			/* an invalid or incomplete sequence: what came before
+			 * it, then one byte replaced */
+			flush(cd, out);
 			g_string_append(out, "\xef\xbf\xbd");
 			in++;
 			in_left--;
-			iconv(cd, NULL, NULL, NULL, NULL);
 		}
 	}
+	flush(cd, out);
 	/* iconv is not a validator: glibc's UTF-8 decoder passes the old
 	 * five- and six-byte forms through (seen with a charset GMime maps
 	 * to the locale's), so what it wrote is checked */
