@@ -14,8 +14,9 @@
  * first byte is set: its windows then face both ways.  It must never
  * crash or read outside what it was given, and reading again gives the
  * same answer (the second reading finds bases in the cache).  Then the
- * read-ahead of a walk (pd__packs_read_ahead(), back to the pack's
- * start as well when bit 5 is set) reads it through a set of its own:
+ * read-ahead of a walk (pd__packs_read_ahead(); with bit 5, a walk at
+ * the first object the index names, which it goes back to meet; with
+ * bit 6, full after a few commits) reads it through a set of its own:
  * each commit it hands over is one that the reads gave.
  */
 #include <unistd.h>
@@ -73,11 +74,12 @@ typedef struct {
 	GBytes **read;
 	const int *type;
 	size_t n;
+	unsigned room; /* commits it takes before it says it is full; 0: all */
 } read_commits;
 
 static int among_read(void *ctx, const unsigned char *data, size_t len)
 {
-	const read_commits *rc = ctx;
+	read_commits *rc = ctx;
 	int found = 0;
 
 	for (size_t i = 0; i < rc->n && !found; i++) {
@@ -86,7 +88,7 @@ static int among_read(void *ctx, const unsigned char *data, size_t len)
 		found = rc->type[i] == 1 && f && flen == len && !memcmp(f, data, len);
 	}
 	fuzz_assert(found, "each commit the read-ahead hands over is one the reads gave");
-	return 0;
+	return rc->room && --rc->room == 0;
 }
 
 static void remove_files(void)
@@ -155,10 +157,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	pd__packs_free(packs);
 	{
-		read_commits rc = { first, first_type, n };
+		/* bit 6: full after as many commits as the last byte says
+		 * (mod 4, plus one); a walk (bit 5) at the offset of the first
+		 * object the index names */
+		read_commits rc = { first, first_type, n,
+				    data[0] & 0x40 ? 1u + data[size - 1] % 4 : 0 };
 		pd__packs *ahead = pd__packs_open(git_dir);
 		gint stop = 0;
-		gint64 walked = 0;
+		size_t body_len = size - (1 + 2 * n);
+		uint32_t off = data[1] | (uint32_t)data[2] << 8;
+		gint64 walked = 12 + (gint64)(body_len ? off % body_len : 0);
 		pd__packs_read_in_order(ahead);
 		pd__packs_read_ahead(ahead, &stop, data[0] & 0x20 ? &walked : NULL, among_read, &rc);
 		pd__packs_free(ahead);

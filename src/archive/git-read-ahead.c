@@ -38,6 +38,7 @@ typedef struct {
 #define CHUNK 4096
 #define MAX_AHEAD ((((size_t)8 << 20) / sizeof(ahead_commit)) / CHUNK * CHUNK)
 #define MAX_CHUNKS (MAX_AHEAD / CHUNK)
+_Static_assert(MAX_CHUNKS > 0, "the list holds at least one chunk");
 
 struct pd__read_ahead {
 	char *git_dir;
@@ -53,9 +54,11 @@ struct pd__read_ahead {
 	 * from where they meet */
 	ahead_commit *chunks[MAX_CHUNKS];
 	size_t count;
-	/* the walk's, on a cache line of their own: written at each commit,
-	 * next to the count they would take from the other core each time */
-	size_t cursor __attribute__((aligned(64))); /* the one taken last */
+	/* the walk's, a cache line away from the count: written at each
+	 * commit, next to it they would take the line from the other core
+	 * each time (padding, not alignment: g_new0() aligns to 16) */
+	char apart[64];
+	size_t cursor;         /* the one taken last */
 	GHashTable *by_id;     /* git_oid * -> ahead_commit *, made, once the
 	                          thread has ended, at the first id not found
 	                          near the cursor or the newest */
@@ -105,8 +108,9 @@ static void run(pd__read_ahead *ra)
 
 	pd__packs_read_in_order(packs);
 	pd__packs_read_ahead(packs, &ra->stop, &ra->walked, keep_commit, ra);
-	pd__packs_free(packs);
+	/* done before the packs are let go: the walk has all it will get */
 	g_atomic_int_set(&ra->done, 1);
+	pd__packs_free(packs);
 }
 
 static gpointer run_thread(gpointer data)

@@ -123,8 +123,10 @@ void pd__chain_end_clear(pd__chain_end *end);
  * pd__read_ahead_walked(): where the walk publishes its offset
  * (pd__packs_publish_walk()), valid as long as `ra`.
  * pd__read_ahead_take(): 1 with commit `oid` as the thread parsed it, or
- * 0 (the walk reads it itself): always 0 until the thread has ended,
- * which it does where it meets the walk.  For the walk's thread only.
+ * 0 (the walk reads it itself).  While the thread runs, only a commit
+ * next to the last one taken is found (the list is read as it grows);
+ * once it has ended, where it met the walk, any.  For the walk's thread
+ * only.
  * pd__read_ahead_free(): stops the thread, waits for it and frees it all;
  * NULL-safe. */
 typedef struct pd__read_ahead pd__read_ahead;

@@ -175,19 +175,6 @@ size_t pd__pack_cache_put(const void *pack, uint64_t offset, int type, GBytes *b
 	return evicted;
 }
 
-void pd__pack_cache_drop(const void *pack, uint64_t offset)
-{
-	entry key = { pack, offset, 0, NULL, NULL, NULL }, *e;
-	shard *s = shard_of(pack, offset);
-	entry *freed = NULL;
-
-	g_mutex_lock(&s->lock);
-	if (s->table && (e = g_hash_table_lookup(s->table, &key)))
-		drop(s, e, &freed);
-	g_mutex_unlock(&s->lock);
-	release(freed);
-}
-
 void pd__pack_cache_forget(const void *pack)
 {
 	for (int i = 0; i < SHARDS; i++) {

@@ -75,8 +75,8 @@ void pd__packs_publish_walk(pd__packs *packs, gint64 *walked);
 typedef int (*pd__packs_commit_fn)(void *ctx, const unsigned char *data, size_t len);
 
 /* Reads commits ahead of a walk along first parents that another thread
- * makes with pd__packs_read(): the commits stored whole from about a
- * quarter of the way into each pack's run of commits on are inflated and
+ * makes with pd__packs_read(): the commits stored whole from about the
+ * middle of each pack's run of commits on are inflated and
  * handed to `fn`; then, the run's end reached, those before, backwards,
  * until they meet the walk (*walked, pd__packs_publish_walk(); NULL: not
  * backwards).  A pack written in order of arrival (fast-import: its
@@ -129,12 +129,10 @@ unsigned char *pd__pack_apply_delta(size_t *out_len, const unsigned char *base, 
  * pd__pack_cache_put(): keeps `bytes` (its own reference: the caller's
  * stays the caller's) unless the object is kept already or is too large
  * to keep; returns how many objects it evicted to make room.
- * pd__pack_cache_drop(): drops the object, if kept.
  * pd__pack_cache_forget(): drops every object of `pack`, before the
  * pack is closed.  pd__pack_cache_held(): the bytes kept, for tests. */
 GBytes *pd__pack_cache_get(int *type, const void *pack, uint64_t offset);
 size_t pd__pack_cache_put(const void *pack, uint64_t offset, int type, GBytes *bytes);
-void pd__pack_cache_drop(const void *pack, uint64_t offset);
 void pd__pack_cache_forget(const void *pack);
 size_t pd__pack_cache_held(void);
 

@@ -237,15 +237,19 @@ static void read_ahead_case(const char *dir)
 		/* the two threads meet somewhere else each time: the walk
 		 * reads the list as the other thread writes it */
 		int same = 0;
+		unsigned taken = e3.taken_ahead;
 		for (int k = 0; k < 20; k++) {
 			GArray *again = NULL;
 			pd__chain_end e;
 			pd__git_chain(&again, &e, repo, &ids[COMMITS - 1], NULL, 0, NULL, 1);
 			same += same_links(plain, again) && !e.has_broken && !e.has_passed_over;
+			taken += e.taken_ahead;
 			pd__chain_end_clear(&e);
 			g_array_free(again, TRUE);
 		}
 		CHECK_INT("... twenty times over", same, 20);
+		printf("# %u commits taken from the thread in 21 walks beside it\n", taken);
+		CHECK("... and the walks beside it took commits from the thread", taken > 0);
 	}
 	pd__chain_end_clear(&e1);
 	pd__chain_end_clear(&e2);
