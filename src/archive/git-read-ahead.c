@@ -69,7 +69,11 @@ static ahead_commit *nth(pd__read_ahead *ra, size_t i)
 	return &ra->chunks[i / CHUNK][i % CHUNK];
 }
 
-/* The id git gives a commit of `len` bytes. */
+/* The id git gives a commit of `len` bytes.  Not git_odb_hash(): 0.81 us
+ * a commit against nettle's 0.24 (libgit2 hashes with collision
+ * detection), on the thread the walk waits for.  libgit2 stays the
+ * oracle: the chain tests take a commit only when this id is the one
+ * libgit2's walk asks for. */
 static void commit_id(git_oid *out, const unsigned char *data, size_t len)
 {
 	struct sha1_ctx sha;

@@ -44,10 +44,12 @@ unsigned pd__charset_opened(void)
 	return opened;
 }
 
-/* The calling thread's converter from `charset` to UTF-8, in its initial
- * shift state, or (iconv_t)-1 when there is none.  It belongs to the
- * thread (closed when the thread ends): the caller must not close it,
- * and it serves one text at a time. */
+/* The calling thread's converter from `charset` to UTF-8, or
+ * (iconv_t)-1 when there is none.  It is in its first shift state: each
+ * text ends with flush(), which puts it back there (ISO-2022-JP may end
+ * in JIS X 0208).  It belongs to the thread (closed when the thread
+ * ends): the caller must not close it, and it serves one text at a
+ * time. */
 static iconv_t converter(const char *charset)
 {
 	kept_converters *kept = g_private_get(&kept_key);
@@ -59,12 +61,8 @@ static iconv_t converter(const char *charset)
 		g_private_set(&kept_key, kept);
 	}
 	for (slot = 0; slot < KEPT_CONVERTERS; slot++)
-		if (kept->charset[slot] && !g_ascii_strcasecmp(kept->charset[slot], charset)) {
-			/* the last text may have ended in another state
-			 * (ISO-2022-JP's JIS X 0208): back to the first */
-			iconv(kept->cd[slot], NULL, NULL, NULL, NULL);
+		if (kept->charset[slot] && !g_ascii_strcasecmp(kept->charset[slot], charset))
 			return kept->cd[slot];
-		}
 	cd = g_mime_iconv_open("UTF-8", charset);
 	opened++;
 	if (cd == (iconv_t)-1)
@@ -79,7 +77,7 @@ static iconv_t converter(const char *charset)
 	return cd;
 }
 
-/* Appends what `cd` holds back and returns it to its first state.  glibc
+/* Appends what `cd` holds back and returns it to its first shift state.  glibc
  * keeps a base character back in case a combining mark follows (CP1255,
  * CP1258, TCVN): without this the last letter of such a text was lost. */
 static void flush(iconv_t cd, GString *out)
