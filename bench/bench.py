@@ -5,9 +5,14 @@ Times, in one invocation and on the same machine state, the floor any
 tool reading these archives has -- `git cat-file --batch` reading every
 message blob of the archive, one epoch after another, single-threaded --
 and patchdigest making the full digest of the same archive.  Each is run
-N times, alternating; the report gives the medians, their ratio
-(patchdigest / cat-file: under 1.0 is faster than reading with git),
-messages per second, and patchdigest's peak RSS.
+N times, alternating, in rounds that run every archive once, so that
+the machine's state over the minutes of an invocation (a virtual
+machine's neighbours) falls on every archive alike; the report gives
+the medians, their ratio (patchdigest / cat-file: under 1.0 is faster
+than reading with git), messages per second, patchdigest's CPU time
+(user and system, all threads) per message, and its peak RSS.  Then
+how far apart the synthetic sizes' rates are (issue 16: linear), and
+what a run costs that reads nothing (`patchdigest --version`).
 
 Archives: ../shared/corpus/kvmarm and kvm-ppc when present, and synthetic
 archives of the given sizes made by gen-archive.py (cached in
@@ -19,6 +24,7 @@ of kvmarm (--since/--until).  Prints a Markdown table.
 from the disk, as the first digest of a large archive does."""
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -66,16 +72,22 @@ def blob_list(epoch, cache):
     return cache
 
 
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run_timed(argv, stdin=None):
-    """Wall seconds and exit code (from a cold page cache with --cold)."""
+    """Wall seconds, exit code and CPU seconds (from a cold page cache
+    with --cold)."""
     if args.cold:
         os.sync()
         with open("/proc/sys/vm/drop_caches", "w") as f:
             f.write("3\n")
-    t0 = time.perf_counter()
+    c0, t0 = children_cpu(), time.perf_counter()
     with open(stdin, "rb") if stdin else open(os.devnull, "rb") as i, open(os.devnull, "wb") as o:
         rc = subprocess.run(argv, stdin=i, stdout=o, stderr=subprocess.DEVNULL).returncode
-    return time.perf_counter() - t0, rc
+    return time.perf_counter() - t0, rc, children_cpu() - c0
 
 
 def peak_rss_mb(argv):
@@ -91,29 +103,44 @@ def catfile_argv(archive, workdir):
     return ["sh", "-c", script], sum(1 for e, l in lists for _ in open(l))
 
 
-def bench(name, archive, extra=()):
-    work = os.path.join(ARCHIVES, ".lists", name)
-    os.makedirs(work, exist_ok=True)
-    cat_argv, n = catfile_argv(archive, work)
-    pd_argv = [PD] + list(extra) + [archive]
-    base_argv = [args.baseline] + list(extra) + [archive] if args.baseline else None
-    cat_t, pd_t, base_t = [], [], []
-    for _ in range(args.runs):
-        cat_t.append(run_timed(cat_argv)[0])
-        for argv, times in ((pd_argv, pd_t), (base_argv, base_t)):
+class Bench:
+    """One archive's runs: cat-file, patchdigest and the baseline's."""
+
+    def __init__(self, name, archive, synthetic=False):
+        work = os.path.join(ARCHIVES, ".lists", name)
+        os.makedirs(work, exist_ok=True)
+        self.name, self.synthetic = name, synthetic
+        self.cat_argv, self.n = catfile_argv(archive, work)
+        self.pd_argv = [PD, archive]
+        self.base_argv = [args.baseline, archive] if args.baseline else None
+        self.cat_t, self.pd_t, self.pd_cpu, self.base_t = [], [], [], []
+
+    def run_once(self):
+        self.cat_t.append(run_timed(self.cat_argv)[0])
+        for argv, times in ((self.pd_argv, self.pd_t), (self.base_argv, self.base_t)):
             if not argv:
                 continue
-            w, rc = run_timed(argv)
+            w, rc, cpu = run_timed(argv)
             if rc not in (0, 1):
-                sys.exit("%s: %s exited %d" % (name, argv[0], rc))
+                sys.exit("%s: %s exited %d" % (self.name, argv[0], rc))
             times.append(w)
-    rss = peak_rss_mb(pd_argv)
-    c, p = statistics.median(cat_t), statistics.median(pd_t)
-    row = "| %s | %d | %.2f | %.2f | **%.2fx** | %.0f | %.0f |" % (name, n, c, p, p / c, n / p, rss)
-    if base_argv:
-        b = statistics.median(base_t)
-        row += " %.2f | %.2fx | %.0f |" % (b, b / c, peak_rss_mb(base_argv))
-    print(row, flush=True)
+            if argv is self.pd_argv:
+                self.pd_cpu.append(cpu)
+
+    def rate(self):
+        return self.n / statistics.median(self.pd_t)
+
+    def cpu_us(self):
+        return statistics.median(self.pd_cpu) / self.n * 1e6
+
+    def row(self):
+        c, p = statistics.median(self.cat_t), statistics.median(self.pd_t)
+        row = "| %s | %d | %.2f | %.2f | **%.2fx** | %.0f | %.1f | %.0f |" % (
+            self.name, self.n, c, p, p / c, self.rate(), self.cpu_us(), peak_rss_mb(self.pd_argv))
+        if self.base_argv:
+            b = statistics.median(self.base_t)
+            row += " %.2f | %.2fx | %.0f |" % (b, b / c, peak_rss_mb(self.base_argv))
+        return row
 
 
 def synthetic(size):
@@ -127,31 +154,59 @@ def synthetic(size):
     return path
 
 
+def synthetic_name(size):
+    return "synthetic-%dk" % (size // 1000) if size % 1000 == 0 else "synthetic-%d" % size
+
+
 def main():
     only = set(filter(None, args.only.split(",")))
     want = lambda n: not only or n in only
-    print("machine: %d cores; %d runs each, medians%s; patchdigest %s" % (
+    print("machine: %d cores; %d runs each, in rounds, medians%s; patchdigest %s" % (
         os.cpu_count(), args.runs, ", each from a cold page cache" if args.cold else "",
         subprocess.run([PD, "--version"], capture_output=True, text=True).stdout.strip()))
     print()
+    head = "| archive | messages | cat-file s | patchdigest s | ratio | msgs/s | CPU us/msg | peak RSS MB |"
+    rule = "|---|---:|---:|---:|---:|---:|---:|---:|"
     if args.baseline:
-        print("| archive | messages | cat-file s | patchdigest s | ratio | msgs/s | peak RSS MB"
-              " | baseline s | baseline ratio | baseline RSS MB |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    else:
-        print("| archive | messages | cat-file s | patchdigest s | ratio | msgs/s | peak RSS MB |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        head += " baseline s | baseline ratio | baseline RSS MB |"
+        rule += "---:|---:|---:|"
+    benches, skipped = [], []
     for name in ("kvmarm", "kvm-ppc"):
         path = os.path.join(SHARED, "corpus", name)
         if want(name):
             if os.path.isdir(path):
-                bench(name, path)
+                benches.append(Bench(name, path))
             else:
-                print("| %s | skipped: %s is not here | | | | | |" % (name, path))
+                skipped.append("| %s | skipped: %s is not here | | | | | | |" % (name, path))
     for size in (int(s) for s in args.sizes.split(",") if s):
-        name = "synthetic-%dk" % (size // 1000)
+        name = synthetic_name(size)
         if want(name):
-            bench(name, synthetic(size))
+            benches.append(Bench(name, synthetic(size), synthetic=True))
+    # every archive once a round: a slow minute of the machine falls on
+    # all of them, not on whichever was being timed then
+    for i in range(args.runs):
+        print("round %d of %d" % (i + 1, args.runs), file=sys.stderr, flush=True)
+        for b in benches:
+            b.run_once()
+    print(head)
+    print(rule)
+    for line in skipped:
+        print(line)
+    for b in benches:
+        print(b.row(), flush=True)
+    syn = [b for b in benches if b.synthetic]
+    if len(syn) > 1:
+        rates, cpus = [b.rate() for b in syn], [b.cpu_us() for b in syn]
+        print()
+        print("linear: msgs/s of the synthetic archives %.0f to %.0f, spread %.1f%%; "
+              "CPU per message %.1f to %.1f us" % (min(rates), max(rates),
+                                                   100 * (1 - min(rates) / max(rates)),
+                                                   min(cpus), max(cpus)))
+    if benches:
+        print()
+        starts = [run_timed([PD, "--version"])[0] for _ in range(max(args.runs, 20))]
+        print("start and exit alone (patchdigest --version): median %.1f ms"
+              % (1000 * statistics.median(starts)))
     path = os.path.join(SHARED, "corpus", "kvmarm")
     if want("kvmarm-week") and os.path.isdir(path):
         for binary in filter(None, (PD, args.baseline)):

@@ -24,12 +24,24 @@ print("non-ASCII authors:", any(ord(ch) > 127 for s in d["series"] for ch in jso
 PY
 check "the shape: replies, series, non-ASCII names" "$(grep -c True "$tmp/shape")" 4
 
-# the benchmark itself runs end to end and reports a ratio (a smoke test:
-# what it measures is for bench/README.md, never asserted here)
-BENCH_ARCHIVES="$tmp/bench" PATCHDIGEST="$PD" python3 bench/bench.py --runs 1 --sizes 400 \
-	--only synthetic-0k >"$tmp/bench.out" 2>&1
+# The benchmark itself runs end to end (a smoke test: what it measures is
+# for bench/README.md, never asserted here): two sizes, measured in the
+# same rounds, and the line that compares their rates (issue 16's third
+# target).
+BENCH_ARCHIVES="$tmp/bench" PATCHDIGEST="$PD" python3 bench/bench.py --runs 2 --sizes 400,800 \
+	--only synthetic-400,synthetic-800 >"$tmp/bench.out" 2>&1
 check "bench.py: exits 0" $? 0
-grep -Eq '^\| synthetic-0k \| [0-9]+ \| [0-9.]+ \| [0-9.]+ \| \*\*[0-9.]+x\*\* \| [0-9]+ \| [0-9]+ \|$' "$tmp/bench.out" \
-	&& ok "bench.py: a row with times, ratio, msgs/s and RSS" \
-	|| nok "bench.py: a row with times, ratio, msgs/s and RSS: $(cat "$tmp/bench.out")"
+row='[0-9]+ \| [0-9.]+ \| [0-9.]+ \| \*\*[0-9.]+x\*\* \| [0-9]+ \| [0-9.]+ \| [0-9]+ \|$'
+for size in 400 800; do
+	grep -Eq "^\| synthetic-$size \| $row" "$tmp/bench.out" \
+		&& ok "bench.py: synthetic-$size: times, ratio, msgs/s, CPU per message and RSS" \
+		|| nok "bench.py: synthetic-$size: times, ratio, msgs/s, CPU per message and RSS: $(cat "$tmp/bench.out")"
+done
+grep -Eq '^linear: msgs/s of the synthetic archives [0-9]+ to [0-9]+, spread [0-9.]+%; CPU per message [0-9.]+ to [0-9.]+ us$' \
+	"$tmp/bench.out" \
+	&& ok "bench.py: the spread of the synthetic sizes' rates" \
+	|| nok "bench.py: the spread of the synthetic sizes' rates: $(cat "$tmp/bench.out")"
+grep -Eq '^start and exit alone \(patchdigest --version\): median [0-9.]+ ms$' "$tmp/bench.out" \
+	&& ok "bench.py: the fixed cost of a run" \
+	|| nok "bench.py: the fixed cost of a run: $(cat "$tmp/bench.out")"
 exit $fail
