@@ -115,17 +115,20 @@ class Bench:
         self.base_argv = [args.baseline, archive] if args.baseline else None
         self.cat_t, self.pd_t, self.pd_cpu, self.base_t = [], [], [], []
 
+    def run_digest(self, argv):
+        """Wall and CPU seconds of one digest; a crash ends the benchmark."""
+        w, rc, cpu = run_timed(argv)
+        if rc not in (0, 1):
+            sys.exit("%s: %s exited %d" % (self.name, argv[0], rc))
+        return w, cpu
+
     def run_once(self):
         self.cat_t.append(run_timed(self.cat_argv)[0])
-        for argv, times in ((self.pd_argv, self.pd_t), (self.base_argv, self.base_t)):
-            if not argv:
-                continue
-            w, rc, cpu = run_timed(argv)
-            if rc not in (0, 1):
-                sys.exit("%s: %s exited %d" % (self.name, argv[0], rc))
-            times.append(w)
-            if argv is self.pd_argv:
-                self.pd_cpu.append(cpu)
+        w, cpu = self.run_digest(self.pd_argv)
+        self.pd_t.append(w)
+        self.pd_cpu.append(cpu)
+        if self.base_argv:
+            self.base_t.append(self.run_digest(self.base_argv)[0])
 
     def rate(self):
         return self.n / statistics.median(self.pd_t)
